@@ -1,0 +1,38 @@
+import { parseAllDocuments } from 'yaml';
+import type { Problem } from '../config/problems';
+import type { GeneratedFile } from '../fleet/generated-file';
+import type { SchemaRegistry } from './schema-registry';
+
+export interface ManifestCheckReport {
+  readonly problems: Problem[];
+  /** Objects checked, per `apiVersion kind`. */
+  readonly counts: Map<string, number>;
+}
+
+/** Validates every Kubernetes object in the given YAML files against its schema. */
+export function checkManifests(files: readonly GeneratedFile[], registry: SchemaRegistry): ManifestCheckReport {
+  const problems: Problem[] = [];
+  const counts = new Map<string, number>();
+  for (const file of files) {
+    if (!file.path.endsWith('.yaml') || !isManifestPath(file.path)) continue;
+    for (const doc of parseAllDocuments(file.content)) {
+      if (doc.errors.length) {
+        problems.push({ file: file.path, field: '', message: `is not valid YAML: ${doc.errors[0].message}` });
+        continue;
+      }
+      const object = doc.toJS() as { apiVersion?: string; kind?: string; metadata?: { name?: string } } | null;
+      if (!object) continue;
+      const gvk = `${object.apiVersion} ${object.kind}`;
+      counts.set(gvk, (counts.get(gvk) ?? 0) + 1);
+      for (const p of registry.validate(object)) {
+        problems.push({ file: file.path, field: p.path.replace(/^\//, '').replace(/\//g, '.'), message: p.message });
+      }
+    }
+  }
+  return { problems, counts };
+}
+
+/** Kubernetes manifests live in a cluster's platform/ and workloads/ folders (not infra/, not cluster.yaml). */
+export function isManifestPath(path: string): boolean {
+  return /^clusters\/[^/]+\/(platform|workloads|argocd)\//.test(path);
+}

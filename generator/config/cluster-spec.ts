@@ -1,0 +1,198 @@
+import { z } from 'zod';
+import {
+  dnsLabel,
+  list,
+  nonNegativeInt,
+  oneOf,
+  pattern,
+  positiveInt,
+  quantity,
+  strictObject,
+  text,
+} from './zod-helpers';
+
+/**
+ * The schema of `clusters/<name>/cluster.yaml`, the one hand-written file per cluster.
+ * It is the single source of the spec's types: `ClusterSpec` below is inferred from it.
+ * Defaults live here, so that a new cluster's file stays short.
+ */
+
+export const ENVIRONMENTS = ['dev', 'staging', 'prod'] as const;
+export type Environment = (typeof ENVIRONMENTS)[number];
+
+export const NODE_POOL_KINDS = ['cpu', 'cuda', 'cuda-efa', 'neuron'] as const;
+export type NodePoolKind = (typeof NODE_POOL_KINDS)[number];
+
+export const CAPACITY_TYPES = ['on-demand', 'spot', 'reserved'] as const;
+
+/** Instance families per pool kind, as in the seed project's Karpenter node pools. */
+export const DEFAULT_INSTANCE_FAMILIES: Record<NodePoolKind, string[]> = {
+  'cpu': ['m6i', 'm7i', 'c6i', 'c7i', 'r6i', 'r7i'],
+  'cuda': ['g5', 'g6', 'g6e'],
+  'cuda-efa': ['p4d', 'p4de', 'p5', 'p5e', 'p5en'],
+  'neuron': ['trn1', 'trn1n', 'trn2', 'inf2'],
+};
+
+/** Taints per pool kind: accelerator nodes only take pods that tolerate them. */
+export const DEFAULT_TAINTS: Record<NodePoolKind, Taint[]> = {
+  'cpu': [],
+  'cuda': [{ key: 'nvidia.com/gpu', value: 'true', effect: 'NoSchedule' }],
+  'cuda-efa': [
+    { key: 'nvidia.com/gpu', value: 'true', effect: 'NoSchedule' },
+    { key: 'vpc.amazonaws.com/efa', value: 'true', effect: 'NoSchedule' },
+  ],
+  'neuron': [{ key: 'aws.amazon.com/neuron', value: 'true', effect: 'NoSchedule' }],
+};
+
+const AZ = /^[a-z]{2}(-[a-z]+)+-[0-9][a-z]$/;
+const REGION = /^[a-z]{2}(-[a-z]+)+-[0-9]$/;
+const CIDR = /^((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\/([0-9]|[12][0-9]|3[0-2])$/;
+const K8S_VERSION = /^1\.[0-9]{2}$/;
+const INSTANCE_FAMILY = /^[a-z][a-z0-9-]*[0-9][a-z0-9-]*$/;
+const INSTANCE_TYPE = /^[a-z][a-z0-9-]*[0-9][a-z0-9-]*\.[a-z0-9]+$/;
+const LABEL_KEY = /^([a-z0-9]([-a-z0-9.]*[a-z0-9])?\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
+const LABEL_VALUE = /^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$/;
+const S3_URI = /^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](\/[^\s]*)?$/;
+const DURATION = /^([0-9]+(s|m|h))+$|^Never$/;
+
+const cidr = () => pattern(CIDR, 'an IPv4 CIDR such as 10.0.0.0/16');
+const az = () => pattern(AZ, 'an availability zone such as us-west-2a');
+const labelKey = () => pattern(LABEL_KEY, 'a Kubernetes label key such as example.com/team');
+const labelValue = () => pattern(LABEL_VALUE, 'a Kubernetes label value (at most 63 letters, digits, "-", "_" or ".")');
+const labels = () => z.record(labelKey(), labelValue(), { error: 'expected a mapping of label keys to values' });
+
+const taintSchema = strictObject({
+  key: labelKey(),
+  value: labelValue().optional(),
+  effect: oneOf(['NoSchedule', 'PreferNoSchedule', 'NoExecute']),
+});
+export type Taint = z.infer<typeof taintSchema>;
+
+/** Upper bounds of a pool or a team: vCPUs, memory, NVIDIA GPUs and Neuron devices. */
+const resourceAmounts = strictObject({
+  cpu: nonNegativeInt().optional(),
+  memory: quantity().optional(),
+  gpu: nonNegativeInt().optional(),
+  neuron: nonNegativeInt().optional(),
+});
+
+const nodePoolSchema = strictObject({
+  name: dnsLabel(),
+  kind: oneOf(NODE_POOL_KINDS),
+  /** Instance families (`p5`, `trn1`); Karpenter picks sizes. Defaults per kind. */
+  instanceFamilies: list(pattern(INSTANCE_FAMILY, 'an instance family such as g5 or trn1')).optional(),
+  /** Exact instance types (`p5.48xlarge`); when set, families are not used. */
+  instanceTypes: list(pattern(INSTANCE_TYPE, 'an instance type such as p5.48xlarge')).optional(),
+  capacityTypes: list(oneOf(CAPACITY_TYPES)).min(1, { error: 'expected at least one capacity type' }).default(['on-demand']),
+  taints: list(taintSchema).optional(),
+  labels: labels().default({}),
+  limits: resourceAmounts.default({}),
+  /** A single AZ for the pool (EFA and Neuron pools want their nodes close together). */
+  availabilityZone: az().optional(),
+  /** Karpenter disruption: when nodes may be consolidated away. */
+  consolidation: oneOf(['WhenEmpty', 'WhenEmptyOrUnderutilized']).default('WhenEmpty'),
+  consolidateAfter: pattern(DURATION, 'a duration such as 30s, 5m or 1h, or Never').default('5m'),
+  /** Root volume size of the nodes, GiB (ML images are large). */
+  volumeSizeGiB: positiveInt(65536).default(200),
+}).transform((pool) => ({
+  ...pool,
+  instanceFamilies: pool.instanceTypes ? [] : (pool.instanceFamilies ?? DEFAULT_INSTANCE_FAMILIES[pool.kind]),
+  instanceTypes: pool.instanceTypes ?? [],
+  taints: pool.taints ?? DEFAULT_TAINTS[pool.kind],
+}));
+export type NodePool = z.infer<typeof nodePoolSchema>;
+
+const efsSchema = strictObject({
+  throughputMode: oneOf(['elastic', 'bursting']).default('elastic'),
+  performanceMode: oneOf(['generalPurpose', 'maxIO']).default('generalPurpose'),
+});
+
+const FSX_DEPLOYMENT_TYPES = ['SCRATCH_2', 'PERSISTENT_2'] as const;
+const fsxSchema = strictObject({
+  deploymentType: oneOf(FSX_DEPLOYMENT_TYPES).default('SCRATCH_2'),
+  storageCapacityGiB: z
+    .number({ error: 'expected 1200, 2400 or a multiple of 2400 (GiB)' })
+    .int({ error: 'expected 1200, 2400 or a multiple of 2400 (GiB)' })
+    .refine((v) => v === 1200 || (v >= 2400 && v % 2400 === 0 && v <= 2_400_000), {
+      error: 'expected 1200, 2400 or a multiple of 2400 (GiB)',
+    })
+    .default(1200),
+  /** Data repository: the S3 path imported into and exported from the file system. */
+  s3ImportPath: pattern(S3_URI, 'an S3 URI such as s3://my-bucket/ml-data'),
+  s3ExportPath: pattern(S3_URI, 'an S3 URI such as s3://my-bucket/ml-data').optional(),
+  /** MB/s per TiB, PERSISTENT_2 only. */
+  perUnitStorageThroughput: oneOf(['125', '250', '500', '1000']).optional(),
+  availabilityZone: az().optional(),
+});
+
+const storageSchema = strictObject({
+  /** EFS shared home: on unless set to false. */
+  efs: z.union([z.literal(false), efsSchema], { error: 'expected false or an EFS mapping' }).default({
+    throughputMode: 'elastic',
+    performanceMode: 'generalPurpose',
+  }),
+  /** FSx for Lustre scratch linked to S3: off unless given. */
+  fsx: fsxSchema.optional(),
+});
+
+/** `modules.<name>`: `true` / `false`, or a mapping with an optional version and values override. */
+const moduleSettingSchema = z.union(
+  [
+    z.boolean(),
+    strictObject({
+      enabled: z.boolean({ error: 'expected true or false' }).default(true),
+      version: text('a version').optional(),
+      values: z.record(z.string(), z.unknown(), { error: 'expected a mapping of values' }).optional(),
+    }),
+  ],
+  { error: 'expected true, false, or a mapping with enabled, version and values' },
+);
+
+const teamSchema = strictObject({
+  name: dnsLabel(),
+  /** Defaults to the team's name. */
+  namespace: dnsLabel().optional(),
+  quotas: resourceAmounts.default({}),
+  /** Scheduling priority of the team's runs: maps to a Kueue WorkloadPriorityClass. */
+  priority: oneOf(['low', 'medium', 'high']).default('medium'),
+  /** Pod Security Standard of the team's namespace. */
+  podSecurity: oneOf(['restricted', 'baseline', 'privileged']).default('baseline'),
+  labels: labels().default({}),
+}).transform((team) => ({ ...team, namespace: team.namespace ?? team.name }));
+export type Team = z.infer<typeof teamSchema>;
+
+const argocdSchema = strictObject({
+  repoURL: pattern(/^(https:\/\/|ssh:\/\/|git@)\S+$/, 'a git repository URL such as https://github.com/acme/mlops-fleet.git'),
+  targetRevision: text('a git revision (branch, tag or commit)').default('main'),
+  /** Namespace Argo CD runs in. */
+  namespace: dnsLabel().default('argocd'),
+  /** Where the Applications deploy to: the in-cluster API, or this cluster's name in a hub Argo CD. */
+  destination: oneOf(['in-cluster', 'hub']).default('in-cluster'),
+});
+
+export const clusterSpecSchema = strictObject({
+  name: dnsLabel(),
+  environment: oneOf(ENVIRONMENTS),
+  aws: strictObject({
+    accountId: pattern(/^[0-9]{12}$/, 'a 12-digit AWS account ID in quotes, such as "111122223333"'),
+    region: pattern(REGION, 'an AWS region such as us-west-2'),
+    availabilityZones: list(az()).min(2, { error: 'expected at least two availability zones' }),
+  }),
+  kubernetesVersion: pattern(K8S_VERSION, 'a Kubernetes minor version in quotes, such as "1.33"'),
+  network: strictObject({
+    vpcCidr: cidr(),
+    /** One private subnet per AZ; derived from the VPC CIDR when omitted. */
+    privateSubnets: list(cidr()).optional(),
+    publicSubnets: list(cidr()).optional(),
+  }),
+  nodePools: list(nodePoolSchema).default([]),
+  storage: storageSchema.default({ efs: { throughputMode: 'elastic', performanceMode: 'generalPurpose' } }),
+  modules: z.record(z.string(), moduleSettingSchema, { error: 'expected a mapping of module names' }).default({}),
+  teams: list(teamSchema).default([]),
+  argocd: argocdSchema,
+  /** Free-form tags added to every AWS resource of the cluster. */
+  tags: z.record(z.string(), z.string({ error: 'expected a string' }), { error: 'expected a mapping' }).default({}),
+});
+
+export type ClusterSpec = z.infer<typeof clusterSpecSchema>;
+export type ModuleSetting = z.infer<typeof moduleSettingSchema>;

@@ -1,0 +1,189 @@
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { contains, isAligned, overlaps, parseCidr } from './cidr';
+import { clusterSpecSchema, type ClusterSpec } from './cluster-spec';
+import { didYouMean, type Problem } from './problems';
+import { validateSource } from './validate';
+import { readYamlFile, type YamlSource } from './yaml-source';
+
+/** The hand-written file of every cluster, by convention. */
+export const CLUSTERS_DIR = 'clusters';
+export const CLUSTER_FILE = 'cluster.yaml';
+
+export interface ClusterInput {
+  readonly spec: ClusterSpec;
+  /** `clusters/<name>/cluster.yaml`, relative to the repository root. */
+  readonly file: string;
+  /** Line of a field path in the file, for problems found by later stages. */
+  readonly lineOf: (path: readonly PropertyKey[]) => number | undefined;
+}
+
+export interface LoadFleetOptions {
+  /** Names of the platform modules that exist, for `modules:` keys. */
+  readonly moduleNames: readonly string[];
+  /** Directory listing, replaceable so tests can prove the output does not depend on it. */
+  readonly readdir?: (dir: string) => string[];
+}
+
+export type LoadFleetResult = { ok: true; clusters: ClusterInput[] } | { ok: false; problems: Problem[] };
+
+/** Namespaces a team may not take: they belong to Kubernetes, Argo CD or the platform. */
+const RESERVED_NAMESPACES = new Set(['default', 'kube-system', 'kube-public', 'kube-node-lease']);
+
+/**
+ * Loads every `clusters/<name>/cluster.yaml` under `root`, validates each against the cluster spec
+ * and the cross-field rules, and returns the clusters sorted by name, or every problem found.
+ * Cluster names are unique because each must equal its folder's name.
+ */
+export function loadFleet(root: string, options: LoadFleetOptions): LoadFleetResult {
+  const readdir = options.readdir ?? ((dir: string) => readdirSync(dir));
+  const clustersDir = join(root, CLUSTERS_DIR);
+  const problems: Problem[] = [];
+  const clusters: ClusterInput[] = [];
+  const folders = existsSync(clustersDir)
+    ? readdir(clustersDir).filter((entry) => existsSync(join(clustersDir, entry, CLUSTER_FILE)))
+    : [];
+  for (const folder of [...folders].sort()) {
+    const file = `${CLUSTERS_DIR}/${folder}/${CLUSTER_FILE}`;
+    const read = readYamlFile(join(root, file), file, { expected: 'a cluster spec mapping (name, environment, aws, ...)' });
+    if (!read.ok) {
+      problems.push(...read.problems);
+      continue;
+    }
+    const validated = validateSource(read.source, clusterSpecSchema);
+    if (!validated.ok) {
+      problems.push(...validated.problems);
+      continue;
+    }
+    const crossProblems = checkCluster(validated.value, folder, read.source, options.moduleNames);
+    if (crossProblems.length) {
+      problems.push(...crossProblems);
+      continue;
+    }
+    clusters.push({ spec: validated.value, file, lineOf: read.source.lineOf });
+  }
+  return problems.length ? { ok: false, problems } : { ok: true, clusters };
+}
+
+/** Rules that relate fields to each other, which the schema alone cannot say. */
+function checkCluster(spec: ClusterSpec, folder: string, source: YamlSource, moduleNames: readonly string[]): Problem[] {
+  const problems: Problem[] = [];
+  const at = (path: PropertyKey[], field: string, message: string) =>
+    problems.push({ file: source.file, line: source.lineOf(path), field, message });
+
+  if (spec.name !== folder) {
+    at(['name'], 'name', `expected "${folder}", the name of the cluster's folder, got "${spec.name}"`);
+  }
+
+  const azs = spec.aws.availabilityZones;
+  azs.forEach((az, i) => {
+    if (!az.startsWith(spec.aws.region)) {
+      at(['aws', 'availabilityZones', i], `aws.availabilityZones[${i}]`, `expected an availability zone of ${spec.aws.region}, got "${az}"`);
+    }
+    if (azs.indexOf(az) !== i) {
+      at(['aws', 'availabilityZones', i], `aws.availabilityZones[${i}]`, `"${az}" is listed twice`);
+    }
+  });
+
+  problems.push(...checkNetwork(spec, source));
+
+  uniqueNames(spec.nodePools.map((p) => p.name), 'nodePools', 'node pool name', at);
+  spec.nodePools.forEach((pool, i) => {
+    if (pool.availabilityZone && !azs.includes(pool.availabilityZone)) {
+      at(['nodePools', i, 'availabilityZone'], `nodePools[${i}].availabilityZone`,
+        `expected one of the cluster's availability zones (${azs.join(', ')}), got "${pool.availabilityZone}"`);
+    }
+  });
+
+  const fsxZone = spec.storage.fsx?.availabilityZone;
+  if (fsxZone && !azs.includes(fsxZone)) {
+    at(['storage', 'fsx', 'availabilityZone'], 'storage.fsx.availabilityZone',
+      `expected one of the cluster's availability zones (${azs.join(', ')}), got "${fsxZone}"`);
+  }
+  const fsx = spec.storage.fsx;
+  if (fsx?.perUnitStorageThroughput && fsx.deploymentType !== 'PERSISTENT_2') {
+    at(['storage', 'fsx', 'perUnitStorageThroughput'], 'storage.fsx.perUnitStorageThroughput',
+      'is only valid with deploymentType PERSISTENT_2');
+  }
+
+  for (const name of Object.keys(spec.modules)) {
+    if (!moduleNames.includes(name)) {
+      const suggestion = didYouMean(name, moduleNames);
+      at(['modules', name], `modules.${name}`,
+        `unknown module${suggestion ? `; did you mean "${suggestion}"?` : `; the catalog in platform/ has: ${moduleNames.join(', ')}`}`);
+    }
+  }
+
+  uniqueNames(spec.teams.map((t) => t.name), 'teams', 'team name', at);
+  // a repeated name already says it; only report namespaces chosen explicitly
+  const repeatedNames = new Set(spec.teams.map((t) => t.name).filter((n, i, all) => all.indexOf(n) !== i));
+  const namespaces = spec.teams.map((t, i) => (t.namespace === t.name && repeatedNames.has(t.name) ? `\0${i}` : t.namespace));
+  uniqueNames(namespaces, 'teams', 'namespace', at, 'namespace');
+  spec.teams.forEach((team, i) => {
+    if (RESERVED_NAMESPACES.has(team.namespace) || team.namespace === spec.argocd.namespace) {
+      at(['teams', i, team.namespace === team.name ? 'name' : 'namespace'], `teams[${i}].namespace`,
+        `"${team.namespace}" is a system namespace; expected a namespace of the team's own`);
+    }
+  });
+  return problems;
+}
+
+function checkNetwork(spec: ClusterSpec, source: YamlSource): Problem[] {
+  const problems: Problem[] = [];
+  const at = (path: PropertyKey[], field: string, message: string) =>
+    problems.push({ file: source.file, line: source.lineOf(path), field, message });
+  const { vpcCidr, privateSubnets, publicSubnets } = spec.network;
+  if (!isAligned(vpcCidr)) {
+    at(['network', 'vpcCidr'], 'network.vpcCidr', `expected a network address (no host bits set), got "${vpcCidr}"`);
+    return problems;
+  }
+  const vpc = parseCidr(vpcCidr);
+  if (vpc.prefix < 16 || vpc.prefix > 24) {
+    at(['network', 'vpcCidr'], 'network.vpcCidr', `expected a prefix from /16 to /24 (what a VPC allows), got /${vpc.prefix}`);
+    return problems;
+  }
+  const azCount = spec.aws.availabilityZones.length;
+  const seen: { field: string; cidr: ReturnType<typeof parseCidr> }[] = [];
+  for (const [key, subnets] of [['privateSubnets', privateSubnets], ['publicSubnets', publicSubnets]] as const) {
+    if (!subnets) {
+      if (azCount > 3 || vpc.prefix > 20) {
+        at(['network'], `network.${key}`, `is required: the default layout fits up to three AZs in a /16 to /20 VPC`);
+      }
+      continue;
+    }
+    if (subnets.length !== azCount) {
+      at(['network', key], `network.${key}`, `expected one subnet per availability zone (${azCount}), got ${subnets.length}`);
+    }
+    subnets.forEach((text, i) => {
+      const field = `network.${key}[${i}]`;
+      if (!isAligned(text)) {
+        at(['network', key, i], field, `expected a network address (no host bits set), got "${text}"`);
+        return;
+      }
+      const subnet = parseCidr(text);
+      if (!contains(vpc, subnet)) {
+        at(['network', key, i], field, `expected a subnet inside the VPC ${vpcCidr}, got "${text}"`);
+        return;
+      }
+      const clash = seen.find((s) => overlaps(s.cidr, subnet));
+      if (clash) at(['network', key, i], field, `"${text}" overlaps ${clash.field} (${clash.cidr.text})`);
+      seen.push({ field, cidr: subnet });
+    });
+  }
+  return problems;
+}
+
+function uniqueNames(
+  names: string[],
+  listKey: string,
+  what: string,
+  at: (path: PropertyKey[], field: string, message: string) => void,
+  key = 'name',
+) {
+  names.forEach((name, i) => {
+    const first = names.indexOf(name);
+    if (first !== i) {
+      at([listKey, i, key], `${listKey}[${i}].${key}`, `${what} "${name}" is already used by ${listKey}[${first}]`);
+    }
+  });
+}

@@ -1,0 +1,64 @@
+import { CLUSTERS_DIR, loadFleet } from '../config/load-fleet';
+import type { Problem } from '../config/problems';
+import type { PlatformModule } from '../platform/module';
+import { markerLine } from '../render/marker';
+import { renderTemplate } from '../render/templates';
+import { compileCluster, type CompiledCluster } from './compile-cluster';
+import type { GeneratedFile } from './generated-file';
+import { renderCluster } from './render-cluster';
+
+export interface GenerateFleetOptions {
+  /** Repository root. */
+  readonly root: string;
+  /** The platform module catalog (`platform/index.ts`). */
+  readonly catalog: readonly PlatformModule[];
+  /** Directory listing, replaceable so tests can prove the output does not depend on it. */
+  readonly readdir?: (dir: string) => string[];
+}
+
+export type GenerateFleetResult = { ok: true; files: GeneratedFile[] } | { ok: false; problems: Problem[] };
+
+/**
+ * The whole generator as a pure function of the inputs: load and validate every cluster, compile
+ * each, render every file. Nothing is written here; the result is sorted by path.
+ */
+export function generateFleet(options: GenerateFleetOptions): GenerateFleetResult {
+  const loaded = loadFleet(options.root, { moduleNames: options.catalog.map((m) => m.name), readdir: options.readdir });
+  if (!loaded.ok) return loaded;
+
+  const problems: Problem[] = [];
+  const compiled: CompiledCluster[] = [];
+  for (const input of loaded.clusters) {
+    const result = compileCluster(input, options.catalog);
+    if (result.ok) compiled.push(result.cluster);
+    else problems.push(...result.problems);
+  }
+  if (problems.length) return { ok: false, problems };
+
+  const files = compiled.flatMap(renderCluster);
+  files.push(renderFleetReadme(compiled));
+  files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  for (let i = 1; i < files.length; i++) {
+    if (files[i].path === files[i - 1].path) throw new Error(`generator bug: two outputs for ${files[i].path}`);
+  }
+  return { ok: true, files };
+}
+
+function renderFleetReadme(clusters: CompiledCluster[]): GeneratedFile {
+  return {
+    path: `${CLUSTERS_DIR}/README.md`,
+    content: renderTemplate('fleet-readme.md', {
+      marker: markerLine(`${CLUSTERS_DIR}/*/cluster.yaml`),
+      single: clusters.length === 1,
+      clusters: clusters.map(({ input: { spec }, modules }) => ({
+        name: spec.name,
+        environment: spec.environment,
+        region: spec.aws.region,
+        kubernetesVersion: spec.kubernetesVersion,
+        nodePools: spec.nodePools.map((p) => `${p.name} (${p.kind})`).join(', ') || 'none',
+        teams: spec.teams.map((t) => t.name).join(', ') || 'none',
+        modules: modules.length,
+      })),
+    }),
+  };
+}

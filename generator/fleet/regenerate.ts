@@ -1,0 +1,19 @@
+import type { Problem } from '../config/problems';
+import { applyWrite, planWrite, type WritePlan, type WriteReport } from '../write/write-files';
+import { generateFleet, type GenerateFleetOptions } from './generate';
+import { OUTPUT_ROOTS } from './paths';
+
+export type PrepareResult = { ok: true; plan: WritePlan } | { ok: false; problems: Problem[] };
+
+/** Everything a regenerate decides, with nothing written yet: inputs in, a write plan out. */
+export function prepareRegenerate(options: GenerateFleetOptions): PrepareResult {
+  const generated = generateFleet(options);
+  if (!generated.ok) return generated;
+  return planWrite(options.root, generated.files, { outputRoots: OUTPUT_ROOTS });
+}
+
+/** A whole regenerate: prepare, then write. On a problem, nothing is written. */
+export function regenerateFleet(options: GenerateFleetOptions): { ok: true; report: WriteReport } | { ok: false; problems: Problem[] } {
+  const prepared = prepareRegenerate(options);
+  return prepared.ok ? { ok: true, report: applyWrite(prepared.plan) } : prepared;
+}

@@ -1,0 +1,73 @@
+import { clusterFolder } from './paths';
+import type { CompiledCluster } from './compile-cluster';
+import type { GeneratedFile } from './generated-file';
+import { objectFileName } from '../render/k8s-object';
+import { markerLine } from '../render/marker';
+import { renderTemplate } from '../render/templates';
+import { renderYamlFile } from '../render/yaml';
+
+/** Turns one compiled cluster into files: its objects, one file each, and its README. */
+export function renderCluster(compiled: CompiledCluster): GeneratedFile[] {
+  const { spec, file: source } = compiled.input;
+  const base = clusterFolder(spec.name);
+  const files: GeneratedFile[] = [];
+  for (const [folder, objects] of compiled.folders) {
+    for (const object of objects) {
+      files.push({ path: `${base}/${folder}/${objectFileName(object)}`, content: renderYamlFile(object, source) });
+    }
+  }
+  files.push({ path: `${base}/README.md`, content: renderTemplate('cluster-readme.md', readmeModel(compiled, files)) });
+  return files;
+}
+
+function readmeModel(compiled: CompiledCluster, files: GeneratedFile[]) {
+  const { spec, file } = compiled.input;
+  const base = clusterFolder(spec.name);
+  const folders = new Map<string, number>();
+  for (const f of files) {
+    const folder = f.path.slice(base.length + 1, f.path.lastIndexOf('/'));
+    folders.set(folder, (folders.get(folder) ?? 0) + 1);
+  }
+  return {
+    marker: markerLine(file),
+    spec,
+    source: file,
+    azs: spec.aws.availabilityZones.join(', '),
+    nodePools: spec.nodePools.map((pool) => ({
+      name: pool.name,
+      kind: pool.kind,
+      instances: (pool.instanceTypes.length ? pool.instanceTypes : pool.instanceFamilies.map((f) => `${f}.*`)).join(', '),
+      capacity: pool.capacityTypes.join(', '),
+      zone: pool.availabilityZone ?? (pool.kind === 'cuda-efa' ? `${spec.aws.availabilityZones[0]} (default for EFA)` : 'any'),
+      taints: pool.taints.map((t) => `${t.key}${t.value ? `=${t.value}` : ''}:${t.effect}`).join(', ') || 'none',
+      limits: formatAmounts(pool.limits) || 'none',
+    })),
+    efs: spec.storage.efs === false ? null : spec.storage.efs,
+    fsx: spec.storage.fsx ?? null,
+    modules: compiled.modules.map((m) => ({
+      name: m.module.name,
+      description: m.module.description,
+      version: m.version ?? 'rendered by the generator',
+      namespace: m.module.namespace,
+      reason: m.reason,
+      overridden: Object.keys(m.values).length > 0 ? 'yes' : '',
+    })),
+    teams: spec.teams.map((team) => ({
+      name: team.name,
+      namespace: team.namespace,
+      quotas: formatAmounts(team.quotas) || 'none',
+      priority: team.priority,
+      podSecurity: team.podSecurity,
+    })),
+    folders: [...folders.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([path, count]) => ({ path: path || '.', count })),
+  };
+}
+
+export function formatAmounts(amounts: { cpu?: number; memory?: string; gpu?: number; neuron?: number }): string {
+  const parts: string[] = [];
+  if (amounts.cpu !== undefined) parts.push(`${amounts.cpu} vCPU`);
+  if (amounts.memory !== undefined) parts.push(`${amounts.memory} memory`);
+  if (amounts.gpu !== undefined) parts.push(`${amounts.gpu} GPU`);
+  if (amounts.neuron !== undefined) parts.push(`${amounts.neuron} Neuron`);
+  return parts.join(', ');
+}

@@ -1,0 +1,69 @@
+import type { ClusterSpec } from '../config/cluster-spec';
+import type { Problem } from '../config/problems';
+import type { PlatformModule } from './module';
+
+/** A module as it runs on one cluster. */
+export interface EnabledModule {
+  readonly module: PlatformModule;
+  /** The chart or git version in use: the cluster's override, or the catalog's pin. */
+  readonly version: string | undefined;
+  readonly values: Record<string, unknown>;
+  /** Why it is on: a base module, turned on in cluster.yaml, or needed by another module. */
+  readonly reason: string;
+}
+
+/**
+ * Decides which modules run on a cluster: base modules unless turned off, plus those turned on,
+ * plus needs whose module says `enable`. A need whose module says `error` is a problem naming both.
+ * Returned in install order (wave, then name).
+ */
+export function resolveModules(
+  cluster: ClusterSpec,
+  file: string,
+  catalog: readonly PlatformModule[],
+  lineOf: (path: PropertyKey[]) => number | undefined = () => undefined,
+): { modules: EnabledModule[]; problems: Problem[] } {
+  const byName = new Map(catalog.map((m) => [m.name, m]));
+  const reasons = new Map<string, string>();
+  for (const module of catalog) {
+    const setting = cluster.modules[module.name];
+    const on = setting === undefined ? module.enabledByDefault : typeof setting === 'boolean' ? setting : setting.enabled;
+    if (on) reasons.set(module.name, setting === undefined ? 'base module' : 'turned on in cluster.yaml');
+  }
+
+  const problems: Problem[] = [];
+  // needs can chain (kubeflow-platform -> istio -> ...): repeat until nothing changes
+  let changed = true;
+  while (changed) {
+    changed = false;
+    for (const name of [...reasons.keys()].sort()) {
+      const module = byName.get(name)!;
+      for (const need of module.needs) {
+        if (reasons.has(need)) continue;
+        const setting = cluster.modules[need];
+        const turnedOff = setting === false || (typeof setting === 'object' && !setting.enabled);
+        if (module.onMissingNeed === 'enable' && !turnedOff) {
+          reasons.set(need, `needed by ${name}`);
+          changed = true;
+        } else if (!problems.some((p) => p.field === `modules.${name}` && p.message.includes(`"${need}"`))) {
+          problems.push({
+            file,
+            line: lineOf(['modules', name]),
+            field: `modules.${name}`,
+            message: `module "${name}" needs module "${need}", which is off on this cluster; turn on "${need}" (modules.${need}: true) or turn off "${name}"`,
+          });
+        }
+      }
+    }
+  }
+
+  const modules = [...reasons.entries()].map(([name, reason]) => {
+    const module = byName.get(name)!;
+    const setting = cluster.modules[name];
+    const override = typeof setting === 'object' ? setting : undefined;
+    const pinned = module.source?.kind === 'helm' ? module.source.version : module.source?.ref;
+    return { module, version: override?.version ?? pinned, values: override?.values ?? {}, reason };
+  });
+  modules.sort((a, b) => a.module.wave - b.module.wave || (a.module.name < b.module.name ? -1 : 1));
+  return { modules, problems };
+}

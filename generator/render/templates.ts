@@ -1,0 +1,22 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import Handlebars from 'handlebars';
+
+const TEMPLATES_DIR = join(__dirname, '..', 'templates');
+const cache = new Map<string, Handlebars.TemplateDelegate>();
+
+const handlebars = Handlebars.create();
+handlebars.registerHelper('join', (items: unknown, separator: unknown) =>
+  Array.isArray(items) ? items.join(typeof separator === 'string' ? separator : ', ') : '');
+handlebars.registerHelper('or', (...args: unknown[]) => args.slice(0, -1).find((a) => a) ?? '');
+
+/** Renders `generator/templates/<name>.hbs`. Templates produce text, not HTML: nothing is escaped. */
+export function renderTemplate(name: string, data: unknown): string {
+  let template = cache.get(name);
+  if (!template) {
+    const text = readFileSync(join(TEMPLATES_DIR, `${name}.hbs`), 'utf-8');
+    template = handlebars.compile(text, { noEscape: true, strict: true });
+    cache.set(name, template);
+  }
+  return template(data);
+}

@@ -1,0 +1,23 @@
+/** NVIDIA DCGM exporter: per-GPU utilisation, memory, power and XID metrics for Prometheus. */
+import type { PlatformModule } from '../generator/platform/module';
+
+// Not needed with nvidia-gpu-operator, which runs its own DCGM exporter.
+export const dcgmExporterModule: PlatformModule = {
+  name: 'dcgm-exporter',
+  description: 'NVIDIA DCGM exporter publishing GPU metrics to Prometheus',
+  enabledByDefault: false,
+  namespace: 'dcgm-exporter',
+  source: {
+    kind: 'helm',
+    repoURL: 'https://nvidia.github.io/dcgm-exporter/helm-charts',
+    chart: 'dcgm-exporter',
+    version: '4.8.2', // deployment/Chart.yaml at tag 4.5.3-4.8.2 (DCGM 4.5.3, exporter 4.8.2; 2026-05-06)
+  },
+  crds: [],
+  // The chart creates a ServiceMonitor by default; kube-prometheus-stack is a base module, so turning it
+  // back on only restores the default and is safe.
+  needs: ['kube-prometheus-stack'],
+  onMissingNeed: 'enable',
+  wave: 1,
+  docs: 'https://github.com/NVIDIA/dcgm-exporter/releases/tag/4.5.3-4.8.2',
+};

@@ -1,0 +1,20 @@
+/** Amazon EFS CSI driver: shared ReadWriteMany file systems for datasets, home directories and code. */
+import type { PlatformModule } from '../generator/platform/module';
+
+export const efsCsiDriverModule: PlatformModule = {
+  name: 'efs-csi-driver',
+  description: 'Amazon EFS CSI driver for shared ReadWriteMany volumes',
+  enabledByDefault: true,
+  namespace: 'kube-system',
+  source: {
+    kind: 'helm',
+    repoURL: 'https://kubernetes-sigs.github.io/aws-efs-csi-driver',
+    chart: 'aws-efs-csi-driver',
+    version: '4.4.1', // charts/aws-efs-csi-driver/CHANGELOG.md "v4.4.1" (driver v3.4.1, tag 2026-07-23); the seed's "3.4.1" is the app version
+  },
+  crds: [],
+  needs: [],
+  onMissingNeed: 'error',
+  wave: 0,
+  docs: 'https://github.com/kubernetes-sigs/aws-efs-csi-driver/blob/master/charts/aws-efs-csi-driver/CHANGELOG.md',
+};

@@ -1,0 +1,20 @@
+/** ExternalDNS: publishes Route 53 records for Services, Ingresses and Gateways. */
+import type { PlatformModule } from '../generator/platform/module';
+
+export const externalDnsModule: PlatformModule = {
+  name: 'external-dns',
+  description: 'ExternalDNS syncing Service/Ingress/Gateway hostnames to Route 53',
+  enabledByDefault: false,
+  namespace: 'external-dns',
+  source: {
+    kind: 'helm',
+    repoURL: 'https://kubernetes-sigs.github.io/external-dns/',
+    chart: 'external-dns',
+    version: '1.21.1', // tag external-dns-helm-chart-1.21.1 (2026-04-30, app 0.21.0); app v0.22.0 has no chart release yet
+  },
+  crds: ['dnsendpoints.externaldns.k8s.io', 'dnsrecords.externaldns.k8s.io'],
+  needs: [],
+  onMissingNeed: 'error',
+  wave: 1,
+  docs: 'https://github.com/kubernetes-sigs/external-dns/releases/tag/external-dns-helm-chart-1.21.1',
+};

@@ -1,0 +1,20 @@
+/** Amazon FSx for Lustre CSI driver: high-throughput scratch/persistent Lustre volumes for training data. */
+import type { PlatformModule } from '../generator/platform/module';
+
+export const fsxCsiDriverModule: PlatformModule = {
+  name: 'fsx-csi-driver',
+  description: 'Amazon FSx for Lustre CSI driver for high-throughput training data volumes',
+  enabledByDefault: true,
+  namespace: 'kube-system',
+  source: {
+    kind: 'helm',
+    repoURL: 'https://kubernetes-sigs.github.io/aws-fsx-csi-driver',
+    chart: 'aws-fsx-csi-driver',
+    version: '1.17.0', // charts/aws-fsx-csi-driver/Chart.yaml, tag helm-chart-aws-fsx-csi-driver-1.17.0 (driver v1.9.0, 2026-04-21)
+  },
+  crds: [],
+  needs: [],
+  onMissingNeed: 'error',
+  wave: 0,
+  docs: 'https://github.com/kubernetes-sigs/aws-fsx-csi-driver/releases/tag/helm-chart-aws-fsx-csi-driver-1.17.0',
+};

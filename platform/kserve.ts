@@ -1,0 +1,27 @@
+/** KServe: InferenceService model serving (standard/raw-deployment mode), webhooks certified by cert-manager. */
+import type { PlatformModule } from '../generator/platform/module';
+
+// Upstream splits KServe into two charts at the same version: `kserve-crd` (the CRDs below) must be synced
+// before `kserve-resources` (the controller); the module interface holds one source, so the generator must add the
+// CRD chart (oci ghcr.io/kserve/charts/kserve-crd v0.20.0) itself.
+export const kserveModule: PlatformModule = {
+  name: 'kserve',
+  description: 'KServe model serving (InferenceService, ServingRuntime, InferenceGraph)',
+  enabledByDefault: false,
+  namespace: 'kserve',
+  source: {
+    kind: 'helm',
+    repoURL: 'ghcr.io/kserve/charts',
+    chart: 'kserve-resources',
+    version: 'v0.20.0', // charts/kserve-resources/Chart.yaml at tag v0.20.0 (2026-08-06); KServe chart versions carry the "v"
+  },
+  crds: [
+    'inferenceservices.serving.kserve.io', 'servingruntimes.serving.kserve.io',
+    'clusterservingruntimes.serving.kserve.io', 'clusterstoragecontainers.serving.kserve.io',
+    'inferencegraphs.serving.kserve.io', 'trainedmodels.serving.kserve.io',
+  ],
+  needs: ['cert-manager'],
+  onMissingNeed: 'error',
+  wave: 3,
+  docs: 'https://github.com/kserve/kserve/releases/tag/v0.20.0',
+};

@@ -1,0 +1,25 @@
+/** Kubeflow Trainer v2: TrainJob and (Cluster)TrainingRuntime APIs for PyTorch, DeepSpeed, MPI and JAX training on JobSet. */
+import type { PlatformModule } from '../generator/platform/module';
+
+// The chart bundles JobSet as a subchart: render it with `jobset.install: false`, since the jobset module owns JobSet.
+export const kubeflowTrainerModule: PlatformModule = {
+  name: 'kubeflow-trainer',
+  description: 'Kubeflow Trainer v2 (TrainJob, TrainingRuntime) for distributed training and LLM fine-tuning',
+  enabledByDefault: false,
+  namespace: 'kubeflow-system',
+  source: {
+    kind: 'helm',
+    repoURL: 'ghcr.io/kubeflow/charts',
+    chart: 'kubeflow-trainer',
+    version: '2.3.0', // charts/kubeflow-trainer/Chart.yaml at tag v2.3.0 (2026-08-06)
+  },
+  crds: [
+    'trainjobs.trainer.kubeflow.org',
+    'trainingruntimes.trainer.kubeflow.org',
+    'clustertrainingruntimes.trainer.kubeflow.org',
+  ],
+  needs: ['jobset'],
+  onMissingNeed: 'error',
+  wave: 2,
+  docs: 'https://github.com/kubeflow/trainer/releases/tag/v2.3.0',
+};

@@ -1,0 +1,83 @@
+import { execFile } from 'node:child_process';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, relative, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { regenerateFleet } from '../../generator/fleet/regenerate';
+import { PLATFORM_MODULES } from '../../platform';
+
+export const REPO = resolve(__dirname, '..', '..');
+export const EXAMPLE_CLUSTERS = ['dev-usw2', 'prod-use1', 'staging-usw2'];
+
+const temps: string[] = [];
+export function tempDir(prefix = 'fleet-'): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  temps.push(dir);
+  return dir;
+}
+export function cleanupTemps() {
+  for (const dir of temps.splice(0)) rmSync(dir, { recursive: true, force: true });
+}
+
+/** A fresh root holding only the hand-written inputs of the example fleet. */
+export function exampleInputs(): string {
+  const root = tempDir();
+  for (const name of EXAMPLE_CLUSTERS) {
+    mkdirSync(join(root, 'clusters', name), { recursive: true });
+    cpSync(join(REPO, 'clusters', name, 'cluster.yaml'), join(root, 'clusters', name, 'cluster.yaml'));
+  }
+  return root;
+}
+
+/** Regenerates with the library (the same code the projen component runs). */
+export function regenerate(root: string, readdir?: (dir: string) => string[]) {
+  return regenerateFleet({ root, catalog: PLATFORM_MODULES, readdir });
+}
+
+/** Every file under `root` (except node_modules), path -> bytes as text. */
+export function snapshotTree(root: string, skip: (path: string) => boolean = () => false): Map<string, string> {
+  const out = new Map<string, string>();
+  const walk = (dir: string) => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const abs = join(dir, entry.name);
+      const rel = relative(root, abs);
+      if (entry.name === 'node_modules' || entry.name === '.git' || skip(rel)) continue;
+      if (entry.isDirectory()) walk(abs);
+      else out.set(rel, readFileSync(abs, 'latin1'));
+    }
+  };
+  walk(root);
+  return new Map([...out.entries()].sort(([a], [b]) => (a < b ? -1 : 1)));
+}
+
+export function writeFile(root: string, path: string, content: string | Buffer) {
+  mkdirSync(dirname(join(root, path)), { recursive: true });
+  writeFileSync(join(root, path), content);
+}
+
+/** The files of the project that `npx projen` needs, copied to a temporary folder, node_modules linked. */
+export function projectCopy(): string {
+  const root = tempDir('fleet-project-');
+  for (const path of ['.projenrc.ts', 'package.json', 'package-lock.json', 'tsconfig.json', '.projen', 'generator', 'platform', 'clusters', 'test/tsconfig.json']) {
+    cpSync(join(REPO, path), join(root, path), { recursive: true });
+  }
+  symlinkSync(join(REPO, 'node_modules'), join(root, 'node_modules'), 'dir');
+  return root;
+}
+
+const run = promisify(execFile);
+
+/** Runs the README's regenerate command (`npx projen`) in `root`; resolves with its exit code and output. */
+export async function runProjen(root: string): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run(join(root, 'node_modules', '.bin', 'projen'), [], {
+      cwd: root,
+      env: { ...process.env, CI: 'true', NO_COLOR: '1' },
+      maxBuffer: 64 * 1024 * 1024,
+    });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const e = error as { code?: number; stdout?: string; stderr?: string };
+    return { code: typeof e.code === 'number' ? e.code : 1, stdout: e.stdout ?? '', stderr: e.stderr ?? '' };
+  }
+}

@@ -3,6 +3,9 @@ import { TypeScriptRunner } from 'projen/lib/typescript';
 import { FleetGenerator } from './generator/projen/fleet-component';
 import { PLATFORM_MODULES } from './platform';
 
+/** The repository the fleet lives in: workflows and the GitHub OIDC trust policies use it. */
+const GITHUB = { owner: 'acme', repository: 'eks-mlops-fleet' };
+
 const project = new typescript.TypeScriptProject({
   name: 'eks-mlops-fleet',
   description: 'GitOps generator for machine learning on Amazon EKS: cluster.yaml in, Argo CD and Terragrunt out.',
@@ -110,6 +113,6 @@ for (const [prefix, file] of Object.entries(CRD_IMPORTS)) {
 }
 importCrds.exec(markImports(`$(ls generator/imports/*.ts | grep -v '/k8s.ts$')`));
 
-new FleetGenerator(project, { catalog: PLATFORM_MODULES });
+new FleetGenerator(project, { catalog: PLATFORM_MODULES, github: GITHUB });
 
 project.synth();

@@ -4,13 +4,12 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { generateFleet } from '../generator/fleet/generate';
 import { MANIFEST_PATH, readManifest } from '../generator/write/write-files';
-import { PLATFORM_MODULES } from '../platform';
-import { cleanupTemps, exampleInputs, REPO, regenerate, snapshotTree, writeFile } from './support/fleet';
+import { cleanupTemps, exampleInputs, FLEET, regenerate, REPO, snapshotTree, writeFile } from './support/fleet';
 
 afterAll(cleanupTemps);
 
 describe('the example fleet', () => {
-  const generated = generateFleet({ root: REPO, catalog: PLATFORM_MODULES });
+  const generated = generateFleet({ root: REPO, ...FLEET });
   if (!generated.ok) throw new Error(`example fleet is invalid:\n${JSON.stringify(generated.problems, null, 2)}`);
   const files = new Map(generated.files.map((f) => [f.path, f.content]));
 

@@ -2,14 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { checkManifests } from '../generator/checks/check-manifests';
 import { SchemaRegistry, sharedDir } from '../generator/checks/schema-registry';
 import { generateFleet } from '../generator/fleet/generate';
-import { PLATFORM_MODULES } from '../platform';
-import { REPO } from './support/fleet';
+import { FLEET, REPO } from './support/fleet';
 
 const registry = SchemaRegistry.forKubernetes(sharedDir(REPO));
 
 describe('manifest validation', () => {
   it('every rendered object of the example fleet is valid against its schema', () => {
-    const generated = generateFleet({ root: REPO, catalog: PLATFORM_MODULES });
+    const generated = generateFleet({ root: REPO, ...FLEET });
     if (!generated.ok) throw new Error('example fleet is invalid');
     const report = checkManifests(generated.files, registry);
     expect(report.problems).toEqual([]);

@@ -1,5 +1,6 @@
 import { CLUSTERS_DIR, loadFleet } from '../config/load-fleet';
 import type { Problem } from '../config/problems';
+import type { GitHubSettings } from '../github/settings';
 import type { PlatformModule } from '../platform/module';
 import { markerLine } from '../render/marker';
 import { renderTemplate } from '../render/templates';
@@ -12,6 +13,8 @@ export interface GenerateFleetOptions {
   readonly root: string;
   /** The platform module catalog (`platform/index.ts`). */
   readonly catalog: readonly PlatformModule[];
+  /** The repository the fleet lives in (GitHub OIDC trust, workflow settings). */
+  readonly github: GitHubSettings;
   /** Directory listing, replaceable so tests can prove the output does not depend on it. */
   readonly readdir?: (dir: string) => string[];
 }

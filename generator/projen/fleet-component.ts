@@ -1,12 +1,15 @@
 import { Component, type Project } from 'projen';
 import { formatProblem, sortProblems, type Problem } from '../config/problems';
 import { prepareRegenerate } from '../fleet/regenerate';
+import type { GitHubSettings } from '../github/settings';
 import type { PlatformModule } from '../platform/module';
 import { applyWrite, type WritePlan } from '../write/write-files';
 
 export interface FleetGeneratorOptions {
   /** The platform module catalog. */
   readonly catalog: readonly PlatformModule[];
+  /** The repository the fleet lives in. */
+  readonly github: GitHubSettings;
 }
 
 /**
@@ -16,16 +19,16 @@ export interface FleetGeneratorOptions {
  * file: bad input stops the run with the list of problems and leaves the tree as it was.
  */
 export class FleetGenerator extends Component {
-  private readonly catalog: readonly PlatformModule[];
+  private readonly options: FleetGeneratorOptions;
   private plan: WritePlan | undefined;
 
   constructor(project: Project, options: FleetGeneratorOptions) {
     super(project);
-    this.catalog = options.catalog;
+    this.options = options;
   }
 
   preSynthesize(): void {
-    const prepared = prepareRegenerate({ root: this.project.outdir, catalog: this.catalog });
+    const prepared = prepareRegenerate({ root: this.project.outdir, ...this.options });
     if (!prepared.ok) exitWithProblems(prepared.problems);
     this.plan = prepared.plan;
   }

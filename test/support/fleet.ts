@@ -7,6 +7,8 @@ import { regenerateFleet } from '../../generator/fleet/regenerate';
 import { PLATFORM_MODULES } from '../../platform';
 
 export const REPO = resolve(__dirname, '..', '..');
+/** The generator options of `.projenrc.ts` (the golden test fails if they drift apart). */
+export const FLEET = { catalog: PLATFORM_MODULES, github: { owner: 'acme', repository: 'eks-mlops-fleet' } };
 export const EXAMPLE_CLUSTERS = ['dev-usw2', 'prod-use1', 'staging-usw2'];
 
 const temps: string[] = [];
@@ -31,7 +33,7 @@ export function exampleInputs(): string {
 
 /** Regenerates with the library (the same code the projen component runs). */
 export function regenerate(root: string, readdir?: (dir: string) => string[]) {
-  return regenerateFleet({ root, catalog: PLATFORM_MODULES, readdir });
+  return regenerateFleet({ root, ...FLEET, readdir });
 }
 
 /** Every file under `root` (except node_modules), path -> bytes as text. */

@@ -4,7 +4,7 @@ import type { GeneratedFile } from './generated-file';
 import { objectFileName } from '../render/k8s-object';
 import { markerLine } from '../render/marker';
 import { renderTemplate } from '../render/templates';
-import { renderYamlFile } from '../render/yaml';
+import { renderJsonFile, renderYamlFile } from '../render/yaml';
 
 /** Turns one compiled cluster into files: its objects, one file each, and its README. */
 export function renderCluster(compiled: CompiledCluster): GeneratedFile[] {
@@ -15,6 +15,9 @@ export function renderCluster(compiled: CompiledCluster): GeneratedFile[] {
     for (const object of objects) {
       files.push({ path: `${base}/${folder}/${objectFileName(object)}`, content: renderYamlFile(object, source) });
     }
+  }
+  for (const [path, data] of compiled.documents) {
+    files.push({ path: `${base}/${path}`, content: path.endsWith('.json') ? renderJsonFile(data, source) : renderYamlFile(data as Record<string, unknown>, source) });
   }
   files.push({ path: `${base}/README.md`, content: renderTemplate('cluster-readme.md', readmeModel(compiled, files)) });
   return files;

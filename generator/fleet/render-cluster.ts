@@ -1,3 +1,5 @@
+import { ARGOCD_FOLDER } from '../argocd/argocd-objects';
+import { TEAMS_MODULE } from '../platform/compile-platform';
 import { clusterFolder } from './paths';
 import type { CompiledCluster } from './compile-cluster';
 import type { GeneratedFile } from './generated-file';
@@ -52,9 +54,12 @@ function readmeModel(compiled: CompiledCluster, files: GeneratedFile[]) {
       description: m.module.description,
       version: m.version ?? 'rendered by the generator',
       namespace: m.module.namespace,
-      reason: m.reason,
+      reason: [m.reason, ...m.notes].join('; '),
       overridden: Object.keys(m.values).length > 0 ? 'yes' : '',
+      application: compiled.applications.find((a) => a.module === m.module.name)?.application ?? '',
+      folder: `platform/${m.module.name}/`,
     })),
+    argocd: argocdModel(compiled),
     teams: spec.teams.map((team) => ({
       name: team.name,
       namespace: team.namespace,
@@ -63,6 +68,20 @@ function readmeModel(compiled: CompiledCluster, files: GeneratedFile[]) {
       podSecurity: team.podSecurity,
     })),
     folders: [...folders.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([path, count]) => ({ path: path || '.', count })),
+  };
+}
+
+function argocdModel(compiled: CompiledCluster) {
+  const { spec } = compiled.input;
+  const objects = compiled.folders.get(ARGOCD_FOLDER) ?? [];
+  const root = objects.find((o) => o.kind === 'Application')!;
+  return {
+    hub: spec.argocd.destination === 'hub',
+    rootFile: `${ARGOCD_FOLDER}/${objectFileName(root)}`,
+    root: root.metadata.name,
+    teamsApplication: compiled.applications.find((a) => a.module === TEAMS_MODULE)?.application ?? '',
+    applicationSets: objects.filter((o) => o.kind === 'ApplicationSet').map((o) => o.metadata.name),
+    projects: objects.filter((o) => o.kind === 'AppProject').map((o) => o.metadata.name),
   };
 }
 

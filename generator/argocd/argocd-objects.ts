@@ -72,8 +72,8 @@ export function argocdObjects(cluster: ClusterSpec, descriptors: readonly Module
     platformAppProject(cluster, descriptors),
     ...cluster.teams.map((team) => teamAppProject(cluster, team.name, team.namespace)),
     platformApplicationSet(cluster),
-    workloadApplicationSet(cluster, 'runs'),
-    workloadApplicationSet(cluster, 'services'),
+    // one git generator per team: without teams there is nothing to generate
+    ...(cluster.teams.length ? [workloadApplicationSet(cluster, 'runs'), workloadApplicationSet(cluster, 'services')] : []),
   ];
 }
 

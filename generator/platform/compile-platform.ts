@@ -60,7 +60,7 @@ export function compilePlatform(
     for (const p of module.check?.(context) ?? []) {
       problems.push({ file, line: lineOf(['modules', module.name]), field: `modules.${module.name}${p.field ? `.${p.field}` : ''}`, message: p.message });
     }
-    const objects = module.manifests?.(context) ?? [];
+    const objects = afterOwnCrds(module.manifests?.(context) ?? [], module.crds);
     folders.set(folder, objects);
 
     const sources: Record<string, unknown>[] = [];
@@ -109,6 +109,19 @@ export function compilePlatform(
   for (const descriptor of descriptors) documents.set(`${PLATFORM_FOLDER}/${descriptor.module}/${MODULE_DESCRIPTOR}`, descriptor);
   if (problems.length) return { ok: false, problems };
   return { ok: true, platform: { folders, documents, descriptors } };
+}
+
+/**
+ * Custom resources of the module's own CRDs (NodePools, ClusterQueues) go one sync wave after the chart, so
+ * that Argo CD applies them once the CRDs are established and the controller and its webhooks are healthy.
+ */
+function afterOwnCrds(objects: K8sObject[], crds: readonly string[]): K8sObject[] {
+  const groups = new Set(crds.map((crd) => crd.slice(crd.indexOf('.') + 1)));
+  return objects.map((object) => {
+    const group = object.apiVersion.includes('/') ? object.apiVersion.slice(0, object.apiVersion.indexOf('/')) : '';
+    if (!groups.has(group)) return object;
+    return { ...object, metadata: { ...object.metadata, annotations: { ...object.metadata.annotations, 'argocd.argoproj.io/sync-wave': '1' } } };
+  });
 }
 
 /** The folder of the objects the project owns; the descriptor and values beside them are not manifests. */

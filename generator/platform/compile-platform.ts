@@ -3,7 +3,8 @@ import type { Problem } from '../config/problems';
 import { moduleApplication } from '../argocd/names';
 import type { K8sObject } from '../render/k8s-object';
 import { teamNamespaceObjects } from '../teams/team-namespace';
-import type { ModuleContext, ModuleSource } from './module';
+import { SharedDataMissing } from './instance-types';
+import type { ModuleContext, ModuleProblem, ModuleSource } from './module';
 import type { EnabledModule } from './resolve-modules';
 
 export const PLATFORM_FOLDER = 'platform';
@@ -51,47 +52,22 @@ export function compilePlatform(
   const documents = new Map<string, unknown>();
   const descriptors: ModuleDescriptor[] = [];
   const problems: Problem[] = [];
-  const repo = { repoURL: spec.argocd.repoURL, targetRevision: spec.argocd.targetRevision };
 
-  for (const { module, version, values: overrides } of modules) {
-    const folder = `${PLATFORM_FOLDER}/${module.name}`;
-    const repoFolder = `clusters/${spec.name}/${folder}`;
-    const context: ModuleContext = { cluster: spec, enabled, overrides };
-    for (const p of module.check?.(context) ?? []) {
+  for (const enabledModule of modules) {
+    const { module } = enabledModule;
+    let compiled: CompiledModule;
+    try {
+      compiled = compileModule(spec, enabledModule, enabled);
+    } catch (error) {
+      if (!(error instanceof SharedDataMissing)) throw error;
+      return { ok: false, problems: [{ file, field: '', message: error.message }] };
+    }
+    for (const p of compiled.problems) {
       problems.push({ file, line: lineOf(['modules', module.name]), field: `modules.${module.name}${p.field ? `.${p.field}` : ''}`, message: p.message });
     }
-    const objects = afterOwnCrds(module.manifests?.(context) ?? [], module.crds);
-    folders.set(folder, objects);
-
-    const sources: Record<string, unknown>[] = [];
-    const primary = module.source;
-    if (primary?.kind === 'helm') {
-      documents.set(`${folder}/${VALUES_FILE}`, deepMerge(module.values?.(context) ?? {}, overrides));
-      sources.push({
-        repoURL: primary.repoURL,
-        chart: primary.chart,
-        targetRevision: version,
-        helm: { releaseName: module.name, valueFiles: [`$values/${repoFolder}/${VALUES_FILE}`] },
-      });
-    } else if (primary?.kind === 'git') {
-      const patches = module.kustomizePatches?.(context) ?? [];
-      sources.push({ repoURL: primary.repoURL, path: primary.path, targetRevision: version, ...(patches.length ? { kustomize: { patches } } : {}) });
-    }
-    for (const extra of module.extraSources ?? []) sources.push(extraSource(extra));
-    if (primary?.kind === 'helm') sources.push({ ...repo, ref: 'values' });
-    if (objects.length) sources.push(ownedSource(repo, repoFolder));
-
-    const syncOptions = ['CreateNamespace=true', 'PruneLast=true'];
-    if (module.serverSideApply) syncOptions.push('ServerSideApply=true');
-    descriptors.push({
-      module: module.name,
-      application: moduleApplication(spec, module.name),
-      namespace: module.namespace,
-      wave: String(module.wave),
-      upstream: primary ? upstreamPin(primary, version) : 'rendered by the generator',
-      sources,
-      syncOptions,
-    });
+    folders.set(compiled.folder, compiled.objects);
+    if (compiled.values) documents.set(`${compiled.folder}/${VALUES_FILE}`, compiled.values);
+    descriptors.push(compiled.descriptor);
   }
 
   const teamsFolder = `${PLATFORM_FOLDER}/${TEAMS_MODULE}`;
@@ -102,13 +78,64 @@ export function compilePlatform(
     namespace: 'default',
     wave: '0',
     upstream: 'rendered by the generator',
-    sources: [ownedSource(repo, `clusters/${spec.name}/${teamsFolder}`)],
+    sources: [ownedSource(spec, teamsFolder)],
     syncOptions: ['PruneLast=true'],
   });
 
   for (const descriptor of descriptors) documents.set(`${PLATFORM_FOLDER}/${descriptor.module}/${MODULE_DESCRIPTOR}`, descriptor);
   if (problems.length) return { ok: false, problems };
   return { ok: true, platform: { folders, documents, descriptors } };
+}
+
+interface CompiledModule {
+  readonly folder: string;
+  readonly objects: K8sObject[];
+  readonly values: Record<string, unknown> | undefined;
+  readonly descriptor: ModuleDescriptor;
+  readonly problems: ModuleProblem[];
+}
+
+/** One module on one cluster: its checks, owned objects, Helm values and the sources of its Application. */
+function compileModule(spec: ClusterSpec, { module, version, values: overrides }: EnabledModule, enabled: ReadonlySet<string>): CompiledModule {
+  const folder = `${PLATFORM_FOLDER}/${module.name}`;
+  const context: ModuleContext = { cluster: spec, enabled, overrides };
+  const objects = afterOwnCrds(module.manifests?.(context) ?? [], module.crds);
+  const primary = module.source;
+  const sources: Record<string, unknown>[] = [];
+  let values: Record<string, unknown> | undefined;
+  if (primary?.kind === 'helm') {
+    values = deepMerge(module.values?.(context) ?? {}, overrides);
+    sources.push({
+      repoURL: primary.repoURL,
+      chart: primary.chart,
+      targetRevision: version,
+      helm: { releaseName: module.name, valueFiles: [`$values/clusters/${spec.name}/${folder}/${VALUES_FILE}`] },
+    });
+  } else if (primary?.kind === 'git') {
+    const patches = module.kustomizePatches?.(context) ?? [];
+    sources.push({ repoURL: primary.repoURL, path: primary.path, targetRevision: version, ...(patches.length ? { kustomize: { patches } } : {}) });
+  }
+  for (const extra of module.extraSources ?? []) sources.push(extraSource(extra));
+  if (primary?.kind === 'helm') sources.push({ repoURL: spec.argocd.repoURL, targetRevision: spec.argocd.targetRevision, ref: 'values' });
+  if (objects.length) sources.push(ownedSource(spec, folder));
+
+  const syncOptions = ['CreateNamespace=true', 'PruneLast=true'];
+  if (module.serverSideApply) syncOptions.push('ServerSideApply=true');
+  return {
+    folder,
+    objects,
+    values,
+    problems: module.check?.(context) ?? [],
+    descriptor: {
+      module: module.name,
+      application: moduleApplication(spec, module.name),
+      namespace: module.namespace,
+      wave: String(module.wave),
+      upstream: primary ? upstreamPin(primary, version) : 'rendered by the generator',
+      sources,
+      syncOptions,
+    },
+  };
 }
 
 /**
@@ -125,8 +152,13 @@ function afterOwnCrds(objects: K8sObject[], crds: readonly string[]): K8sObject[
 }
 
 /** The folder of the objects the project owns; the descriptor and values beside them are not manifests. */
-function ownedSource(repo: { repoURL: string; targetRevision: string }, path: string) {
-  return { ...repo, path, directory: { exclude: `{${MODULE_DESCRIPTOR},${VALUES_FILE}}` } };
+function ownedSource(spec: ClusterSpec, folder: string) {
+  return {
+    repoURL: spec.argocd.repoURL,
+    targetRevision: spec.argocd.targetRevision,
+    path: `clusters/${spec.name}/${folder}`,
+    directory: { exclude: `{${MODULE_DESCRIPTOR},${VALUES_FILE}}` },
+  };
 }
 
 function extraSource(source: ModuleSource): Record<string, unknown> {

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { sharedDir } from '../checks/schema-registry';
 
@@ -11,12 +11,20 @@ export interface InstanceType {
   readonly efaInterfaces: number;
 }
 
+/** The shared data is not where the generator looks for it: a setup problem, reported without a stack trace. */
+export class SharedDataMissing extends Error {
+  constructor(readonly path: string) {
+    super(`${path}: not found; the fleet's shared data must sit beside this repository (../shared) or be named by FLEET_SHARED_DIR`);
+  }
+}
+
 let table: ReadonlyMap<string, InstanceType> | undefined;
 
 /** The instance types the seeds use, by name; read once from the shared data beside the repository. */
 export function instanceTypes(): ReadonlyMap<string, InstanceType> {
   if (!table) {
     const path = join(sharedDir(join(__dirname, '..', '..')), 'data', 'ec2-instance-types.json');
+    if (!existsSync(path)) throw new SharedDataMissing(path);
     const data = JSON.parse(readFileSync(path, 'utf-8')) as { instanceTypes: Record<string, InstanceType> };
     table = new Map(Object.entries(data.instanceTypes));
   }

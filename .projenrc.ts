@@ -84,6 +84,11 @@ project.addTask('validate', {
   exec: 'tsx generator/cli/validate.ts',
 });
 
+project.addTask('expand', {
+  description: 'Expand every ApplicationSet like the Argo CD controller and check the Applications it would create (offline)',
+  exec: 'tsx generator/cli/expand.ts',
+});
+
 // Typed classes for the CRD kinds the generator emits, from the vendored, unmodified upstream CRDs.
 // One import per file (cdk8s import reads only the first of several files); output: <prefix>-<group>.ts.
 const CRD_IMPORTS: Record<string, string> = {

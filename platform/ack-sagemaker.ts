@@ -26,5 +26,7 @@ export const ackSagemakerModule: PlatformModule = {
   needs: [],
   onMissingNeed: 'error',
   wave: 1,
+  serverSideApply: true,
+  values: ({ cluster }) => ({ aws: { region: cluster.aws.region } }),
   docs: 'https://github.com/aws-controllers-k8s/sagemaker-controller/releases/tag/v1.9.1',
 };

@@ -16,5 +16,6 @@ export const airflowModule: PlatformModule = {
   needs: [],
   onMissingNeed: 'error',
   wave: 3,
+  values: () => ({ executor: 'KubernetesExecutor' }),
   docs: 'https://github.com/apache/airflow/releases/tag/helm-chart%2F1.22.0',
 };

@@ -24,5 +24,6 @@ export const awsLoadBalancerControllerModule: PlatformModule = {
   needs: [],
   onMissingNeed: 'error',
   wave: 1,
+  values: ({ cluster }) => ({ clusterName: cluster.name, region: cluster.aws.region }),
   docs: 'https://github.com/kubernetes-sigs/aws-load-balancer-controller/releases/tag/v3.5.0',
 };

@@ -1,7 +1,7 @@
 /** cert-manager: issues webhook and TLS certificates for KServe, Slurm, Kubeflow and others. */
 import type { PlatformModule } from '../generator/platform/module';
 
-// Install with `crds.enabled: true` so the chart owns its CRDs.
+// Installed with `crds.enabled: true` (values below) so the chart owns its CRDs.
 export const certManagerModule: PlatformModule = {
   name: 'cert-manager',
   description: 'cert-manager: X.509 certificates (Issuers, Certificates) for webhooks and ingress',
@@ -24,5 +24,6 @@ export const certManagerModule: PlatformModule = {
   needs: [],
   onMissingNeed: 'error',
   wave: 0,
+  values: () => ({ crds: { enabled: true } }),
   docs: 'https://github.com/cert-manager/cert-manager/releases/tag/v1.21.1',
 };

@@ -19,5 +19,16 @@ export const dcgmExporterModule: PlatformModule = {
   needs: ['kube-prometheus-stack'],
   onMissingNeed: 'enable',
   wave: 1,
+  values: ({ enabled }) => ({
+    affinity: {
+      nodeAffinity: {
+        requiredDuringSchedulingIgnoredDuringExecution: {
+          nodeSelectorTerms: [{ matchExpressions: [{ key: 'karpenter.k8s.aws/instance-gpu-manufacturer', operator: 'In', values: ['nvidia'] }] }],
+        },
+      },
+    },
+    tolerations: [{ operator: 'Exists' }],
+    serviceMonitor: { enabled: enabled.has('kube-prometheus-stack') },
+  }),
   docs: 'https://github.com/NVIDIA/dcgm-exporter/releases/tag/4.5.3-4.8.2',
 };

@@ -1,5 +1,6 @@
 /** Amazon EBS CSI driver: dynamic gp3/io2 block volumes for checkpoints and databases. */
 import type { PlatformModule } from '../generator/platform/module';
+import { ebsStorageClass } from '../generator/platform/shared-storage';
 
 export const ebsCsiDriverModule: PlatformModule = {
   name: 'ebs-csi-driver',
@@ -16,5 +17,8 @@ export const ebsCsiDriverModule: PlatformModule = {
   needs: [],
   onMissingNeed: 'error',
   wave: 0,
+  values: ({ cluster }) => ({ node: { tolerateAllTaints: true }, controller: { extraVolumeTags: { ...cluster.tags, 'mlops-fleet.io/cluster': cluster.name } } }),
+  // the default StorageClass: encrypted gp3
+  manifests: ({ cluster }) => [ebsStorageClass(cluster)],
   docs: 'https://github.com/kubernetes-sigs/aws-ebs-csi-driver/blob/master/charts/aws-ebs-csi-driver/CHANGELOG.md',
 };

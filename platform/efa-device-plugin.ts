@@ -16,5 +16,6 @@ export const efaDevicePluginModule: PlatformModule = {
   needs: [],
   onMissingNeed: 'error',
   wave: 1,
+  values: () => ({ tolerations: [{ operator: 'Exists' }] }),
   docs: 'https://github.com/aws/eks-charts/tree/master/stable/aws-efa-k8s-device-plugin',
 };

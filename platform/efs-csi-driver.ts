@@ -1,5 +1,6 @@
 /** Amazon EFS CSI driver: shared ReadWriteMany file systems for datasets, home directories and code. */
 import type { PlatformModule } from '../generator/platform/module';
+import { sharedStorageObjects } from '../generator/platform/shared-storage';
 
 export const efsCsiDriverModule: PlatformModule = {
   name: 'efs-csi-driver',
@@ -16,5 +17,8 @@ export const efsCsiDriverModule: PlatformModule = {
   needs: [],
   onMissingNeed: 'error',
   wave: 0,
+  values: () => ({ node: { tolerations: [{ operator: 'Exists' }] } }),
+  // efs-sc, and the pv-efs claim in every team namespace bound to the cluster's EFS (shared-storage.ts)
+  manifests: ({ cluster }) => (cluster.storage.efs === false ? [] : sharedStorageObjects(cluster, 'efs')),
   docs: 'https://github.com/kubernetes-sigs/aws-efs-csi-driver/blob/master/charts/aws-efs-csi-driver/CHANGELOG.md',
 };

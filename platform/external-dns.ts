@@ -16,5 +16,11 @@ export const externalDnsModule: PlatformModule = {
   needs: [],
   onMissingNeed: 'error',
   wave: 1,
+  values: ({ cluster }) => ({
+    provider: { name: 'aws' },
+    txtOwnerId: cluster.name,
+    policy: 'upsert-only',
+    env: [{ name: 'AWS_DEFAULT_REGION', value: cluster.aws.region }],
+  }),
   docs: 'https://github.com/kubernetes-sigs/external-dns/releases/tag/external-dns-helm-chart-1.21.1',
 };

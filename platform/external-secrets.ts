@@ -23,5 +23,6 @@ export const externalSecretsModule: PlatformModule = {
   needs: [],
   onMissingNeed: 'error',
   wave: 1,
+  serverSideApply: true,
   docs: 'https://github.com/external-secrets/external-secrets/releases/tag/helm-chart-2.9.0',
 };

@@ -1,5 +1,6 @@
 /** Amazon FSx for Lustre CSI driver: high-throughput scratch/persistent Lustre volumes for training data. */
 import type { PlatformModule } from '../generator/platform/module';
+import { sharedStorageObjects } from '../generator/platform/shared-storage';
 
 export const fsxCsiDriverModule: PlatformModule = {
   name: 'fsx-csi-driver',
@@ -16,5 +17,8 @@ export const fsxCsiDriverModule: PlatformModule = {
   needs: [],
   onMissingNeed: 'error',
   wave: 0,
+  values: () => ({ node: { tolerateAllTaints: true } }),
+  // fsx-sc, and the pv-fsx claim in every team namespace bound to the cluster's FSx for Lustre (shared-storage.ts)
+  manifests: ({ cluster }) => (cluster.storage.fsx ? sharedStorageObjects(cluster, 'fsx') : []),
   docs: 'https://github.com/kubernetes-sigs/aws-fsx-csi-driver/releases/tag/helm-chart-aws-fsx-csi-driver-1.17.0',
 };

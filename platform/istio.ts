@@ -2,7 +2,7 @@
 import type { PlatformModule } from '../generator/platform/module';
 
 // Upstream installs two charts at the same version from this repository: `base` (the CRDs below) before `istiod`.
-// The interface holds one source, so the generator must add the `base` chart (1.30.3) in an earlier wave itself.
+// `base` is an extra source of the same Application; Argo CD applies CRDs first. Keep both versions equal.
 export const istioModule: PlatformModule = {
   name: 'istio',
   description: 'Istio service mesh control plane (istiod) with its networking and security CRDs',
@@ -25,5 +25,27 @@ export const istioModule: PlatformModule = {
   needs: [],
   onMissingNeed: 'error',
   wave: 1,
+  extraSources: [{ kind: 'helm', repoURL: 'https://istio-release.storage.googleapis.com/charts', chart: 'base', version: '1.30.3' }],
+  serverSideApply: true,
+  // with the Kubeflow platform, istiod sends authentication to its oauth2-proxy (kubeflow/manifests' istio-install overlay)
+  values: ({ enabled }) =>
+    enabled.has('kubeflow-platform')
+      ? {
+        meshConfig: {
+          extensionProviders: [
+            {
+              name: 'oauth2-proxy',
+              envoyExtAuthzHttp: {
+                service: 'oauth2-proxy.oauth2-proxy.svc.cluster.local',
+                port: 80,
+                headersToDownstreamOnDeny: ['content-type', 'set-cookie'],
+                headersToUpstreamOnAllow: ['authorization', 'path', 'x-auth-request-email', 'x-auth-request-groups', 'x-auth-request-user'],
+                includeRequestHeadersInCheck: ['authorization', 'cookie'],
+              },
+            },
+          ],
+        },
+      }
+      : {},
   docs: 'https://github.com/istio/istio/releases/tag/1.30.3',
 };

@@ -16,5 +16,6 @@ export const jobsetModule: PlatformModule = {
   needs: [],
   onMissingNeed: 'error',
   wave: 1,
+  serverSideApply: true,
   docs: 'https://github.com/kubernetes-sigs/jobset/releases/tag/v0.12.0',
 };

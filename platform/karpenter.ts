@@ -1,4 +1,6 @@
 /** Karpenter: just-in-time node provisioning for EKS (NodePools, EC2NodeClasses); the chart ships its CRDs. */
+import { karpenterInterruptionQueue } from '../generator/platform/aws-names';
+import { karpenterNodePoolObjects } from '../generator/platform/karpenter-node-pools';
 import type { PlatformModule } from '../generator/platform/module';
 
 export const karpenterModule: PlatformModule = {
@@ -22,5 +24,11 @@ export const karpenterModule: PlatformModule = {
   needs: [],
   onMissingNeed: 'error',
   wave: 0,
+  serverSideApply: true,
+  values: ({ cluster }) => ({
+    settings: { clusterName: cluster.name, interruptionQueue: karpenterInterruptionQueue(cluster.name) },
+  }),
+  // the NodePools and EC2NodeClasses of the cluster's node pools (karpenter-node-pools.ts)
+  manifests: ({ cluster, enabled }) => karpenterNodePoolObjects(cluster, enabled),
   docs: 'https://github.com/aws/karpenter-provider-aws/releases/tag/v1.14.1',
 };

@@ -16,5 +16,6 @@ export const kialiModule: PlatformModule = {
   needs: ['istio'],
   onMissingNeed: 'error',
   wave: 2,
+  values: () => ({ cr: { create: true, namespace: 'istio-system' } }),
   docs: 'https://kiali.io/docs/installation/installation-guide/install-with-helm/',
 };

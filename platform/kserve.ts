@@ -1,9 +1,8 @@
 /** KServe: InferenceService model serving (standard/raw-deployment mode), webhooks certified by cert-manager. */
 import type { PlatformModule } from '../generator/platform/module';
 
-// Upstream splits KServe into two charts at the same version: `kserve-crd` (the CRDs below) must be synced
-// before `kserve-resources` (the controller); the module interface holds one source, so the generator must add the
-// CRD chart (oci ghcr.io/kserve/charts/kserve-crd v0.20.0) itself.
+// Upstream splits KServe into two charts at the same version: `kserve-crd` (the CRDs below) is an extra source of
+// the same Application, and Argo CD applies CRDs before the objects of the same wave. Keep both versions equal.
 export const kserveModule: PlatformModule = {
   name: 'kserve',
   description: 'KServe model serving (InferenceService, ServingRuntime, InferenceGraph)',
@@ -23,5 +22,9 @@ export const kserveModule: PlatformModule = {
   needs: ['cert-manager'],
   onMissingNeed: 'error',
   wave: 3,
+  extraSources: [{ kind: 'helm', repoURL: 'ghcr.io/kserve/charts', chart: 'kserve-crd', version: 'v0.20.0' }],
+  serverSideApply: true,
+  // standard (raw Deployment) mode: no Knative
+  values: () => ({ kserve: { controller: { deploymentMode: 'RawDeployment' } } }),
   docs: 'https://github.com/kserve/kserve/releases/tag/v0.20.0',
 };

@@ -1,7 +1,7 @@
 /** kube-prometheus-stack: Prometheus Operator, Prometheus, Alertmanager, Grafana and the monitoring.coreos.com CRDs. */
 import type { PlatformModule } from '../generator/platform/module';
 
-// Its CRDs are too large for client-side apply: sync with ServerSideApply=true.
+// Its CRDs are too large for client-side apply: synced with ServerSideApply=true.
 export const kubePrometheusStackModule: PlatformModule = {
   name: 'kube-prometheus-stack',
   description: 'Prometheus Operator, Prometheus, Alertmanager and Grafana for cluster and GPU/Neuron metrics',
@@ -23,5 +23,10 @@ export const kubePrometheusStackModule: PlatformModule = {
   needs: [],
   onMissingNeed: 'error',
   wave: 0,
+  serverSideApply: true,
+  // pick up the ServiceMonitors of every module (DCGM, Kueue, KubeRay), not only the chart's own
+  values: () => ({
+    prometheus: { prometheusSpec: { serviceMonitorSelectorNilUsesHelmValues: false, podMonitorSelectorNilUsesHelmValues: false } },
+  }),
   docs: 'https://github.com/prometheus-community/helm-charts/releases/tag/kube-prometheus-stack-88.5.3',
 };

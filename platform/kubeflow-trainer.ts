@@ -1,7 +1,7 @@
 /** Kubeflow Trainer v2: TrainJob and (Cluster)TrainingRuntime APIs for PyTorch, DeepSpeed, MPI and JAX training on JobSet. */
 import type { PlatformModule } from '../generator/platform/module';
 
-// The chart bundles JobSet as a subchart: render it with `jobset.install: false`, since the jobset module owns JobSet.
+// The chart bundles JobSet as a subchart: rendered with `jobset.install: false`, since the jobset module owns JobSet.
 export const kubeflowTrainerModule: PlatformModule = {
   name: 'kubeflow-trainer',
   description: 'Kubeflow Trainer v2 (TrainJob, TrainingRuntime) for distributed training and LLM fine-tuning',
@@ -21,5 +21,7 @@ export const kubeflowTrainerModule: PlatformModule = {
   needs: ['jobset'],
   onMissingNeed: 'error',
   wave: 2,
+  serverSideApply: true,
+  values: () => ({ jobset: { install: false } }),
   docs: 'https://github.com/kubeflow/trainer/releases/tag/v2.3.0',
 };

@@ -16,5 +16,6 @@ export const kubeRayModule: PlatformModule = {
   needs: [],
   onMissingNeed: 'error',
   wave: 2,
+  serverSideApply: true,
   docs: 'https://github.com/ray-project/kuberay/releases/tag/v1.7.0',
 };

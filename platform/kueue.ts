@@ -1,6 +1,41 @@
 /** Kueue: job queueing, quotas and fair sharing for batch/training workloads (JobSet, TrainJob, RayJob, MPIJob...). */
-import type { PlatformModule } from '../generator/platform/module';
+import { parse, stringify } from 'yaml';
+import { kueueObjects } from '../generator/platform/kueue-queues';
+import type { ModuleContext, PlatformModule } from '../generator/platform/module';
 
+/** Kueue's job integrations and the module that installs each framework (batch/job is Kubernetes itself). */
+const INTEGRATIONS: Record<string, string | undefined> = {
+  'batch/job': undefined,
+  'jobset.x-k8s.io/jobset': 'jobset',
+  'trainer.kubeflow.org/trainjob': 'kubeflow-trainer',
+  // Kueue's MPIJob integration is for kubeflow.org/v2beta1, the MPI operator's version
+  'kubeflow.org/mpijob': 'mpi-operator',
+  'kubeflow.org/pytorchjob': 'training-operator',
+  'kubeflow.org/tfjob': 'training-operator',
+  'kubeflow.org/xgboostjob': 'training-operator',
+  'kubeflow.org/paddlejob': 'training-operator',
+  'kubeflow.org/jaxjob': 'training-operator',
+  'ray.io/rayjob': 'kuberay',
+  'ray.io/raycluster': 'kuberay',
+  'leaderworkerset.x-k8s.io/leaderworkerset': 'lws',
+};
+const CONFIG_KEY = 'managerConfig.controllerManagerConfigYaml';
+
+/** The frameworks of the installed modules: Kueue refuses to start on an integration whose CRD is missing. */
+function frameworks({ enabled }: ModuleContext): string[] {
+  return Object.entries(INTEGRATIONS).filter(([, module]) => module === undefined || enabled.has(module)).map(([f]) => f);
+}
+
+/** The frameworks a cluster.yaml override of Kueue's configuration lists, if it replaces it. */
+function overriddenFrameworks(overrides: Record<string, unknown>): unknown[] | undefined {
+  const config = (overrides.managerConfig as Record<string, unknown> | undefined)?.controllerManagerConfigYaml;
+  if (typeof config !== 'string') return undefined;
+  const parsed = parse(config) as { integrations?: { frameworks?: unknown } } | null;
+  const list = parsed?.integrations?.frameworks;
+  return Array.isArray(list) ? list : undefined;
+}
+
+// Integrations for frameworks that are not installed are an error naming the framework's module (check below).
 export const kueueModule: PlatformModule = {
   name: 'kueue',
   description: 'Kueue job queueing with ClusterQueues, quotas and topology-aware scheduling',
@@ -21,5 +56,34 @@ export const kueueModule: PlatformModule = {
   needs: [],
   onMissingNeed: 'error',
   wave: 2,
+  serverSideApply: true,
+  values: (context) => ({
+    enablePrometheus: context.enabled.has('kube-prometheus-stack'),
+    managerConfig: {
+      controllerManagerConfigYaml: stringify({
+        apiVersion: 'config.kueue.x-k8s.io/v1beta2',
+        kind: 'Configuration',
+        health: { healthProbeBindAddress: ':8081' },
+        metrics: { bindAddress: ':8443' },
+        webhook: { port: 9443 },
+        leaderElection: { leaderElect: true, resourceName: 'c1f6bfd2.kueue.x-k8s.io' },
+        // distributed training is all or nothing: a job whose pods do not all start in time gives its quota back
+        waitForPodsReady: { enable: true, timeout: '10m', blockAdmission: false, requeuingStrategy: { timestamp: 'Eviction', backoffLimitCount: 5 } },
+        integrations: { frameworks: frameworks(context) },
+      }),
+    },
+  }),
+  // ResourceFlavors per NodePool, ClusterQueues per team, LocalQueues, WorkloadPriorityClasses (kueue-queues.ts)
+  manifests: ({ cluster }) => kueueObjects(cluster),
+  check: ({ enabled, overrides }) =>
+    (overriddenFrameworks(overrides) ?? []).flatMap((framework) => {
+      const module = INTEGRATIONS[String(framework)];
+      if (!(String(framework) in INTEGRATIONS)) {
+        return [{ field: `values.${CONFIG_KEY}`, message: `Kueue integration "${String(framework)}" is not one this fleet knows; expected one of ${Object.keys(INTEGRATIONS).join(', ')}` }];
+      }
+      return module && !enabled.has(module)
+        ? [{ field: `values.${CONFIG_KEY}`, message: `Kueue integration "${String(framework)}" needs module "${module}", which is off on this cluster; turn on "${module}" (modules.${module}: true) or remove the integration from "kueue"` }]
+        : [];
+    }),
   docs: 'https://github.com/kubernetes-sigs/kueue/releases/tag/v0.19.2',
 };

@@ -20,5 +20,6 @@ export const lwsModule: PlatformModule = {
   needs: [],
   onMissingNeed: 'error',
   wave: 1,
+  serverSideApply: true,
   docs: 'https://lws.sigs.k8s.io/docs/installation/',
 };

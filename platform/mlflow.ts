@@ -1,4 +1,5 @@
 /** MLflow tracking server and model registry (community-charts chart). */
+import { MLFLOW_SERVICE_ACCOUNT, mlflowArtifactBucket } from '../generator/platform/aws-names';
 import type { PlatformModule } from '../generator/platform/module';
 
 export const mlflowModule: PlatformModule = {
@@ -16,5 +17,13 @@ export const mlflowModule: PlatformModule = {
   needs: [],
   onMissingNeed: 'error',
   wave: 3,
+  // artifacts in the cluster's S3 bucket (through the server: clients need no AWS credentials); runs and models in
+  // the chart's PostgreSQL on an encrypted gp3 volume
+  values: ({ cluster }) => ({
+    serviceAccount: { create: true, name: MLFLOW_SERVICE_ACCOUNT },
+    backendStore: { databaseMigration: true, databaseConnectionCheck: true },
+    postgresql: { enabled: true, primary: { persistence: { enabled: true, storageClass: 'gp3', size: '50Gi' } } },
+    artifactRoot: { proxiedArtifactStorage: true, s3: { enabled: true, bucket: mlflowArtifactBucket(cluster), path: 'artifacts' } },
+  }),
   docs: 'https://github.com/community-charts/helm-charts/releases/tag/mlflow-1.11.5',
 };

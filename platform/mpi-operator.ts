@@ -1,7 +1,8 @@
 /** Kubeflow MPI Operator: MPIJob (kubeflow.org/v2beta1) for Horovod/NCCL/Neuron MPI-style training. */
 import type { PlatformModule } from '../generator/platform/module';
 
-// No Helm chart upstream: Argo CD builds the standalone kustomize overlay. Conflicts with training-operator (same CRD).
+// No Helm chart upstream: Argo CD builds the standalone kustomize overlay. Shares mpijobs.kubeflow.org with
+// training-operator (v1), which steps aside when both are on (see training-operator.ts).
 export const mpiOperatorModule: PlatformModule = {
   name: 'mpi-operator',
   description: 'Kubeflow MPI Operator (MPIJob v2beta1) for MPI-launched distributed training',
@@ -17,5 +18,6 @@ export const mpiOperatorModule: PlatformModule = {
   needs: [],
   onMissingNeed: 'error',
   wave: 2,
+  serverSideApply: true,
   docs: 'https://github.com/kubeflow/mpi-operator/releases/tag/v0.8.0',
 };

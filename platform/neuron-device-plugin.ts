@@ -17,5 +17,7 @@ export const neuronDevicePluginModule: PlatformModule = {
   needs: [],
   onMissingNeed: 'error',
   wave: 1,
+  // the Neuron scheduler extension places pods on contiguous Neuron devices
+  values: () => ({ devicePlugin: { enabled: true }, scheduler: { enabled: true } }),
   docs: 'https://github.com/aws-neuron/neuron-helm-charts/releases',
 };

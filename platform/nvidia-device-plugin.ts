@@ -16,5 +16,16 @@ export const nvidiaDevicePluginModule: PlatformModule = {
   needs: [],
   onMissingNeed: 'error',
   wave: 1,
+  // EKS nodes carry no NFD labels: select GPU nodes by Karpenter's label, and tolerate the GPU and EFA taints
+  values: () => ({
+    affinity: {
+      nodeAffinity: {
+        requiredDuringSchedulingIgnoredDuringExecution: {
+          nodeSelectorTerms: [{ matchExpressions: [{ key: 'karpenter.k8s.aws/instance-gpu-manufacturer', operator: 'In', values: ['nvidia'] }] }],
+        },
+      },
+    },
+    tolerations: [{ operator: 'Exists' }],
+  }),
   docs: 'https://github.com/NVIDIA/k8s-device-plugin/releases/tag/v0.20.0',
 };

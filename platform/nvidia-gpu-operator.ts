@@ -1,8 +1,8 @@
 /** NVIDIA GPU Operator: driver, toolkit, device plugin, DCGM and GFD as one operator; an alternative to nvidia-device-plugin. */
 import type { PlatformModule } from '../generator/platform/module';
 
-// Runs its own device plugin and DCGM exporter: turn off nvidia-device-plugin (and dcgm-exporter) when this is on,
-// or disable those operands in the ClusterPolicy.
+// Runs its own device plugin and DCGM exporter: when nvidia-device-plugin or dcgm-exporter is on too, the values
+// below turn those operands off, so each runs once.
 export const nvidiaGpuOperatorModule: PlatformModule = {
   name: 'nvidia-gpu-operator',
   description: 'NVIDIA GPU Operator (ClusterPolicy): full GPU software stack managed by an operator',
@@ -26,5 +26,18 @@ export const nvidiaGpuOperatorModule: PlatformModule = {
   needs: [],
   onMissingNeed: 'error',
   wave: 1,
+  conflicts: [
+    { module: 'nvidia-device-plugin', resolvedBy: 'the operator\'s own device plugin is off (devicePlugin.enabled: false)' },
+    { module: 'dcgm-exporter', resolvedBy: 'the operator\'s own DCGM exporter is off (dcgmExporter.enabled: false)' },
+  ],
+  serverSideApply: true,
+  // The EKS AL2023 NVIDIA AMIs ship the driver and the container toolkit: the operator manages the rest.
+  values: ({ enabled }) => ({
+    driver: { enabled: false },
+    toolkit: { enabled: false },
+    devicePlugin: { enabled: !enabled.has('nvidia-device-plugin') },
+    dcgmExporter: { enabled: !enabled.has('dcgm-exporter'), serviceMonitor: { enabled: enabled.has('kube-prometheus-stack') } },
+    daemonsets: { tolerations: [{ operator: 'Exists' }] },
+  }),
   docs: 'https://github.com/NVIDIA/gpu-operator/releases/tag/v26.7.0',
 };

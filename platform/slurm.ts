@@ -1,7 +1,7 @@
 /** Slinky slurm-operator: runs Slurm clusters (controller, NodeSets, login, REST API) on Kubernetes. */
 import type { PlatformModule } from '../generator/platform/module';
 
-// Render with `crds.enabled: true` so the bundled slurm-operator-crds subchart installs the CRDs (default is false).
+// Rendered with `crds.enabled: true` so the bundled slurm-operator-crds subchart installs the CRDs (default is false).
 // The Slurm cluster itself is the separate `slurm` chart, deployed per cluster into namespace `slurm`.
 export const slurmModule: PlatformModule = {
   name: 'slurm',
@@ -21,5 +21,7 @@ export const slurmModule: PlatformModule = {
   needs: ['cert-manager'],
   onMissingNeed: 'error',
   wave: 2,
+  serverSideApply: true,
+  values: () => ({ crds: { enabled: true } }),
   docs: 'https://github.com/SlinkyProject/slurm-operator/releases/tag/v1.2.1',
 };

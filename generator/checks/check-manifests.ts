@@ -32,7 +32,10 @@ export function checkManifests(files: readonly GeneratedFile[], registry: Schema
   return { problems, counts };
 }
 
-/** Kubernetes manifests live in a cluster's platform/ and workloads/ folders (not infra/, not cluster.yaml). */
+/**
+ * Kubernetes manifests live in a cluster's platform/, workloads/ and argocd/ folders (not infra/, not
+ * cluster.yaml); a module's Helm values (`platform/<module>/values.yaml`) are not a manifest.
+ */
 export function isManifestPath(path: string): boolean {
-  return /^clusters\/[^/]+\/(platform|workloads|argocd)\//.test(path);
+  return /^clusters\/[^/]+\/(platform|workloads|argocd)\//.test(path) && !/^clusters\/[^/]+\/platform\/[^/]+\/values\.yaml$/.test(path);
 }

@@ -1,6 +1,7 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Ajv, { type ValidateFunction } from 'ajv';
+import { parse } from 'yaml';
 
 /** Where the vendored upstream schemas live: `../shared` beside the repository, or `$FLEET_SHARED_DIR`. */
 export function sharedDir(root: string): string {
@@ -27,6 +28,8 @@ export class SchemaRegistry {
   private readonly ajv = new Ajv({ strict: false, validateFormats: false, allErrors: true });
   private readonly schemas = new Map<string, object>();
   private readonly compiled = new Map<string, ValidateFunction>();
+  /** Vendored CRD files not read yet, by `group/kind` (two files may define one kind at different versions). */
+  private readonly crdFiles = new Map<string, string[]>();
 
   /** The Kubernetes API definitions (`_definitions.json`), read from the shared folder. */
   static forKubernetes(shared: string): SchemaRegistry {
@@ -35,6 +38,40 @@ export class SchemaRegistry {
       JSON.parse(readFileSync(join(shared, 'schemas', 'kubernetes', KUBERNETES_VERSION, '_definitions.json'), 'utf-8')),
     );
     return registry;
+  }
+
+  /** The Kubernetes API definitions and every vendored CRD (`schemas/crds/<project>/*.yaml`), read when first needed. */
+  static forFleet(shared: string): SchemaRegistry {
+    const registry = SchemaRegistry.forKubernetes(shared);
+    registry.addCrdDirectory(join(shared, 'schemas', 'crds'));
+    return registry;
+  }
+
+  /**
+   * Indexes the CRD files under `dir` by group and kind. Parsing all of them takes seconds (some are
+   * megabytes), so a file is parsed, and its served versions added, only when an object of its kind is checked.
+   */
+  addCrdDirectory(dir: string): void {
+    for (const project of readdirSync(dir).sort()) {
+      for (const name of readdirSync(join(dir, project)).sort()) {
+        if (!name.endsWith('.yaml')) continue;
+        const path = join(dir, project, name);
+        const text = readFileSync(path, 'utf-8');
+        const group = /^ {2}group: (\S+)$/m.exec(text)?.[1];
+        const kind = /^ {4}kind: (\S+)$/m.exec(text)?.[1];
+        if (!group || !kind) throw new Error(`${path}: not a CustomResourceDefinition with spec.group and spec.names.kind`);
+        const k = `${group}/${kind}`;
+        this.crdFiles.set(k, [...(this.crdFiles.get(k) ?? []), path]);
+      }
+    }
+  }
+
+  /** Adds a CustomResourceDefinition: the openAPIV3Schema of each version it serves. */
+  addCrd(crd: CustomResourceDefinition): void {
+    for (const version of crd.spec.versions) {
+      if (!version.served || !version.schema?.openAPIV3Schema) continue;
+      this.addKind(`${crd.spec.group}/${version.name}`, crd.spec.names.kind, version.schema.openAPIV3Schema);
+    }
   }
 
   addKubernetesDefinitions(document: { definitions: Record<string, Record<string, unknown>> }): void {
@@ -62,7 +99,18 @@ export class SchemaRegistry {
   }
 
   has(apiVersion: string, kind: string): boolean {
-    return this.schemas.has(key(apiVersion, kind));
+    return this.schemaOf(apiVersion, kind) !== undefined;
+  }
+
+  private schemaOf(apiVersion: string, kind: string): object | undefined {
+    const k = key(apiVersion, kind);
+    if (!this.schemas.has(k) && apiVersion.includes('/')) {
+      const group = apiVersion.slice(0, apiVersion.indexOf('/'));
+      const files = this.crdFiles.get(`${group}/${kind}`) ?? [];
+      this.crdFiles.delete(`${group}/${kind}`);
+      for (const file of files) this.addCrd(parse(readFileSync(file, 'utf-8')) as CustomResourceDefinition);
+    }
+    return this.schemas.get(k);
   }
 
   /** Problems of one object; an object of a kind with no schema is itself a problem. */
@@ -70,7 +118,7 @@ export class SchemaRegistry {
     const apiVersion = String(object.apiVersion);
     const kind = String(object.kind);
     const k = key(apiVersion, kind);
-    const schema = this.schemas.get(k);
+    const schema = this.schemaOf(apiVersion, kind);
     if (!schema) return [{ path: '', message: `no schema for ${apiVersion} ${kind}: not a Kubernetes API kind nor a vendored CRD` }];
     let validate = this.compiled.get(k);
     if (!validate) {
@@ -89,6 +137,14 @@ export class SchemaRegistry {
     }
     return problems;
   }
+}
+
+interface CustomResourceDefinition {
+  spec: {
+    group: string;
+    names: { kind: string };
+    versions: { name: string; served: boolean; schema?: { openAPIV3Schema?: object } }[];
+  };
 }
 
 function key(apiVersion: string, kind: string) {

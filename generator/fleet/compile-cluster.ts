@@ -1,9 +1,10 @@
+import { ARGOCD_FOLDER, argocdObjects } from '../argocd/argocd-objects';
 import type { ClusterInput } from '../config/load-fleet';
 import type { Problem } from '../config/problems';
+import { compilePlatform, type ModuleDescriptor } from '../platform/compile-platform';
 import type { PlatformModule } from '../platform/module';
 import { resolveModules, type EnabledModule } from '../platform/resolve-modules';
 import type { K8sObject } from '../render/k8s-object';
-import { teamNamespaceObjects } from '../teams/team-namespace';
 
 /** Everything the generator decided for one cluster, before it is turned into text. */
 export interface CompiledCluster {
@@ -11,6 +12,10 @@ export interface CompiledCluster {
   readonly modules: EnabledModule[];
   /** Rendered objects per folder, relative to the cluster's folder (`platform/teams`). */
   readonly folders: ReadonlyMap<string, K8sObject[]>;
+  /** Other generated data files (Helm values, module descriptors), by path relative to the cluster's folder. */
+  readonly documents: ReadonlyMap<string, unknown>;
+  /** The platform Applications Argo CD will generate, one per module folder. */
+  readonly applications: readonly ModuleDescriptor[];
 }
 
 export const TEAMS_FOLDER = 'platform/teams';
@@ -23,7 +28,12 @@ export function compileCluster(
   const resolved = resolveModules(spec, file, catalog, input.lineOf);
   if (resolved.problems.length) return { ok: false, problems: resolved.problems };
 
-  const folders = new Map<string, K8sObject[]>();
-  folders.set(TEAMS_FOLDER, spec.teams.flatMap((team) => teamNamespaceObjects(spec, team)));
-  return { ok: true, cluster: { input, modules: resolved.modules, folders } };
+  const platform = compilePlatform(spec, file, resolved.modules, input.lineOf);
+  if (!platform.ok) return platform;
+  const folders = new Map(platform.platform.folders);
+  folders.set(ARGOCD_FOLDER, argocdObjects(spec, platform.platform.descriptors));
+  return {
+    ok: true,
+    cluster: { input, modules: resolved.modules, folders, documents: platform.platform.documents, applications: platform.platform.descriptors },
+  };
 }

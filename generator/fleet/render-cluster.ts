@@ -1,10 +1,12 @@
+import { ARGOCD_FOLDER } from '../argocd/argocd-objects';
+import { TEAMS_MODULE } from '../platform/compile-platform';
 import { clusterFolder } from './paths';
 import type { CompiledCluster } from './compile-cluster';
 import type { GeneratedFile } from './generated-file';
 import { objectFileName } from '../render/k8s-object';
 import { markerLine } from '../render/marker';
 import { renderTemplate } from '../render/templates';
-import { renderYamlFile } from '../render/yaml';
+import { renderJsonFile, renderYamlFile } from '../render/yaml';
 
 /** Turns one compiled cluster into files: its objects, one file each, and its README. */
 export function renderCluster(compiled: CompiledCluster): GeneratedFile[] {
@@ -15,6 +17,9 @@ export function renderCluster(compiled: CompiledCluster): GeneratedFile[] {
     for (const object of objects) {
       files.push({ path: `${base}/${folder}/${objectFileName(object)}`, content: renderYamlFile(object, source) });
     }
+  }
+  for (const [path, data] of compiled.documents) {
+    files.push({ path: `${base}/${path}`, content: path.endsWith('.json') ? renderJsonFile(data, source) : renderYamlFile(data as Record<string, unknown>, source) });
   }
   files.push({ path: `${base}/README.md`, content: renderTemplate('cluster-readme.md', readmeModel(compiled, files)) });
   return files;
@@ -49,9 +54,12 @@ function readmeModel(compiled: CompiledCluster, files: GeneratedFile[]) {
       description: m.module.description,
       version: m.version ?? 'rendered by the generator',
       namespace: m.module.namespace,
-      reason: m.reason,
+      reason: [m.reason, ...m.notes].join('; '),
       overridden: Object.keys(m.values).length > 0 ? 'yes' : '',
+      application: compiled.applications.find((a) => a.module === m.module.name)?.application ?? '',
+      folder: `platform/${m.module.name}/`,
     })),
+    argocd: argocdModel(compiled),
     teams: spec.teams.map((team) => ({
       name: team.name,
       namespace: team.namespace,
@@ -60,6 +68,20 @@ function readmeModel(compiled: CompiledCluster, files: GeneratedFile[]) {
       podSecurity: team.podSecurity,
     })),
     folders: [...folders.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([path, count]) => ({ path: path || '.', count })),
+  };
+}
+
+function argocdModel(compiled: CompiledCluster) {
+  const { spec } = compiled.input;
+  const objects = compiled.folders.get(ARGOCD_FOLDER) ?? [];
+  const root = objects.find((o) => o.kind === 'Application')!;
+  return {
+    hub: spec.argocd.destination === 'hub',
+    rootFile: `${ARGOCD_FOLDER}/${objectFileName(root)}`,
+    root: root.metadata.name,
+    teamsApplication: compiled.applications.find((a) => a.module === TEAMS_MODULE)?.application ?? '',
+    applicationSets: objects.filter((o) => o.kind === 'ApplicationSet').map((o) => o.metadata.name),
+    projects: objects.filter((o) => o.kind === 'AppProject').map((o) => o.metadata.name),
   };
 }
 

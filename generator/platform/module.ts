@@ -1,4 +1,5 @@
 import type { ClusterSpec } from '../config/cluster-spec';
+import type { K8sObject } from '../render/k8s-object';
 
 /** An upstream Helm chart at a pinned version, installed by Argo CD from its repository. */
 export interface HelmSource {
@@ -26,8 +27,31 @@ export interface ModuleContext {
   readonly cluster: ClusterSpec;
   /** Names of the modules enabled on this cluster. */
   readonly enabled: ReadonlySet<string>;
-  /** The override from `cluster.yaml` `modules.<name>.values`, already merged by the caller. */
+  /** The override from `cluster.yaml` `modules.<name>.values` (merged over `values()` by the caller). */
   readonly overrides: Record<string, unknown>;
+}
+
+/** A kustomize patch Argo CD applies to a git source (`spec.source.kustomize.patches`). */
+export interface KustomizePatch {
+  readonly target: { readonly group?: string; readonly version?: string; readonly kind: string; readonly name?: string };
+  /** A strategic-merge or JSON 6902 patch, as YAML text. */
+  readonly patch: string;
+}
+
+/**
+ * Another module whose resources overlap this one's (the same CRD, the same DaemonSet's job).
+ * With `resolvedBy`, both may run together because this module's values or patches step aside (the sentence
+ * is shown in the cluster README); without it, turning both on is an error naming the two.
+ */
+export interface ModuleConflict {
+  readonly module: string;
+  readonly resolvedBy?: string;
+}
+
+/** A problem a module finds in the cluster's settings (its field is under `modules.<name>`). */
+export interface ModuleProblem {
+  readonly field: string;
+  readonly message: string;
 }
 
 /**
@@ -45,6 +69,11 @@ export interface PlatformModule {
   readonly namespace: string;
   /** Upstream source at a pinned version; absent when the generator renders everything itself. */
   readonly source?: ModuleSource;
+  /**
+   * Companion upstream sources synced in the same Application (a separate CRD chart, more kustomize paths),
+   * at their own pinned versions. Argo CD applies CRDs before the objects of the same sync wave.
+   */
+  readonly extraSources?: readonly ModuleSource[];
   /** CRDs the module provides (`<plural>.<group>`). */
   readonly crds: readonly string[];
   /** Modules this one needs. */
@@ -54,8 +83,27 @@ export interface PlatformModule {
    * `error` refuses the cluster file, naming both modules; `enable` turns the need on and notes it in the cluster README.
    */
   readonly onMissingNeed: 'error' | 'enable';
+  readonly conflicts?: readonly ModuleConflict[];
   /** Install order (Argo CD sync wave): CRD providers before the modules that use their kinds. */
   readonly wave: number;
+  /**
+   * Sync with server-side apply: CRDs larger than the 256 KiB annotation client-side apply writes, and
+   * fields shared with controllers.
+   */
+  readonly serverSideApply?: boolean;
+  /** Helm values computed from the cluster spec; the cluster.yaml override is merged over them. Helm sources only. */
+  readonly values?: (context: ModuleContext) => Record<string, unknown>;
+  /** Kustomize patches for a git source, computed from the cluster spec. Git sources only. */
+  readonly kustomizePatches?: (context: ModuleContext) => KustomizePatch[];
+  /** Objects the project owns for this module (node pools, queues, storage), rendered one file each. */
+  readonly manifests?: (context: ModuleContext) => K8sObject[];
+  /** Checks of the cluster's settings that only this module can make (the frameworks Kueue integrates with). */
+  readonly check?: (context: ModuleContext) => ModuleProblem[];
   /** Upstream documentation or release notes the version was taken from. */
   readonly docs: string;
+}
+
+/** The version a source is pinned at. */
+export function sourceVersion(source: ModuleSource): string {
+  return source.kind === 'helm' ? source.version : source.ref;
 }

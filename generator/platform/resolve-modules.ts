@@ -10,6 +10,8 @@ export interface EnabledModule {
   readonly values: Record<string, unknown>;
   /** Why it is on: a base module, turned on in cluster.yaml, or needed by another module. */
   readonly reason: string;
+  /** How it shares the cluster with a conflicting module that is on too. */
+  readonly notes: string[];
 }
 
 /**
@@ -57,12 +59,28 @@ export function resolveModules(
     }
   }
 
+  // two modules that overlap may only run together when one of them says how it steps aside
+  for (const name of [...reasons.keys()].sort()) {
+    for (const conflict of byName.get(name)!.conflicts ?? []) {
+      if (!reasons.has(conflict.module) || conflict.resolvedBy) continue;
+      problems.push({
+        file,
+        line: lineOf(['modules', name]),
+        field: `modules.${name}`,
+        message: `module "${name}" conflicts with module "${conflict.module}"; turn one of them off`,
+      });
+    }
+  }
+
   const modules = [...reasons.entries()].map(([name, reason]) => {
     const module = byName.get(name)!;
     const setting = cluster.modules[name];
     const override = typeof setting === 'object' ? setting : undefined;
     const pinned = module.source?.kind === 'helm' ? module.source.version : module.source?.ref;
-    return { module, version: override?.version ?? pinned, values: override?.values ?? {}, reason };
+    const notes = (module.conflicts ?? [])
+      .filter((c) => c.resolvedBy && reasons.has(c.module))
+      .map((c) => `with ${c.module}: ${c.resolvedBy}`);
+    return { module, version: override?.version ?? pinned, values: override?.values ?? {}, reason, notes };
   });
   modules.sort((a, b) => a.module.wave - b.module.wave || (a.module.name < b.module.name ? -1 : 1));
   return { modules, problems };

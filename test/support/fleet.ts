@@ -3,6 +3,7 @@ import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, wr
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { promisify } from 'node:util';
+import { sharedDir } from '../../generator/checks/schema-registry';
 import { regenerateFleet } from '../../generator/fleet/regenerate';
 import { PLATFORM_MODULES } from '../../platform';
 
@@ -77,7 +78,8 @@ export async function runProjen(root: string): Promise<{ code: number; stdout: s
   try {
     const { stdout, stderr } = await run(join(root, 'node_modules', '.bin', 'projen'), [], {
       cwd: root,
-      env: { ...process.env, CI: 'true', NO_COLOR: '1' },
+      // the copy has no ../shared beside it: name the shared data (instance types) the generator reads
+      env: { ...process.env, CI: 'true', NO_COLOR: '1', FLEET_SHARED_DIR: sharedDir(REPO) },
       maxBuffer: 64 * 1024 * 1024,
     });
     return { code: 0, stdout, stderr };

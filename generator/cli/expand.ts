@@ -1,0 +1,41 @@
+import { checkApplications, describeApplication, expandApplicationSets, readTree } from '../argocd/expand';
+import { compareApplications, expectedPlatformApplications } from '../argocd/expected-applications';
+import { SchemaRegistry, sharedDir } from '../checks/schema-registry';
+import { formatProblem } from '../config/problems';
+import { PLATFORM_MODULES } from '../../platform';
+
+/**
+ * `npx projen expand`: expands every committed ApplicationSet like the Argo CD controller, prints per cluster
+ * the Applications it would create (source and destination), and checks that each points at a folder that
+ * exists and holds valid objects, and that the platform Applications are exactly the enabled modules.
+ */
+function main() {
+  const root = process.cwd();
+  const expected = expectedPlatformApplications(root, PLATFORM_MODULES);
+  if (!expected.ok) {
+    console.error(expected.problems.map(formatProblem).join('\n'));
+    process.exit(1);
+  }
+  const tree = readTree(root);
+  const { applications, problems } = expandApplicationSets(tree);
+  const repos = new Set([...expected.expected.values()].map((e) => e.repoURL));
+  const checked = checkApplications(tree, applications, SchemaRegistry.forFleet(sharedDir(root)), repos);
+  problems.push(...checked.problems);
+  for (const [cluster, { names }] of expected.expected) {
+    const actual = applications.filter((a) => a.cluster === cluster && a.applicationSet === `${cluster}-platform`).map((a) => a.application.metadata.name);
+    problems.push(...compareApplications(cluster, names, actual));
+  }
+  for (const cluster of [...expected.expected.keys()].sort()) {
+    const own = applications.filter((a) => a.cluster === cluster);
+    console.log(`\n${cluster}: ${own.length} Applications`);
+    for (const app of own) console.log(`  ${describeApplication(app)}`);
+  }
+  console.log(`\n${applications.length} Applications; ${checked.objects} objects in their sources, all checked`);
+  if (problems.length) {
+    console.error(`\n${problems.map(formatProblem).join('\n')}\n\n${problems.length} problem(s).`);
+    process.exit(1);
+  }
+  console.log('every Application points at an existing folder of valid objects; platform Applications = enabled modules');
+}
+
+main();

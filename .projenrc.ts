@@ -1,5 +1,6 @@
 import { javascript, typescript } from 'projen';
 import { TypeScriptRunner } from 'projen/lib/typescript';
+import { addFleetWorkflows } from './generator/github/workflows';
 import { FleetGenerator } from './generator/projen/fleet-component';
 import { PLATFORM_MODULES } from './platform';
 
@@ -114,5 +115,8 @@ for (const [prefix, file] of Object.entries(CRD_IMPORTS)) {
 importCrds.exec(markImports(`$(ls generator/imports/*.ts | grep -v '/k8s.ts$')`));
 
 new FleetGenerator(project, { catalog: PLATFORM_MODULES, github: GITHUB });
+
+// pull request check, Terragrunt plan and apply over OIDC, ML run preview (generated into .github/workflows/)
+addFleetWorkflows(project, GITHUB);
 
 project.synth();

@@ -1,5 +1,5 @@
-import { JsonFile, type Project } from 'projen';
-import { GithubWorkflow, type GitHub } from 'projen/lib/github';
+import { JsonFile } from 'projen';
+import { GithubWorkflow, type GitHub, type GitHubProject } from 'projen/lib/github';
 import { JobPermission, type Job, type JobStep } from 'projen/lib/github/workflows-model';
 import { ACTIONS, annotateVersions, TERRAFORM_VERSION, TERRAGRUNT_VERSION, uses } from './pinned-actions';
 import type { GitHubSettings } from './settings';
@@ -29,7 +29,7 @@ export const RUN_PATHS = ['recipes/**', 'apps/**'];
  * and the ML run preview. Each job states its permissions; jobs that assume a cloud role never comment,
  * and commenting jobs never get a cloud role.
  */
-export function addFleetWorkflows(project: Project, settings: GitHubSettings): void {
+export function addFleetWorkflows(project: GitHubProject, settings: GitHubSettings): void {
   const github = project.github;
   if (!github) throw new Error('the project has no GitHub component');
   new JsonFile(project, SETTINGS_FILE, { obj: { owner: settings.owner, repository: settings.repository }, marker: true });

@@ -82,6 +82,12 @@ project.addTask('validate', {
   exec: 'tsx generator/cli/validate.ts',
 });
 
+project.addTask('open-run', {
+  description: 'Open a pull request that adds a recipe: npx projen open-run recipes/<file>.yaml (token: GITHUB_TOKEN or GH_TOKEN)',
+  exec: 'tsx generator/cli/open-run.ts',
+  receiveArgs: true,
+});
+
 // Typed classes for the CRD kinds the generator emits, from the vendored, unmodified upstream CRDs.
 // One import per file (cdk8s import reads only the first of several files); output: <prefix>-<group>.ts.
 const CRD_IMPORTS: Record<string, string> = {

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createGitHubClient, GitHubError, type GitHubClient } from '../generator/github/github-client';
 import { commentMarker, upsertComment } from '../generator/github/pr-comment';
-import { openPullRequestWithFile } from '../generator/github/pull-request';
+import { openPullRequestWithFiles } from '../generator/github/pull-request';
 import { FakeGitHub } from './support/github-server';
 
 let github: FakeGitHub;
@@ -81,42 +81,56 @@ describe('upsertComment', () => {
   });
 });
 
-describe('openPullRequestWithFile', () => {
+describe('openPullRequestWithFiles', () => {
   const options = {
-    branch: 'run/ml-dev/llama3-finetune',
+    branch: 'run/llama3-finetune',
     base: 'main',
-    path: 'recipes/llama3-finetune.yaml',
-    content: 'name: llama3-finetune\n',
+    files: [
+      { path: 'recipes/llama3-finetune.yaml', content: 'name: llama3-finetune\n' },
+      { path: 'clusters/prod-use1/workloads/runs/ml-research/llama3-finetune/trainjob.yaml', content: 'kind: TrainJob\n' },
+      { path: 'clusters/prod-use1/workloads/runs/ml-research/old-run/job.yaml', content: null },
+    ],
     commitMessage: 'run: llama3-finetune',
     title: 'Run llama3-finetune',
     body: 'Opened from a terminal.',
   };
 
-  it('creates the branch from main, commits the file on it and opens the pull request', async () => {
-    const pr = await openPullRequestWithFile(client, options);
-    expect(pr).toEqual({ number: 1, url: 'https://github.com/acme/eks-mlops-fleet/pull/1', branch: options.branch });
-    expect(github.refs.get('heads/run/ml-dev/llama3-finetune')).toBe(github.refs.get('heads/main'));
-    expect(github.files.get('recipes/llama3-finetune.yaml')).toEqual({ branch: options.branch, message: 'run: llama3-finetune', content: 'name: llama3-finetune\n' });
+  it('writes one commit on top of main with every file, creates the branch at it and opens the pull request', async () => {
+    const pr = await openPullRequestWithFiles(client, options);
+    expect(pr).toMatchObject({ number: 1, url: 'https://github.com/acme/eks-mlops-fleet/pull/1', branch: options.branch });
+    expect(github.refs.get('heads/run/llama3-finetune')).toBe(pr.commit);
+    const commit = github.commits.get(pr.commit)!;
+    expect(commit.parents).toEqual([github.refs.get('heads/main')]);
+    expect(commit.message).toBe('run: llama3-finetune');
+    expect([...commit.files.entries()]).toEqual(options.files.map((f) => [f.path, f.content]));
     expect(github.pulls[0]).toMatchObject({ head: options.branch, base: 'main', title: 'Run llama3-finetune' });
   });
 
   it('says which branch is missing on a 404', async () => {
-    const error = (await openPullRequestWithFile(client, { ...options, base: 'trunk' }).catch((e: unknown) => e)) as GitHubError;
+    const error = (await openPullRequestWithFiles(client, { ...options, base: 'trunk' }).catch((e: unknown) => e)) as GitHubError;
     expect(error.message).toContain('found nothing to read branch trunk');
     expect(github.pulls).toHaveLength(0);
   });
 
   it('reports an existing branch (422) and opens nothing', async () => {
-    github.refs.set('heads/run/ml-dev/llama3-finetune', 'c'.repeat(40));
-    const error = (await openPullRequestWithFile(client, options).catch((e: unknown) => e)) as GitHubError;
-    expect(error.message).toMatch(/could not create branch run\/ml-dev\/llama3-finetune .*Reference already exists/);
+    github.refs.set('heads/run/llama3-finetune', 'c'.repeat(40));
+    const error = (await openPullRequestWithFiles(client, options).catch((e: unknown) => e)) as GitHubError;
+    expect(error.message).toMatch(/could not create branch run\/llama3-finetune .*Reference already exists/);
     expect(github.pulls).toHaveLength(0);
   });
 
-  it('explains a 403 on creating the branch (token without write access)', async () => {
-    github.fail('POST', /\/git\/refs$/, 403, 1, 'Resource not accessible by personal access token');
-    const error = (await openPullRequestWithFile(client, options).catch((e: unknown) => e)) as GitHubError;
+  it('explains a 403 on writing (token without write access)', async () => {
+    github.fail('POST', /\/git\/trees$/, 403, 1, 'Resource not accessible by personal access token');
+    const error = (await openPullRequestWithFiles(client, options).catch((e: unknown) => e)) as GitHubError;
     expect(error.status).toBe(403);
+    expect(error.message).toContain('refused to write the tree of 3 file(s)');
     expect(error.message).toContain('needs the "contents" and "pull requests" write permissions');
+  });
+
+  it('retries a 502 on creating the pull request', async () => {
+    github.fail('POST', /\/pulls$/, 502, 1);
+    const pr = await openPullRequestWithFiles(client, options);
+    expect(pr.number).toBe(1);
+    expect(github.requests.filter((r) => r.startsWith('POST /repos/acme/eks-mlops-fleet/pulls'))).toHaveLength(2);
   });
 });

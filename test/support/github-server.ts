@@ -23,7 +23,9 @@ interface Failure {
 export class FakeGitHub {
   readonly comments = new Map<number, FakeComment[]>();
   readonly refs = new Map<string, string>([['heads/main', 'a'.repeat(40)]]);
-  readonly files = new Map<string, { branch: string; content: string; message: string }>();
+  /** Commits written through the Git Data API: sha -> message, parents and the files of its tree. */
+  readonly commits = new Map<string, { message: string; parents: string[]; files: Map<string, string | null> }>();
+  private readonly trees = new Map<string, { base: string; files: Map<string, string | null> }>();
   readonly pulls: Array<{ number: number; head: string; base: string; title: string; body: string }> = [];
   /** Every request received: `METHOD /path?query`. */
   readonly requests: string[] = [];
@@ -59,6 +61,10 @@ export class FakeGitHub {
     const list = this.comments.get(issue) ?? [];
     for (const body of bodies) list.push(this.comment(issue, body));
     this.comments.set(issue, list);
+  }
+
+  private sha(kind: string): string {
+    return `${(this.nextId++).toString(16)}${kind === 'tree' ? 'e' : 'c'}`.padStart(40, '0');
   }
 
   private comment(issue: number, body: string): FakeComment {
@@ -117,12 +123,22 @@ export class FakeGitHub {
       this.refs.set(ref, String(body.sha));
       return this.send(res, 201, { ref: body.ref, object: { sha: body.sha, type: 'commit' } });
     }
-    if ((m = path.match(/^\/contents\/(.+)$/)) && method === 'PUT') {
-      const branch = String(body.branch);
-      if (!this.refs.has(`heads/${branch}`)) return this.send(res, 404, { message: 'Branch not found' });
-      const file = decodeURIComponent(m[1]);
-      this.files.set(file, { branch, message: String(body.message), content: Buffer.from(String(body.content), 'base64').toString('utf-8') });
-      return this.send(res, 201, { content: { path: file }, commit: { sha: 'b'.repeat(40) } });
+    if ((m = path.match(/^\/git\/commits\/([0-9a-f]{40})$/)) && method === 'GET') {
+      const known = [...this.refs.values()].includes(m[1]) || this.commits.has(m[1]);
+      return known ? this.send(res, 200, { sha: m[1], tree: { sha: `tree-of-${m[1]}` } }) : this.send(res, 404, { message: 'Not Found' });
+    }
+    if (path === '/git/trees' && method === 'POST') {
+      const entries = body.tree as Array<{ path: string; content?: string; sha?: string | null }>;
+      const sha = this.sha('tree');
+      this.trees.set(sha, { base: String(body.base_tree), files: new Map(entries.map((e) => [e.path, e.content ?? null])) });
+      return this.send(res, 201, { sha });
+    }
+    if (path === '/git/commits' && method === 'POST') {
+      const tree = this.trees.get(String(body.tree));
+      if (!tree) return this.send(res, 422, { message: 'Tree not found' });
+      const sha = this.sha('commit');
+      this.commits.set(sha, { message: String(body.message), parents: body.parents as string[], files: tree.files });
+      return this.send(res, 201, { sha });
     }
     if (path === '/pulls' && method === 'POST') {
       const number = this.pulls.length + 1;

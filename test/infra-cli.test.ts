@@ -106,6 +106,37 @@ describe('infra.ts detect', () => {
   });
 });
 
+describe('infra.ts detect for the apply', () => {
+  it('diffs from the last successful apply, so the changes of a cancelled or failed apply are applied by the next one', async () => {
+    const { root, base } = fleetRepo();
+    writeFile(root, 'clusters/dev-usw2/infra/network/terragrunt.hcl', `${unit([])}# merge 2: its apply was cancelled while pending\n`);
+    const cancelled = commitAll(root);
+    writeFile(root, 'clusters/prod-use1/infra/karpenter/terragrunt.hcl', `${unit(['eks'])}# merge 3\n`);
+    const head = commitAll(root);
+    const github = await new FakeGitHub().start();
+    try {
+      github.workflowRuns.set('infra-apply.yml', [
+        { head_sha: cancelled, conclusion: 'cancelled', event: 'push', branch: 'main' },
+        { head_sha: base, conclusion: 'success', event: 'push', branch: 'main' },
+      ]);
+      const out = join(root, 'out.txt');
+      writeFileSync(out, '');
+      const env = { GITHUB_OUTPUT: out, GITHUB_TOKEN: 't', GITHUB_API_URL: github.baseUrl, GITHUB_REPOSITORY: 'acme/eks-mlops-fleet', GITHUB_REF_NAME: 'main' };
+      const result = await cli(root, ['detect', '--role', 'apply', '--base', cancelled, '--head', head, '--since-last-success', 'infra-apply.yml'], env);
+      expect(result.code, result.stderr).toBe(0);
+      expect(result.stdout).toContain(`changes since ${base}, the last successful run of infra-apply.yml`);
+      const matrix = JSON.parse(outputs(out).matrix) as Array<{ name: string; units: string }>;
+      expect(matrix.map((m) => [m.name, m.units])).toEqual([
+        ['dev-usw2', 'clusters/dev-usw2/infra/network clusters/dev-usw2/infra/eks clusters/dev-usw2/infra/karpenter'],
+        ['prod-use1', 'clusters/prod-use1/infra/karpenter'],
+      ]);
+      expect(github.requests[0]).toBe('GET /repos/acme/eks-mlops-fleet/actions/workflows/infra-apply.yml/runs?branch=main&event=push&status=success&per_page=1');
+    } finally {
+      await github.stop();
+    }
+  });
+});
+
 describe('infra.ts run', () => {
   let root: string;
   let fake: string;

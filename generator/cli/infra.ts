@@ -6,11 +6,12 @@ import { PLATFORM_MODULES } from '../../platform';
 import { loadFleet } from '../config/load-fleet';
 import { formatProblem, sortProblems, type Problem } from '../config/problems';
 import { changedUnits, readUnits } from '../github/changed-units';
-import { createGitHubClient, GitHubError } from '../github/github-client';
+import { createGitHubClient, GitHubError, type GitHubClient } from '../github/github-client';
 import { PLAN_MARKER, renderPlanComment } from '../github/plan-comment';
 import { upsertComment } from '../github/pr-comment';
 import { applyEnvironmentName, applyRoleName, planRoleName, roleArn } from '../github/settings';
 import { readGitHubSettings, tokenFromEnv } from '../github/settings-file';
+import { lastSuccessfulRunCommit } from '../github/workflow-runs';
 import { runUnits, type ClusterRunResult, type TerragruntMode } from '../github/terragrunt-run';
 
 /** One entry of the plan or apply job matrix: a cluster, the role its job assumes, and its units in order. */
@@ -26,7 +27,8 @@ export interface InfraMatrixEntry {
 
 /**
  * `tsx generator/cli/infra.ts <command>`, run by the infrastructure workflows:
- *   detect --role plan|apply --base <sha> --head <sha>   changed units per cluster -> $GITHUB_OUTPUT matrix, count, removed
+ *   detect --role plan|apply --base <sha> --head <sha> [--since-last-success <workflow.yml>]
+ *                                                         changed units per cluster -> $GITHUB_OUTPUT matrix, count, removed
  *   run --mode plan|apply --cluster <c> --units "<dirs>" --out <dir>   terragrunt in each unit -> <dir>/<c>.json
  *   comment --results <dir>                               the plan summary comment on $PR_NUMBER, updated in place
  */
@@ -47,11 +49,21 @@ async function main(argv: string[]): Promise<number> {
 }
 
 async function detect(root: string, argv: string[]): Promise<number> {
-  const { values } = parseArgs({ args: argv, options: { role: { type: 'string' }, base: { type: 'string' }, head: { type: 'string' } } });
+  const { values } = parseArgs({
+    args: argv,
+    options: { role: { type: 'string' }, base: { type: 'string' }, head: { type: 'string' }, 'since-last-success': { type: 'string' } },
+  });
   const role = values.role === 'apply' ? 'apply' : 'plan';
   const units = await readUnits(root);
   if (!units.ok) return fail(units.problems);
-  const changed = changedFilesBetween(root, values.base, values.head ?? 'HEAD');
+  let base = values.base;
+  const workflow = values['since-last-success'];
+  if (workflow) {
+    const last = await lastSuccessfulRunCommit(clientFromEnv(root), workflow, process.env.GITHUB_REF_NAME || 'main');
+    console.log(last ? `changes since ${last}, the last successful run of ${workflow}` : `${workflow} never succeeded: changes since ${base}`);
+    base = last ?? base;
+  }
+  const changed = changedFilesBetween(root, base, values.head ?? 'HEAD');
   const selected = changed === 'all' ? changedUnits(['root.hcl'], units.units) : changedUnits(changed, units.units);
 
   const fleet = loadFleet(root, { moduleNames: PLATFORM_MODULES.map((m) => m.name) });
@@ -138,14 +150,11 @@ async function comment(root: string, argv: string[]): Promise<number> {
   });
   appendGitHubFile('GITHUB_STEP_SUMMARY', `${body}\n`);
   const prNumber = Number(process.env.PR_NUMBER);
-  const token = tokenFromEnv();
-  if (!prNumber || !token) {
+  if (!prNumber || !tokenFromEnv()) {
     console.error('PR_NUMBER and GITHUB_TOKEN must be set to post the comment');
     return 2;
   }
-  const [owner, repository] = (process.env.GITHUB_REPOSITORY ?? '').split('/');
-  const settings = owner && repository ? { owner, repository } : readGitHubSettings(root);
-  const client = createGitHubClient({ token, ...settings, baseUrl: process.env.GITHUB_API_URL });
+  const client = clientFromEnv(root);
   try {
     const posted = await upsertComment(client, prNumber, PLAN_MARKER, body);
     console.log(`plan comment ${posted.action}: ${posted.url}`);
@@ -157,6 +166,15 @@ async function comment(root: string, argv: string[]): Promise<number> {
     }
     throw error;
   }
+}
+
+/** The repository of the workflow run (GITHUB_REPOSITORY), else the settings; the token from the environment. */
+function clientFromEnv(root: string): GitHubClient {
+  const token = tokenFromEnv();
+  if (!token) throw new Error('GITHUB_TOKEN must be set');
+  const [owner, repository] = (process.env.GITHUB_REPOSITORY ?? '').split('/');
+  const settings = owner && repository ? { owner, repository } : readGitHubSettings(root);
+  return createGitHubClient({ token, ...settings, baseUrl: process.env.GITHUB_API_URL });
 }
 
 function appendGitHubFile(variable: 'GITHUB_OUTPUT' | 'GITHUB_STEP_SUMMARY', text: string) {

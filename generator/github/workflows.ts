@@ -139,12 +139,16 @@ function pullRequestCheck(github: GitHub) {
   });
 }
 
-/** Detects the changed units; its `matrix` output is one entry per cluster with its role and units. */
+/**
+ * Detects the changed units; its `matrix` output is one entry per cluster with its role and units. The apply
+ * diffs from the last successful apply (reading the workflow's runs), so a cancelled or failed apply loses nothing.
+ */
 function detectJob(role: 'plan' | 'apply', base: string, head: string): Job {
+  const sinceLastSuccess = role === 'apply' ? ' --since-last-success infra-apply.yml' : '';
   return {
     name: 'Detect changed Terragrunt units',
     runsOn: RUNNER,
-    permissions: { contents: JobPermission.READ },
+    permissions: role === 'apply' ? { contents: JobPermission.READ, actions: JobPermission.READ } : { contents: JobPermission.READ },
     timeoutMinutes: 10,
     outputs: {
       matrix: { stepId: 'detect', outputName: 'matrix' },
@@ -158,8 +162,8 @@ function detectJob(role: 'plan' | 'apply', base: string, head: string): Job {
       {
         id: 'detect',
         name: 'Detect',
-        env: { BASE_SHA: base, HEAD_SHA: head },
-        run: `npx tsx generator/cli/infra.ts detect --role ${role} --base "$BASE_SHA" --head "$HEAD_SHA"`,
+        env: { BASE_SHA: base, HEAD_SHA: head, ...(role === 'apply' ? { GITHUB_TOKEN: '${{ github.token }}' } : {}) },
+        run: `npx tsx generator/cli/infra.ts detect --role ${role} --base "$BASE_SHA" --head "$HEAD_SHA"${sinceLastSuccess}`,
       },
     ],
   };

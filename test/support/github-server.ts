@@ -27,6 +27,8 @@ export class FakeGitHub {
   readonly commits = new Map<string, { message: string; parents: string[]; files: Map<string, string | null> }>();
   private readonly trees = new Map<string, { base: string; files: Map<string, string | null> }>();
   readonly pulls: Array<{ number: number; head: string; base: string; title: string; body: string }> = [];
+  /** Runs per workflow file, newest first: the commit and the conclusion. */
+  readonly workflowRuns = new Map<string, Array<{ head_sha: string; conclusion: 'success' | 'failure' | 'cancelled'; event: string; branch: string }>>();
   /** Every request received: `METHOD /path?query`. */
   readonly requests: string[] = [];
   private readonly failures: Failure[] = [];
@@ -122,6 +124,17 @@ export class FakeGitHub {
       if (this.refs.has(ref)) return this.send(res, 422, { message: 'Reference already exists' });
       this.refs.set(ref, String(body.sha));
       return this.send(res, 201, { ref: body.ref, object: { sha: body.sha, type: 'commit' } });
+    }
+    if ((m = path.match(/^\/actions\/workflows\/([^/]+)\/runs$/)) && method === 'GET') {
+      const status = url.searchParams.get('status');
+      const runs = (this.workflowRuns.get(decodeURIComponent(m[1])) ?? []).filter(
+        (r) =>
+          (!status || r.conclusion === status) &&
+          (!url.searchParams.get('branch') || r.branch === url.searchParams.get('branch')) &&
+          (!url.searchParams.get('event') || r.event === url.searchParams.get('event')),
+      );
+      const perPage = Number(url.searchParams.get('per_page') ?? 30);
+      return this.send(res, 200, { total_count: runs.length, workflow_runs: runs.slice(0, perPage) });
     }
     if ((m = path.match(/^\/git\/commits\/([0-9a-f]{40})$/)) && method === 'GET') {
       const known = [...this.refs.values()].includes(m[1]) || this.commits.has(m[1]);

@@ -84,6 +84,9 @@ describe('infra-plan.yml and infra-apply.yml', () => {
   it('apply runs in the cluster environment\'s GitHub environment, one cluster at a time, never cancelled', () => {
     expect(apply.jobs.apply.environment).toBe('${{ matrix.cluster.environment }}');
     expect(apply.jobs.apply.concurrency).toEqual({ group: 'infra-${{ matrix.cluster.name }}', 'cancel-in-progress': false });
+    // no workflow-level group that would cancel a running apply
+    expect(apply.concurrency).toBeUndefined();
+    expect(plan.concurrency).toEqual({ group: '${{ github.workflow }}-${{ github.ref }}', 'cancel-in-progress': true });
   });
 
   it('installs Terraform and Terragrunt at pinned versions', () => {

@@ -39,8 +39,14 @@ export function addFleetWorkflows(project: GitHubProject, settings: GitHubSettin
   runPreview(github);
 }
 
-function workflow(github: GitHub, name: string, fileName: string): GithubWorkflow {
-  const wf = new GithubWorkflow(github, name, { fileName });
+/** Pull request workflows: a new push cancels the run of the previous one (they only read and comment). */
+const PER_PULL_REQUEST = { group: '${{ github.workflow }}-${{ github.ref }}', cancelInProgress: true };
+
+function workflow(github: GitHub, name: string, fileName: string, perPullRequest = true): GithubWorkflow {
+  const wf = new GithubWorkflow(github, name, {
+    fileName,
+    ...(perPullRequest ? { limitConcurrency: true, concurrencyOptions: PER_PULL_REQUEST } : {}),
+  });
   // projen renders YAML without comments: add the version after each pinned commit
   const file = wf.file as unknown as { synthesizeContent(resolver: unknown): string | undefined };
   const render = file.synthesizeContent.bind(file);
@@ -279,7 +285,7 @@ function infraPlan(github: GitHub) {
 }
 
 function infraApply(github: GitHub) {
-  const wf = workflow(github, 'infra-apply', 'infra-apply.yml');
+  const wf = workflow(github, 'infra-apply', 'infra-apply.yml', false);
   wf.on({ push: { branches: ['main'], paths: INFRA_PATHS } });
   wf.addJobs({
     detect: detectJob('apply', '${{ github.event.before }}', '${{ github.sha }}'),

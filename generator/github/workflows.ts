@@ -29,14 +29,15 @@ export const RUN_PATHS = ['recipes/**', 'apps/**'];
  * and the ML run preview. Each job states its permissions; jobs that assume a cloud role never comment,
  * and commenting jobs never get a cloud role.
  */
-export function addFleetWorkflows(project: GitHubProject, settings: GitHubSettings): void {
+export function addFleetWorkflows(project: GitHubProject, settings: GitHubSettings, sharedMaterial: SharedMaterialOptions = {}): void {
   const github = project.github;
   if (!github) throw new Error('the project has no GitHub component');
   new JsonFile(project, SETTINGS_FILE, { obj: { owner: settings.owner, repository: settings.repository }, marker: true });
-  pullRequestCheck(github);
+  const shared = sharedMaterialSteps(sharedMaterial);
+  pullRequestCheck(github, shared);
   infraPlan(github);
   infraApply(github);
-  runPreview(github);
+  runPreview(github, shared);
 }
 
 /** Pull request workflows: a new push cancels the run of the previous one (they only read and comment). */
@@ -69,30 +70,48 @@ const setupNode: JobStep = {
 };
 const install: JobStep = { name: 'Install', run: 'npm ci --no-audit --no-fund' };
 
-/** The vendored schemas, seed corpus and instance data sit beside the repository, in `../shared`. */
-const sharedMaterial: JobStep[] = [
-  {
-    name: 'Require the shared material repository',
-    if: "vars.FLEET_SHARED_REPOSITORY == ''",
-    run: [
-      'echo "::error::Set the repository variable FLEET_SHARED_REPOSITORY (owner/name of the repository with schemas/, data/ and corpus/), see README: Setting up a fork"',
-      'exit 1',
-    ].join('\n'),
-  },
-  {
-    name: 'Check out the shared material',
-    uses: uses(ACTIONS.checkout),
-    with: {
-      repository: '${{ vars.FLEET_SHARED_REPOSITORY }}',
-      ref: "${{ vars.FLEET_SHARED_REF || 'main' }}",
-      path: '.fleet-shared',
-      'persist-credentials': false,
-    },
-  },
-  { name: 'Place it at ../shared', run: 'mv .fleet-shared ../shared' },
-];
+/** Where the workflows find the shared material (`schemas/`, `data/`, `corpus/`), checked out to `../shared`. */
+export interface SharedMaterialOptions {
+  /**
+   * `owner/name` of its repository. Repository variables are not given to pull requests from forks, so a value
+   * here (committed) is what makes their checks work; the variable FLEET_SHARED_REPOSITORY overrides it.
+   */
+  readonly repository?: string;
+  /** Its branch or tag (default `main`); the variable FLEET_SHARED_REF overrides it. */
+  readonly ref?: string;
+}
 
-function pullRequestCheck(github: GitHub) {
+/** The vendored schemas, seed corpus and instance data sit beside the repository, in `../shared`. */
+function sharedMaterialSteps(options: SharedMaterialOptions): JobStep[] {
+  const repository = `\${{ vars.FLEET_SHARED_REPOSITORY${options.repository ? ` || '${options.repository}'` : ''} }}`;
+  return [
+    ...(options.repository
+      ? []
+      : [
+          {
+            name: 'Require the shared material repository',
+            if: "vars.FLEET_SHARED_REPOSITORY == ''",
+            run: [
+              'echo "::error::Set the repository variable FLEET_SHARED_REPOSITORY (owner/name of the repository with schemas/, data/ and corpus/), or sharedMaterial.repository in .projenrc.ts for pull requests from forks (they get no repository variables); see README: Setting up a fork"',
+              'exit 1',
+            ].join('\n'),
+          },
+        ]),
+    {
+      name: 'Check out the shared material',
+      uses: uses(ACTIONS.checkout),
+      with: {
+        repository,
+        ref: `\${{ vars.FLEET_SHARED_REF || '${options.ref ?? 'main'}' }}`,
+        path: '.fleet-shared',
+        'persist-credentials': false,
+      },
+    },
+    { name: 'Place it at ../shared', run: 'mv .fleet-shared ../shared' },
+  ];
+}
+
+function pullRequestCheck(github: GitHub, sharedMaterial: JobStep[]) {
   const wf = workflow(github, 'pull-request', 'pull-request.yml');
   wf.on({ pullRequest: { branches: ['main'] }, workflowDispatch: {} });
   wf.addJob('check', {
@@ -306,7 +325,7 @@ function infraApply(github: GitHub) {
   });
 }
 
-function runPreview(github: GitHub) {
+function runPreview(github: GitHub, sharedMaterial: JobStep[]) {
   const wf = workflow(github, 'run-preview', 'run-preview.yml');
   wf.on({ pullRequest: { branches: ['main'], paths: RUN_PATHS } });
   wf.addJob('preview', {

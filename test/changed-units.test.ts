@@ -96,8 +96,9 @@ describe('changedUnits', () => {
     expect(changedUnits(['clusters/prod-use1/cluster.yaml', 'clusters/prod-use1/workloads/runs/a/b/job.yaml'], units)).toEqual([]);
   });
 
-  it('a change to a cluster-wide .hcl touches every unit of that cluster; root.hcl touches every unit', async () => {
+  it('a change to a cluster-wide .hcl touches every unit of that cluster (its README none); root.hcl touches every unit', async () => {
     const units = await unitsOf(syntheticTree());
+    expect(changedUnits(['clusters/prod-use1/infra/README.md'], units)).toEqual([]);
     const cluster = changedUnits(['clusters/prod-use1/infra/cluster.hcl'], units);
     expect(cluster.map((c) => [c.cluster, c.units.length])).toEqual([['prod-use1', 6]]);
     const root = changedUnits(['root.hcl'], units);

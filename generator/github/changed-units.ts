@@ -7,6 +7,8 @@ import type { Problem } from '../config/problems';
 /** The file that makes a folder a Terragrunt unit. */
 export const UNIT_FILE = 'terragrunt.hcl';
 const INFRA_DIR = 'infra';
+/** Files a unit can read (`include`, `read_terragrunt_config`, `yamldecode(file(...))`); a README is not one. */
+const TERRAGRUNT_INPUT = /\.(hcl|json|ya?ml|tfvars)$/;
 
 /** A Terragrunt unit of the committed tree: `clusters/<cluster>/infra/<name>/terragrunt.hcl`. */
 export interface TerragruntUnit {
@@ -111,7 +113,7 @@ function resolveConfigPath(dir: string, value: unknown): string | undefined {
 /**
  * The units a pull request touches, per cluster, in apply order: every unit with a changed file, and every
  * unit that depends on one of those, directly or not. A changed file under `clusters/<c>/infra/` outside any
- * unit (the cluster's shared `.hcl` files) touches every unit of that cluster; a changed `root.hcl` outside
+ * unit (the cluster's shared `.hcl`, `.yaml`, `.json` or `.tfvars` files, not its README) touches every unit of that cluster; a changed `root.hcl` outside
  * the clusters touches every unit. `cluster.yaml` itself is not a signal: the infra is generated and committed,
  * so a spec change that matters to Terragrunt shows up as a changed unit file.
  */
@@ -135,7 +137,7 @@ export function changedUnits(changedFiles: readonly string[], units: readonly Te
       const set = removed.get(cluster) ?? new Set<string>();
       set.add(posix.dirname(file));
       removed.set(cluster, set);
-    } else if (!file.includes('/.terragrunt-cache/')) {
+    } else if (!file.includes('/.terragrunt-cache/') && TERRAGRUNT_INPUT.test(file)) {
       units.filter((u) => u.cluster === cluster).forEach((u) => touched.add(u.dir));
     }
   }

@@ -1,5 +1,6 @@
 import { javascript, typescript } from 'projen';
 import { TypeScriptRunner } from 'projen/lib/typescript';
+import { addFleetWorkflows } from './generator/github/workflows';
 import { FleetGenerator } from './generator/projen/fleet-component';
 import { PLATFORM_MODULES } from './platform';
 
@@ -38,7 +39,7 @@ const project = new typescript.TypeScriptProject({
   typescriptVersion: '^6',
   minNodeVersion: '20.19.0',
   deps: ['cdk8s', 'cdk8s-plus-28', 'constructs', '@octokit/rest', 'yaml', 'handlebars', 'zod'],
-  devDeps: ['vitest@^4', 'tsx', 'cdk8s-cli', 'ajv', 'fast-check'],
+  devDeps: ['vitest@^4', 'tsx', 'cdk8s-cli', 'ajv', 'fast-check', '@cdktf/hcl2json'],
   tsconfig: {
     include: ['generator/**/*.ts', 'platform/**/*.ts', 'test/**/*.ts', '.projenrc.ts'],
     compilerOptions: {
@@ -89,6 +90,12 @@ project.addTask('expand', {
   exec: 'tsx generator/cli/expand.ts',
 });
 
+project.addTask('open-run', {
+  description: 'Open a pull request that adds a recipe: npx projen open-run recipes/<file>.yaml (token: GITHUB_TOKEN or GH_TOKEN)',
+  exec: 'tsx generator/cli/open-run.ts',
+  receiveArgs: true,
+});
+
 // Typed classes for the CRD kinds the generator emits, from the vendored, unmodified upstream CRDs.
 // One import per file (cdk8s import reads only the first of several files); output: <prefix>-<group>.ts.
 const CRD_IMPORTS: Record<string, string> = {
@@ -122,5 +129,8 @@ for (const [prefix, file] of Object.entries(CRD_IMPORTS)) {
 importCrds.exec(markImports(`$(ls generator/imports/*.ts | grep -v '/k8s.ts$')`));
 
 new FleetGenerator(project, { catalog: PLATFORM_MODULES, github: GITHUB });
+
+// pull request check, Terragrunt plan and apply over OIDC, ML run preview (generated into .github/workflows/)
+addFleetWorkflows(project, GITHUB);
 
 project.synth();

@@ -1,0 +1,60 @@
+import { parseArgs } from 'node:util';
+import { PLATFORM_MODULES } from '../../platform';
+import { formatProblem, sortProblems } from '../config/problems';
+import { prepareRegenerate } from '../fleet/regenerate';
+import { createGitHubClient, GitHubError } from '../github/github-client';
+import { planOpenRun, pullRequestText } from '../github/open-run';
+import { openPullRequestWithFiles } from '../github/pull-request';
+import { readGitHubSettings, tokenFromEnv } from '../github/settings-file';
+
+/**
+ * `npx projen open-run <recipe-file>` (or `npx tsx generator/cli/open-run.ts <recipe-file>`): checks the recipe,
+ * creates the branch `run/<name>` from main with one commit holding the recipe and its generated files, and
+ * opens the pull request. Token: GITHUB_TOKEN or GH_TOKEN; repository: the settings of .projenrc.ts.
+ */
+async function main(): Promise<number> {
+  const { values, positionals } = parseArgs({ allowPositionals: true, options: { base: { type: 'string', default: 'main' }, branch: { type: 'string' } } });
+  if (positionals.length !== 1) {
+    console.error('usage: npx projen open-run <recipes/file.yaml> [--base main] [--branch run/<name>]');
+    return 2;
+  }
+  const root = process.cwd();
+  const settings = readGitHubSettings(root);
+  const planned = planOpenRun(root, positionals[0], () => prepareRegenerate({ root, catalog: PLATFORM_MODULES, github: settings }));
+  if (!planned.ok) {
+    console.error(sortProblems(planned.problems).map(formatProblem).join('\n'));
+    return 1;
+  }
+  const token = tokenFromEnv();
+  if (!token) {
+    console.error('Set GITHUB_TOKEN or GH_TOKEN to a token that can push branches and open pull requests (for example: export GH_TOKEN=$(gh auth token)).');
+    return 1;
+  }
+  const { plan } = planned;
+  for (const path of plan.leftOut) console.log(`left out (not part of the run): ${path}`);
+  const client = createGitHubClient({ token, ...settings, baseUrl: process.env.GITHUB_API_URL });
+  try {
+    const pr = await openPullRequestWithFiles(client, {
+      branch: values.branch ?? plan.branch,
+      base: values.base ?? 'main',
+      files: plan.files,
+      ...pullRequestText(plan),
+    });
+    console.log(`opened ${pr.url} (branch ${pr.branch}, ${plan.files.length} file(s))`);
+    return 0;
+  } catch (error) {
+    if (error instanceof GitHubError) {
+      console.error(error.message);
+      return 1;
+    }
+    throw error;
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    console.error(error instanceof Error ? error.message : String(error));
+    process.exit(1);
+  },
+);

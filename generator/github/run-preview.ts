@@ -1,0 +1,103 @@
+import { execFileSync } from 'node:child_process';
+import type { Problem } from '../config/problems';
+import { formatProblem } from '../config/problems';
+import { renderTemplate } from '../render/templates';
+import { estimateCost, formatUsd, type InstancePrices } from './instance-prices';
+import { cell, COMMENT_LIMIT, fence, keepEnd } from './markdown';
+import { commentMarker } from './pr-comment';
+
+export const RUN_PREVIEW_MARKER = commentMarker('run-preview');
+
+/** Whether a run fits, and why (or why not), in words a reviewer can check. */
+export interface Fit {
+  readonly fits: boolean;
+  readonly reason: string;
+}
+
+/** What the preview comment shows of one run (or service) a pull request adds or changes. */
+export interface RunPreview {
+  /** The run's name (recipe `name`). */
+  readonly name: string;
+  /** The recipe or app file, relative to the repository root. */
+  readonly file: string;
+  readonly cluster: string;
+  /** AWS region of the cluster, for the price. */
+  readonly region: string;
+  readonly team: string;
+  /** The Kueue LocalQueue (`kueue.x-k8s.io/queue-name`). */
+  readonly queue: string;
+  /** The workload kind: TrainJob, PyTorchJob, MPIJob, RayJob, RayService, Job, InferenceService, ... */
+  readonly kind: string;
+  readonly nodes: number;
+  readonly acceleratorsPerNode: number;
+  /** The extended resource counted by `acceleratorsPerNode`; null for CPU-only runs. */
+  readonly acceleratorResource: 'nvidia.com/gpu' | 'aws.amazon.com/neuron' | 'aws.amazon.com/neuroncore' | null;
+  /** The node type the run asks for; null when Karpenter chooses among the pool's families. */
+  readonly instanceType: string | null;
+  /** The Karpenter NodePool (and Kueue ResourceFlavor) the run lands on. */
+  readonly pool: string;
+  readonly fitsQuota: Fit;
+  readonly fitsPool: Fit;
+  /** Hours, when the recipe states how long the run takes. */
+  readonly durationHours?: number;
+  /** The rendered objects: a unified diff against the base branch (the full text for a new run). */
+  readonly rendered: string;
+  readonly objectCount: number;
+}
+
+export type RunPreviewResult = { ok: true; runs: RunPreview[] } | { ok: false; problems: Problem[] };
+
+/**
+ * Compiles the recipes and apps a pull request adds or changes into previews. The recipe compiler provides it;
+ * `changedFiles` are relative to `root`, `base` is the commit the pull request merges into.
+ */
+export type RunPreviewProvider = (input: { root: string; changedFiles: readonly string[]; base: string }) => RunPreviewResult | Promise<RunPreviewResult>;
+
+/** The diff of a run's rendered folder between `base` and the working tree, for `RunPreview.rendered`. */
+export function renderedDiff(root: string, base: string, folder: string): string {
+  return execFileSync('git', ['diff', '--no-color', '--no-ext-diff', base, '--', folder], { cwd: root, encoding: 'utf-8', maxBuffer: 64 * 1024 * 1024 });
+}
+
+/** The one preview comment of a pull request: a table per run, the rendered objects folded, problems first. */
+export function renderRunPreviewComment(input: {
+  runs: readonly RunPreview[];
+  problems: readonly Problem[];
+  prices: InstancePrices;
+  commit: string;
+}): string {
+  const budget = Math.floor((COMMENT_LIMIT - 6_000 - 1_500 * input.runs.length) / Math.max(1, input.runs.length));
+  const runs = [...input.runs]
+    .sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.cluster < b.cluster ? -1 : 1))
+    .map((run) => {
+      const cost = estimateCost(input.prices, run);
+      const accelerators = run.acceleratorResource ? `${run.acceleratorsPerNode} × \`${run.acceleratorResource}\`` : 'no accelerators';
+      return {
+        name: cell(run.name),
+        file: cell(run.file),
+        cluster: cell(run.cluster),
+        teamQueue: `\`${cell(run.team)}\` / queue \`${cell(run.queue)}\``,
+        kind: cell(run.kind),
+        shape: `${run.nodes} node${run.nodes === 1 ? '' : 's'} × ${accelerators} on ${run.instanceType ? `\`${cell(run.instanceType)}\`` : 'a size Karpenter picks'} (pool \`${cell(run.pool)}\`)`,
+        quota: `${run.fitsQuota.fits ? '✅' : '❌'} ${cell(run.fitsQuota.reason)}`,
+        pool: `${run.fitsPool.fits ? '✅' : '❌'} ${cell(run.fitsPool.reason)}`,
+        perHour: cost.perHourUsd === null ? `— (${cell(cost.note)})` : `≈ ${formatUsd(cost.perHourUsd)}/h (${cell(cost.note)})`,
+        perRun:
+          cost.perRunUsd !== null
+            ? `≈ ${formatUsd(cost.perRunUsd)} for ${run.durationHours} h`
+            : run.durationHours === undefined
+              ? 'the recipe states no duration'
+              : '—',
+        objectCount: run.objectCount,
+        rendered: fence(keepEnd(run.rendered, budget), 'diff'),
+        blocked: !run.fitsQuota.fits || !run.fitsPool.fits,
+      };
+    });
+  return renderTemplate('run-preview-comment.md', {
+    marker: RUN_PREVIEW_MARKER,
+    runs,
+    problems: input.problems.map((p) => cell(formatProblem(p))),
+    asOf: input.prices.asOf,
+    commit: cell(input.commit.slice(0, 12)),
+    blocked: runs.some((r) => r.blocked),
+  });
+}

@@ -38,7 +38,7 @@ const project = new typescript.TypeScriptProject({
   typescriptVersion: '^6',
   minNodeVersion: '20.19.0',
   deps: ['cdk8s', 'cdk8s-plus-28', 'constructs', '@octokit/rest', 'yaml', 'handlebars', 'zod'],
-  devDeps: ['vitest@^4', 'tsx', 'cdk8s-cli', 'ajv'],
+  devDeps: ['vitest@^4', 'tsx', 'cdk8s-cli', 'ajv', '@cdktf/hcl2json'],
   tsconfig: {
     include: ['generator/**/*.ts', 'platform/**/*.ts', 'test/**/*.ts', '.projenrc.ts'],
     compilerOptions: {

@@ -3,6 +3,7 @@ import type { Problem } from '../config/problems';
 import type { CompiledCluster } from '../fleet/compile-cluster';
 import type { GitHubSettings } from '../github/settings';
 import { infraSpecProblems } from './check-spec';
+import { topologicalWaves } from './graph';
 import { INFRA_UNITS } from './names';
 import { unitDir, type InfraContext, type InfraUnit } from './unit';
 import { eksUnit } from './units/eks';
@@ -58,17 +59,9 @@ function clusterUnits(context: InfraContext): InfraUnit[] {
   ];
 }
 
-/** The units in waves (Kahn's algorithm, folders sorted within a wave). Edges to other clusters' units are already satisfied. */
+/** The units in waves; needs of units in another cluster's folder are met before (that cluster applies first). */
 export function applyOrder(units: readonly InfraUnit[]): string[][] {
-  const dirs = new Set(units.map((u) => u.dir));
-  const needs = new Map(units.map((u) => [u.dir, new Set([...u.dependencies.map((d) => d.unit), ...u.after].filter((d) => dirs.has(d)))]));
-  const waves: string[][] = [];
-  const done = new Set<string>();
-  while (done.size < dirs.size) {
-    const wave = [...dirs].filter((d) => !done.has(d) && [...needs.get(d)!].every((n) => done.has(n))).sort();
-    if (!wave.length) throw new Error(`generator bug: the units of ${[...dirs][0]} form a cycle`);
-    wave.forEach((d) => done.add(d));
-    waves.push(wave);
-  }
+  const { waves, blocked } = topologicalWaves(new Map(units.map((u) => [u.dir, [...u.dependencies.map((d) => d.unit), ...u.after]])));
+  if (blocked.length) throw new Error(`generator bug: units that form a cycle: ${blocked.join(', ')}`);
   return waves;
 }

@@ -9,6 +9,7 @@ locals {
 
   # default tags of every AWS resource of the cluster: cluster.yaml `tags`, then these
   tags = {
+    cost-center = "ml-platform"
     cluster     = "prod-use1"
     environment = "prod"
     managed-by  = "terragrunt"

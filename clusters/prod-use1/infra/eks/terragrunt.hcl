@@ -47,8 +47,19 @@ inputs = {
   # explicit access entries only: the identity that happens to run the first apply gets nothing implicitly
   enable_cluster_creator_admin_permissions = false
   access_entries = {
-    github-apply = {
+    github-apply         = {
       principal_arn       = dependency.apply_role.outputs.arn
+      policy_associations = {
+        admin = {
+          policy_arn   = "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy"
+          access_scope = {
+            type = "cluster"
+          }
+        }
+      }
+    }
+    admin-platform-admin = {
+      principal_arn       = "arn:aws:iam::777788889999:role/platform-admin"
       policy_associations = {
         admin = {
           policy_arn   = "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy"

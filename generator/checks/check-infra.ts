@@ -64,6 +64,10 @@ export async function checkInfra(files: readonly GeneratedFile[], terraformSchem
   };
 
   const units = new Map<string, ParsedUnit>();
+  // a unit that does not parse is reported once; its dependents still find it
+  for (const file of hclFiles) {
+    if (posix.basename(file.path) === 'terragrunt.hcl' && !parsed.has(file.path)) units.set(posix.dirname(file.path), { dir: posix.dirname(file.path), body: {} });
+  }
   for (const [path, body] of parsed) {
     if (posix.basename(path) !== 'terragrunt.hcl') continue;
     const dir = posix.dirname(path);

@@ -1,5 +1,5 @@
 import type { ClusterInput } from '../config/load-fleet';
-import type { Problem } from '../config/problems';
+import { fieldPath, type Problem } from '../config/problems';
 import { applyRoleName, planRoleName } from '../github/settings';
 import type { EnabledModule } from '../platform/resolve-modules';
 import {
@@ -32,7 +32,7 @@ export function infraSpecProblems(input: ClusterInput, modules: readonly Enabled
   const at = (path: PropertyKey[], field: string, message: string) => problems.push({ file, line: lineOf(path), field, message });
 
   for (const [key, value] of Object.entries(spec.tags)) {
-    const field = `tags[${JSON.stringify(key)}]`;
+    const field = fieldPath(['tags', key]);
     if ((GENERATED_TAG_KEYS as readonly string[]).includes(key)) {
       at(['tags', key], field, `is set by the generator (${GENERATED_TAG_KEYS.join(', ')}); expected another key`);
     } else if (key.toLowerCase().startsWith('aws:')) {

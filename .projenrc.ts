@@ -81,6 +81,9 @@ project.addTask('validate', {
   exec: 'tsx generator/cli/validate.ts',
 });
 
+// Terragrunt's working copies, if someone runs terragrunt in a unit folder
+project.gitignore.exclude('.terragrunt-cache/');
+
 project.addTask('infra:check', {
   description: 'Parse every generated Terragrunt file, check units, dependencies, inputs and outputs against the pinned modules, print the apply order (offline)',
   exec: 'tsx generator/cli/infra-check.ts',

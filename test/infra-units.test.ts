@@ -11,6 +11,7 @@ import { generateFleet } from '../generator/fleet/generate';
 import type { GeneratedFile } from '../generator/fleet/generated-file';
 import { applyEnvironmentName, applyRoleName, planRoleName } from '../generator/github/settings';
 import { compileFleetInfra } from '../generator/infra/compile-infra';
+import { POD_IDENTITY_MODULES } from '../generator/infra/units/pod-identity';
 import {
   karpenterControllerRoleName,
   karpenterInterruptionQueueName,
@@ -250,6 +251,17 @@ describe('changes to cluster.yaml change exactly the units they should', () => {
       'clusters/dev-usw2/infra/pod-identity/mlflow/terragrunt.hcl',
       'clusters/dev-usw2/infra/storage/mlflow-artifacts/terragrunt.hcl',
     ]);
+  });
+
+  it('every module that calls AWS, turned on: a pod identity unit each, all valid against the module', async () => {
+    const modules = POD_IDENTITY_MODULES.map((m) => `  ${m}: true`).join('\n');
+    const after = generate(editedFleet('dev-usw2', (y) => y.replace('teams:', `modules:\n${modules}\nteams:`)));
+    for (const module of POD_IDENTITY_MODULES) expect(after.has(`clusters/dev-usw2/infra/pod-identity/${module}/terragrunt.hcl`), module).toBe(true);
+    expect((await checkInfra(hclOf(after), SCHEMAS)).problems.map(formatProblem)).toEqual([]);
+    const dns = (await hcl(after, 'clusters/dev-usw2/infra/pod-identity/external-dns/terragrunt.hcl')).inputs;
+    expect(dns.associations['external-dns']).toMatchObject({ namespace: 'external-dns', service_account: 'external-dns' });
+    const secrets = (await hcl(after, 'clusters/dev-usw2/infra/pod-identity/external-secrets/terragrunt.hcl')).inputs;
+    expect(secrets.external_secrets_secrets_manager_arns).toEqual(['arn:aws:secretsmanager:us-west-2:111122223333:secret:dev-usw2/*']);
   });
 
   it('two clusters in one account: one GitHub OIDC provider, which the other cluster\'s roles wait for', async () => {

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Handlebars from 'handlebars';
-import { hclValue, type HclValue } from '../infra/hcl';
+import { hclValue, type HclValue } from './hcl';
 
 const TEMPLATES_DIR = join(__dirname, '..', 'templates');
 const cache = new Map<string, Handlebars.TemplateDelegate>();

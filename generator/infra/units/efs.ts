@@ -1,4 +1,4 @@
-import { expression } from '../hcl';
+import { expression } from '../../render/hcl';
 import { efsName, INFRA_UNITS } from '../names';
 import { MODULES } from '../terraform-modules';
 import { mockSubnetIds, unitDir, type InfraContext, type InfraUnit } from '../unit';

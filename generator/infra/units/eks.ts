@@ -1,4 +1,4 @@
-import { expression, type HclValue } from '../hcl';
+import { expression, type HclValue } from '../../render/hcl';
 import { awsPartition, eksClusterRoleName, INFRA_UNITS, KARPENTER_DISCOVERY_TAG, roleArnOf, SYSTEM_NODE_LABEL } from '../names';
 import { MODULES } from '../terraform-modules';
 import { mockSubnetIds, unitDir, type InfraContext, type InfraUnit } from '../unit';

@@ -1,5 +1,5 @@
 import type { ClusterSpec } from '../../config/cluster-spec';
-import { expression, type HclValue } from '../hcl';
+import { expression, type HclValue } from '../../render/hcl';
 import { awsPartition, INFRA_UNITS, mlflowArtifactBucketName, POD_IDENTITY_SERVICE_ACCOUNTS, podIdentityRoleName } from '../names';
 import { MODULES } from '../terraform-modules';
 import { unitDir, type InfraContext, type InfraUnit, type UnitDependency } from '../unit';

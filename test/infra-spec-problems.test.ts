@@ -76,8 +76,8 @@ describe('specs the infrastructure cannot be built from are refused, naming file
     writeFileSync(join(root, 'clusters', name, 'cluster.yaml'), prod.replace('name: prod-use1', `name: ${name}`));
     const result = generateFleet({ root, ...FLEET });
     expect(result.ok ? [] : result.problems.map(formatProblem)).toEqual([
-      `clusters/${name}/cluster.yaml:2: name: expected a cluster name of at most 33 characters: the S3 bucket name ` +
-        `"${name}-mlflow-artifacts-777788889999" derived from it has 69 (AWS allows 63)`,
+      `clusters/${name}/cluster.yaml:2: name: expected a cluster name of at most 35 characters: the IAM role name ` +
+        `"${name}-aws-load-balancer-controller" derived from it has 68 (AWS allows 64)`,
     ]);
   });
 });

@@ -12,13 +12,7 @@ import type { GeneratedFile } from '../generator/fleet/generated-file';
 import { applyEnvironmentName, applyRoleName, planRoleName } from '../generator/github/settings';
 import { compileFleetInfra } from '../generator/infra/compile-infra';
 import { POD_IDENTITY_MODULES } from '../generator/infra/units/pod-identity';
-import {
-  karpenterControllerRoleName,
-  karpenterInterruptionQueueName,
-  karpenterNodeRoleName,
-  poolSubnetSelectorTags,
-  STORAGE_ID_OUTPUTS,
-} from '../generator/infra/names';
+import { karpenterControllerRoleName, karpenterInterruptionQueue, karpenterNodeRole, poolDiscoveryTag, poolZone, storageParameter } from '../generator/infra/names';
 import { cleanupTemps, exampleInputs, FLEET, REPO } from './support/fleet';
 
 afterAll(cleanupTemps);
@@ -64,7 +58,7 @@ describe('the example fleet infrastructure', () => {
   it('parses, points every dependency at a unit, has no cycle, and matches the pinned modules', () => {
     expect(report.problems.map(formatProblem)).toEqual([]);
     expect(report.hclFiles).toBe(hclOf(files).length);
-    expect(report.units).toBe(37);
+    expect(report.units).toBe(42);
     expect(report.inputsChecked).toBeGreaterThan(250);
     expect(report.outputReadsChecked).toBeGreaterThan(30);
   });
@@ -91,7 +85,7 @@ describe('the example fleet infrastructure', () => {
       ['github-oidc/apply-role', 'github-oidc/plan-role', 'storage/efs', 'storage/fsx'],
       ['eks'],
       ['karpenter', 'pod-identity/aws-load-balancer-controller', 'pod-identity/ebs-csi-driver', 'pod-identity/efs-csi-driver',
-        'pod-identity/fsx-csi-driver', 'pod-identity/mlflow'],
+        'pod-identity/efs-pv-binder', 'pod-identity/fsx-csi-driver', 'pod-identity/fsx-pv-binder', 'pod-identity/mlflow'],
     ]);
   });
 
@@ -149,12 +143,14 @@ describe('the example fleet infrastructure', () => {
     const staging = (await hcl(files, 'clusters/staging-usw2/infra/network/terragrunt.hcl')).inputs;
     expect(staging.private_subnet_tags_per_az).toEqual({ 'us-west-2b': { 'karpenter.sh/discovery/neuron': 'staging-usw2' } });
     expect((await hcl(files, 'clusters/dev-usw2/infra/network/terragrunt.hcl')).inputs.private_subnet_tags_per_az).toBeUndefined();
-    // the platform side selects by the same tags (names.ts)
+    // the platform's EC2NodeClasses select by the same tags and zones (generator/platform/aws-names.ts, node-pool-zone.ts)
     const loaded = loadFleet(REPO, { moduleNames: FLEET.catalog.map((m) => m.name) });
     if (!loaded.ok) throw new Error('example fleet does not load');
     const spec = loaded.clusters.find((c) => c.spec.name === 'prod-use1')!.spec;
-    expect(poolSubnetSelectorTags(spec, spec.nodePools.find((p) => p.name === 'cuda-efa')!)).toEqual({ 'karpenter.sh/discovery/cuda-efa': 'prod-use1' });
-    expect(poolSubnetSelectorTags(spec, spec.nodePools.find((p) => p.name === 'cpu')!)).toEqual({ 'karpenter.sh/discovery': 'prod-use1' });
+    for (const pool of spec.nodePools) {
+      const zone = poolZone(spec, pool);
+      if (zone) expect(prod.private_subnet_tags_per_az[zone][poolDiscoveryTag(pool.name)], pool.name).toBe('prod-use1');
+    }
   });
 
   it('builds the cluster at the spec\'s version, with access entries, add-ons and EFA rules only where EFA runs', async () => {
@@ -163,7 +159,7 @@ describe('the example fleet infrastructure', () => {
     expect(Object.keys(prod.inputs.addons).sort()).toEqual(['coredns', 'eks-pod-identity-agent', 'kube-proxy', 'vpc-cni']);
     expect(prod.inputs.access_entries['github-apply'].principal_arn).toBe('${dependency.apply_role.outputs.arn}');
     expect(prod.inputs.access_entries['admin-platform-admin'].principal_arn).toBe('arn:aws:iam::777788889999:role/platform-admin');
-    expect(prod.inputs.node_security_group_tags).toEqual({ 'karpenter.sh/discovery': 'prod-use1' });
+    expect(prod.inputs.node_security_group_tags).toEqual({ 'karpenter.sh/discovery': 'prod-use1', 'karpenter.sh/discovery/cuda-efa': 'prod-use1' });
     expect(Object.keys(prod.inputs.node_security_group_additional_rules).sort()).toEqual(['efa_egress_self', 'efa_ingress_self']);
     const dev = await hcl(files, 'clusters/dev-usw2/infra/eks/terragrunt.hcl');
     expect(dev.inputs.node_security_group_additional_rules).toBeUndefined();
@@ -172,11 +168,11 @@ describe('the example fleet infrastructure', () => {
 
   it('names Karpenter\'s roles and queue as the platform will (names.ts)', async () => {
     const karpenter = (await hcl(files, 'clusters/prod-use1/infra/karpenter/terragrunt.hcl')).inputs;
-    const spec = { name: 'prod-use1' } as Parameters<typeof karpenterNodeRoleName>[0];
+    const spec = { name: 'prod-use1' } as Parameters<typeof karpenterControllerRoleName>[0];
     expect(karpenter).toMatchObject({
       iam_role_name: karpenterControllerRoleName(spec),
-      node_iam_role_name: karpenterNodeRoleName(spec),
-      queue_name: karpenterInterruptionQueueName(spec),
+      node_iam_role_name: karpenterNodeRole('prod-use1'),
+      queue_name: karpenterInterruptionQueue('prod-use1'),
       iam_role_use_name_prefix: false,
       node_iam_role_use_name_prefix: false,
       namespace: 'kube-system',
@@ -184,7 +180,7 @@ describe('the example fleet infrastructure', () => {
     });
   });
 
-  it('links FSx to its S3 path with automatic import and export, and exposes the IDs the volumes need', async () => {
+  it('links FSx to its S3 path with automatic import and export, and writes the IDs the volumes need to SSM', async () => {
     const fsx = await hcl(files, 'clusters/prod-use1/infra/storage/fsx/terragrunt.hcl');
     expect(fsx.inputs).toMatchObject({ deployment_type: 'PERSISTENT_2', storage_capacity: 4800, per_unit_storage_throughput: 250 });
     expect(fsx.inputs.subnet_ids).toEqual(['${dependency.network.outputs.private_subnets[0]}']);
@@ -192,9 +188,19 @@ describe('the example fleet infrastructure', () => {
     expect(association.data_repository_path).toBe('s3://acme-ml-prod-data/datasets');
     expect(association.s3.auto_import_policy.events).toEqual(['NEW', 'CHANGED', 'DELETED']);
     expect(association.s3.auto_export_policy.events).toEqual(['NEW', 'CHANGED', 'DELETED']);
-    const outputs = (name: string) => new Set<string>(JSON.parse(readFileSync(join(SCHEMAS, name), 'utf-8')).outputs);
-    for (const output of Object.values(STORAGE_ID_OUTPUTS.fsx.outputs)) expect(outputs('fsx__lustre@v1.3.0.json')).toContain(output);
-    for (const output of Object.values(STORAGE_ID_OUTPUTS.efs.outputs)) expect(outputs('efs@v2.0.0.json')).toContain(output);
+    const parameters = (await parse('storage_parameters.tf', fsx.generate.storage_parameters[0].contents)) as Record<string, any>;
+    expect(Object.fromEntries(Object.values(parameters.resource.aws_ssm_parameter).map((p: any) => [p[0].name, p[0].value]))).toEqual({
+      [storageParameter('prod-use1', 'fsx', 'file-system-id')]: '${aws_fsx_lustre_file_system.this[0].id}',
+      [storageParameter('prod-use1', 'fsx', 'dns-name')]: '${aws_fsx_lustre_file_system.this[0].dns_name}',
+      [storageParameter('prod-use1', 'fsx', 'mount-name')]: '${aws_fsx_lustre_file_system.this[0].mount_name}',
+    });
+    // the binder Job that reads them has a role that may read exactly these parameters
+    const binder = (await hcl(files, 'clusters/prod-use1/infra/pod-identity/fsx-pv-binder/terragrunt.hcl')).inputs;
+    expect(binder.associations['fsx-pv-binder']).toMatchObject({ namespace: 'kube-system', service_account: 'fsx-pv-binder' });
+    expect(binder.policy_statements[0].resources).toEqual(['file-system-id', 'dns-name', 'mount-name'].map(
+      (f) => `arn:aws:ssm:us-east-1:777788889999:parameter/eks-mlops-fleet/prod-use1/storage/fsx/${f}`));
+    // the resources the parameters read are the pinned modules' (the checks pin the versions)
+    expect(files.get('clusters/prod-use1/infra/storage/efs/terragrunt.hcl')).toContain('value = aws_efs_file_system.this[0].id');
   });
 
   it('trusts only this repository: pull requests for plan, the cluster environment for apply', async () => {
@@ -325,9 +331,16 @@ describe('the infra checks catch', () => {
       'clusters/dev-usw2/infra/pod-identity/aws-load-balancer-controller',
       'clusters/dev-usw2/infra/pod-identity/ebs-csi-driver',
       'clusters/dev-usw2/infra/pod-identity/efs-csi-driver',
+      'clusters/dev-usw2/infra/pod-identity/efs-pv-binder',
       'clusters/dev-usw2/infra/pod-identity/fsx-csi-driver',
       'clusters/dev-usw2/infra/storage/efs',
     ].join(', ')}`]);
+  });
+
+  it('a file a unit generates beside its module that does not parse', async () => {
+    const efs = 'clusters/dev-usw2/infra/storage/efs/terragrunt.hcl';
+    expect((await mutate(efs, (t) => t.replace('type  = "String"', 'type  = "String'))).at(0)).toMatch(
+      new RegExp(`^${efs}: generate\\.storage_parameters\\.contents: is not valid HCL`));
   });
 
   it('a module version with no variable list, and a source that is not pinned', async () => {

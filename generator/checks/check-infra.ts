@@ -83,6 +83,15 @@ export async function checkInfra(files: readonly GeneratedFile[], terraformSchem
       schema = schemaOf(schemaFileName(module));
       if (!schema) at(path, 'terraform.source', `${module.source} ${module.version} has no variable and output list in ../shared/schemas/terraform`);
     }
+    // files a unit generates beside the module (not root.hcl's: those interpolate Terragrunt expressions)
+    for (const [name, blocks] of Object.entries((body.generate ?? {}) as Record<string, unknown>)) {
+      const contents = (asList(blocks)[0] as { contents?: unknown } | undefined)?.contents;
+      try {
+        await parse(`${dir}/${name}.tf`, typeof contents === 'string' ? contents : '');
+      } catch (error) {
+        at(path, `generate.${name}.contents`, `is not valid HCL: ${String(error).replace(/^Error: /, '')}`);
+      }
+    }
     units.set(dir, { dir, body, schema });
   }
 

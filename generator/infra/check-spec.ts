@@ -5,9 +5,9 @@ import type { EnabledModule } from '../platform/resolve-modules';
 import {
   eksClusterRoleName,
   karpenterControllerRoleName,
-  karpenterInterruptionQueueName,
-  karpenterNodeRoleName,
-  mlflowArtifactBucketName,
+  karpenterInterruptionQueue,
+  karpenterNodeRole,
+  mlflowArtifactBucket,
   podIdentityRoleName,
 } from './names';
 import { POD_IDENTITY_MODULES } from './units/pod-identity';
@@ -71,11 +71,12 @@ function derivedNames(input: ClusterInput, modules: readonly EnabledModule[]): {
   const { spec } = input;
   const on = new Set(modules.map((m) => m.module.name));
   const roles = [eksClusterRoleName(spec), planRoleName(spec), applyRoleName(spec)];
-  if (on.has('karpenter')) roles.push(karpenterControllerRoleName(spec), karpenterNodeRoleName(spec));
+  if (on.has('karpenter')) roles.push(karpenterControllerRoleName(spec), karpenterNodeRole(spec.name));
   for (const module of POD_IDENTITY_MODULES) if (on.has(module)) roles.push(podIdentityRoleName(spec, module));
+  for (const system of ['efs', 'fsx']) if (on.has(`${system}-csi-driver`)) roles.push(podIdentityRoleName(spec, `${system}-pv-binder`));
   return [
     ...roles.map((name) => ({ kind: 'IAM role' as const, name })),
-    ...(on.has('karpenter') ? [{ kind: 'SQS queue' as const, name: karpenterInterruptionQueueName(spec) }] : []),
-    ...(on.has('mlflow') ? [{ kind: 'S3 bucket' as const, name: mlflowArtifactBucketName(spec) }] : []),
+    ...(on.has('karpenter') ? [{ kind: 'SQS queue' as const, name: karpenterInterruptionQueue(spec.name) }] : []),
+    ...(on.has('mlflow') ? [{ kind: 'S3 bucket' as const, name: mlflowArtifactBucket(spec) }] : []),
   ];
 }

@@ -13,7 +13,7 @@ import { githubOidcProviderUnit, githubRoleUnits } from './units/github-oidc';
 import { karpenterUnit } from './units/karpenter';
 import { mlflowArtifactsUnit } from './units/mlflow-artifacts';
 import { networkUnit } from './units/network';
-import { podIdentityUnits } from './units/pod-identity';
+import { podIdentityUnits, storageBinderUnits } from './units/pod-identity';
 
 /** The Terragrunt units of one cluster, and the order to apply them in. */
 export interface ClusterInfra {
@@ -55,6 +55,7 @@ function clusterUnits(context: InfraContext): InfraUnit[] {
     eksUnit(context),
     ...githubRoleUnits(context),
     ...podIdentityUnits(context),
+    ...storageBinderUnits(context),
     ...optional.filter((unit): unit is InfraUnit => unit !== undefined),
   ];
 }

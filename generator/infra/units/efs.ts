@@ -1,5 +1,6 @@
 import { expression } from '../../render/hcl';
 import { efsName, INFRA_UNITS } from '../names';
+import { storageParameters } from './storage-parameters';
 import { MODULES } from '../terraform-modules';
 import { mockSubnetIds, unitDir, type InfraContext, type InfraUnit } from '../unit';
 
@@ -32,6 +33,7 @@ export function efsUnit(context: InfraContext): InfraUnit | undefined {
       backup: spec.environment === 'prod',
       mountTargets,
       ingressRules: { vpc: { description: 'NFS from the cluster VPC', cidr_ipv4: spec.network.vpcCidr } },
+      parameters: storageParameters(spec, 'efs'),
     },
   };
 }

@@ -1,5 +1,5 @@
 import { expression, type HclValue } from '../../render/hcl';
-import { awsPartition, eksClusterRoleName, INFRA_UNITS, KARPENTER_DISCOVERY_TAG, roleArnOf, SYSTEM_NODE_LABEL } from '../names';
+import { awsPartition, DISCOVERY_TAG, eksClusterRoleName, INFRA_UNITS, poolDiscoveryTag, roleArnOf, SYSTEM_NODE_LABEL } from '../names';
 import { MODULES } from '../terraform-modules';
 import { mockSubnetIds, unitDir, type InfraContext, type InfraUnit } from '../unit';
 import { applyRoleName } from '../../github/settings';
@@ -33,7 +33,8 @@ export function eksUnit(context: InfraContext): InfraUnit {
     accessEntries[`admin-${arn.slice(arn.lastIndexOf('/') + 1)}`] = { principal_arn: arn, policy_associations: admin };
   }
   const nodes = SYSTEM_NODES[spec.environment];
-  const efa = spec.nodePools.some((pool) => pool.kind === 'cuda-efa');
+  const efaPools = spec.nodePools.filter((pool) => pool.kind === 'cuda-efa');
+  const efa = efaPools.length > 0;
   return {
     dir: unitDir(spec, INFRA_UNITS.eks),
     module: MODULES.eks,
@@ -73,7 +74,8 @@ export function eksUnit(context: InfraContext): InfraUnit {
           labels: { [SYSTEM_NODE_LABEL.key]: SYSTEM_NODE_LABEL.value },
         },
       },
-      nodeSecurityGroupTags: { [KARPENTER_DISCOVERY_TAG]: spec.name },
+      // with the EFA rules below, the node security group is also the one EFA pools select by their own tag
+      nodeSecurityGroupTags: Object.fromEntries([DISCOVERY_TAG, ...efaPools.map((pool) => poolDiscoveryTag(pool.name))].map((tag) => [tag, spec.name])),
       // EFA needs all traffic allowed between the nodes of the security group, in and out
       efaRules: efa
         ? {

@@ -1,5 +1,6 @@
 import { expression } from '../../render/hcl';
 import { fsxName, INFRA_UNITS } from '../names';
+import { storageParameters } from './storage-parameters';
 import { MODULES } from '../terraform-modules';
 import { mockSubnetIds, unitDir, type InfraContext, type InfraUnit } from '../unit';
 
@@ -41,6 +42,7 @@ export function fsxUnit(context: InfraContext): InfraUnit | undefined {
       subnet: expression(`dependency.network.outputs.private_subnets[${zoneIndex}]`),
       zone,
       ingressRules: { lustre_988: lustrePort(988, 988), lustre_1018_1023: lustrePort(1018, 1023) },
+      parameters: storageParameters(spec, 'fsx'),
       associations: {
         data: {
           data_repository_path: fsx.s3ImportPath,

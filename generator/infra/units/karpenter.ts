@@ -1,4 +1,4 @@
-import { awsPartition, INFRA_UNITS, karpenterControllerRoleName, karpenterInterruptionQueueName, karpenterNodeRoleName, POD_IDENTITY_SERVICE_ACCOUNTS } from '../names';
+import { awsPartition, INFRA_UNITS, karpenterControllerRoleName, karpenterInterruptionQueue, karpenterNodeRole, POD_IDENTITY_SERVICE_ACCOUNTS } from '../names';
 import { MODULES } from '../terraform-modules';
 import { isEnabled, moduleNamespace, unitDir, type InfraContext, type InfraUnit } from '../unit';
 
@@ -19,8 +19,8 @@ export function karpenterUnit(context: InfraContext): InfraUnit | undefined {
     after: [],
     values: {
       controllerRoleName: karpenterControllerRoleName(spec),
-      nodeRoleName: karpenterNodeRoleName(spec),
-      queueName: karpenterInterruptionQueueName(spec),
+      nodeRoleName: karpenterNodeRole(spec.name),
+      queueName: karpenterInterruptionQueue(spec.name),
       namespace: moduleNamespace(context, 'karpenter'),
       serviceAccount: POD_IDENTITY_SERVICE_ACCOUNTS.karpenter,
       nodeRolePolicies: {

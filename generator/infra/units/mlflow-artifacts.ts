@@ -1,4 +1,4 @@
-import { INFRA_UNITS, mlflowArtifactBucketName } from '../names';
+import { INFRA_UNITS, mlflowArtifactBucket } from '../names';
 import { MODULES } from '../terraform-modules';
 import { isEnabled, unitDir, type InfraContext, type InfraUnit } from '../unit';
 
@@ -10,9 +10,9 @@ export function mlflowArtifactsUnit(context: InfraContext): InfraUnit | undefine
     dir: unitDir(spec, INFRA_UNITS.mlflowArtifacts),
     module: MODULES.s3Bucket,
     template: 'mlflow-artifacts.hcl',
-    summary: `S3 bucket ${mlflowArtifactBucketName(spec)} for MLflow artifacts`,
+    summary: `S3 bucket ${mlflowArtifactBucket(spec)} for MLflow artifacts`,
     dependencies: [],
     after: [],
-    values: { bucket: mlflowArtifactBucketName(spec) },
+    values: { bucket: mlflowArtifactBucket(spec) },
   };
 }

@@ -1,6 +1,6 @@
 import { defaultSubnets, parseCidr } from '../../config/cidr';
 import type { ClusterSpec } from '../../config/cluster-spec';
-import { INFRA_UNITS, KARPENTER_DISCOVERY_TAG, poolAvailabilityZone, poolSubnetSelectorTags } from '../names';
+import { DISCOVERY_TAG, INFRA_UNITS, poolDiscoveryTag, poolZone } from '../names';
 import { MODULES } from '../terraform-modules';
 import { unitDir, type InfraContext, type InfraUnit } from '../unit';
 
@@ -15,7 +15,7 @@ export function clusterSubnets(spec: ClusterSpec): { private: string[]; public: 
 
 /**
  * The VPC: a private and a public subnet per availability zone, NAT for the private subnets, and the tags
- * the load balancer controller and Karpenter discover subnets by. Single-zone pools (EFA, pinned Neuron)
+ * the load balancer controller and Karpenter discover subnets by. Single-zone pools (EFA, Neuron)
  * get a discovery tag of their own on the private subnet of their zone.
  */
 export function networkUnit(context: InfraContext): InfraUnit {
@@ -23,8 +23,8 @@ export function networkUnit(context: InfraContext): InfraUnit {
   const subnets = clusterSubnets(spec);
   const perZone: Record<string, Record<string, string>> = {};
   for (const pool of spec.nodePools) {
-    const zone = poolAvailabilityZone(spec, pool);
-    if (zone) perZone[zone] = { ...perZone[zone], ...poolSubnetSelectorTags(spec, pool) };
+    const zone = poolZone(spec, pool);
+    if (zone) perZone[zone] = { ...perZone[zone], [poolDiscoveryTag(pool.name)]: spec.name };
   }
   const prod = spec.environment === 'prod';
   return {
@@ -44,7 +44,7 @@ export function networkUnit(context: InfraContext): InfraUnit {
       singleNatGateway: !prod,
       oneNatGatewayPerAz: prod,
       publicSubnetTags: { 'kubernetes.io/role/elb': '1' },
-      privateSubnetTags: { 'kubernetes.io/role/internal-elb': '1', [KARPENTER_DISCOVERY_TAG]: spec.name },
+      privateSubnetTags: { 'kubernetes.io/role/internal-elb': '1', [DISCOVERY_TAG]: spec.name },
       privateSubnetTagsPerAz: Object.keys(perZone).length ? sortKeys(perZone) : undefined,
     },
   };

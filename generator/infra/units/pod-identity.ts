@@ -1,8 +1,8 @@
 import type { ClusterSpec } from '../../config/cluster-spec';
 import { expression, type HclValue } from '../../render/hcl';
-import { awsPartition, INFRA_UNITS, mlflowArtifactBucketName, POD_IDENTITY_SERVICE_ACCOUNTS, podIdentityRoleName } from '../names';
+import { awsPartition, INFRA_UNITS, mlflowArtifactBucket, POD_IDENTITY_SERVICE_ACCOUNTS, podIdentityRoleName, STORAGE_PARAMETERS, storageParameter } from '../names';
 import { MODULES } from '../terraform-modules';
-import { unitDir, type InfraContext, type InfraUnit, type UnitDependency } from '../unit';
+import { isEnabled, moduleNamespace, unitDir, type InfraContext, type InfraUnit, type UnitDependency } from '../unit';
 
 /** What a platform module may do in AWS: inputs of the eks-pod-identity module, and units it reads. */
 interface Permissions {
@@ -47,7 +47,7 @@ const PERMISSIONS: Readonly<Record<string, (spec: ClusterSpec) => Permissions>> 
     inputs: { additional_policy_arns: { AmazonSageMakerFullAccess: `arn:${awsPartition(spec.aws.region)}:iam::aws:policy/AmazonSageMakerFullAccess` } },
   }),
   'mlflow': (spec) => ({
-    summary: `the artifact bucket ${mlflowArtifactBucketName(spec)}`,
+    summary: `the artifact bucket ${mlflowArtifactBucket(spec)}`,
     inputs: {
       attach_custom_policy: true,
       policy_statements: [
@@ -63,7 +63,7 @@ const PERMISSIONS: Readonly<Record<string, (spec: ClusterSpec) => Permissions>> 
       {
         name: 'artifacts',
         unit: unitDir(spec, INFRA_UNITS.mlflowArtifacts),
-        mockOutputs: { s3_bucket_arn: `arn:${awsPartition(spec.aws.region)}:s3:::${mlflowArtifactBucketName(spec)}` },
+        mockOutputs: { s3_bucket_arn: `arn:${awsPartition(spec.aws.region)}:s3:::${mlflowArtifactBucket(spec)}` },
       },
     ],
   }),
@@ -74,35 +74,60 @@ export const POD_IDENTITY_MODULES = Object.keys(PERMISSIONS).sort();
 
 /** One IAM role per enabled module that calls AWS, bound to the module's service account by EKS Pod Identity. */
 export function podIdentityUnits(context: InfraContext): InfraUnit[] {
-  const { spec } = context;
   return context.modules
     .filter((enabled) => PERMISSIONS[enabled.module.name])
-    .map(({ module }) => {
-      const permissions = PERMISSIONS[module.name](spec);
-      const serviceAccount = POD_IDENTITY_SERVICE_ACCOUNTS[module.name];
-      if (!serviceAccount) throw new Error(`generator bug: no service account name for ${module.name}`);
-      const roleName = podIdentityRoleName(spec, module.name);
-      return {
-        dir: unitDir(spec, INFRA_UNITS.podIdentity(module.name)),
-        module: MODULES.podIdentity,
-        template: 'pod-identity.hcl',
-        summary: `role ${roleName} for ${module.namespace}/${serviceAccount}: ${permissions.summary}`,
-        dependencies: [
-          { name: 'eks', unit: unitDir(spec, INFRA_UNITS.eks), mockOutputs: { cluster_name: spec.name } },
-          ...(permissions.dependencies ?? []),
-        ],
-        after: [],
-        values: {
-          roleName,
-          module: module.name,
-          description: `${module.name} on EKS cluster ${spec.name}`,
-          // policy names are per account: the cluster prefix keeps two clusters of one account apart
-          policyNamePrefix: `${spec.name}-`,
-          permissions: Object.entries(permissions.inputs).map(([key, value]) => ({ key, value })),
-          associations: {
-            [module.name]: { cluster_name: expression('dependency.eks.outputs.cluster_name'), namespace: module.namespace, service_account: serviceAccount },
-          },
-        },
-      };
+    .map(({ module }) => podIdentityUnit(context, module.name, module.namespace, PERMISSIONS[module.name](context.spec)));
+}
+
+/**
+ * Roles of the binder Jobs of the shared file systems (rendered by the efs-csi-driver and fsx-csi-driver
+ * modules when the cluster has the file system and teams): read the file system's SSM parameters.
+ */
+export function storageBinderUnits(context: InfraContext): InfraUnit[] {
+  const { spec } = context;
+  const { region, accountId } = spec.aws;
+  const systems = [
+    ...(spec.storage.efs !== false && isEnabled(context, 'efs-csi-driver') ? (['efs'] as const) : []),
+    ...(spec.storage.fsx && isEnabled(context, 'fsx-csi-driver') ? (['fsx'] as const) : []),
+  ];
+  if (spec.teams.length === 0) return [];
+  return systems.map((system) => {
+    const parameters = Object.keys(STORAGE_PARAMETERS[system]) as (keyof (typeof STORAGE_PARAMETERS)[typeof system])[];
+    const arns = parameters.map((field) => `arn:${awsPartition(region)}:ssm:${region}:${accountId}:parameter${storageParameter(spec.name, system, field)}`);
+    return podIdentityUnit(context, `${system}-pv-binder`, moduleNamespace(context, `${system}-csi-driver`), {
+      summary: `read the ${system.toUpperCase()} IDs the storage unit wrote to SSM`,
+      inputs: {
+        attach_custom_policy: true,
+        policy_statements: [{ sid: 'ReadStorageParameters', actions: ['ssm:GetParameter', 'ssm:GetParameters'], resources: arns }],
+      },
     });
+  });
+}
+
+function podIdentityUnit(context: InfraContext, owner: string, namespace: string, permissions: Permissions): InfraUnit {
+  const { spec } = context;
+  const serviceAccount = POD_IDENTITY_SERVICE_ACCOUNTS[owner];
+  if (!serviceAccount) throw new Error(`generator bug: no service account name for ${owner}`);
+  const roleName = podIdentityRoleName(spec, owner);
+  return {
+    dir: unitDir(spec, INFRA_UNITS.podIdentity(owner)),
+    module: MODULES.podIdentity,
+    template: 'pod-identity.hcl',
+    summary: `role ${roleName} for ${namespace}/${serviceAccount}: ${permissions.summary}`,
+    dependencies: [
+      { name: 'eks', unit: unitDir(spec, INFRA_UNITS.eks), mockOutputs: { cluster_name: spec.name } },
+      ...(permissions.dependencies ?? []),
+    ],
+    after: [],
+    values: {
+      roleName,
+      description: `${owner} on EKS cluster ${spec.name}`,
+      // policy names are per account: the cluster prefix keeps two clusters of one account apart
+      policyNamePrefix: `${spec.name}-`,
+      permissions: Object.entries(permissions.inputs).map(([key, value]) => ({ key, value })),
+      associations: {
+        [owner]: { cluster_name: expression('dependency.eks.outputs.cluster_name'), namespace, service_account: serviceAccount },
+      },
+    },
+  };
 }

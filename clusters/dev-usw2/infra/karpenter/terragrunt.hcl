@@ -21,20 +21,20 @@ dependency "eks" {
 inputs = {
   cluster_name = dependency.eks.outputs.cluster_name
 
-  iam_role_name              = "dev-usw2-karpenter"
+  iam_role_name              = "KarpenterController-dev-usw2"
   iam_role_use_name_prefix   = false
-  iam_policy_name            = "dev-usw2-karpenter"
+  iam_policy_name            = "KarpenterController-dev-usw2"
   iam_policy_use_name_prefix = false
 
   create_pod_identity_association = true
   namespace                       = "kube-system"
   service_account                 = "karpenter"
 
-  node_iam_role_name                = "dev-usw2-karpenter-node"
+  node_iam_role_name                = "KarpenterNode-dev-usw2"
   node_iam_role_use_name_prefix     = false
   node_iam_role_additional_policies = {
     AmazonSSMManagedInstanceCore = "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore"
   }
 
-  queue_name = "dev-usw2-karpenter"
+  queue_name = "Karpenter-dev-usw2"
 }

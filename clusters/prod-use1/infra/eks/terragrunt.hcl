@@ -98,7 +98,8 @@ inputs = {
 
   # Karpenter's EC2NodeClasses select the node security group by this tag
   node_security_group_tags = {
-    "karpenter.sh/discovery" = "prod-use1"
+    "karpenter.sh/discovery"          = "prod-use1"
+    "karpenter.sh/discovery/cuda-efa" = "prod-use1"
   }
 
   node_security_group_additional_rules = {

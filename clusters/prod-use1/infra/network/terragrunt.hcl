@@ -31,7 +31,7 @@ inputs = {
     "karpenter.sh/discovery"          = "prod-use1"
   }
 
-  # single-zone node pools (EFA, pinned Neuron) select only the private subnet of their zone
+  # single-zone node pools (EFA, Neuron) select only the private subnet of their zone
   private_subnet_tags_per_az = {
     us-east-1a = {
       "karpenter.sh/discovery/cuda-efa" = "prod-use1"

@@ -31,7 +31,7 @@ inputs = {
     "karpenter.sh/discovery"          = "staging-usw2"
   }
 
-  # single-zone node pools (EFA, pinned Neuron) select only the private subnet of their zone
+  # single-zone node pools (EFA, Neuron) select only the private subnet of their zone
   private_subnet_tags_per_az = {
     us-west-2b = {
       "karpenter.sh/discovery/neuron" = "staging-usw2"

@@ -96,6 +96,14 @@ project.addTask('open-run', {
   receiveArgs: true,
 });
 
+// Terragrunt's working copies, if someone runs terragrunt in a unit folder
+project.gitignore.exclude('.terragrunt-cache/');
+
+project.addTask('infra:check', {
+  description: 'Parse every generated Terragrunt file, check units, dependencies, inputs and outputs against the pinned modules, print the apply order (offline)',
+  exec: 'tsx generator/cli/infra-check.ts',
+});
+
 // Typed classes for the CRD kinds the generator emits, from the vendored, unmodified upstream CRDs.
 // One import per file (cdk8s import reads only the first of several files); output: <prefix>-<group>.ts.
 const CRD_IMPORTS: Record<string, string> = {

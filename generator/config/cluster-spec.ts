@@ -53,6 +53,7 @@ const INSTANCE_TYPE = /^[a-z][a-z0-9-]*[0-9][a-z0-9-]*\.[a-z0-9]+$/;
 const LABEL_KEY = /^([a-z0-9]([-a-z0-9.]*[a-z0-9])?\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
 const LABEL_VALUE = /^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$/;
 const S3_URI = /^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](\/[^\s]*)?$/;
+const ROLE_ARN = /^arn:aws(-cn|-us-gov)?:iam::[0-9]{12}:role\/[\w+=,.@\/-]{1,512}$/;
 const DURATION = /^([0-9]+(s|m|h))+$|^Never$/;
 
 const cidr = () => pattern(CIDR, 'an IPv4 CIDR such as 10.0.0.0/16');
@@ -177,6 +178,8 @@ export const clusterSpecSchema = strictObject({
     accountId: pattern(/^[0-9]{12}$/, 'a 12-digit AWS account ID in quotes, such as "111122223333"'),
     region: pattern(REGION, 'an AWS region such as us-west-2'),
     availabilityZones: list(az()).min(2, { error: 'expected at least two availability zones' }),
+    /** IAM roles of this account given cluster-admin access to the EKS API (EKS access entries). */
+    adminRoleArns: list(pattern(ROLE_ARN, 'an IAM role ARN such as arn:aws:iam::111122223333:role/platform-admin')).default([]),
   }),
   kubernetesVersion: pattern(K8S_VERSION, 'a Kubernetes minor version in quotes, such as "1.33"'),
   network: strictObject({

@@ -168,6 +168,10 @@ function checkNetwork(spec: ClusterSpec, source: YamlSource): Problem[] {
         return;
       }
       const subnet = parseCidr(text);
+      if (subnet.prefix > 28) {
+        at(['network', key, i], field, `expected a subnet from /16 to /28 (what AWS allows), got /${subnet.prefix}`);
+        return;
+      }
       if (!contains(vpc, subnet)) {
         at(['network', key, i], field, `expected a subnet inside the VPC ${vpcCidr}, got "${text}"`);
         return;

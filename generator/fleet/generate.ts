@@ -4,6 +4,8 @@ import type { GitHubSettings } from '../github/settings';
 import type { PlatformModule } from '../platform/module';
 import { markerLine } from '../render/marker';
 import { renderTemplate } from '../render/templates';
+import { compileFleetInfra } from '../infra/compile-infra';
+import { renderClusterInfra, renderRootHcl } from '../infra/render-infra';
 import { compileCluster, type CompiledCluster } from './compile-cluster';
 import type { GeneratedFile } from './generated-file';
 import { renderCluster } from './render-cluster';
@@ -37,9 +39,11 @@ export function generateFleet(options: GenerateFleetOptions): GenerateFleetResul
     else problems.push(...result.problems);
   }
   if (problems.length) return { ok: false, problems };
+  const infra = compileFleetInfra(compiled, options.github);
+  if (!infra.ok) return infra;
 
-  const files = compiled.flatMap(renderCluster);
-  files.push(renderFleetReadme(compiled));
+  const files = compiled.flatMap((cluster, i) => renderCluster(cluster, renderClusterInfra(infra.clusters[i])));
+  files.push(renderFleetReadme(compiled), renderRootHcl());
   files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   for (let i = 1; i < files.length; i++) {
     if (files[i].path === files[i - 1].path) throw new Error(`generator bug: two outputs for ${files[i].path}`);

@@ -8,11 +8,11 @@ import { markerLine } from '../render/marker';
 import { renderTemplate } from '../render/templates';
 import { renderJsonFile, renderYamlFile } from '../render/yaml';
 
-/** Turns one compiled cluster into files: its objects, one file each, and its README. */
-export function renderCluster(compiled: CompiledCluster): GeneratedFile[] {
+/** Turns one compiled cluster into files: its objects, one file each, the files rendered by other stages, and its README. */
+export function renderCluster(compiled: CompiledCluster, rendered: readonly GeneratedFile[] = []): GeneratedFile[] {
   const { spec, file: source } = compiled.input;
   const base = clusterFolder(spec.name);
-  const files: GeneratedFile[] = [];
+  const files: GeneratedFile[] = [...rendered];
   for (const [folder, objects] of compiled.folders) {
     for (const object of objects) {
       files.push({ path: `${base}/${folder}/${objectFileName(object)}`, content: renderYamlFile(object, source) });

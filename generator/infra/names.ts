@@ -1,0 +1,100 @@
+/**
+ * The names of the AWS resources the infrastructure creates, computed in one place from cluster.yaml.
+ * Names the platform manifests refer to (Karpenter's node role and queue, discovery tags, the MLflow
+ * bucket, the SSM parameters holding file system IDs, the binder service accounts) come from
+ * generator/platform/aws-names.ts, which the platform modules use too; this file adds the names only the
+ * Terragrunt units need, and the service accounts that EKS Pod Identity binds roles to.
+ */
+import type { ClusterSpec } from '../config/cluster-spec';
+import { MLFLOW_SERVICE_ACCOUNT, storageBinderServiceAccount } from '../platform/aws-names';
+
+export { DISCOVERY_TAG, karpenterInterruptionQueue, karpenterNodeRole, mlflowArtifactBucket, poolDiscoveryTag, storageParameter } from '../platform/aws-names';
+export { poolZone } from '../platform/node-pool-zone';
+
+/** Label of the nodes of the EKS managed node group that runs the system pods (Argo CD, Karpenter, CoreDNS). */
+export const SYSTEM_NODE_LABEL = { key: 'mlops-fleet.io/node-role', value: 'system' } as const;
+
+/**
+ * Service accounts that EKS Pod Identity binds the AWS roles to (namespace: the module's, from platform/;
+ * the binders run in kube-system). The charts' default names, except where the module's values set one.
+ */
+export const POD_IDENTITY_SERVICE_ACCOUNTS: Readonly<Record<string, string>> = {
+  'ack-sagemaker': 'ack-sagemaker-controller',
+  'aws-load-balancer-controller': 'aws-load-balancer-controller',
+  'cluster-autoscaler': 'cluster-autoscaler',
+  'ebs-csi-driver': 'ebs-csi-controller-sa',
+  'efs-csi-driver': 'efs-csi-controller-sa',
+  'efs-pv-binder': storageBinderServiceAccount('efs'),
+  'external-dns': 'external-dns',
+  'external-secrets': 'external-secrets',
+  'fsx-csi-driver': 'fsx-csi-controller-sa',
+  'fsx-pv-binder': storageBinderServiceAccount('fsx'),
+  'karpenter': 'karpenter',
+  'mlflow': MLFLOW_SERVICE_ACCOUNT,
+};
+
+/** The AWS partition of a region (ARNs differ in China and GovCloud). */
+export function awsPartition(region: string): string {
+  if (region.startsWith('cn-')) return 'aws-cn';
+  if (region.startsWith('us-gov-')) return 'aws-us-gov';
+  return 'aws';
+}
+
+/** The S3 bucket holding the Terraform state of every cluster of one account and region. */
+export function stateBucketName(cluster: ClusterSpec): string {
+  return `tfstate-${cluster.aws.accountId}-${cluster.aws.region}`;
+}
+
+/** IAM role of the Karpenter controller (bound to its service account by EKS Pod Identity). */
+export function karpenterControllerRoleName(cluster: ClusterSpec): string {
+  return `KarpenterController-${cluster.name}`;
+}
+
+/** IAM role that EKS Pod Identity gives a platform module's (or a binder's) service account. */
+export function podIdentityRoleName(cluster: ClusterSpec, owner: string): string {
+  return `${cluster.name}-${owner}`;
+}
+
+/** IAM role of the EKS control plane. */
+export function eksClusterRoleName(cluster: ClusterSpec): string {
+  return `${cluster.name}-eks-cluster`;
+}
+
+export function efsName(cluster: ClusterSpec): string {
+  return `${cluster.name}-efs`;
+}
+
+export function fsxName(cluster: ClusterSpec): string {
+  return `${cluster.name}-fsx`;
+}
+
+export function roleArnOf(cluster: ClusterSpec, roleName: string): string {
+  return `arn:${awsPartition(cluster.aws.region)}:iam::${cluster.aws.accountId}:role/${roleName}`;
+}
+
+/** Folders of the Terragrunt units under `clusters/<c>/infra/`. */
+export const INFRA_UNITS = {
+  network: 'network',
+  eks: 'eks',
+  karpenter: 'karpenter',
+  efs: 'storage/efs',
+  fsx: 'storage/fsx',
+  mlflowArtifacts: 'storage/mlflow-artifacts',
+  podIdentity: (owner: string) => `pod-identity/${owner}`,
+  githubOidcProvider: 'github-oidc/provider',
+  githubPlanRole: 'github-oidc/plan-role',
+  githubApplyRole: 'github-oidc/apply-role',
+} as const;
+
+/**
+ * Values AWS assigns when a storage unit is applied: the unit writes each to the SSM parameter
+ * `storageParameter(cluster, system, field)`, from the resource of the pinned module that holds it.
+ */
+export const STORAGE_PARAMETERS = {
+  efs: { 'file-system-id': 'aws_efs_file_system.this[0].id' },
+  fsx: {
+    'file-system-id': 'aws_fsx_lustre_file_system.this[0].id',
+    'dns-name': 'aws_fsx_lustre_file_system.this[0].dns_name',
+    'mount-name': 'aws_fsx_lustre_file_system.this[0].mount_name',
+  },
+} as const;

@@ -1,0 +1,80 @@
+import { posix } from 'node:path';
+import { CLUSTERS_DIR } from '../config/load-fleet';
+import type { GeneratedFile } from '../fleet/generated-file';
+import { markerLine } from '../render/marker';
+import { renderTemplate } from '../render/templates';
+import type { ClusterInfra } from './compile-infra';
+import { GENERATED_TAG_KEYS } from './check-spec';
+import { stateBucketName } from './names';
+import { registrySource } from './terraform-modules';
+import { infraFolder, type InfraUnit } from './unit';
+
+export const ROOT_HCL = `${CLUSTERS_DIR}/root.hcl`;
+const ROOT_TEMPLATE = 'infra/root.hcl';
+
+/** The root configuration every unit of every cluster includes. */
+export function renderRootHcl(): GeneratedFile {
+  return { path: ROOT_HCL, content: renderTemplate(ROOT_TEMPLATE, { marker: markerLine(`generator/templates/${ROOT_TEMPLATE}.hbs`) }) };
+}
+
+/** A cluster's `infra/` folder: its facts (cluster.hcl), a README with the apply order, and one terragrunt.hcl per unit. */
+export function renderClusterInfra(infra: ClusterInfra): GeneratedFile[] {
+  const { spec, source } = infra;
+  const marker = markerLine(source);
+  const base = infraFolder(spec);
+  const generatedTags: Record<(typeof GENERATED_TAG_KEYS)[number], string> = {
+    'cluster': spec.name,
+    'environment': spec.environment,
+    'managed-by': 'terragrunt',
+  };
+  const files: GeneratedFile[] = [
+    {
+      path: `${base}/cluster.hcl`,
+      content: renderTemplate('infra/cluster.hcl', {
+        marker,
+        cluster: spec.name,
+        environment: spec.environment,
+        accountId: spec.aws.accountId,
+        region: spec.aws.region,
+        stateBucket: stateBucketName(spec),
+        tags: { ...spec.tags, ...generatedTags },
+      }),
+    },
+    ...infra.units.map((unit) => ({ path: `${unit.dir}/terragrunt.hcl`, content: renderUnit(unit, marker) })),
+  ];
+  files.push({
+    path: `${base}/README.md`,
+    content: renderTemplate('infra/readme.md', {
+      marker,
+      spec,
+      stateBucket: stateBucketName(spec),
+      waves: infra.applyOrder.map((wave, i) => ({ number: i + 1, units: wave.map((dir) => posix.relative(base, dir)).join('`, `') })),
+      units: infra.units.map((unit) => ({
+        path: posix.relative(base, unit.dir),
+        module: `${unit.module.source} ${unit.module.version}`,
+        summary: unit.summary,
+        needs: [...unit.dependencies.map((d) => d.unit), ...unit.after].map((d) => posix.relative(base, d)).join(', ') || '-',
+      })),
+    }),
+  });
+  return files;
+}
+
+function renderUnit(unit: InfraUnit, marker: string): string {
+  const blocks = unit.dependencies.map((dependency) =>
+    renderTemplate('infra/dependency.hcl', {
+      name: dependency.name,
+      configPath: posix.relative(unit.dir, dependency.unit),
+      mockOutputs: dependency.mockOutputs,
+    }));
+  if (unit.after.length) {
+    blocks.push(renderTemplate('infra/dependencies.hcl', { paths: unit.after.map((dir) => posix.relative(unit.dir, dir)) }));
+  }
+  return renderTemplate(`infra/${unit.template}`, {
+    ...unit.values,
+    marker,
+    summary: unit.summary,
+    source: registrySource(unit.module),
+    dependencies: blocks.map((block) => `\n${block}`).join(''),
+  });
+}

@@ -103,6 +103,8 @@ describe('changedUnits', () => {
     expect(cluster.map((c) => [c.cluster, c.units.length])).toEqual([['prod-use1', 6]]);
     const root = changedUnits(['root.hcl'], units);
     expect(root.map((c) => [c.cluster, c.units.length])).toEqual([['dev-usw2', 6], ['prod-use1', 6]]);
+    // the generator's root configuration lives at clusters/root.hcl
+    expect(changedUnits(['clusters/root.hcl'], units)).toEqual(root);
     // every unit comes after all of its dependencies
     for (const { units: order } of root) {
       for (const u of units.filter((x) => order.includes(x.dir))) {

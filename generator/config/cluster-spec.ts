@@ -2,11 +2,11 @@ import { z } from 'zod';
 import {
   dnsLabel,
   list,
+  memoryQuantity,
   nonNegativeInt,
   oneOf,
   pattern,
   positiveInt,
-  quantity,
   strictObject,
   text,
 } from './zod-helpers';
@@ -72,7 +72,7 @@ export type Taint = z.infer<typeof taintSchema>;
 /** Upper bounds of a pool or a team: vCPUs, memory, NVIDIA GPUs and Neuron devices. */
 const resourceAmounts = strictObject({
   cpu: nonNegativeInt().optional(),
-  memory: quantity().optional(),
+  memory: memoryQuantity().optional(),
   gpu: nonNegativeInt().optional(),
   neuron: nonNegativeInt().optional(),
 });

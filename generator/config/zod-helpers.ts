@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MAX_MEMORY_BYTES, memoryBytes } from './quantity';
 
 /**
  * Small zod building blocks whose messages read as "expected ...". The loader appends
@@ -56,9 +57,14 @@ export function dnsLabel() {
   return pattern(DNS_LABEL, 'a DNS label (lowercase letters, digits and "-", at most 63 characters)');
 }
 
-/** A Kubernetes quantity such as `512`, `2000Gi`, `500m`. */
-export const QUANTITY = /^[0-9]+(\.[0-9]+)?(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$/;
-export function quantity() {
-  const error = 'expected a Kubernetes quantity such as 512, 2000Gi or 500m';
-  return z.union([z.number().nonnegative().finite(), z.string().regex(QUANTITY)], { error }).transform(String);
+/** A memory amount: a Kubernetes quantity such as `2000Gi` or `64G`, or a whole number of bytes. */
+export function memoryQuantity() {
+  const error = 'expected a memory quantity such as 512Gi, 2Ti or 64G';
+  return z
+    .union([z.number().int().nonnegative(), z.string()], { error })
+    .transform(String)
+    .refine((q) => {
+      const bytes = memoryBytes(q);
+      return bytes !== undefined && bytes <= MAX_MEMORY_BYTES;
+    }, { error });
 }

@@ -113,8 +113,8 @@ function resolveConfigPath(dir: string, value: unknown): string | undefined {
 /**
  * The units a pull request touches, per cluster, in apply order: every unit with a changed file, and every
  * unit that depends on one of those, directly or not. A changed file under `clusters/<c>/infra/` outside any
- * unit (the cluster's shared `.hcl`, `.yaml`, `.json` or `.tfvars` files, not its README) touches every unit of that cluster; a changed `root.hcl` outside
- * the clusters touches every unit. `cluster.yaml` itself is not a signal: the infra is generated and committed,
+ * unit (the cluster's shared `.hcl`, `.yaml`, `.json` or `.tfvars` files, not its README) touches every unit of that cluster; a changed root configuration
+ * (`clusters/root.hcl`, or a `root.hcl` at the top) touches every unit. `cluster.yaml` itself is not a signal: the infra is generated and committed,
  * so a spec change that matters to Terragrunt shows up as a changed unit file.
  */
 export function changedUnits(changedFiles: readonly string[], units: readonly TerragruntUnit[]): ClusterUnits[] {
@@ -123,7 +123,7 @@ export function changedUnits(changedFiles: readonly string[], units: readonly Te
   const removed = new Map<string, Set<string>>();
   for (const raw of changedFiles) {
     const file = raw.replace(/\\/g, '/').replace(/^\.\//, '');
-    if (posix.basename(file) === 'root.hcl' && !file.startsWith(`${CLUSTERS_DIR}/`)) {
+    if (file === 'root.hcl' || file === `${CLUSTERS_DIR}/root.hcl`) {
       units.forEach((u) => touched.add(u.dir));
       continue;
     }

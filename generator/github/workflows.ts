@@ -16,8 +16,10 @@ const NOT_FROM_FORK = 'github.event.pull_request.head.repo.full_name == github.r
 export const INFRA_PATHS = [
   'clusters/*/cluster.yaml',
   'clusters/*/infra/**',
+  'clusters/root.hcl',
   'root.hcl',
   'generator/infra/**',
+  'generator/templates/infra/**',
   'generator/github/changed-units.ts',
   'generator/github/terragrunt-run.ts',
   'generator/cli/infra.ts',

@@ -1,3 +1,4 @@
+import { memoryBytes } from '../config/quantity';
 import type { ClusterSpec, NodePool, Team } from '../config/cluster-spec';
 import {
   ClusterQueueV1Beta2,
@@ -171,11 +172,9 @@ function teamAmount(team: Team, resource: Resource): number | undefined {
   }
 }
 
-const UNITS: Record<string, number> = { '': 1, 'Ki': 2 ** 10, 'Mi': 2 ** 20, 'Gi': 2 ** 30, 'Ti': 2 ** 40, 'Pi': 2 ** 50, 'K': 1e3, 'M': 1e6, 'G': 1e9, 'T': 1e12, 'P': 1e15 };
-
 /** A memory quantity (`512Gi`, `1Ti`, `64G`) in GiB. */
 export function gibibytes(quantity: string): number {
-  const match = /^([0-9]+(?:\.[0-9]+)?)([KMGTP]i?)?$/.exec(quantity);
-  if (!match) throw new Error(`generator bug: unexpected memory quantity ${quantity}`);
-  return (Number(match[1]) * UNITS[match[2] ?? '']) / 2 ** 30;
+  const bytes = memoryBytes(quantity);
+  if (bytes === undefined) throw new Error(`generator bug: unexpected memory quantity ${quantity}`);
+  return bytes / 2 ** 30;
 }

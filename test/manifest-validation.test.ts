@@ -2,9 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { checkManifests } from '../generator/checks/check-manifests';
 import { SchemaRegistry, sharedDir } from '../generator/checks/schema-registry';
 import { generateFleet } from '../generator/fleet/generate';
+import { join } from 'node:path';
+import { WORKLOAD_CRD_FILES } from '../generator/workloads/workload-crds';
 import { FLEET, REPO } from './support/fleet';
 
 const registry = SchemaRegistry.forKubernetes(sharedDir(REPO));
+for (const file of WORKLOAD_CRD_FILES) registry.addCrdFile(join(sharedDir(REPO), 'schemas', 'crds', file));
 
 describe('manifest validation', () => {
   it('every rendered object of the example fleet is valid against its schema', () => {

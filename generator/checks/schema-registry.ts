@@ -1,6 +1,7 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Ajv, { type ValidateFunction } from 'ajv';
+import { parse } from 'yaml';
 
 /** Where the vendored upstream schemas live: `../shared` beside the repository, or `$FLEET_SHARED_DIR`. */
 export function sharedDir(root: string): string {
@@ -59,6 +60,30 @@ export class SchemaRegistry {
     const closed = structuredClone(schema) as Record<string, unknown>;
     closeObjects(closed);
     this.schemas.set(key(apiVersion, kind), closed);
+  }
+
+  /** Adds every served version of one vendored CRD file (`crds/kuberay/rayjobs.ray.io.yaml`). */
+  addCrdFile(path: string): void {
+    const crd = parse(readFileSync(path, 'utf-8')) as {
+      spec: { group: string; names: { kind: string }; versions: { name: string; served: boolean; schema?: { openAPIV3Schema?: object } }[] };
+    };
+    for (const version of crd.spec.versions) {
+      if (version.served && version.schema?.openAPIV3Schema) {
+        this.addKind(`${crd.spec.group}/${version.name}`, crd.spec.names.kind, version.schema.openAPIV3Schema);
+      }
+    }
+  }
+
+  /** The Kubernetes definitions and every vendored CRD under `<shared>/schemas/crds`. */
+  static forKubernetesAndCrds(shared: string): SchemaRegistry {
+    const registry = SchemaRegistry.forKubernetes(shared);
+    const crds = join(shared, 'schemas', 'crds');
+    for (const project of readdirSync(crds).sort()) {
+      for (const file of readdirSync(join(crds, project)).sort()) {
+        if (file.endsWith('.yaml')) registry.addCrdFile(join(crds, project, file));
+      }
+    }
+    return registry;
   }
 
   has(apiVersion: string, kind: string): boolean {

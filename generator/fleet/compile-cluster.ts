@@ -11,6 +11,8 @@ export interface CompiledCluster {
   readonly modules: EnabledModule[];
   /** Rendered objects per folder, relative to the cluster's folder (`platform/teams`). */
   readonly folders: ReadonlyMap<string, K8sObject[]>;
+  /** The input file a folder is generated from, when it is not cluster.yaml (a run's recipe). */
+  readonly sources?: ReadonlyMap<string, string>;
 }
 
 export const TEAMS_FOLDER = 'platform/teams';

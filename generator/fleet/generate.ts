@@ -7,6 +7,7 @@ import { renderTemplate } from '../render/templates';
 import { compileCluster, type CompiledCluster } from './compile-cluster';
 import type { GeneratedFile } from './generated-file';
 import { renderCluster } from './render-cluster';
+import { compileFleetWorkloads } from '../workloads/compile-fleet-workloads';
 
 export interface GenerateFleetOptions {
   /** Repository root. */
@@ -38,8 +39,12 @@ export function generateFleet(options: GenerateFleetOptions): GenerateFleetResul
   }
   if (problems.length) return { ok: false, problems };
 
-  const files = compiled.flatMap(renderCluster);
-  files.push(renderFleetReadme(compiled));
+  // runs and services from recipes/ and apps/, after the clusters they target
+  const workloads = compileFleetWorkloads(options.root, compiled, options.readdir);
+  if (!workloads.ok) return workloads;
+
+  const files = [...workloads.clusters.flatMap(renderCluster), ...workloads.files];
+  files.push(renderFleetReadme(workloads.clusters));
   files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   for (let i = 1; i < files.length; i++) {
     if (files[i].path === files[i - 1].path) throw new Error(`generator bug: two outputs for ${files[i].path}`);

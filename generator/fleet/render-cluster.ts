@@ -13,7 +13,8 @@ export function renderCluster(compiled: CompiledCluster): GeneratedFile[] {
   const files: GeneratedFile[] = [];
   for (const [folder, objects] of compiled.folders) {
     for (const object of objects) {
-      files.push({ path: `${base}/${folder}/${objectFileName(object)}`, content: renderYamlFile(object, source) });
+      const input = compiled.sources?.get(folder) ?? source;
+      files.push({ path: `${base}/${folder}/${objectFileName(object)}`, content: renderYamlFile(object, input) });
     }
   }
   files.push({ path: `${base}/README.md`, content: renderTemplate('cluster-readme.md', readmeModel(compiled, files)) });

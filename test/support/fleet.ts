@@ -60,7 +60,7 @@ export function writeFile(root: string, path: string, content: string | Buffer) 
 /** The files of the project that `npx projen` needs, copied to a temporary folder, node_modules linked. */
 export function projectCopy(): string {
   const root = tempDir('fleet-project-');
-  for (const path of ['.projenrc.ts', 'package.json', 'package-lock.json', 'tsconfig.json', '.projen', 'generator', 'platform', 'clusters', 'test/tsconfig.json']) {
+  for (const path of ['.projenrc.ts', 'package.json', 'package-lock.json', 'tsconfig.json', '.projen', 'generator', 'platform', 'clusters', 'recipes', 'apps', 'test/tsconfig.json']) {
     cpSync(join(REPO, path), join(root, path), { recursive: true });
   }
   symlinkSync(join(REPO, 'node_modules'), join(root, 'node_modules'), 'dir');

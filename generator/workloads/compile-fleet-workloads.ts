@@ -1,0 +1,39 @@
+import { sharedDir } from '../checks/schema-registry';
+import type { Problem } from '../config/problems';
+import type { CompiledCluster } from '../fleet/compile-cluster';
+import type { GeneratedFile } from '../fleet/generated-file';
+import { loadInstanceTypes } from '../recipes/instance-types';
+import { loadRecipes } from '../recipes/load-recipes';
+import { compileWorkloads } from './compile-workloads';
+
+export type FleetWorkloadsResult = { ok: true; clusters: CompiledCluster[]; files: GeneratedFile[] } | { ok: false; problems: Problem[] };
+
+/** The workload stage of the pipeline: loads every recipe and compiles it into the cluster it names. */
+export function compileFleetWorkloads(root: string, compiled: CompiledCluster[], readdir?: (dir: string) => string[]): FleetWorkloadsResult {
+  const loaded = loadRecipes(root, readdir);
+  if (!loaded.ok) return loaded;
+  const problems: Problem[] = [];
+  const names = compiled.map((c) => c.input.spec.name);
+  for (const input of loaded.recipes) {
+    if (!names.includes(input.recipe.cluster)) {
+      problems.push({
+        file: input.file, line: input.lineOf(['cluster']), field: 'cluster',
+        message: `cluster "${input.recipe.cluster}" does not exist (clusters: ${names.join(', ') || 'none'})`,
+      });
+    }
+  }
+  const instanceTypes = loaded.recipes.length ? loadInstanceTypes(sharedDir(root)) : undefined;
+  const clusters: CompiledCluster[] = [];
+  const files: GeneratedFile[] = [];
+  for (const cluster of compiled) {
+    const mine = loaded.recipes.filter((r) => r.recipe.cluster === cluster.input.spec.name);
+    const result = compileWorkloads(cluster, mine, instanceTypes);
+    if (result.ok) {
+      clusters.push(result.cluster);
+      files.push(...result.files);
+    } else {
+      problems.push(...result.problems);
+    }
+  }
+  return problems.length ? { ok: false, problems } : { ok: true, clusters, files };
+}

@@ -93,6 +93,9 @@ export function importSeedRecipe(seedPath: string, text: string, options: Import
     }
     filled = true;
   }
+  // a stray, empty `resources:` inside `resources` that no chart reads: dropped, meaning unchanged
+  const strayResources = (values.resources as Record<string, unknown> | undefined)?.resources === null;
+  if (strayResources) seedText = seedText.replace(/^(resources:[ \t]*\n(?:[ \t]+.*\n)*?)[ \t]+resources:[ \t]*\n/m, '$1');
   const helmValue = /\{\{\s*\.Values\.[A-Za-z0-9_.]+\s*\}\}/.exec(seedText);
   if (helmValue) {
     return { ok: false, reason: `it uses ${helmValue[0]}, a value set on the helm command line (--set), which a recipe file cannot carry` };
@@ -105,6 +108,7 @@ export function importSeedRecipe(seedPath: string, text: string, options: Import
     `cluster: ${options.cluster}`,
     `kind: ${target.kind}`,
   ];
+  if (strayResources) header.splice(1, 0, '# Dropped the seed\'s empty resources.resources key, which its chart does not read.');
   if (filled) header.splice(1, 0, `# The seed leaves image empty (an image the user builds); filled in with ${options.image}.`);
   const extra = target.lws && !('lws' in values) ? ['', '# the LWS chart\'s default group size, written out', 'lws:', '  size: 2'] : [];
   const body = seedText.endsWith('\n') ? seedText : `${seedText}\n`;
@@ -127,7 +131,8 @@ export function nameFromPath(seedPath: string): string {
 
 /** Sets an empty `image:` (or `image.name:`) line of the seed's text, leaving every other line as written. */
 function fillImage(text: string, image: string): string {
-  const flat = /^image:[ \t]*(null|~|''|"")?[ \t]*$/m;
+  // `image:` with nothing on its line and no indented block below it
+  const flat = /^image:[ \t]*(null|~|''|"")?[ \t]*$(?!\n[ \t]+\S)/m;
   if (flat.test(text)) return text.replace(flat, `image: ${image}`);
   return text.replace(/^(image:[ \t]*\n(?:[ \t]+#.*\n)*[ \t]+name:)[ \t]*(null|~|''|"")?[ \t]*$/m, `$1 ${image}`);
 }

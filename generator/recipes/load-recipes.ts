@@ -7,6 +7,7 @@ import { readYamlFile, type YamlSource } from '../config/yaml-source';
 import {
   bodySchema,
   headerSchema,
+  KIND_KEYS,
   recipeSchema,
   RUN_KINDS,
   SERVICE_KINDS,
@@ -34,7 +35,8 @@ export interface RecipeInput {
   readonly contentHash: string;
 }
 
-export type LoadRecipesResult = { ok: true; recipes: RecipeInput[] } | { ok: false; problems: Problem[] };
+/** The recipes that are valid, and the problems of those that are not (both: every problem is reported at once). */
+export interface LoadRecipesResult { readonly recipes: RecipeInput[]; readonly problems: Problem[] }
 
 /**
  * Loads every recipe under `recipes/` and every service under `apps/`: `<dir>/<team>/<name>.yaml`.
@@ -49,7 +51,7 @@ export function loadRecipes(root: string, readdir: (dir: string) => string[] = (
     if (result.ok) recipes.push(result.input);
     else problems.push(...result.problems);
   }
-  return problems.length ? { ok: false, problems } : { ok: true, recipes };
+  return { recipes, problems };
 }
 
 function recipeFiles(root: string, readdir: (dir: string) => string[], problems: Problem[]): string[] {
@@ -113,7 +115,7 @@ export function parseRecipe(source: YamlSource, role: 'run' | 'service'): { ok: 
     };
   }
   const full = validateSource(source, recipeSchema(kind));
-  if (!full.ok) return full;
+  if (!full.ok) return { ok: false, problems: full.problems.map((p) => explainForeignKey(p, kind)) };
   const value = full.value as Record<string, unknown>;
 
   const problems: Problem[] = [];
@@ -134,7 +136,7 @@ export function parseRecipe(source: YamlSource, role: 'run' | 'service'): { ok: 
       const sub: YamlSource = { file, data: body, lineOf: (p) => source.lineOf(['steps', i, ...p]) };
       const checked = validateSource(sub, bodySchema(step.kind as Exclude<WorkloadKind, 'pipeline'>));
       if (!checked.ok) {
-        problems.push(...checked.problems.map((p) => ({ ...p, field: `steps[${i}]${p.field.startsWith('[') ? '' : '.'}${p.field}` })));
+        problems.push(...checked.problems.map((p) => explainForeignKey(p, step.kind)).map((p) => ({ ...p, field: `steps[${i}]${p.field.startsWith('[') ? '' : '.'}${p.field}` })));
       } else {
         steps.push({ name: step.name, kind: step.kind, body: checked.value as RecipeBody });
       }
@@ -165,6 +167,14 @@ export function parseRecipe(source: YamlSource, role: 'run' | 'service'): { ok: 
       contentHash: contentHash(source.data as Record<string, unknown>),
     },
   };
+}
+
+/** An unknown key that another kind reads: say so, rather than guess a near spelling. */
+function explainForeignKey(problem: Problem, kind: WorkloadKind): Problem {
+  if (!problem.message.startsWith('unknown key') || problem.field.includes('.') || problem.field.includes('[')) return problem;
+  const readers = Object.entries(KIND_KEYS).filter(([, keys]) => (keys as string[]).includes(problem.field)).map(([k]) => k);
+  if (!readers.length) return problem;
+  return { ...problem, message: `is not read by kind "${kind}"; it belongs to kind ${readers.map((r) => `"${r}"`).join(', ')}` };
 }
 
 /**

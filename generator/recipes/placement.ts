@@ -81,7 +81,7 @@ export function checkPlacement(
         `"${nodeType}" belongs to no node pool of cluster "${cluster.name}" (${offered.join('; ') || 'it has none'})`);
     }
     const facts = target.instanceTypes?.get(nodeType);
-    if (target.instanceTypes && !facts) {
+    if (pool && target.instanceTypes && !facts) {
       at(['resources', 'node_type'], 'resources.node_type', `"${nodeType}" is not in the instance table (../shared/data/ec2-instance-types.json)`);
     }
     if (facts) {

@@ -10,9 +10,9 @@ export type FleetWorkloadsResult = { ok: true; clusters: CompiledCluster[]; file
 
 /** The workload stage of the pipeline: loads every recipe and compiles it into the cluster it names. */
 export function compileFleetWorkloads(root: string, compiled: CompiledCluster[], readdir?: (dir: string) => string[]): FleetWorkloadsResult {
+  // recipes that load are compiled even when others do not, so every problem is reported at once
   const loaded = loadRecipes(root, readdir);
-  if (!loaded.ok) return loaded;
-  const problems: Problem[] = [];
+  const problems: Problem[] = [...loaded.problems];
   const names = compiled.map((c) => c.input.spec.name);
   for (const input of loaded.recipes) {
     if (!names.includes(input.recipe.cluster)) {

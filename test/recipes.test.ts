@@ -10,7 +10,7 @@ import { cleanupTemps, EXAMPLE_CLUSTERS, FLEET, regenerate, REPO, tempDir, write
 afterAll(cleanupTemps);
 process.env.FLEET_SHARED_DIR ??= sharedDir(REPO);
 
-type Obj = { apiVersion: string; kind: string; metadata: { name: string; labels: Record<string, string>; annotations?: Record<string, string> }; spec: any; data?: Record<string, string> }; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Obj = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string; labels: Record<string, string>; annotations?: Record<string, string> }; spec: any; data?: Record<string, string> }; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 const generated = generateFleet({ root: REPO, ...FLEET });
 if (!generated.ok) throw new Error('example fleet is invalid');
@@ -125,6 +125,8 @@ describe('the example fleet runs and services', () => {
       expect(index).toContain(`recipes/`);
       expect(index).toMatch(new RegExp(`\\| \`${recipe}-[0-9a-f]{6}\` \\|`));
     }
+    // cost: the pipeline's costliest step (2 x p4d.24xlarge at $21.957642/h in us-east-1) for its 20h
+    expect(index).toMatch(/\| `qwen3-14b-sft-pipeline-[0-9a-f]{6}` \| llm-training \| pipeline \| 20h \| \$43\.92\/h, \$878\.31 \|/);
   });
 });
 

@@ -9,7 +9,7 @@ import type { RecipeBody, WorkloadKind } from './recipe-schema';
 export interface PlacementTarget {
   readonly cluster: ClusterSpec;
   readonly modules: ReadonlySet<string>;
-  readonly instanceTypes: ReadonlyMap<string, InstanceType> | undefined;
+  readonly instanceTypes: ReadonlyMap<string, InstanceType>;
 }
 
 /** The pool `node_type` belongs to: listed in its instanceTypes, or of one of its instanceFamilies. */
@@ -80,10 +80,8 @@ export function checkPlacement(
       at(['resources', 'node_type'], 'resources.node_type',
         `"${nodeType}" belongs to no node pool of cluster "${cluster.name}" (${offered.join('; ') || 'it has none'})`);
     }
-    const facts = target.instanceTypes?.get(nodeType);
-    if (pool && target.instanceTypes && !facts) {
-      at(['resources', 'node_type'], 'resources.node_type', `"${nodeType}" is not in the instance table (../shared/data/ec2-instance-types.json)`);
-    }
+    // accelerators are checked where the instance table knows the type
+    const facts = target.instanceTypes.get(nodeType);
     if (facts) {
       for (const acc of ACCELERATOR_RESOURCES) {
         for (const side of ['requests', 'limits'] as const) {

@@ -2,7 +2,7 @@ import { sharedDir } from '../checks/schema-registry';
 import type { Problem } from '../config/problems';
 import type { CompiledCluster } from '../fleet/compile-cluster';
 import type { GeneratedFile } from '../fleet/generated-file';
-import { loadInstanceTypes } from '../recipes/instance-types';
+import { INSTANCE_TABLE, loadInstanceTypes } from '../recipes/instance-types';
 import { loadRecipes } from '../recipes/load-recipes';
 import { compileWorkloads } from './compile-workloads';
 
@@ -22,7 +22,15 @@ export function compileFleetWorkloads(root: string, compiled: CompiledCluster[],
       });
     }
   }
-  const instanceTypes = loaded.recipes.length ? loadInstanceTypes(sharedDir(root)) : undefined;
+  // the instance table is an input of every recipe (placement checks, cost estimates): required, so the
+  // output never depends on whether it happens to be there
+  const instanceTypes = loaded.recipes.length ? loadInstanceTypes(sharedDir(root)) : new Map();
+  if (!instanceTypes) {
+    return {
+      ok: false,
+      problems: [{ file: `../shared/${INSTANCE_TABLE}`, field: '', message: 'is missing; recipes are checked and costed against it (put ../shared beside the repository or set FLEET_SHARED_DIR)' }],
+    };
+  }
   const clusters: CompiledCluster[] = [];
   const files: GeneratedFile[] = [];
   for (const cluster of compiled) {

@@ -35,7 +35,7 @@ export type CompileWorkloadsResult = { ok: true; cluster: CompiledCluster; files
 export function compileWorkloads(
   compiled: CompiledCluster,
   recipes: readonly RecipeInput[],
-  instanceTypes: ReadonlyMap<string, InstanceType> | undefined,
+  instanceTypes: ReadonlyMap<string, InstanceType>,
 ): CompileWorkloadsResult {
   const spec = compiled.input.spec;
   const modules = new Set(compiled.modules.map((m) => m.module.name));
@@ -43,7 +43,7 @@ export function compileWorkloads(
   const problems: Problem[] = [];
   const folders = new Map(compiled.folders);
   const sources = new Map(compiled.sources ?? []);
-  const index: { recipe: RecipeInput; run: string }[] = [];
+  const index: { recipe: RecipeInput; run: string; hourly: number | undefined }[] = [];
 
   for (const input of recipes) {
     const { recipe } = input;
@@ -66,7 +66,7 @@ export function compileWorkloads(
     }
     const isRun = input.role === 'run';
     const name = isRun ? runName(input) : recipe.name;
-    if (isRun) index.push({ recipe: input, run: name });
+    if (isRun) index.push({ recipe: input, run: name, hourly: hourlyCost(steps, spec.aws.region, instanceTypes) });
     if (input.archived) continue;
 
     const labels = {
@@ -104,12 +104,35 @@ export function compileWorkloads(
   return { ok: true, cluster: { ...compiled, folders, sources }, files: index.length ? [runsIndex(spec.name, index)] : [] };
 }
 
-function runsIndex(cluster: string, runs: { recipe: RecipeInput; run: string }[]): GeneratedFile {
+/**
+ * On-demand price per hour of the nodes a run holds: pods x the node type's price; for a pipeline, whose
+ * steps run one after another, the most expensive step. Undefined when a price is unknown.
+ */
+function hourlyCost(steps: { kind: Exclude<WorkloadKind, 'pipeline'>; body: RecipeBody }[], region: string, table: ReadonlyMap<string, InstanceType>) {
+  let max = 0;
+  for (const step of steps) {
+    const nodeType = step.body.resources?.node_type;
+    const price = nodeType ? table.get(nodeType)?.onDemandUsdPerHour?.[region] : undefined;
+    if (price === undefined || price === null) return undefined;
+    max = Math.max(max, price * KIND_RULES[step.kind].pods(step.body));
+  }
+  return max;
+}
+
+function hours(duration: string): number {
+  const n = Number(duration.slice(0, -1));
+  return duration.endsWith('d') ? n * 24 : duration.endsWith('h') ? n : n / 60;
+}
+
+function runsIndex(cluster: string, runs: { recipe: RecipeInput; run: string; hourly: number | undefined }[]): GeneratedFile {
+  const usd = (n: number) => `$${n.toFixed(2)}`;
   const rows = [...runs]
     .sort((a, b) => (a.recipe.file < b.recipe.file ? -1 : 1))
-    .map(({ recipe, run }) => {
+    .map(({ recipe, run, hourly }) => {
       const where = recipe.archived ? 'archived (not on the cluster)' : `[${RUNS_FOLDER}/${recipe.recipe.team}/${run}](${recipe.recipe.team}/${run}/)`;
-      return `| \`${run}\` | ${recipe.recipe.team} | ${recipe.recipe.kind} | ${recipe.recipe.duration ?? ''} | [${recipe.file}](../../../../${recipe.file}) | ${where} |`;
+      const duration = recipe.recipe.duration;
+      const cost = hourly === undefined ? 'n/a' : `${usd(hourly)}/h${duration ? `, ${usd(hourly * hours(duration))}` : ''}`;
+      return `| \`${run}\` | ${recipe.recipe.team} | ${recipe.recipe.kind} | ${duration ?? ''} | ${cost} | [${recipe.file}](../../../../${recipe.file}) | ${where} |`;
     });
   const content = [
     `<!-- ${markerLine('recipes/')} -->`,
@@ -118,8 +141,11 @@ function runsIndex(cluster: string, runs: { recipe: RecipeInput; run: string }[]
     'Every run recipe that targets this cluster, active or archived. A run\'s name carries a hash of its recipe:',
     'editing a recipe starts a new run; archiving one removes its folder, and the recipe stays in git as the record.',
     '',
-    '| run | team | kind | duration | recipe | folder |',
-    '|---|---|---|---|---|---|',
+    'Cost: on-demand list price of the nodes the run holds (pods x node price, per hour; times `duration` when the',
+    'recipe gives one), from ../shared/data/ec2-instance-types.json. An estimate: no storage, transfer or discounts.',
+    '',
+    '| run | team | kind | duration | est. cost (on-demand) | recipe | folder |',
+    '|---|---|---|---|---|---|---|',
     ...rows,
     '',
   ].join('\n');

@@ -10,6 +10,8 @@ import { WORKLOAD_CRD_FILES } from '../generator/workloads/workload-crds';
 import { cleanupTemps, FLEET, REPO, tempDir, writeFile } from './support/fleet';
 
 afterAll(cleanupTemps);
+// the recipes are compiled in a temporary root: the instance table comes from the shared folder beside the repository
+process.env.FLEET_SHARED_DIR ??= sharedDir(REPO);
 
 const SEED = join(sharedDir(REPO), 'corpus', 'seed-recipes');
 /** Where the seed leaves `image` empty (the user's own build), the import is given one, as a user would. */

@@ -1,6 +1,6 @@
 import type { K8sObject } from '../render/k8s-object';
 import type { RecipeBody } from '../recipes/recipe-schema';
-import { compact, containerResources, envVars, meta, nodeSelector, podTolerations, type WorkloadContext } from './pod-parts';
+import { compact, envVars, meta, nodeSelector, podTolerations, resourcesJson, type WorkloadContext } from './pod-parts';
 import { imageName } from './pytorchjob';
 
 /**
@@ -19,7 +19,7 @@ export function renderKServe(body: RecipeBody, ctx: WorkloadContext): K8sObject[
     command: body.server?.command.length ? body.server.command : undefined,
     args: body.server?.args.length ? body.server.args : undefined,
     env: body.server?.env.length ? envVars(body.server.env, ctx) : undefined,
-    resources: containerResources(body.resources?.requests, body.resources?.limits),
+    resources: resourcesJson(body.resources?.requests, body.resources?.limits),
     volumeMounts: mounts.length ? mounts : undefined,
   });
   return [{

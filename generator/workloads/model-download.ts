@@ -1,6 +1,7 @@
+import { KubeJob } from '../imports/k8s';
 import type { K8sObject } from '../render/k8s-object';
 import type { RecipeBody } from '../recipes/recipe-schema';
-import { compact, containerResources, ebsClaim, envVars, podMetadata, podVolumes, queuedMeta, scriptConfigMap, type WorkloadContext } from './pod-parts';
+import { containerResources, ebsClaim, envVars, podMetadata, podVolumes, queuedMeta, scriptConfigMap, type WorkloadContext } from './pod-parts';
 import { imageName } from './pytorchjob';
 
 export const MODEL_DOWNLOAD_IMAGE = 'public.ecr.aws/docker/library/python:slim-bullseye';
@@ -38,9 +39,7 @@ export function renderModelDownload(recipeBody: RecipeBody, ctx: WorkloadContext
     ...envVars(body.env, ctx),
   ];
   const resources = body.resources ?? { requests: { cpu: '1000m', memory: '2048Mi' }, limits: { cpu: '1000m', memory: '2048Mi' } };
-  const job: K8sObject = {
-    apiVersion: 'batch/v1',
-    kind: 'Job',
+  const job: K8sObject = KubeJob.manifest({
     metadata: queuedMeta(ctx, `hf-snapshot-${ctx.release}`),
     spec: {
       template: {
@@ -48,7 +47,7 @@ export function renderModelDownload(recipeBody: RecipeBody, ctx: WorkloadContext
         spec: {
           restartPolicy: 'Never',
           volumes,
-          containers: [compact({
+          containers: [{
             name: 'hf-snapshot',
             env,
             command: ['sh', '/etc/config/hf-snapshot.sh'],
@@ -56,10 +55,10 @@ export function renderModelDownload(recipeBody: RecipeBody, ctx: WorkloadContext
             imagePullPolicy: 'IfNotPresent',
             volumeMounts: mounts,
             resources: containerResources(resources.requests, resources.limits),
-          })],
+          }],
         },
       },
     },
-  };
+  });
   return [...ebsClaim(body, ctx, '400Gi'), scriptConfigMap(ctx, configMap, 'hf-snapshot.sh', script), job];
 }

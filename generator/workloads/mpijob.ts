@@ -1,6 +1,6 @@
 import type { K8sObject } from '../render/k8s-object';
 import type { RecipeBody } from '../recipes/recipe-schema';
-import { compact, containerResources, envVars, nodeSelector, podMetadata, podTolerations, queuedMeta, type WorkloadContext } from './pod-parts';
+import { compact, containerResources, envVars, nodeSelector, podMetadata, podSpecJson, podTolerations, queuedMeta, type WorkloadContext } from './pod-parts';
 import { imageName } from './pytorchjob';
 import { CHART_DIRS, trainScript } from './train-script';
 
@@ -27,7 +27,7 @@ export function renderMpiJob(body: RecipeBody, ctx: WorkloadContext): K8sObject[
           restartPolicy: 'OnFailure',
           template: {
             metadata: podMetadata(ctx),
-            spec: compact({
+            spec: podSpecJson({
               volumes: script.volumes,
               tolerations,
               containers: [{ name: 'launcher', image, imagePullPolicy: 'IfNotPresent', command: script.command, env: envVars(body.train?.env, ctx), volumeMounts: script.mounts }],
@@ -39,17 +39,17 @@ export function renderMpiJob(body: RecipeBody, ctx: WorkloadContext): K8sObject[
           restartPolicy: 'OnFailure',
           template: {
             metadata: podMetadata(ctx),
-            spec: compact({
+            spec: podSpecJson({
               volumes: script.volumes,
               tolerations,
               nodeSelector: selector,
-              containers: [compact({
+              containers: [{
                 name: 'worker', image, imagePullPolicy: 'IfNotPresent',
                 command: ['/usr/sbin/sshd', '-De'],
                 env: envVars(body.train?.env, ctx),
                 resources: containerResources(body.resources?.requests, body.resources?.limits),
                 volumeMounts: script.mounts,
-              })],
+              }],
             }),
           },
         },

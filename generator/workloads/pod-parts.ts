@@ -1,4 +1,8 @@
 import type { ClusterSpec, NodePool, Team } from '../config/cluster-spec';
+import {
+  KubeConfigMap, KubePersistentVolumeClaim, Quantity, toJson_PodSpec,
+  type EnvVar, type ObjectMeta, type PodSpec, type ResourceRequirements, type Toleration as K8sToleration, type Volume, type VolumeMount,
+} from '../imports/k8s';
 import type { K8sObject } from '../render/k8s-object';
 import type { CommandSpec, RecipeBody, Toleration } from '../recipes/recipe-schema';
 
@@ -86,21 +90,18 @@ export function frameworkFetch(framework: string, chartDir: string): string[] {
 }
 
 export function scriptConfigMap(ctx: WorkloadContext, name: string, key: string, script: string): K8sObject {
-  return {
-    apiVersion: 'v1',
-    kind: 'ConfigMap',
-    metadata: meta(ctx, name),
-    data: { [key]: script },
-  };
+  return KubeConfigMap.manifest({ metadata: meta(ctx, name), data: { [key]: script } });
 }
 
-export function meta(ctx: WorkloadContext, name: string, extraLabels: Record<string, string> = {}) {
+export function meta(ctx: WorkloadContext, name: string, extraLabels: Record<string, string> = {}): ObjectMeta & { name: string } {
   const annotations = Object.keys(ctx.annotations).length ? { annotations: { ...ctx.annotations } } : {};
   return { name, namespace: ctx.namespace, labels: { ...ctx.labels, ...extraLabels }, ...annotations };
 }
 
-export interface Volume { name: string; [k: string]: unknown }
-export interface VolumeMount { name: string; mountPath: string; readOnly?: boolean }
+/** A pod spec as plain JSON, for the pod templates inside custom resources (their schema is the core PodSpec). */
+export function podSpecJson(spec: PodSpec): Record<string, unknown> {
+  return toJson_PodSpec(spec)!;
+}
 
 export interface PodVolumeOptions {
   /** Name of the script ConfigMap, its key; absent for pods without a launcher script. */
@@ -146,7 +147,7 @@ export function podVolumes(body: RecipeBody, ctx: WorkloadContext, options: PodV
           name: 'ebs',
           ephemeral: {
             volumeClaimTemplate: {
-              spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage } }, storageClassName: 'ebs-sc-wait' },
+              spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: Quantity.fromString(storage) } }, storageClassName: 'ebs-sc-wait' },
             },
           },
         },
@@ -159,20 +160,22 @@ export function podVolumes(body: RecipeBody, ctx: WorkloadContext, options: PodV
 /** The chart's `ebs-<release>` claim (data-process, model download). */
 export function ebsClaim(body: RecipeBody, ctx: WorkloadContext, defaultSize: string): K8sObject[] {
   if (!body.ebs) return [];
-  return [{
-    apiVersion: 'v1',
-    kind: 'PersistentVolumeClaim',
+  return [KubePersistentVolumeClaim.manifest({
     metadata: meta(ctx, `ebs-${ctx.release}`),
-    spec: { accessModes: ['ReadWriteOnce'], storageClassName: 'ebs-sc-wait', resources: { requests: { storage: body.ebs.storage ?? defaultSize } } },
-  }];
+    spec: {
+      accessModes: ['ReadWriteOnce'],
+      storageClassName: 'ebs-sc-wait',
+      resources: { requests: { storage: Quantity.fromString(body.ebs.storage ?? defaultSize) } },
+    },
+  })];
 }
 
 /**
  * The seed's tolerations as written, plus one for each taint of the target pool that they do not
  * already tolerate (a cuda-efa pool also taints `vpc.amazonaws.com/efa`).
  */
-export function podTolerations(tolerations: readonly Toleration[], ctx: WorkloadContext) {
-  const out = tolerations.map((t) => ({
+export function podTolerations(tolerations: readonly Toleration[], ctx: WorkloadContext): K8sToleration[] {
+  const out: K8sToleration[] = tolerations.map((t) => ({
     key: tpl(t.key, ctx.release),
     ...(t.operator ? { operator: t.operator } : {}),
     ...(t.value !== undefined ? { value: t.value } : {}),
@@ -201,11 +204,20 @@ export function podMetadata(ctx: WorkloadContext, extraLabels: Record<string, st
   };
 }
 
-export function envVars(env: readonly { name: string; value: string }[] | undefined, ctx: WorkloadContext) {
+export function envVars(env: readonly { name: string; value: string }[] | undefined, ctx: WorkloadContext): EnvVar[] {
   return (env ?? []).map((e) => ({ name: e.name, value: tpl(e.value, ctx.release) }));
 }
 
-export function containerResources(requests: Record<string, string> | undefined, limits: Record<string, string> | undefined) {
+export function containerResources(requests: Record<string, string> | undefined, limits: Record<string, string> | undefined): ResourceRequirements {
+  const quantities = (m: Record<string, string>) => Object.fromEntries(Object.entries(m).map(([k, v]) => [k, Quantity.fromString(v)]));
+  return {
+    ...(requests && Object.keys(requests).length ? { requests: quantities(requests) } : {}),
+    ...(limits && Object.keys(limits).length ? { limits: quantities(limits) } : {}),
+  };
+}
+
+/** The resources of `containerResources` as plain JSON, for fields of custom resources. */
+export function resourcesJson(requests: Record<string, string> | undefined, limits: Record<string, string> | undefined): Record<string, Record<string, string>> {
   const out: Record<string, Record<string, string>> = {};
   if (requests && Object.keys(requests).length) out.requests = { ...requests };
   if (limits && Object.keys(limits).length) out.limits = { ...limits };

@@ -1,6 +1,6 @@
 import type { K8sObject } from '../render/k8s-object';
 import type { RecipeBody } from '../recipes/recipe-schema';
-import { compact, containerResources, envVars, nodeSelector, podMetadata, podTolerations, queuedMeta, type WorkloadContext } from './pod-parts';
+import { compact, containerResources, envVars, nodeSelector, podMetadata, podSpecJson, podTolerations, queuedMeta, type WorkloadContext } from './pod-parts';
 import { CHART_DIRS, trainScript } from './train-script';
 
 /**
@@ -13,12 +13,12 @@ export function renderPyTorchJob(body: RecipeBody, ctx: WorkloadContext, elastic
   const nnodes = body.resources?.nnodes ?? (elastic ? 1 : 2);
   const template = {
     metadata: podMetadata(ctx),
-    spec: compact({
+    spec: podSpecJson({
       volumes: script.volumes,
       tolerations: podTolerations(body.tolerations, ctx),
       nodeSelector: nodeSelector(body.resources?.node_type, ctx),
       schedulerName: body.scheduler_name,
-      containers: [compact({
+      containers: [{
         name: 'pytorch',
         env: envVars(body.train?.env, ctx),
         command: script.command,
@@ -26,7 +26,7 @@ export function renderPyTorchJob(body: RecipeBody, ctx: WorkloadContext, elastic
         image: imageName(body),
         imagePullPolicy: 'IfNotPresent',
         volumeMounts: script.mounts,
-      })],
+      }],
     }),
   };
   const replica = (replicas: number) => ({ replicas, restartPolicy: 'OnFailure', template });

@@ -1,6 +1,7 @@
 import type { K8sObject } from '../render/k8s-object';
 import type { RecipeBody } from '../recipes/recipe-schema';
-import { compact, containerResources, envVars, nodeSelector, podMetadata, podTolerations, queuedMeta, type WorkloadContext } from './pod-parts';
+import type { Container } from '../imports/k8s';
+import { containerResources, envVars, nodeSelector, podMetadata, podSpecJson, podTolerations, queuedMeta, type WorkloadContext } from './pod-parts';
 import { imageName, imagePullPolicy } from './pytorchjob';
 import { CHART_DIRS, trainScript } from './train-script';
 
@@ -21,9 +22,9 @@ export function renderRayJob(body: RecipeBody, ctx: WorkloadContext): K8sObject[
   const headResources = containerResources(ray.resources?.requests, ray.resources?.limits);
   const noShm = script.mounts.filter((m) => m.name !== 'shm');
   const nnodes = body.resources?.nnodes ?? 1;
-  const podSpec = (restartPolicy: string, container: Record<string, unknown>) => ({
+  const podSpec = (restartPolicy: string, container: Container) => ({
     metadata: podMetadata(ctx),
-    spec: compact({ restartPolicy, volumes: script.volumes, tolerations, nodeSelector: selector, containers: [compact(container)] }),
+    spec: podSpecJson({ restartPolicy, volumes: script.volumes, tolerations, nodeSelector: selector, containers: [container] }),
   });
   const runtimeEnv = ray.runtime_env_yaml && typeof ray.runtime_env_yaml === 'object' ? (ray.runtime_env_yaml as Record<string, unknown>) : {};
   const job: K8sObject = {
@@ -43,7 +44,7 @@ export function renderRayJob(body: RecipeBody, ctx: WorkloadContext): K8sObject[
           rayStartParams: { 'dashboard-host': ray.dashboard?.host ?? '0.0.0.0', 'num-gpus': '0' },
           template: podSpec('OnFailure', {
             name: 'ray-head', env, image, imagePullPolicy: pullPolicy,
-            ports: ray.ports?.length ? ray.ports.map((p) => ({ name: p.name, containerPort: p.port })) : undefined,
+            ports: ray.ports?.map((p) => ({ name: p.name, containerPort: p.port })),
             volumeMounts: noShm, resources: headResources,
           }),
         },

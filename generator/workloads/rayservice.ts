@@ -1,8 +1,9 @@
 import { parse } from 'yaml';
 import type { K8sObject } from '../render/k8s-object';
 import type { RecipeBody } from '../recipes/recipe-schema';
+import { KubeConfigMap } from '../imports/k8s';
 import {
-  compact, containerResources, envVars, frameworkFetch, meta, nodeSelector, podMetadata, podTolerations, podVolumes, type WorkloadContext,
+  containerResources, envVars, frameworkFetch, meta, nodeSelector, podMetadata, podSpecJson, podTolerations, podVolumes, type WorkloadContext,
 } from './pod-parts';
 import { imageName, imagePullPolicy } from './pytorchjob';
 import { CHART_DIRS } from './train-script';
@@ -31,11 +32,11 @@ export function renderRayService(body: RecipeBody, ctx: WorkloadContext): K8sObj
   const engineConfig = `engine-config-${ctx.release}`;
   const engineCode = `engine-code-${ctx.release}`;
   const objects: K8sObject[] = [];
-  if (body.engine?.code) objects.push({ apiVersion: 'v1', kind: 'ConfigMap', metadata: meta(ctx, engineCode), data: parseCode(body.engine.code) });
-  objects.push({
-    apiVersion: 'v1', kind: 'ConfigMap', metadata: meta(ctx, engineConfig),
+  if (body.engine?.code) objects.push(KubeConfigMap.manifest({ metadata: meta(ctx, engineCode), data: parseCode(body.engine.code) }));
+  objects.push(KubeConfigMap.manifest({
+    metadata: meta(ctx, engineConfig),
     data: { 'engine-config.json': `${JSON.stringify(body.engine?.config ?? {}, null, 2)}\n` },
-  });
+  }));
 
   const { volumes: pvcVolumes, mounts: pvcMounts } = podVolumes(body, ctx, { framework: Boolean(framework) });
   const volumes = [
@@ -57,17 +58,17 @@ export function renderRayService(body: RecipeBody, ctx: WorkloadContext): K8sObj
   const headResources = ray.resources ?? DEFAULTS.headResources;
   const head = {
     metadata: podMetadata(ctx),
-    spec: compact({
+    spec: podSpecJson({
       restartPolicy: ray.restart_policy?.head ?? 'OnFailure',
       initContainers,
-      containers: [compact({
+      containers: [{
         name: 'ray-head', image, imagePullPolicy: pullPolicy,
         command: ['/bin/bash', '-c', 'CMD="${KUBERAY_GEN_RAY_START_CMD:-ray start --head --dashboard-host=0.0.0.0 --block}"\neval "$CMD"\n'],
         ports: (ray.ports ?? DEFAULTS.ports).map((p) => ({ name: p.name, containerPort: p.port })),
         env: env.length ? env : undefined,
         volumeMounts: mounts,
         resources: containerResources(headResources.requests, headResources.limits),
-      })],
+      }],
       volumes,
       tolerations: ray.tolerations?.length ? podTolerations(ray.tolerations, { ...ctx, pool: undefined }) : undefined,
       nodeSelector: ray.resources?.node_type ? { 'node.kubernetes.io/instance-type': ray.resources.node_type } : undefined,
@@ -76,18 +77,18 @@ export function renderRayService(body: RecipeBody, ctx: WorkloadContext): K8sObj
   const res = body.resources ?? { requests: {}, limits: {} };
   const worker = {
     metadata: { ...podMetadata(ctx, { 'autoscaling-group': ctx.release }) },
-    spec: compact({
+    spec: podSpecJson({
       restartPolicy: ray.restart_policy?.worker ?? 'OnFailure',
       schedulerName: body.scheduler_name,
       initContainers,
-      containers: [compact({
+      containers: [{
         name: 'ray-worker', image, imagePullPolicy: pullPolicy,
         command: ['/bin/bash', '-c', 'CMD="${KUBERAY_GEN_RAY_START_CMD:-ray start --address=$RAY_IP --block}"\neval "$CMD"\n'],
         lifecycle: { preStop: { exec: { command: ['/bin/sh', '-c', 'ray stop'] } } },
         env: env.length ? env : undefined,
         volumeMounts: mounts,
         resources: containerResources(res.requests, res.limits),
-      })],
+      }],
       volumes,
       tolerations: podTolerations(body.tolerations, ctx),
       nodeSelector: nodeSelector(res.node_type ?? DEFAULTS.nodeType, ctx),

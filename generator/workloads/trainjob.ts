@@ -1,6 +1,6 @@
 import type { K8sObject } from '../render/k8s-object';
 import type { RecipeBody } from '../recipes/recipe-schema';
-import { compact, containerResources, envVars, nodeSelector, podMetadata, podTolerations, queuedMeta, type WorkloadContext } from './pod-parts';
+import { compact, envVars, nodeSelector, podMetadata, podSpecJson, podTolerations, queuedMeta, resourcesJson, type WorkloadContext } from './pod-parts';
 import { imageName } from './pytorchjob';
 import { CHART_DIRS, trainScript } from './train-script';
 
@@ -29,7 +29,7 @@ export function renderTrainJob(body: RecipeBody, ctx: WorkloadContext): K8sObjec
         env: envVars(body.train?.env, ctx),
         numNodes: body.resources?.nnodes ?? 2,
         numProcPerNode: typeof nproc === 'number' ? nproc : undefined,
-        resourcesPerNode: containerResources(body.resources?.requests, body.resources?.limits),
+        resourcesPerNode: resourcesJson(body.resources?.requests, body.resources?.limits),
       }),
       runtimePatches: [{
         manager: RUNTIME_PATCH_MANAGER,
@@ -42,7 +42,7 @@ export function renderTrainJob(body: RecipeBody, ctx: WorkloadContext): K8sObjec
                   spec: {
                     template: {
                       metadata: podMetadata(ctx),
-                      spec: compact({
+                      spec: podSpecJson({
                         volumes: script.volumes,
                         tolerations: podTolerations(body.tolerations, ctx),
                         nodeSelector: nodeSelector(body.resources?.node_type, ctx),

@@ -1,7 +1,11 @@
+import {
+  IntOrString, KubeDeployment, KubeHorizontalPodAutoscalerV2, KubeService, Quantity,
+  type Container, type MetricSpecV2, type PodSpec, type Probe,
+} from '../imports/k8s';
 import type { K8sObject } from '../render/k8s-object';
 import type { RecipeBody } from '../recipes/recipe-schema';
 import {
-  compact, containerResources, ebsClaim, envVars, launcherScript, meta, nodeSelector, podMetadata, podTolerations, podVolumes,
+  containerResources, ebsClaim, envVars, launcherScript, meta, nodeSelector, podMetadata, podSpecJson, podTolerations, podVolumes,
   scriptConfigMap, type WorkloadContext,
 } from './pod-parts';
 import { imageName, imagePullPolicy } from './pytorchjob';
@@ -48,11 +52,15 @@ export function renderServer(body: RecipeBody, ctx: WorkloadContext, flavour: Se
     script: { configMap, key: 'launcher.sh', mountPath: '/etc/config' }, framework: Boolean(framework), ebs: flavour.ebs,
   });
   const server = body.server;
-  const probe = (path: string, p: { period_secs: number; failure_threshold: number } | undefined, d: [number, number], initial?: number) =>
-    compact({ initialDelaySeconds: initial, periodSeconds: p?.period_secs ?? d[0], failureThreshold: p?.failure_threshold ?? d[1], httpGet: { path, port: 'http' } });
+  const probe = (path: string, p: { period_secs: number; failure_threshold: number } | undefined, d: [number, number], initial?: number): Probe => ({
+    initialDelaySeconds: initial,
+    periodSeconds: p?.period_secs ?? d[0],
+    failureThreshold: p?.failure_threshold ?? d[1],
+    httpGet: { path, port: IntOrString.fromString('http') },
+  });
   const appLabel = { app: ctx.release };
   const lws = body.lws;
-  const container = compact({
+  const container: Container = {
     name: flavour.containerName,
     env: [
       ...envVars(server?.env, ctx),
@@ -70,8 +78,8 @@ export function renderServer(body: RecipeBody, ctx: WorkloadContext, flavour: Se
     startupProbe: probe(flavour.health.ready, server?.startup_probe, [10, 30]),
     volumeMounts: mounts,
     resources: containerResources(body.resources?.requests, body.resources?.limits),
-  });
-  const podSpec = (containers: Record<string, unknown>[], withScript: boolean) => compact({
+  };
+  const podSpec = (containers: Container[], withScript: boolean): PodSpec => ({
     schedulerName: body.scheduler_name,
     volumes: withScript ? volumes : volumes.filter((v) => v.name !== 'config'),
     tolerations: podTolerations(body.tolerations, ctx),
@@ -83,13 +91,18 @@ export function renderServer(body: RecipeBody, ctx: WorkloadContext, flavour: Se
   let target: { apiVersion: string; kind: string };
   let selector: Record<string, string>;
   if (lws) {
+    // a LeaderWorkerSet is a custom resource: its pod templates are written as JSON
     target = { apiVersion: 'leaderworkerset.x-k8s.io/v1', kind: 'LeaderWorkerSet' };
     selector = { 'leaderworkerset.sigs.k8s.io/name': ctx.release, role: 'leader' };
-    const worker = { ...container, command: ['/bin/bash', '-c', 'trap : TERM INT; sleep infinity & wait'], volumeMounts: mounts.filter((m) => m.name !== 'config') };
-    delete (worker as Record<string, unknown>).livenessProbe;
-    delete (worker as Record<string, unknown>).readinessProbe;
-    delete (worker as Record<string, unknown>).startupProbe;
-    delete (worker as Record<string, unknown>).ports;
+    const worker: Container = {
+      name: container.name,
+      env: container.env,
+      command: ['/bin/bash', '-c', 'trap : TERM INT; sleep infinity & wait'],
+      image: container.image,
+      imagePullPolicy: container.imagePullPolicy,
+      volumeMounts: mounts.filter((m) => m.name !== 'config'),
+      resources: container.resources,
+    };
     objects.push({
       ...target,
       metadata: meta(ctx, ctx.release, ctx.queueLabels),
@@ -97,46 +110,56 @@ export function renderServer(body: RecipeBody, ctx: WorkloadContext, flavour: Se
         replicas: autoscaling.minReplicas,
         leaderWorkerTemplate: {
           size: lws.size,
-          leaderTemplate: { metadata: podMetadata(ctx, { role: 'leader' }), spec: podSpec([container], true) },
-          workerTemplate: { metadata: podMetadata(ctx, { role: 'worker' }), spec: podSpec([worker], false) },
+          leaderTemplate: { metadata: podMetadata(ctx, { role: 'leader' }), spec: podSpecJson(podSpec([container], true)) },
+          workerTemplate: { metadata: podMetadata(ctx, { role: 'worker' }), spec: podSpecJson(podSpec([worker], false)) },
         },
       },
     });
   } else {
-    target = { apiVersion: 'apps/v1', kind: 'Deployment' };
+    target = KubeDeployment.GVK;
     selector = appLabel;
-    objects.push({
-      ...target,
+    objects.push(KubeDeployment.manifest({
       metadata: meta(ctx, ctx.release, { ...appLabel, ...ctx.queueLabels }),
       spec: {
         replicas: autoscaling.minReplicas,
         selector: { matchLabels: appLabel },
         template: { metadata: podMetadata(ctx, { ...appLabel, ...ctx.queueLabels }), spec: podSpec([container], true) },
       },
-    });
+    }));
   }
   if (autoscaling.maxReplicas > autoscaling.minReplicas) {
-    objects.push({
-      apiVersion: 'autoscaling/v2',
-      kind: 'HorizontalPodAutoscaler',
+    objects.push(KubeHorizontalPodAutoscalerV2.manifest({
       metadata: meta(ctx, ctx.release),
-      spec: compact({
+      spec: {
         scaleTargetRef: { apiVersion: target.apiVersion, kind: target.kind, name: ctx.release },
         minReplicas: autoscaling.minReplicas,
         maxReplicas: autoscaling.maxReplicas,
-        metrics: autoscaling.metrics,
-      }),
-    });
+        metrics: autoscaling.metrics?.map(metricFromSeed),
+      },
+    }));
   }
-  objects.push({
-    apiVersion: 'v1',
-    kind: 'Service',
+  objects.push(KubeService.manifest({
     metadata: meta(ctx, ctx.release),
     spec: {
-      ports: flavour.ports.map((p) => ({ protocol: 'TCP', name: p.name, port: p.value, targetPort: p.value })),
+      ports: flavour.ports.map((p) => ({ protocol: 'TCP', name: p.name, port: p.value, targetPort: IntOrString.fromNumber(p.value) })),
       selector,
       type: 'ClusterIP',
     },
-  });
+  }));
   return objects;
+}
+
+/** An HPA metric as the seed writes it (`{type: Pods, pods: {metric, target}}`), with its quantities typed. */
+function metricFromSeed(metric: Record<string, unknown>): MetricSpecV2 {
+  const m = structuredClone(metric) as Record<string, Record<string, unknown>> & { type: string };
+  for (const source of ['pods', 'object', 'external', 'resource', 'containerResource']) {
+    const target = m[source]?.target as Record<string, unknown> | undefined;
+    if (!target) continue;
+    for (const key of ['averageValue', 'value']) {
+      const v = target[key];
+      if (typeof v === 'number') target[key] = Quantity.fromNumber(v);
+      else if (typeof v === 'string') target[key] = Quantity.fromString(v);
+    }
+  }
+  return m as unknown as MetricSpecV2;
 }

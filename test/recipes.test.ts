@@ -200,3 +200,105 @@ describe('frameworks follow the cluster\'s modules', () => {
     ]);
   });
 });
+
+describe('the other kinds, on the example cluster', () => {
+  const recipes: Record<string, string> = {
+    'recipes/llm-training/horovod-mpi.yaml': `name: horovod-mpi
+team: llm-training
+cluster: prod-use1
+kind: mpi
+image: horovod/horovod:0.28.1
+resources:
+  requests: { "nvidia.com/gpu": 8 }
+  limits: { "nvidia.com/gpu": 8 }
+  nnodes: 2
+  nproc_per_node: 8
+  node_type: p4d.24xlarge
+train:
+  command: [mpirun, -np, "16", python, train.py]
+`,
+    'recipes/llm-training/prep-then-train.yaml': `name: prep-then-train
+team: llm-training
+cluster: prod-use1
+kind: pipeline
+steps:
+  - name: download
+    kind: model-download
+    hf_model_id: meta-llama/Meta-Llama-3-8B
+  - name: tokenize
+    kind: data-process
+    image: python:3.12
+    process:
+      command: [python, tokenize.py]
+  - name: train
+    kind: ray-train
+    image: rayproject/ray:2.22.0-gpu
+    resources:
+      requests: { "nvidia.com/gpu": 1 }
+      limits: { "nvidia.com/gpu": 1 }
+      nnodes: 2
+      node_type: g6.2xlarge
+    train:
+      command: [python, train.py]
+`,
+    'apps/inference/llama3-8b-kserve.yaml': `name: llama3-8b-kserve
+team: inference
+cluster: prod-use1
+kind: kserve
+model_format: huggingface
+storage_uri: pvc://pv-fsx/pretrained-models/meta-llama/Meta-Llama-3-8B-Instruct
+resources:
+  requests: { "nvidia.com/gpu": 1 }
+  limits: { "nvidia.com/gpu": 1 }
+  node_type: g6.2xlarge
+`,
+    'apps/inference/mixtral-lws.yaml': `name: mixtral-lws
+team: inference
+cluster: prod-use1
+kind: triton
+image:
+  name: nvcr.io/nvidia/tritonserver:25.10-trtllm-python-py3
+lws:
+  size: 2
+resources:
+  node_type: g6.2xlarge
+  requests: { "nvidia.com/gpu": 1 }
+  limits: { "nvidia.com/gpu": 1 }
+server:
+  command: [tritonserver]
+  args: [--model-repository=/fsx/models]
+  ports: [{ name: http, value: 8000 }]
+  autoscaling: { minReplicas: 1, maxReplicas: 2 }
+`,
+  };
+
+  it('MPIJob, KServe, LeaderWorkerSet and a mixed pipeline render valid objects', async () => {
+    const root = fleetInputs();
+    for (const [path, text] of Object.entries(recipes)) writeFile(root, path, text);
+    const result = generateFleet({ root, ...FLEET });
+    if (!result.ok) throw new Error(result.problems.map((p) => `${p.file}: ${p.field}: ${p.message}`).join('\n'));
+    const { checkManifests } = await import('../generator/checks/check-manifests');
+    const { SchemaRegistry } = await import('../generator/checks/schema-registry');
+    const { WORKLOAD_CRD_FILES } = await import('../generator/workloads/workload-crds');
+    const registry = SchemaRegistry.forKubernetes(sharedDir(REPO));
+    for (const file of WORKLOAD_CRD_FILES) registry.addCrdFile(join(sharedDir(REPO), 'schemas', 'crds', file));
+    const mine = result.files.filter((f) => /workloads\/(runs|services)\/[^/]+\/(horovod-mpi|prep-then-train|llama3-8b-kserve|mixtral-lws)/.test(f.path));
+    const report = checkManifests(mine, registry);
+    expect(report.problems).toEqual([]);
+    const byKind = (kind: string) => mine.map((f) => parse(f.content) as Obj).filter((o) => o.kind === kind);
+    const [mpi] = byKind('MPIJob');
+    expect(mpi.apiVersion).toBe('kubeflow.org/v2beta1');
+    expect(mpi.spec.slotsPerWorker).toBe(8);
+    expect(mpi.spec.mpiReplicaSpecs.Worker.replicas).toBe(2);
+    expect(mpi.metadata.labels['kueue.x-k8s.io/queue-name']).toBe('llm-training');
+    const [isvc] = byKind('InferenceService');
+    expect(isvc.spec.predictor.model.storageUri).toBe('pvc://pv-fsx/pretrained-models/meta-llama/Meta-Llama-3-8B-Instruct');
+    const [lws] = byKind('LeaderWorkerSet');
+    expect(lws.spec.leaderWorkerTemplate.size).toBe(2);
+    expect(byKind('HorizontalPodAutoscaler')[0].spec.scaleTargetRef.kind).toBe('LeaderWorkerSet');
+    // the pipeline: a model download, a data-processing Job and a RayJob, in waves 0, 1, 2
+    const waves = ['Job', 'RayJob'].flatMap((k) => byKind(k)).filter((o) => o.metadata.labels['mlops-fleet.io/step'])
+      .map((o) => `${o.metadata.annotations?.['argocd.argoproj.io/sync-wave']}:${o.kind}:${o.metadata.labels['mlops-fleet.io/step']}`).sort();
+    expect(waves).toEqual(['0:Job:download', '1:Job:tokenize', '2:RayJob:train']);
+  }, 60_000);
+});

@@ -52,7 +52,12 @@ export function checkPlacement(
   }
 
   const image = typeof body.image === 'string' ? body.image : body.image?.name;
-  if (kind !== 'model-download' && !image) at(['image'], 'image', 'is required: the container image the workload runs');
+  if (kind === 'kserve') {
+    // KServe picks the serving runtime from the model format; an image replaces it
+    if (!image && !body.storage_uri) at([], 'storage_uri', 'is required: the model KServe serves (or an image that serves one)');
+  } else if (kind !== 'model-download' && !image) {
+    at(['image'], 'image', 'is required: the container image the workload runs');
+  }
 
   if (rule.commandField) {
     const spec = body[rule.commandField];

@@ -1,3 +1,4 @@
+import { execFile } from 'node:child_process';
 import { cpSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { parse } from 'yaml';
@@ -28,7 +29,7 @@ function seedFiles(dir: string): string[] {
 type Values = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 type Obj = { apiVersion: string; kind: string; metadata: { name: string; labels?: Record<string, string> }; spec?: any; data?: Record<string, string> }; // eslint-disable-line @typescript-eslint/no-explicit-any
 
-interface Imported { seed: string; values: Values; kind: string; name: string; role: 'run' | 'service' }
+interface Imported { seed: string; values: Values; kind: string; name: string; role: 'run' | 'service'; text: string }
 
 describe('importing the seed corpus', () => {
   const files = seedFiles(SEED);
@@ -46,7 +47,7 @@ describe('importing the seed corpus', () => {
         return;
       }
       writeFile(root, `${result.role === 'service' ? 'apps' : 'recipes'}/ml/${name}.yaml`, result.text);
-      imported.push({ seed, values: parse(text), kind: result.kind, name, role: result.role });
+      imported.push({ seed, values: parse(text), kind: result.kind, name, role: result.role, text: result.text });
     });
   });
   const generated = generateFleet({ root, ...FLEET });
@@ -68,6 +69,21 @@ describe('importing the seed corpus', () => {
     expect([...compiled.values()].reduce((a, b) => a + b, 0) + [...refused.values()].reduce((a, b) => a + b.length, 0)).toBe(134);
     // the refusals are the files that are not recipes of a machine-learning chart, or cannot be run as written
     expect([...refused.values()].reduce((a, b) => a + b.length, 0)).toBeLessThanOrEqual(16);
+  });
+
+  it('the import adds the header and changes nothing else in meaning', () => {
+    for (const r of imported) {
+      const { name, team, cluster, kind, ...rest } = parse(r.text) as Values;
+      expect({ name, team, cluster, kind }, r.seed).toEqual({ name: r.name, team: 'ml', cluster: r.name.startsWith('a') ? 'corpus-v2' : 'corpus-v1', kind: r.kind });
+      const seed = structuredClone(r.values);
+      // the only additions: the image the user builds where the seed leaves it empty, the LWS chart's default
+      // group size written out, and an empty key no chart reads dropped
+      if (typeof seed.image === 'object' && seed.image && !seed.image.name) seed.image.name = BUILT_IMAGE;
+      else if (!seed.image && r.kind !== 'model-download') seed.image = BUILT_IMAGE;
+      if (rest.lws && !seed.lws) seed.lws = { size: 2 };
+      if (seed.resources && 'resources' in seed.resources && seed.resources.resources === null) delete seed.resources.resources;
+      expect(rest, r.seed).toEqual(seed);
+    }
   });
 
   it('every compiled object is valid against the Kubernetes schema or its vendored CRD', () => {
@@ -193,3 +209,29 @@ function assertEquivalent(r: Imported, objects: Obj[], trainer: 'v1' | 'v2') {
   expect([...marks].sort((a, b) => a - b), `${what}: script order`).toEqual(marks);
   expect(Math.min(...marks, Infinity), what).toBeGreaterThanOrEqual(0);
 }
+
+describe('npx projen import:recipe', () => {
+  const run = (cwd: string, args: string[]) =>
+    new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
+      execFile(join(REPO, 'node_modules', '.bin', 'tsx'), [join(REPO, 'generator', 'cli', 'import-recipe.ts'), ...args], { cwd }, (error, stdout, stderr) =>
+        resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr }));
+    });
+
+  it('writes recipes/<team>/<name>.yaml (apps/ for a service), refuses what is not a recipe, never overwrites', async () => {
+    const root = tempDir('import-cli-');
+    const seed = join(SEED, 'legacy/neuronx-distributed/llama3_8b/pretrain.yaml');
+    const ok = await run(root, [seed, '--team', 'neuron-research', '--cluster', 'prod-use1']);
+    expect(ok.code).toBe(0);
+    expect(ok.stdout).toContain('recipes/neuron-research/llama3-8b-pretrain.yaml: pytorch-distributed (seed chart charts/machine-learning/training/pytorchjob-distributed)');
+    expect(readFileSync(join(root, 'recipes/neuron-research/llama3-8b-pretrain.yaml'), 'utf-8'))
+      .toBe(`# Imported from the seed recipe legacy/neuronx-distributed/llama3_8b/pretrain.yaml (chart charts/machine-learning/training/pytorchjob-distributed).\nname: llama3-8b-pretrain\nteam: neuron-research\ncluster: prod-use1\nkind: pytorch-distributed\n\n${readFileSync(seed, 'utf-8')}`);
+    const again = await run(root, [seed, '--team', 'neuron-research', '--cluster', 'prod-use1']);
+    expect(again.code).toBe(1);
+    expect(again.stderr).toBe('recipes/neuron-research/llama3-8b-pretrain.yaml exists already; choose another --name\n');
+    const service = await run(root, [join(SEED, 'inference/rayserve/meta-llama3-8b-vllm/rayservice.yaml'), '--team', 'inference', '--cluster', 'prod-use1', '--image', 'ray:x']);
+    expect(service.stdout).toContain('apps/inference/meta-llama3-8b-vllm-rayservice.yaml: rayserve-vllm');
+    const overlay = await run(root, [join(SEED, 'training/accelerate/bert-glue-mrpc/hyperpod.yaml'), '--team', 'x', '--cluster', 'y']);
+    expect(overlay.code).toBe(1);
+    expect(overlay.stderr).toMatch(/hyperpod\.yaml: refused: a SageMaker HyperPod values overlay/);
+  }, 30_000);
+});

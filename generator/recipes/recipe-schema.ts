@@ -16,10 +16,13 @@ export type ServiceKind = (typeof SERVICE_KINDS)[number];
 export type WorkloadKind = (typeof WORKLOAD_KINDS)[number];
 export const PRIORITIES = ['low', 'medium', 'high'] as const;
 
-/** Recipe names become object names with a suffix (`train-script-<name>-<hash>`): keep them short. */
-export const MAX_NAME = 40;
+/**
+ * Recipe names become object names with a prefix and suffixes (`data-process-<name>-<hash>-s<step>`), and
+ * a Job's name must stay a 63-character label: 13 + 36 + 7 + 4 = 60.
+ */
+export const MAX_NAME = 36;
 const recipeName = () =>
-  pattern(/^[a-z0-9]([-a-z0-9]{0,38}[a-z0-9])?$/, `a recipe name (lowercase letters, digits and "-", at most ${MAX_NAME} characters)`);
+  pattern(new RegExp(`^[a-z0-9]([-a-z0-9]{0,${MAX_NAME - 2}}[a-z0-9])?$`), `a recipe name (lowercase letters, digits and "-", at most ${MAX_NAME} characters)`);
 
 const str = () => z.string({ error: 'expected a string' });
 /** Seed scripts and args: YAML may read `1e-4` or `true` as non-strings; Helm prints them as written. */

@@ -51,6 +51,10 @@ export function checkPlacement(
     }
   }
 
+  if (kind === 'pytorch-distributed' && body.scheduler_name && modules.has('kubeflow-trainer')) {
+    at(['scheduler_name'], 'scheduler_name',
+      'cannot be set on a Trainer v2 TrainJob (its runtime patch has no schedulerName); remove it, or run where only the training operator runs');
+  }
   const image = typeof body.image === 'string' ? body.image : body.image?.name;
   if (kind === 'kserve') {
     // KServe picks the serving runtime from the model format; an image replaces it

@@ -23,6 +23,7 @@ export function renderDataProcess(body: RecipeBody, ctx: WorkloadContext): K8sOb
         metadata: podMetadata(ctx),
         spec: {
           restartPolicy: 'Never',
+          schedulerName: body.scheduler_name,
           volumes,
           tolerations: podTolerations(body.tolerations, ctx),
           nodeSelector: nodeSelector(body.resources?.node_type, ctx),

@@ -28,6 +28,7 @@ export function renderMpiJob(body: RecipeBody, ctx: WorkloadContext): K8sObject[
           template: {
             metadata: podMetadata(ctx),
             spec: podSpecJson({
+              schedulerName: body.scheduler_name,
               volumes: script.volumes,
               tolerations,
               containers: [{ name: 'launcher', image, imagePullPolicy: 'IfNotPresent', command: script.command, env: envVars(body.train?.env, ctx), volumeMounts: script.mounts }],
@@ -40,6 +41,7 @@ export function renderMpiJob(body: RecipeBody, ctx: WorkloadContext): K8sObject[
           template: {
             metadata: podMetadata(ctx),
             spec: podSpecJson({
+              schedulerName: body.scheduler_name,
               volumes: script.volumes,
               tolerations,
               nodeSelector: selector,

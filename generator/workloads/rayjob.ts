@@ -24,7 +24,7 @@ export function renderRayJob(body: RecipeBody, ctx: WorkloadContext): K8sObject[
   const nnodes = body.resources?.nnodes ?? 1;
   const podSpec = (restartPolicy: string, container: Container) => ({
     metadata: podMetadata(ctx),
-    spec: podSpecJson({ restartPolicy, volumes: script.volumes, tolerations, nodeSelector: selector, containers: [container] }),
+    spec: podSpecJson({ restartPolicy, schedulerName: body.scheduler_name, volumes: script.volumes, tolerations, nodeSelector: selector, containers: [container] }),
   });
   const runtimeEnv = ray.runtime_env_yaml && typeof ray.runtime_env_yaml === 'object' ? (ray.runtime_env_yaml as Record<string, unknown>) : {};
   const job: K8sObject = {

@@ -104,6 +104,12 @@ project.addTask('infra:check', {
   exec: 'tsx generator/cli/infra-check.ts',
 });
 
+project.addTask('import:recipe', {
+  description: 'Turn a seed recipe into a recipe of this project: import:recipe <seed-file> --team T --cluster C [--name N]',
+  exec: 'tsx generator/cli/import-recipe.ts',
+  receiveArgs: true,
+});
+
 // Typed classes for the CRD kinds the generator emits, from the vendored, unmodified upstream CRDs.
 // One import per file (cdk8s import reads only the first of several files); output: <prefix>-<group>.ts.
 const CRD_IMPORTS: Record<string, string> = {

@@ -16,6 +16,8 @@ export interface CompiledCluster {
   readonly documents: ReadonlyMap<string, unknown>;
   /** The platform Applications Argo CD will generate, one per module folder. */
   readonly applications: readonly ModuleDescriptor[];
+  /** The input file a folder is generated from, when it is not cluster.yaml (a run's recipe). */
+  readonly sources?: ReadonlyMap<string, string>;
 }
 
 export const TEAMS_FOLDER = 'platform/teams';

@@ -9,6 +9,7 @@ import { renderClusterInfra, renderRootHcl } from '../infra/render-infra';
 import { compileCluster, type CompiledCluster } from './compile-cluster';
 import type { GeneratedFile } from './generated-file';
 import { renderCluster } from './render-cluster';
+import { compileFleetWorkloads } from '../workloads/compile-fleet-workloads';
 
 export interface GenerateFleetOptions {
   /** Repository root. */
@@ -42,8 +43,15 @@ export function generateFleet(options: GenerateFleetOptions): GenerateFleetResul
   const infra = compileFleetInfra(compiled, options.github);
   if (!infra.ok) return infra;
 
-  const files = compiled.flatMap((cluster, i) => renderCluster(cluster, renderClusterInfra(infra.clusters[i])));
-  files.push(renderFleetReadme(compiled), renderRootHcl());
+  // runs and services from recipes/ and apps/, after the clusters they target
+  const workloads = compileFleetWorkloads(options.root, compiled, options.readdir);
+  if (!workloads.ok) return workloads;
+
+  const files = [
+    ...workloads.clusters.flatMap((cluster, i) => renderCluster(cluster, renderClusterInfra(infra.clusters[i]))),
+    ...workloads.files,
+  ];
+  files.push(renderFleetReadme(workloads.clusters), renderRootHcl());
   files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   for (let i = 1; i < files.length; i++) {
     if (files[i].path === files[i - 1].path) throw new Error(`generator bug: two outputs for ${files[i].path}`);

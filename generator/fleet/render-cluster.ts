@@ -15,7 +15,8 @@ export function renderCluster(compiled: CompiledCluster, rendered: readonly Gene
   const files: GeneratedFile[] = [...rendered];
   for (const [folder, objects] of compiled.folders) {
     for (const object of objects) {
-      files.push({ path: `${base}/${folder}/${objectFileName(object)}`, content: renderYamlFile(object, source) });
+      const input = compiled.sources?.get(folder) ?? source;
+      files.push({ path: `${base}/${folder}/${objectFileName(object)}`, content: renderYamlFile(object, input) });
     }
   }
   for (const [path, data] of compiled.documents) {

@@ -64,7 +64,7 @@ export function writeFile(root: string, path: string, content: string | Buffer) 
  */
 export function projectCopy(): string {
   const root = tempDir('fleet-project-');
-  for (const path of ['.projenrc.ts', 'package.json', 'package-lock.json', 'tsconfig.json', '.projen', 'clusters']) {
+  for (const path of ['.projenrc.ts', 'package.json', 'package-lock.json', 'tsconfig.json', '.projen', 'clusters', 'recipes', 'apps']) {
     cpSync(join(REPO, path), join(root, path), { recursive: true });
   }
   for (const path of ['node_modules', 'generator', 'platform']) symlinkSync(join(REPO, path), join(root, path), 'dir');

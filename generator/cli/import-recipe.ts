@@ -1,0 +1,40 @@
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { APPS_DIR, RECIPES_DIR } from '../recipes/load-recipes';
+import { importSeedRecipe } from '../recipes/seed-import';
+
+/**
+ * `npx projen import:recipe <seed-file> --team T --cluster C [--name N] [--image I]`: turns a seed recipe (a Helm values
+ * file of the seed project) into `recipes/<team>/<name>.yaml`, or `apps/<team>/<name>.yaml` for a service.
+ */
+function main(argv: string[]) {
+  const flags: Record<string, string> = {};
+  const positional: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg.startsWith('--')) {
+      const [key, inline] = arg.slice(2).split('=', 2);
+      flags[key] = inline ?? argv[++i] ?? '';
+    } else positional.push(arg);
+  }
+  const usage = 'usage: npx projen import:recipe <seed-file> --team <team> --cluster <cluster> [--name <name>] [--image <image>]';
+  if (positional.length !== 1 || !flags.team || !flags.cluster) fail(usage);
+  const seedFile = resolve(positional[0]);
+  if (!existsSync(seedFile)) fail(`${positional[0]}: no such file`);
+  // the seed's path under its examples/ folder (what the chart rule reads), when it can be told
+  const seedPath = seedFile.includes('/seed-recipes/') ? seedFile.split('/seed-recipes/')[1] : seedFile.includes('/examples/') ? seedFile.split('/examples/')[1] : relative(process.cwd(), seedFile);
+  const result = importSeedRecipe(seedPath, readFileSync(seedFile, 'utf-8'), { team: flags.team, cluster: flags.cluster, name: flags.name, image: flags.image });
+  if (!result.ok) fail(`${positional[0]}: refused: ${result.reason}`);
+  const out = join(result.role === 'service' ? APPS_DIR : RECIPES_DIR, flags.team, `${result.name}.yaml`);
+  if (existsSync(out)) fail(`${out} exists already; choose another --name`);
+  mkdirSync(dirname(out), { recursive: true });
+  writeFileSync(out, result.text);
+  console.log(`${out}: ${result.kind} (seed chart ${result.chart}); run "npx projen" to render it`);
+}
+
+function fail(message: string): never {
+  process.stderr.write(`${message}\n`);
+  process.exit(1);
+}
+
+main(process.argv.slice(2));

@@ -1,0 +1,196 @@
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Problem } from '../config/problems';
+import { validateSource } from '../config/validate';
+import { readYamlFile, type YamlSource } from '../config/yaml-source';
+import {
+  bodySchema,
+  headerSchema,
+  KIND_KEYS,
+  recipeSchema,
+  RUN_KINDS,
+  SERVICE_KINDS,
+  type Recipe,
+  type RecipeBody,
+  type RunKind,
+  type WorkloadKind,
+} from './recipe-schema';
+
+export const RECIPES_DIR = 'recipes';
+export const APPS_DIR = 'apps';
+/** `recipes/archive/<team>/<name>.yaml`: runs kept as a record, removed from their cluster. */
+export const ARCHIVE_DIR = 'archive';
+
+export interface RecipeInput {
+  readonly recipe: Recipe;
+  /** The recipe file, relative to the repository root. */
+  readonly file: string;
+  readonly lineOf: (path: readonly PropertyKey[]) => number | undefined;
+  /** A run (recipes/) or a long-running service (apps/). */
+  readonly role: 'run' | 'service';
+  /** Archived by `archived: true` or by living under recipes/archive/. */
+  readonly archived: boolean;
+  /** Short hash of the recipe's content: a run's name carries it, so an edit is a new run. */
+  readonly contentHash: string;
+}
+
+/** The recipes that are valid, and the problems of those that are not (both: every problem is reported at once). */
+export interface LoadRecipesResult { readonly recipes: RecipeInput[]; readonly problems: Problem[] }
+
+/**
+ * Loads every recipe under `recipes/` and every service under `apps/`: `<dir>/<team>/<name>.yaml`.
+ * The header is checked first, then the body against the keys of its kind.
+ */
+export function loadRecipes(root: string, readdir: (dir: string) => string[] = (d) => readdirSync(d)): LoadRecipesResult {
+  const problems: Problem[] = [];
+  const recipes: RecipeInput[] = [];
+  for (const file of recipeFiles(root, readdir, problems)) {
+    const role = file.startsWith(`${APPS_DIR}/`) ? 'service' : 'run';
+    const result = loadRecipeFile(root, file, role);
+    if (result.ok) recipes.push(result.input);
+    else problems.push(...result.problems);
+  }
+  return { recipes, problems };
+}
+
+function recipeFiles(root: string, readdir: (dir: string) => string[], problems: Problem[]): string[] {
+  const files: string[] = [];
+  const isDir = (p: string) => existsSync(p) && statSync(p).isDirectory();
+  const visit = (rel: string, depth: number, maxDepth: number) => {
+    for (const entry of [...readdir(join(root, rel))].sort()) {
+      const path = `${rel}/${entry}`;
+      if (isDir(join(root, path))) {
+        if (depth < maxDepth) visit(path, depth + 1, maxDepth);
+        else problems.push({ file: path, field: '', message: `is nested too deep; expected ${layout(rel)}` });
+      } else if (/\.ya?ml$/.test(entry)) {
+        if (depth === maxDepth) files.push(path);
+        else problems.push({ file: path, field: '', message: `expected ${layout(rel)}: a recipe lives in its team's folder` });
+      }
+    }
+  };
+  if (isDir(join(root, RECIPES_DIR))) {
+    for (const entry of [...readdir(join(root, RECIPES_DIR))].sort()) {
+      const path = `${RECIPES_DIR}/${entry}`;
+      if (entry === ARCHIVE_DIR && isDir(join(root, path))) visit(path, 0, 1);
+      else if (isDir(join(root, path))) visit(path, 1, 1);
+      else if (/\.ya?ml$/.test(entry)) problems.push({ file: path, field: '', message: `expected ${RECIPES_DIR}/<team>/<name>.yaml: a recipe lives in its team's folder` });
+    }
+  }
+  if (isDir(join(root, APPS_DIR))) visit(APPS_DIR, 0, 1);
+  return files;
+}
+
+function layout(rel: string): string {
+  if (rel.startsWith(`${RECIPES_DIR}/${ARCHIVE_DIR}`)) return `${RECIPES_DIR}/${ARCHIVE_DIR}/<team>/<name>.yaml`;
+  return rel.startsWith(APPS_DIR) ? `${APPS_DIR}/<team>/<name>.yaml` : `${RECIPES_DIR}/<team>/<name>.yaml`;
+}
+
+export function loadRecipeFile(
+  root: string,
+  file: string,
+  role: 'run' | 'service',
+): { ok: true; input: RecipeInput } | { ok: false; problems: Problem[] } {
+  const read = readYamlFile(join(root, file), file, { expected: 'a recipe (name, team, cluster, kind, ...)' });
+  if (!read.ok) return read;
+  return parseRecipe(read.source, role);
+}
+
+/** Validates one parsed recipe file (also used by the import command on its own output). */
+export function parseRecipe(source: YamlSource, role: 'run' | 'service'): { ok: true; input: RecipeInput } | { ok: false; problems: Problem[] } {
+  const file = source.file;
+  const at = (path: PropertyKey[], field: string, message: string): Problem => ({ file, line: source.lineOf(path), field, message });
+  if (!source.data || typeof source.data !== 'object' || Array.isArray(source.data)) {
+    return { ok: false, problems: [at([], '', 'expected a recipe mapping (name, team, cluster, kind, ...)')] };
+  }
+  const head = validateSource(source, headerSchema);
+  if (!head.ok) return head;
+  const kind = head.value.kind as WorkloadKind;
+  const allowed: readonly string[] = role === 'run' ? RUN_KINDS : SERVICE_KINDS;
+  if (!allowed.includes(kind)) {
+    const where = role === 'run' ? `${APPS_DIR}/<team>/` : `${RECIPES_DIR}/<team>/`;
+    return {
+      ok: false,
+      problems: [at(['kind'], 'kind', `"${kind}" is a ${role === 'run' ? 'service' : 'run'} kind; move the file to ${where} or use one of: ${allowed.join(', ')}`)],
+    };
+  }
+  const full = validateSource(source, recipeSchema(kind));
+  if (!full.ok) return { ok: false, problems: full.problems.map((p) => explainForeignKey(p, kind)) };
+  const value = full.value as Record<string, unknown>;
+
+  const problems: Problem[] = [];
+  const parts = file.split('/');
+  const base = parts[parts.length - 1].replace(/\.ya?ml$/, '');
+  const folderTeam = parts[parts.length - 2];
+  if (value.name !== base) problems.push(at(['name'], 'name', `expected "${base}", the recipe's file name, got "${String(value.name)}"`));
+  if (value.team !== folderTeam) problems.push(at(['team'], 'team', `expected "${folderTeam}", the name of the recipe's folder, got "${String(value.team)}"`));
+
+  const steps: Recipe['steps'] = [];
+  if (kind === 'pipeline') {
+    const raw = (source.data as { steps: Record<string, unknown>[] }).steps;
+    const names = new Set<string>();
+    (value.steps as { name: string; kind: Exclude<RunKind, 'pipeline'> }[]).forEach((step, i) => {
+      if (names.has(step.name)) problems.push(at(['steps', i, 'name'], `steps[${i}].name`, `step name "${step.name}" is used twice`));
+      names.add(step.name);
+      const { name: _n, kind: _k, ...body } = raw[i];
+      const sub: YamlSource = { file, data: body, lineOf: (p) => source.lineOf(['steps', i, ...p]) };
+      const checked = validateSource(sub, bodySchema(step.kind as Exclude<WorkloadKind, 'pipeline'>));
+      if (!checked.ok) {
+        problems.push(...checked.problems.map((p) => explainForeignKey(p, step.kind)).map((p) => ({ ...p, field: `steps[${i}]${p.field.startsWith('[') ? '' : '.'}${p.field}` })));
+      } else {
+        steps.push({ name: step.name, kind: step.kind, body: checked.value as RecipeBody });
+      }
+    });
+  }
+  if (problems.length) return { ok: false, problems };
+
+  const { name, team, cluster, priority, duration, archived, steps: _s, kind: _k, ...body } = value as Record<string, unknown>;
+  const recipe: Recipe = {
+    name: name as string,
+    team: team as string,
+    cluster: cluster as string,
+    kind,
+    priority: priority as Recipe['priority'],
+    duration: duration as string | undefined,
+    archived: archived as boolean | undefined,
+    body: body as RecipeBody,
+    steps,
+  };
+  return {
+    ok: true,
+    input: {
+      recipe,
+      file,
+      lineOf: source.lineOf,
+      role,
+      archived: archived === true || file.startsWith(`${RECIPES_DIR}/${ARCHIVE_DIR}/`),
+      contentHash: contentHash(source.data as Record<string, unknown>),
+    },
+  };
+}
+
+/** An unknown key that another kind reads: say so, rather than guess a near spelling. */
+function explainForeignKey(problem: Problem, kind: WorkloadKind): Problem {
+  if (!problem.message.startsWith('unknown key') || problem.field.includes('.') || problem.field.includes('[')) return problem;
+  const readers = Object.entries(KIND_KEYS).filter(([, keys]) => (keys as string[]).includes(problem.field)).map(([k]) => k);
+  if (!readers.length) return problem;
+  return { ...problem, message: `is not read by kind "${kind}"; it belongs to kind ${readers.map((r) => `"${r}"`).join(', ')}` };
+}
+
+/**
+ * Hash of what the run does: the file's data without the fields that do not change the run
+ * (`archived`, `duration`). Key order and formatting do not count; any value change does.
+ */
+export function contentHash(data: Record<string, unknown>): string {
+  const { archived: _a, duration: _d, ...rest } = data;
+  return createHash('sha256').update(canonicalJson(rest)).digest('hex').slice(0, 6);
+}
+
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value) ?? 'null';
+}

@@ -1,0 +1,217 @@
+import { z } from 'zod';
+import { dnsLabel, list, nonNegativeInt, oneOf, pattern, positiveInt, strictObject, text } from '../config/zod-helpers';
+
+/**
+ * The schema of a recipe: `recipes/<team>/<name>.yaml` (an ML run) or `apps/<team>/<name>.yaml` (a service).
+ * A short header says what it is and where it runs; below it are the seed project's Helm values, with their
+ * meaning unchanged. Each workload kind accepts only the seed keys its chart reads (an unknown key is an error
+ * with a did-you-mean). This file is the single source of the recipe's types.
+ */
+
+export const RUN_KINDS = ['pytorch-distributed', 'pytorch-elastic', 'ray-train', 'mpi', 'data-process', 'model-download', 'pipeline'] as const;
+export const SERVICE_KINDS = ['rayserve-vllm', 'triton', 'djl-lmi', 'kserve'] as const;
+export const WORKLOAD_KINDS = [...RUN_KINDS, ...SERVICE_KINDS] as const;
+export type RunKind = (typeof RUN_KINDS)[number];
+export type ServiceKind = (typeof SERVICE_KINDS)[number];
+export type WorkloadKind = (typeof WORKLOAD_KINDS)[number];
+export const PRIORITIES = ['low', 'medium', 'high'] as const;
+
+/**
+ * Recipe names become object names with a prefix and suffixes (`data-process-<name>-<hash>-s<step>`), and
+ * a Job's name must stay a 63-character label: 13 + 36 + 7 + 4 = 60.
+ */
+export const MAX_NAME = 36;
+const recipeName = () =>
+  pattern(new RegExp(`^[a-z0-9]([-a-z0-9]{0,${MAX_NAME - 2}}[a-z0-9])?$`), `a recipe name (lowercase letters, digits and "-", at most ${MAX_NAME} characters)`);
+
+const str = () => z.string({ error: 'expected a string' });
+/** Seed scripts and args: YAML may read `1e-4` or `true` as non-strings; Helm prints them as written. */
+const scalar = () =>
+  z.union([z.string(), z.number(), z.boolean()], { error: 'expected a string' }).transform((v) => String(v));
+const scalars = () => list(scalar(), 'a list of strings');
+const envVar = strictObject({ name: text('an environment variable name'), value: scalar() });
+const envList = () => list(envVar, 'a list of {name, value}');
+const quantityValue = () =>
+  z.union([z.string(), z.number()], { error: 'expected a Kubernetes quantity' }).transform((v) => String(v).trim());
+const resourceMap = () => z.record(z.string(), quantityValue(), { error: 'expected a mapping of resource names to quantities' });
+const anyMap = () => z.record(z.string(), z.unknown(), { error: 'expected a mapping' });
+
+const toleration = strictObject({
+  key: text('a taint key'),
+  operator: oneOf(['Exists', 'Equal']).optional(),
+  value: str().optional(),
+  effect: oneOf(['NoSchedule', 'PreferNoSchedule', 'NoExecute']).optional(),
+});
+export type Toleration = z.infer<typeof toleration>;
+
+const command = strictObject({
+  env: envList().default([]),
+  command: scalars().default([]),
+  args: scalars().default([]),
+});
+export type CommandSpec = z.infer<typeof command>;
+
+const resources = strictObject({
+  requests: resourceMap().default({}),
+  limits: resourceMap().default({}),
+  /** Nodes of a distributed run (the seed's `nnodes`). */
+  nnodes: positiveInt(1024).optional(),
+  /** Processes per node (torchrun's `--nproc_per_node`); the seed writes a number or "auto". */
+  nproc_per_node: z.union([positiveInt(1024), z.literal('auto')], { error: 'expected a positive integer or "auto"' }).optional(),
+  /** EC2 instance type the pods are placed on (`node.kubernetes.io/instance-type`). */
+  node_type: pattern(/^[a-z][a-z0-9-]*[0-9][a-z0-9-]*\.[a-z0-9]+$/, 'an instance type such as p5.48xlarge').optional(),
+  /** Serving replicas (Ray Serve worker group). */
+  min_replicas: nonNegativeInt().optional(),
+  max_replicas: nonNegativeInt().optional(),
+  num_of_hosts: positiveInt(64).optional(),
+});
+export type Resources = z.infer<typeof resources>;
+
+const pvc = list(strictObject({ name: dnsLabel(), mount_path: pattern(/^\/\S*$/, 'an absolute path such as /fsx') }));
+const ebs = strictObject({ storage: quantityValue().optional(), mount_path: pattern(/^\/\S*$/, 'an absolute path').optional() });
+const git = strictObject({ repo_url: str().nullish(), branch: scalar().nullish(), commit: scalar().nullish() });
+
+const ray = strictObject({
+  version: scalar().optional(),
+  dashboard: strictObject({ host: str() }).optional(),
+  ports: list(strictObject({ name: text('a port name'), port: positiveInt(65535) })).optional(),
+  resources: strictObject({ requests: resourceMap().default({}), limits: resourceMap().default({}), node_type: str().optional() }).optional(),
+  env: envList().optional(),
+  tolerations: list(toleration).optional(),
+  restart_policy: strictObject({ head: oneOf(['Always', 'OnFailure', 'Never']).optional(), worker: oneOf(['Always', 'OnFailure', 'Never']).optional() }).optional(),
+  serve_config_v2: strictObject({ serveConfigV2: text('the Ray Serve config (YAML text)') }).optional(),
+  service_unhealthy_threshold_secs: nonNegativeInt().optional(),
+  deployment_unhealthy_threshold_secs: nonNegativeInt().optional(),
+  runtime_env_yaml: z.unknown().optional(),
+});
+
+const probe = strictObject({ period_secs: positiveInt(), failure_threshold: positiveInt() });
+const server = strictObject({
+  name: dnsLabel().optional(),
+  command: scalars().default([]),
+  args: scalars().default([]),
+  env: envList().default([]),
+  /** Triton: `[{name, value}]`; DJL: `{http: 8000, ...}`. */
+  ports: z.union([list(strictObject({ name: text('a port name'), value: z.union([z.string(), z.number()]).transform(Number) })), z.record(z.string(), z.number())], { error: 'expected a list of {name, value} or a mapping of port names' }).optional(),
+  readiness_probe: probe.optional(),
+  startup_probe: probe.optional(),
+  liveness_probe: probe.optional(),
+  autoscaling: strictObject({ minReplicas: nonNegativeInt(), maxReplicas: nonNegativeInt(), metrics: list(anyMap()).optional() }).optional(),
+});
+
+/** Every seed key with its meaning; each kind picks the ones its chart reads. */
+const SEED_FIELDS = {
+  /** A string; Triton, DJL and KServe write `{name, pull_policy}` as their charts do. */
+  image: z.union([str(), strictObject({ name: str().nullish(), pull_policy: oneOf(['Always', 'IfNotPresent', 'Never']).optional() })], { error: 'expected an image reference or {name, pull_policy}' }).nullish(),
+  image_pull_policy: oneOf(['Always', 'IfNotPresent', 'Never']).optional(),
+  resources: resources.optional(),
+  tolerations: list(toleration).default([]),
+  git: git.optional(),
+  inline_script: scalars().default([]),
+  pre_script: scalars().default([]),
+  train: command.optional(),
+  process: command.optional(),
+  post_script: scalars().default([]),
+  pvc: pvc.optional(),
+  ebs: ebs.optional(),
+  framework: str().nullish(),
+  backoff_limit: nonNegativeInt().optional(),
+  elastic_policy: strictObject({
+    rdzv_backend: str().optional(),
+    rdzv_port: positiveInt(65535).optional(),
+    min_replicas: positiveInt().optional(),
+    max_replicas: positiveInt().optional(),
+  }).optional(),
+  ray: ray.optional(),
+  engine: strictObject({ config: anyMap().optional(), code: str().optional() }).optional(),
+  server: server.optional(),
+  lws: strictObject({ size: positiveInt(64) }).optional(),
+  scheduler_name: str().optional(),
+  hf_model_id: text('a Hugging Face model id such as meta-llama/Meta-Llama-3-8B-Instruct').optional(),
+  hf_secret_name: dnsLabel().optional(),
+  hf_secret_key: str().optional(),
+  snapshot: strictObject({ dir: str().optional(), user: scalar().optional(), group: scalar().optional() }).optional(),
+  env: envList().optional(),
+  /** KServe: the predictor's model format and storage. */
+  model_format: text('a KServe model format such as huggingface').optional(),
+  storage_uri: text('a storage URI such as s3://bucket/model or pvc://pv-fsx/models/x').optional(),
+} as const;
+type SeedKey = keyof typeof SEED_FIELDS;
+
+const COMMON: SeedKey[] = ['image', 'resources', 'tolerations', 'pvc', 'ebs', 'scheduler_name'];
+const SCRIPTED: SeedKey[] = ['git', 'inline_script', 'pre_script', 'post_script'];
+
+/** The seed keys each kind's chart reads. */
+export const KIND_KEYS: Record<Exclude<WorkloadKind, 'pipeline'>, SeedKey[]> = {
+  'pytorch-distributed': [...COMMON, ...SCRIPTED, 'train', 'framework', 'backoff_limit'],
+  'pytorch-elastic': [...COMMON, ...SCRIPTED, 'train', 'framework', 'backoff_limit', 'elastic_policy'],
+  'ray-train': [...COMMON, ...SCRIPTED, 'image_pull_policy', 'train', 'framework', 'ray'],
+  'mpi': [...COMMON, ...SCRIPTED, 'train', 'backoff_limit'],
+  'data-process': [...COMMON, ...SCRIPTED, 'process', 'backoff_limit'],
+  'model-download': ['image', 'resources', 'pvc', 'ebs', 'hf_model_id', 'hf_secret_name', 'hf_secret_key', 'snapshot', 'env'],
+  'rayserve-vllm': [...COMMON, 'image_pull_policy', 'framework', 'ray', 'engine'],
+  'triton': [...COMMON, ...SCRIPTED, 'image_pull_policy', 'framework', 'server', 'lws'],
+  'djl-lmi': [...COMMON, ...SCRIPTED, 'image_pull_policy', 'server'],
+  'kserve': [...COMMON, 'image_pull_policy', 'server', 'model_format', 'storage_uri'],
+};
+
+const header = {
+  name: recipeName(),
+  team: dnsLabel(),
+  cluster: dnsLabel(),
+  kind: oneOf(WORKLOAD_KINDS),
+  /** Kueue WorkloadPriorityClass; the team's priority when absent. */
+  priority: oneOf(PRIORITIES).optional(),
+  /** Expected wall-clock time (`12h`, `3d`), for cost estimates. */
+  duration: pattern(/^[0-9]+(m|h|d)$/, 'a duration such as 90m, 12h or 3d').optional(),
+  /** An archived run leaves its cluster folder; the recipe stays in git as the record. */
+  archived: z.boolean({ error: 'expected true or false' }).optional(),
+};
+
+function pick(keys: SeedKey[]) {
+  return Object.fromEntries(keys.map((k) => [k, SEED_FIELDS[k]])) as Partial<typeof SEED_FIELDS>;
+}
+
+/** The fields of one step or recipe body of a kind (no header). */
+export function bodySchema(kind: Exclude<WorkloadKind, 'pipeline'>) {
+  return strictObject(pick(KIND_KEYS[kind]));
+}
+
+/** The whole-recipe type all renderers read: every seed field optional, defaults applied. */
+const allFields = z.object(SEED_FIELDS);
+export type RecipeBody = Partial<z.output<typeof allFields>> & { tolerations: Toleration[]; inline_script: string[]; pre_script: string[]; post_script: string[] };
+
+const stepKinds = RUN_KINDS.filter((k): k is Exclude<RunKind, 'pipeline'> => k !== 'pipeline');
+export const STEP_KINDS = stepKinds;
+
+export function recipeSchema(kind: WorkloadKind) {
+  if (kind === 'pipeline') {
+    return strictObject({
+      ...header,
+      /** Ordered steps; each starts only after the one before it succeeded. */
+      steps: list(z.object({ name: dnsLabel(), kind: oneOf(stepKinds as unknown as [string, ...string[]]) }).passthrough(), 'a list of steps')
+        .min(2, { error: 'expected at least two steps' })
+        .max(20, { error: 'expected at most 20 steps' }),
+    });
+  }
+  return strictObject({ ...header, ...pick(KIND_KEYS[kind]) });
+}
+
+/** What the header alone must hold, checked first so the body can be checked against its kind. */
+export const headerSchema = z.object(header).passthrough();
+
+export interface Recipe {
+  readonly name: string;
+  readonly team: string;
+  readonly cluster: string;
+  readonly kind: WorkloadKind;
+  readonly priority?: (typeof PRIORITIES)[number];
+  readonly duration?: string;
+  readonly archived?: boolean;
+  /** The seed fields (absent for a pipeline). */
+  readonly body: RecipeBody;
+  /** Pipeline steps, each a kind and its seed fields. */
+  readonly steps: { name: string; kind: Exclude<RunKind, 'pipeline'>; body: RecipeBody }[];
+}
+
+export { text };

@@ -1,0 +1,96 @@
+import type { Problem } from '../config/problems';
+import type { CompiledCluster } from '../fleet/compile-cluster';
+import type { GeneratedFile } from '../fleet/generated-file';
+import { LABELS, MANAGED_BY, type K8sObject } from '../render/k8s-object';
+import type { InstanceType } from '../recipes/instance-types';
+import type { RecipeInput } from '../recipes/load-recipes';
+import { checkPlacement, poolOf } from '../recipes/placement';
+import { stepIdentity, workloadSteps } from './pipeline';
+import type { WorkloadContext } from './pod-parts';
+import { hourlyCost, runsIndex, RUNS_FOLDER, SERVICES_FOLDER, type IndexedRun } from './runs-index';
+
+export { RUNS_FOLDER, SERVICES_FOLDER };
+import { KIND_RULES } from './workload-kinds';
+
+export const RUN_LABEL = 'mlops-fleet.io/run';
+export const RECIPE_LABEL = 'mlops-fleet.io/recipe';
+export const QUEUE_LABEL = 'kueue.x-k8s.io/queue-name';
+export const PRIORITY_LABEL = 'kueue.x-k8s.io/priority-class';
+
+/** A run's name: the recipe's name and the short hash of its content. */
+export function runName(input: RecipeInput): string {
+  return `${input.recipe.name}-${input.contentHash}`;
+}
+
+export type CompileWorkloadsResult = { ok: true; cluster: CompiledCluster; files: GeneratedFile[] } | { ok: false; problems: Problem[] };
+
+/**
+ * Adds the cluster's runs (`workloads/runs/<team>/<run>/`) and services (`workloads/services/<team>/<name>/`)
+ * to its folders, after checking each recipe's placement; archived runs are left out and listed in the
+ * runs index (`workloads/runs/README.md`) with the active ones.
+ */
+export function compileWorkloads(
+  compiled: CompiledCluster,
+  recipes: readonly RecipeInput[],
+  instanceTypes: ReadonlyMap<string, InstanceType>,
+): CompileWorkloadsResult {
+  const spec = compiled.input.spec;
+  const modules = new Set(compiled.modules.map((m) => m.module.name));
+  const target = { cluster: spec, modules, instanceTypes };
+  const problems: Problem[] = [];
+  const folders = new Map(compiled.folders);
+  const sources = new Map(compiled.sources ?? []);
+  const index: IndexedRun[] = [];
+
+  for (const input of recipes) {
+    const { recipe } = input;
+    const team = spec.teams.find((t) => t.name === recipe.team);
+    if (!team) {
+      problems.push({
+        file: input.file, line: input.lineOf(['team']), field: 'team',
+        message: `team "${recipe.team}" does not exist on cluster "${spec.name}" (its teams: ${spec.teams.map((t) => t.name).join(', ') || 'none'})`,
+      });
+      continue;
+    }
+    const steps = workloadSteps(recipe);
+    const stepProblems = steps.flatMap((s) => checkPlacement(input, s.kind, s.body, team, target, s.path));
+    if (stepProblems.length) {
+      problems.push(...stepProblems);
+      continue;
+    }
+    const isRun = input.role === 'run';
+    const name = isRun ? runName(input) : recipe.name;
+    if (isRun) index.push({ recipe: input, run: name, hourly: hourlyCost(steps, spec.aws.region, instanceTypes) });
+    if (input.archived) continue;
+
+    const labels = {
+      [LABELS.managedBy]: MANAGED_BY,
+      [LABELS.cluster]: spec.name,
+      [LABELS.team]: team.name,
+      [isRun ? RUN_LABEL : RECIPE_LABEL]: name,
+      ...(isRun ? { [RECIPE_LABEL]: recipe.name } : {}),
+    };
+    const priority = recipe.priority ?? team.priority;
+    const objects: K8sObject[] = [];
+    for (const step of steps) {
+      const rule = KIND_RULES[step.kind];
+      const renderer = rule.needs.find((n) => modules.has(n.module))!;
+      const ctx: WorkloadContext = {
+        cluster: spec,
+        team,
+        namespace: team.namespace,
+        ...stepIdentity(step, name, labels),
+        pool: step.body.resources?.node_type ? poolOf(spec, step.body.resources.node_type, step.body) : undefined,
+        queueLabels: rule.queued ? { [QUEUE_LABEL]: team.name, [PRIORITY_LABEL]: priority } : {},
+        modules,
+      };
+      objects.push(...renderer.render(step.body, ctx));
+    }
+    const folder = `${isRun ? RUNS_FOLDER : SERVICES_FOLDER}/${team.name}/${name}`;
+    folders.set(folder, objects);
+    sources.set(folder, input.file);
+  }
+  if (problems.length) return { ok: false, problems };
+  return { ok: true, cluster: { ...compiled, folders, sources }, files: index.length ? [runsIndex(spec.name, index)] : [] };
+}
+

@@ -1,0 +1,70 @@
+import type { K8sObject } from '../render/k8s-object';
+import type { RecipeBody, WorkloadKind } from '../recipes/recipe-schema';
+import { renderDataProcess } from './data-process';
+import { renderDjlLmi } from './djl-lmi';
+import { renderKServe } from './kserve';
+import { renderModelDownload } from './model-download';
+import { renderMpiJob } from './mpijob';
+import type { WorkloadContext } from './pod-parts';
+import { renderPyTorchJob } from './pytorchjob';
+import { renderRayJob } from './rayjob';
+import { renderRayService } from './rayservice';
+import { renderTrainJob } from './trainjob';
+import { renderTriton } from './triton';
+
+export interface KindRule {
+  /** Modules the cluster must run, in order of preference: the first enabled one picks the renderer. */
+  readonly needs: readonly { module: string; render: (body: RecipeBody, ctx: WorkloadContext) => K8sObject[]; what: string }[];
+  /** Kueue admits the kind (runs, and the services whose pods Kueue can gate). */
+  readonly queued: boolean;
+  /** The seed field holding the command, for the "nothing to run" check. */
+  readonly commandField?: 'train' | 'process' | 'server';
+  /** Pods per replica, from the recipe: what the quota check multiplies requests by. */
+  readonly pods: (body: RecipeBody) => number;
+}
+
+const nodes = (fallback: number) => (body: RecipeBody) => body.resources?.nnodes ?? fallback;
+
+/** Every workload kind: what it needs on the cluster and how it renders. Pipelines render their steps. */
+export const KIND_RULES: Record<Exclude<WorkloadKind, 'pipeline'>, KindRule> = {
+  'pytorch-distributed': {
+    needs: [
+      { module: 'kubeflow-trainer', render: renderTrainJob, what: 'a TrainJob (Trainer v2)' },
+      { module: 'training-operator', render: (b, c) => renderPyTorchJob(b, c, false), what: 'a PyTorchJob (Trainer v1)' },
+    ],
+    queued: true,
+    commandField: 'train',
+    pods: nodes(2),
+  },
+  'pytorch-elastic': {
+    needs: [{ module: 'training-operator', render: (b, c) => renderPyTorchJob(b, c, true), what: 'an elastic PyTorchJob (Trainer v1)' }],
+    queued: true,
+    commandField: 'train',
+    pods: nodes(1),
+  },
+  'ray-train': { needs: [{ module: 'kuberay', render: renderRayJob, what: 'a RayJob' }], queued: true, commandField: 'train', pods: (b) => nodes(1)(b) },
+  'mpi': { needs: [{ module: 'mpi-operator', render: renderMpiJob, what: 'an MPIJob' }], queued: true, commandField: 'train', pods: nodes(1) },
+  'data-process': { needs: [{ module: 'kueue', render: renderDataProcess, what: 'a Job' }], queued: true, commandField: 'process', pods: () => 1 },
+  'model-download': { needs: [{ module: 'kueue', render: renderModelDownload, what: 'a Job' }], queued: true, pods: () => 1 },
+  'rayserve-vllm': {
+    needs: [{ module: 'kuberay', render: renderRayService, what: 'a RayService' }],
+    queued: false,
+    pods: (b) => (b.resources?.min_replicas ?? 1) * (b.resources?.num_of_hosts ?? 1),
+  },
+  'triton': {
+    needs: [{ module: 'kueue', render: renderTriton, what: 'a Deployment or LeaderWorkerSet' }],
+    queued: true,
+    commandField: 'server',
+    pods: (b) => (b.server?.autoscaling?.minReplicas ?? 1) * (b.lws?.size ?? 1),
+  },
+  'djl-lmi': { needs: [{ module: 'kueue', render: renderDjlLmi, what: 'a Deployment' }], queued: true, commandField: 'server', pods: (b) => b.server?.autoscaling?.minReplicas ?? 1 },
+  'kserve': { needs: [{ module: 'kserve', render: renderKServe, what: 'an InferenceService' }], queued: false, pods: (b) => b.server?.autoscaling?.minReplicas ?? 1 },
+};
+
+/** Modules a kind needs besides the one that renders it. */
+export function extraNeeds(kind: Exclude<WorkloadKind, 'pipeline'>, body: RecipeBody): string[] {
+  const needs: string[] = [];
+  if (KIND_RULES[kind].queued) needs.push('kueue');
+  if (kind === 'triton' && body.lws) needs.push('lws');
+  return needs;
+}

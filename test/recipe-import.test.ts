@@ -1,0 +1,234 @@
+import { execFile } from 'node:child_process';
+import { cpSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { parse } from 'yaml';
+import { afterAll, describe, expect, it } from 'vitest';
+import { checkManifests } from '../generator/checks/check-manifests';
+import { SchemaRegistry, sharedDir } from '../generator/checks/schema-registry';
+import { generateFleet } from '../generator/fleet/generate';
+import { importSeedRecipe } from '../generator/recipes/seed-import';
+import { cleanupTemps, FLEET, REPO, tempDir, writeFile } from './support/fleet';
+
+afterAll(cleanupTemps);
+// the recipes are compiled in a temporary root: the instance table comes from the shared folder beside the repository
+process.env.FLEET_SHARED_DIR ??= sharedDir(REPO);
+
+const SEED = join(sharedDir(REPO), 'corpus', 'seed-recipes');
+/** Where the seed leaves `image` empty (the user's own build), the import is given one, as a user would. */
+const BUILT_IMAGE = '111122223333.dkr.ecr.us-west-2.amazonaws.com/seed-built:latest';
+const CLUSTERS = ['corpus-v2', 'corpus-v1'] as const;
+
+function seedFiles(dir: string): string[] {
+  return readdirSync(dir).sort().flatMap((entry) => {
+    const path = join(dir, entry);
+    return statSync(path).isDirectory() ? seedFiles(path) : entry.endsWith('.yaml') ? [relative(SEED, path)] : [];
+  });
+}
+
+type Values = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Obj = { apiVersion: string; kind: string; metadata: { name: string; labels?: Record<string, string> }; spec?: any; data?: Record<string, string> }; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+interface Imported { seed: string; values: Values; kind: string; name: string; role: 'run' | 'service'; text: string }
+
+describe('importing the seed corpus', () => {
+  const files = seedFiles(SEED);
+  const root = tempDir('recipe-corpus-');
+  cpSync(join(REPO, 'test', 'fixtures', 'recipe-corpus', 'clusters'), join(root, 'clusters'), { recursive: true });
+  const imported: Imported[] = [];
+  const refused = new Map<string, string[]>();
+  files.forEach((seed, i) => {
+    const text = readFileSync(join(SEED, seed), 'utf-8');
+    CLUSTERS.forEach((cluster, c) => {
+      const name = `${c === 0 ? 'a' : 'b'}${String(i).padStart(3, '0')}`;
+      const result = importSeedRecipe(seed, text, { team: 'ml', cluster, name, image: BUILT_IMAGE });
+      if (!result.ok) {
+        if (c === 0) refused.set(result.reason, [...(refused.get(result.reason) ?? []), seed]);
+        return;
+      }
+      writeFile(root, `${result.role === 'service' ? 'apps' : 'recipes'}/ml/${name}.yaml`, result.text);
+      imported.push({ seed, values: parse(text), kind: result.kind, name, role: result.role, text: result.text });
+    });
+  });
+  const generated = generateFleet({ root, ...FLEET });
+
+  it('holds all 134 seed recipes', () => {
+    expect(files.length).toBe(134);
+  });
+
+  it('every imported recipe compiles on both clusters, and the tally is printed', () => {
+    if (!generated.ok) throw new Error(generated.problems.map((p) => `${p.file}:${p.line}: ${p.field}: ${p.message}`).join('\n'));
+    const compiled = new Map<string, number>();
+    for (const r of imported.filter((r) => r.name.startsWith('a'))) compiled.set(r.kind, (compiled.get(r.kind) ?? 0) + 1);
+    const lines = [
+      `seed corpus: ${files.length} recipes, ${[...compiled.values()].reduce((a, b) => a + b, 0)} compiled, ${[...refused.values()].reduce((a, b) => a + b.length, 0)} refused`,
+      ...[...compiled.entries()].sort().map(([kind, n]) => `  compiled ${String(n).padStart(3)}  ${kind}`),
+      ...[...refused.entries()].sort().map(([reason, seeds]) => `  refused  ${String(seeds.length).padStart(3)}  ${reason}`),
+    ];
+    console.log(lines.join('\n'));
+    expect([...compiled.values()].reduce((a, b) => a + b, 0) + [...refused.values()].reduce((a, b) => a + b.length, 0)).toBe(134);
+    // the refusals are the files that are not recipes of a machine-learning chart, or cannot be run as written
+    expect([...refused.values()].reduce((a, b) => a + b.length, 0)).toBeLessThanOrEqual(16);
+  });
+
+  it('the import adds the header and changes nothing else in meaning', () => {
+    for (const r of imported) {
+      const { name, team, cluster, kind, ...rest } = parse(r.text) as Values;
+      expect({ name, team, cluster, kind }, r.seed).toEqual({ name: r.name, team: 'ml', cluster: r.name.startsWith('a') ? 'corpus-v2' : 'corpus-v1', kind: r.kind });
+      const seed = structuredClone(r.values);
+      // the only additions: the image the user builds where the seed leaves it empty, the LWS chart's default
+      // group size written out, and an empty key no chart reads dropped
+      if (typeof seed.image === 'object' && seed.image && !seed.image.name) seed.image.name = BUILT_IMAGE;
+      else if (!seed.image && r.kind !== 'model-download') seed.image = BUILT_IMAGE;
+      if (rest.lws && !seed.lws) seed.lws = { size: 2 };
+      if (seed.resources && 'resources' in seed.resources && seed.resources.resources === null) delete seed.resources.resources;
+      expect(rest, r.seed).toEqual(seed);
+    }
+  });
+
+  it('every compiled object is valid against the Kubernetes schema or its vendored CRD', () => {
+    if (!generated.ok) return;
+    const registry = SchemaRegistry.forFleet(sharedDir(REPO));
+    const report = checkManifests(generated.files.filter((f) => f.path.includes('/workloads/')), registry);
+    expect(report.problems.slice(0, 10)).toEqual([]);
+    expect(report.counts.get('trainer.kubeflow.org/v1alpha1 TrainJob')).toBeGreaterThan(50);
+    expect(report.counts.get('kubeflow.org/v1 PyTorchJob')).toBeGreaterThan(50);
+  }, 60_000);
+
+  it('each compiles to what its seed chart renders: kind, replicas, resources, node selection, tolerations, volumes, env, script order', () => {
+    if (!generated.ok) return;
+    const byFolder = new Map<string, Obj[]>();
+    for (const f of generated.files) {
+      const m = /^clusters\/(corpus-v[12])\/workloads\/(runs|services)\/ml\/([a-z0-9-]+)\//.exec(f.path);
+      if (!m) continue;
+      const key = m[3].replace(/-[0-9a-f]{6}$/, '');
+      byFolder.set(key, [...(byFolder.get(key) ?? []), parse(f.content) as Obj]);
+    }
+    for (const r of imported) {
+      const objects = byFolder.get(r.name);
+      expect(objects, r.seed).toBeDefined();
+      assertEquivalent(r, objects!, r.name.startsWith('a') ? 'v2' : 'v1');
+    }
+  });
+});
+
+/** The object each seed chart creates for its workload (the LWS chart: the seed's README beside the recipe says which). */
+const EXPECTED_KIND: Record<string, (v: Values, trainer: 'v1' | 'v2', seed: string) => string> = {
+  'pytorch-distributed': (_v, t) => (t === 'v2' ? 'TrainJob' : 'PyTorchJob'),
+  'pytorch-elastic': () => 'PyTorchJob',
+  'ray-train': () => 'RayJob',
+  'data-process': () => 'Job',
+  'model-download': () => 'Job',
+  'rayserve-vllm': () => 'RayService',
+  'triton': (v, _t, seed) => (v.lws || seed.includes('/ray_vllm_backend/') ? 'LeaderWorkerSet' : 'Deployment'),
+  'djl-lmi': () => 'Deployment',
+};
+
+/** The pod specs of a workload object, with the container that runs the seed's script or server. */
+function pods(o: Obj): { spec: any; main: any; replicas: number }[] { // eslint-disable-line @typescript-eslint/no-explicit-any
+  const s = o.spec;
+  switch (o.kind) {
+    case 'TrainJob': {
+      const spec = s.runtimePatches[0].trainingRuntimeSpec.template.spec.replicatedJobs[0].template.spec.template.spec;
+      return [{ spec, main: { ...spec.containers[0], env: s.trainer.env, resources: s.trainer.resourcesPerNode }, replicas: s.trainer.numNodes }];
+    }
+    case 'PyTorchJob':
+      return Object.values(s.pytorchReplicaSpecs).map((r: any) => ({ spec: r.template.spec, main: r.template.spec.containers[0], replicas: r.replicas })); // eslint-disable-line @typescript-eslint/no-explicit-any
+    case 'RayJob': {
+      const w = s.rayClusterSpec.workerGroupSpecs[0];
+      return [{ spec: w.template.spec, main: w.template.spec.containers[0], replicas: w.replicas }];
+    }
+    case 'RayService': {
+      const w = s.rayClusterConfig.workerGroupSpecs[0];
+      return [{ spec: w.template.spec, main: w.template.spec.containers[0], replicas: w.replicas }];
+    }
+    case 'Job':
+    case 'Deployment':
+      return [{ spec: s.template.spec, main: s.template.spec.containers[0], replicas: s.replicas ?? 1 }];
+    case 'LeaderWorkerSet':
+      return [{ spec: s.leaderWorkerTemplate.leaderTemplate.spec, main: s.leaderWorkerTemplate.leaderTemplate.spec.containers[0], replicas: s.leaderWorkerTemplate.size }];
+    default:
+      throw new Error(`no pods in ${o.kind}`);
+  }
+}
+
+function assertEquivalent(r: Imported, objects: Obj[], trainer: 'v1' | 'v2') {
+  const v = r.values;
+  const kind = EXPECTED_KIND[r.kind](v, trainer, r.seed);
+  const workload = objects.find((o) => o.kind === kind);
+  expect(workload, `${r.seed}: a ${kind}`).toBeDefined();
+  const all = pods(workload!);
+  const what = `${r.seed} (${trainer})`;
+
+  // replicas
+  const nnodes = v.resources?.nnodes;
+  if (kind === 'TrainJob') expect(all[0].replicas, what).toBe(nnodes ?? 2);
+  if (kind === 'PyTorchJob') {
+    const total = all.reduce((a, p) => a + p.replicas, 0);
+    expect(total, what).toBe(nnodes ?? (r.kind === 'pytorch-elastic' ? 1 : 2));
+  }
+  if (kind === 'RayJob') expect(all[0].replicas, what).toBe(nnodes ?? 1);
+  if (kind === 'Deployment' && v.server?.autoscaling) expect(all[0].replicas, what).toBe(v.server.autoscaling.minReplicas);
+  if (kind === 'LeaderWorkerSet') expect(all[0].replicas, what).toBe(v.lws?.size ?? 2);
+  if (kind === 'RayService' && v.resources?.min_replicas !== undefined) expect(all[0].replicas, what).toBe(v.resources.min_replicas);
+
+  for (const { spec, main } of all) {
+    // resources: exactly the seed's requests and limits
+    const str = (m: Record<string, unknown> | undefined) => Object.fromEntries(Object.entries(m ?? {}).map(([k, x]) => [k, String(x)]));
+    if (v.resources?.requests && Object.keys(v.resources.requests).length) expect(main.resources.requests, what).toEqual(str(v.resources.requests));
+    if (v.resources?.limits && Object.keys(v.resources.limits).length) expect(main.resources.limits, what).toEqual(str(v.resources.limits));
+    // node selection
+    if (v.resources?.node_type) expect(spec.nodeSelector['node.kubernetes.io/instance-type'], what).toBe(v.resources.node_type);
+    // tolerations: the seed's, kept
+    for (const t of v.tolerations ?? []) expect(spec.tolerations.map((x: { key: string }) => x.key), what).toContain(t.key);
+    // volumes: the seed's claims in order, or the chart's defaults
+    const claims = spec.volumes.filter((x: any) => x.persistentVolumeClaim && x.name.startsWith('pv-')).map((x: any) => x.persistentVolumeClaim.claimName); // eslint-disable-line @typescript-eslint/no-explicit-any
+    expect(claims, what).toEqual((v.pvc ?? [{ name: 'pv-fsx' }, { name: 'pv-efs' }]).map((p: { name: string }) => p.name));
+    if (v.ebs && Object.keys(v.ebs).length && r.kind !== 'rayserve-vllm' && r.kind !== 'ray-train') {
+      expect(spec.volumes.some((x: { name: string }) => x.name === 'ebs'), what).toBe(true);
+    }
+    // env: the seed's variables, in order
+    const env = (v.train ?? v.process ?? v.server ?? {}).env as { name: string }[] | undefined;
+    if (env?.length && r.kind !== 'rayserve-vllm') expect(main.env.slice(0, env.length).map((e: { name: string }) => e.name), what).toEqual(env.map((e) => e.name));
+  }
+
+  // script order: git clone, inline script, pre script, command with args, post script
+  const script = objects.find((o) => o.kind === 'ConfigMap' && o.data && Object.keys(o.data).some((k) => k.endsWith('.sh')));
+  if (!script) return;
+  const text = Object.values(script.data!)[0];
+  const cmd = v.train ?? v.process ?? v.server ?? {};
+  const marks = [
+    v.git?.repo_url ? text.indexOf(`git clone ${v.git.repo_url}`) : -1,
+    v.inline_script?.length ? text.indexOf(String(v.inline_script[0]).split('\n')[0]) : -1,
+    v.pre_script?.length ? text.indexOf(String(v.pre_script[0])) : -1,
+    cmd.command?.length ? text.indexOf(`${cmd.command[0]} \\`) : -1,
+    v.post_script?.length ? text.lastIndexOf(String(v.post_script[v.post_script.length - 1])) : -1,
+  ].filter((i) => i !== -1);
+  expect([...marks].sort((a, b) => a - b), `${what}: script order`).toEqual(marks);
+  expect(Math.min(...marks, Infinity), what).toBeGreaterThanOrEqual(0);
+}
+
+describe('npx projen import:recipe', () => {
+  const run = (cwd: string, args: string[]) =>
+    new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
+      execFile(join(REPO, 'node_modules', '.bin', 'tsx'), [join(REPO, 'generator', 'cli', 'import-recipe.ts'), ...args], { cwd }, (error, stdout, stderr) =>
+        resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr }));
+    });
+
+  it('writes recipes/<team>/<name>.yaml (apps/ for a service), refuses what is not a recipe, never overwrites', async () => {
+    const root = tempDir('import-cli-');
+    const seed = join(SEED, 'legacy/neuronx-distributed/llama3_8b/pretrain.yaml');
+    const ok = await run(root, [seed, '--team', 'neuron-research', '--cluster', 'prod-use1']);
+    expect(ok.code).toBe(0);
+    expect(ok.stdout).toContain('recipes/neuron-research/llama3-8b-pretrain.yaml: pytorch-distributed (seed chart charts/machine-learning/training/pytorchjob-distributed)');
+    expect(readFileSync(join(root, 'recipes/neuron-research/llama3-8b-pretrain.yaml'), 'utf-8'))
+      .toBe(`# Imported from the seed recipe legacy/neuronx-distributed/llama3_8b/pretrain.yaml (chart charts/machine-learning/training/pytorchjob-distributed).\nname: llama3-8b-pretrain\nteam: neuron-research\ncluster: prod-use1\nkind: pytorch-distributed\n\n${readFileSync(seed, 'utf-8')}`);
+    const again = await run(root, [seed, '--team', 'neuron-research', '--cluster', 'prod-use1']);
+    expect(again.code).toBe(1);
+    expect(again.stderr).toBe('recipes/neuron-research/llama3-8b-pretrain.yaml exists already; choose another --name\n');
+    const service = await run(root, [join(SEED, 'inference/rayserve/meta-llama3-8b-vllm/rayservice.yaml'), '--team', 'inference', '--cluster', 'prod-use1', '--image', 'ray:x']);
+    expect(service.stdout).toContain('apps/inference/meta-llama3-8b-vllm-rayservice.yaml: rayserve-vllm');
+    const overlay = await run(root, [join(SEED, 'training/accelerate/bert-glue-mrpc/hyperpod.yaml'), '--team', 'x', '--cluster', 'y']);
+    expect(overlay.code).toBe(1);
+    expect(overlay.stderr).toMatch(/hyperpod\.yaml: refused: a SageMaker HyperPod values overlay/);
+  }, 30_000);
+});

@@ -174,7 +174,7 @@ describe('frameworks follow the cluster\'s modules', () => {
   it('renders a PyTorchJob (master + workers) where the cluster runs the training operator instead of Trainer v2', () => {
     const root = fleetInputs();
     const spec = join(root, 'clusters/prod-use1/cluster.yaml');
-    writeFile(root, 'clusters/prod-use1/cluster.yaml', readFileSync(spec, 'utf-8').replace('  kubeflow-trainer: true\n', '  training-operator: true\n'));
+    writeFile(root, 'clusters/prod-use1/cluster.yaml', readFileSync(spec, 'utf-8').replace('  kubeflow-trainer: true\n', '  kubeflow-trainer: false\n'));
     expect(regenerate(root).ok).toBe(true);
     const dir = join(root, 'clusters/prod-use1/workloads/runs/llm-training');
     const run = readdirSync(dir).find((d) => d.startsWith('qwen3-14b-nemo2-sft-'))!;

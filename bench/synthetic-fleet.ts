@@ -1,0 +1,65 @@
+import { cpSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+
+/**
+ * A synthetic fleet: the example fleet scaled to `clusters` copies of prod-use1 (every module, four node
+ * pools, three teams) with `runsPerCluster` runs each, made from the example recipes. The result is a
+ * project folder where `npx projen` runs as in the repository: inputs copied, code linked.
+ */
+export interface SyntheticFleetSize {
+  readonly clusters: number;
+  readonly runsPerCluster: number;
+}
+
+export function buildSyntheticFleet(repo: string, dir: string, size: SyntheticFleetSize): void {
+  mkdirSync(dir, { recursive: true });
+  for (const path of ['.projenrc.ts', 'package.json', 'package-lock.json', 'tsconfig.json', '.projen']) {
+    cpSync(join(repo, path), join(dir, path), { recursive: true });
+  }
+  for (const path of ['node_modules', 'generator', 'platform']) symlinkSync(join(repo, path), join(dir, path), 'dir');
+  writeFleetInputs(repo, dir, size);
+}
+
+/** Writes clusters/*\/cluster.yaml and recipes/ for the size; everything generated is left to the regenerate. */
+export function writeFleetInputs(repo: string, dir: string, size: SyntheticFleetSize): void {
+  const prod = readFileSync(join(repo, 'clusters/prod-use1/cluster.yaml'), 'utf-8');
+  const templates = exampleRecipes(repo).filter((r) => r.text.includes('cluster: prod-use1'));
+  for (let c = 0; c < size.clusters; c++) {
+    const cluster = clusterName(c);
+    write(dir, `clusters/${cluster}/cluster.yaml`, prod.replace('name: prod-use1', `name: ${cluster}`));
+    for (let r = 0; r < size.runsPerCluster; r++) {
+      const template = templates[r % templates.length];
+      const name = runName(c, r, template.name);
+      write(dir, `recipes/${template.team}/${name}.yaml`, recipeText(template.text, template.name, name, cluster));
+    }
+  }
+}
+
+export function clusterName(c: number): string {
+  return `bench-${String(c).padStart(3, '0')}`;
+}
+
+export function runName(c: number, r: number, base: string): string {
+  return `c${c}r${r}-${base}`.slice(0, 36).replace(/-+$/, '');
+}
+
+export function recipeText(text: string, from: string, name: string, cluster: string): string {
+  return text.replace(`name: ${from}\n`, `name: ${name}\n`).replace('cluster: prod-use1\n', `cluster: ${cluster}\n`);
+}
+
+export function exampleRecipes(repo: string): { team: string; name: string; text: string }[] {
+  const out: { team: string; name: string; text: string }[] = [];
+  for (const team of readdirSync(join(repo, 'recipes'), { withFileTypes: true })) {
+    if (!team.isDirectory() || team.name === 'archive') continue;
+    for (const file of readdirSync(join(repo, 'recipes', team.name)).sort()) {
+      if (!file.endsWith('.yaml')) continue;
+      out.push({ team: team.name, name: file.replace(/\.yaml$/, ''), text: readFileSync(join(repo, 'recipes', team.name, file), 'utf-8') });
+    }
+  }
+  return out.sort((a, b) => (a.name < b.name ? -1 : 1));
+}
+
+function write(dir: string, path: string, text: string) {
+  mkdirSync(dirname(join(dir, path)), { recursive: true });
+  writeFileSync(join(dir, path), text);
+}

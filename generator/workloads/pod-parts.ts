@@ -129,7 +129,9 @@ export function podVolumes(body: RecipeBody, ctx: WorkloadContext, options: PodV
     mounts.push({ mountPath: FRAMEWORK_DIR, name: 'framework-scripts' });
   }
   if (options.shm !== false) {
-    volumes.push({ name: 'shm', hostPath: { path: '/dev/shm', type: 'Directory' } });
+    // the seed charts mount the node's /dev/shm (a hostPath); a memory-backed emptyDir gives the pod the same
+    // large shared memory without a host path, which the team namespaces' Pod Security level forbids
+    volumes.push({ name: 'shm', emptyDir: { medium: 'Memory' } });
     mounts.push({ mountPath: '/dev/shm', name: 'shm' });
   }
   if (options.pvc !== false) {

@@ -2,6 +2,7 @@ import type { ClusterSpec } from '../config/cluster-spec';
 import { Application } from '../imports/argocd-application-argoproj.io';
 import { ApplicationSet } from '../imports/argocd-applicationset-argoproj.io';
 import { AppProject } from '../imports/argocd-appproject-argoproj.io';
+import { TEAM_RESOURCES } from '../checks/workload-policy';
 import { MODULE_DESCRIPTOR, PLATFORM_FOLDER, type ModuleDescriptor } from '../platform/compile-platform';
 import { LABEL_PREFIX, LABELS, MANAGED_BY, type K8sObject } from '../render/k8s-object';
 import { destination, IN_CLUSTER_SERVER, platformProject, teamProject, teamProjectPrefix } from './names';
@@ -117,7 +118,11 @@ function platformAppProject(cluster: ClusterSpec, descriptors: readonly ModuleDe
   });
 }
 
-/** A team may deploy only namespaced kinds, only into its namespace, and may not touch its own quota or queue. */
+/**
+ * A team may deploy only the workload kinds (the generator's policy list), only into its namespace, from this
+ * repository only: a hand-written file in a run folder cannot add RBAC, quotas, queues or network policies, nor
+ * anything cluster-scoped. The blacklist repeats the kinds that matter most, should the whitelist ever widen.
+ */
 function teamAppProject(cluster: ClusterSpec, team: string, namespace: string): K8sObject {
   return AppProject.manifest({
     metadata: { name: teamProject(cluster, team), namespace: cluster.argocd.namespace, labels: { ...labels(cluster), [LABELS.team]: team } },
@@ -126,10 +131,15 @@ function teamAppProject(cluster: ClusterSpec, team: string, namespace: string): 
       sourceRepos: [cluster.argocd.repoURL],
       destinations: [{ ...destination(cluster), namespace }],
       clusterResourceWhitelist: [],
+      namespaceResourceWhitelist: TEAM_RESOURCES.map((r) => ({ ...r })),
       namespaceResourceBlacklist: [
         { group: '', kind: 'ResourceQuota' },
         { group: '', kind: 'LimitRange' },
+        { group: '', kind: 'ServiceAccount' },
         { group: 'kueue.x-k8s.io', kind: 'LocalQueue' },
+        { group: 'rbac.authorization.k8s.io', kind: 'Role' },
+        { group: 'rbac.authorization.k8s.io', kind: 'RoleBinding' },
+        { group: 'networking.k8s.io', kind: 'NetworkPolicy' },
       ],
     },
   });

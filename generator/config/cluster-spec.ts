@@ -54,6 +54,9 @@ const LABEL_KEY = /^([a-z0-9]([-a-z0-9.]*[a-z0-9])?\/)?[A-Za-z0-9]([-A-Za-z0-9_.
 const LABEL_VALUE = /^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$/;
 const S3_URI = /^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](\/[^\s]*)?$/;
 const ROLE_ARN = /^arn:aws(-cn|-us-gov)?:iam::[0-9]{12}:role\/[\w+=,.@\/-]{1,512}$/;
+const CAPABILITY = /^[A-Z][A-Z0-9_]*$/;
+/** A registry host with an optional path prefix: `nvcr.io`, `public.ecr.aws/neuron`, `111122223333.dkr.ecr.us-west-2.amazonaws.com`. */
+const REGISTRY = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?(:[0-9]{1,5})?(\/[a-z0-9]([-a-z0-9._/]*[a-z0-9])?)?$/;
 const DURATION = /^([0-9]+(s|m|h))+$|^Never$/;
 
 const cidr = () => pattern(CIDR, 'an IPv4 CIDR such as 10.0.0.0/16');
@@ -157,9 +160,39 @@ const teamSchema = strictObject({
   /** Scheduling priority of the team's runs: maps to a Kueue WorkloadPriorityClass. */
   priority: oneOf(['low', 'medium', 'high']).default('medium'),
   /** Pod Security Standard of the team's namespace. */
-  podSecurity: oneOf(['restricted', 'baseline', 'privileged']).default('baseline'),
+  /** `baseline` by default; `privileged` when the team is allowed anything in `allow`. */
+  podSecurity: oneOf(['restricted', 'baseline', 'privileged']).optional(),
   labels: labels().default({}),
-}).transform((team) => ({ ...team, namespace: team.namespace ?? team.name }));
+  /**
+   * What the team's pods may ask for beyond the Pod Security baseline; all off by default. The generator
+   * refuses workloads that ask for more, and a team allowed any of it gets the `privileged` Pod Security level.
+   */
+  allow: strictObject({
+    privileged: z.boolean({ error: 'expected true or false' }).default(false),
+    hostNetwork: z.boolean({ error: 'expected true or false' }).default(false),
+    hostPID: z.boolean({ error: 'expected true or false' }).default(false),
+    hostIPC: z.boolean({ error: 'expected true or false' }).default(false),
+    hostPath: z.boolean({ error: 'expected true or false' }).default(false),
+    /** Linux capabilities the team's containers may add (`IPC_LOCK`, `SYS_PTRACE`). */
+    capabilities: list(pattern(CAPABILITY, 'a Linux capability such as IPC_LOCK')).default([]),
+  }).default({ privileged: false, hostNetwork: false, hostPID: false, hostIPC: false, hostPath: false, capabilities: [] }),
+}).superRefine((team, ctx) => {
+  if (hasAllowances(team.allow) && team.podSecurity !== undefined && team.podSecurity !== 'privileged') {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['podSecurity'],
+      message: `expected "privileged" (or no podSecurity) for a team whose allow lets its pods run privileged, on the host or with added capabilities, got "${team.podSecurity}": Pod Security admission would refuse those pods`,
+    });
+  }
+}).transform((team) => ({
+  ...team,
+  namespace: team.namespace ?? team.name,
+  podSecurity: team.podSecurity ?? (hasAllowances(team.allow) ? 'privileged' : 'baseline'),
+}));
+
+function hasAllowances(allow: { privileged: boolean; hostNetwork: boolean; hostPID: boolean; hostIPC: boolean; hostPath: boolean; capabilities: string[] }): boolean {
+  return allow.privileged || allow.hostNetwork || allow.hostPID || allow.hostIPC || allow.hostPath || allow.capabilities.length > 0;
+}
 export type Team = z.infer<typeof teamSchema>;
 
 const argocdSchema = strictObject({
@@ -193,9 +226,27 @@ export const clusterSpecSchema = strictObject({
   modules: z.record(z.string(), moduleSettingSchema, { error: 'expected a mapping of module names' }).default({}),
   teams: list(teamSchema).default([]),
   argocd: argocdSchema,
+  /** Limits every team workload of the cluster is checked against. */
+  policy: strictObject({
+    /**
+     * Registries (host, or host/path prefix) images may be pulled from. Default: the cluster account's ECR in
+     * its region, public.ecr.aws and nvcr.io (see defaultImageRegistries).
+     */
+    imageRegistries: list(pattern(REGISTRY, 'a registry host with an optional path, such as nvcr.io or public.ecr.aws/neuron')).min(1, { error: 'expected at least one registry' }).optional(),
+  }).default({}),
   /** Free-form tags added to every AWS resource of the cluster. */
   tags: z.record(z.string(), z.string({ error: 'expected a string' }), { error: 'expected a mapping' }).default({}),
 });
 
 export type ClusterSpec = z.infer<typeof clusterSpecSchema>;
+
+/** The registries images come from when `policy.imageRegistries` is not set. */
+export function defaultImageRegistries(spec: Pick<ClusterSpec, 'aws'>): string[] {
+  return [`${spec.aws.accountId}.dkr.ecr.${spec.aws.region}.amazonaws.com`, 'public.ecr.aws', 'nvcr.io'];
+}
+
+/** The registries a cluster's workloads may pull from. */
+export function imageRegistries(spec: ClusterSpec): string[] {
+  return spec.policy.imageRegistries ?? defaultImageRegistries(spec);
+}
 export type ModuleSetting = z.infer<typeof moduleSettingSchema>;

@@ -1,3 +1,4 @@
+import { checkWorkloadPolicy } from '../checks/workload-policy';
 import type { Problem } from '../config/problems';
 import type { CompiledCluster } from '../fleet/compile-cluster';
 import type { GeneratedFile } from '../fleet/generated-file';
@@ -85,6 +86,11 @@ export function compileWorkloads(
         modules,
       };
       objects.push(...renderer.render(step.body, ctx));
+    }
+    const violations = checkWorkloadPolicy(objects, spec, team, input);
+    if (violations.length) {
+      problems.push(...violations);
+      continue;
     }
     const folder = `${isRun ? RUNS_FOLDER : SERVICES_FOLDER}/${team.name}/${name}`;
     folders.set(folder, objects);

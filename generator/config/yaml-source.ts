@@ -1,5 +1,6 @@
 import { lstatSync, readFileSync } from 'node:fs';
 import { isMap, isPair, isScalar, isSeq, LineCounter, parseAllDocuments, type Document, type Node } from 'yaml';
+import { findSecrets } from '../checks/secrets';
 import type { Problem } from './problems';
 
 /** A parsed YAML input file that can tell the line of a field path. */
@@ -101,17 +102,14 @@ export function parseYamlText(text: string, file: string, options: ReadYamlOptio
       problems: [{ file, line: tagged.range ? lineCounter.linePos(tagged.range[0]).line : undefined, field: '', message: `uses the YAML tag ${String(tagged.tag).replace('tag:yaml.org,2002:', '!!')}; tags are not allowed in input files` }],
     };
   }
-  return {
-    ok: true,
-    source: {
-      file,
-      data,
-      lineOf: (path) => {
-        const offset = offsetOf(doc, path);
-        return offset === undefined ? undefined : lineCounter.linePos(offset).line;
-      },
-    },
+  const lineOf = (path: readonly PropertyKey[]) => {
+    const offset = offsetOf(doc, path);
+    return offset === undefined ? undefined : lineCounter.linePos(offset).line;
   };
+  // every hand-written input is read here: none may carry a credential
+  const secrets = findSecrets(data, file, lineOf);
+  if (secrets.length) return { ok: false, problems: secrets };
+  return { ok: true, source: { file, data, lineOf } };
 }
 
 function yamlMessage(code: string, message: string): string {

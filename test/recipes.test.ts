@@ -207,7 +207,7 @@ describe('the other kinds, on the example cluster', () => {
 team: llm-training
 cluster: prod-use1
 kind: mpi
-image: horovod/horovod:0.28.1
+image: 777788889999.dkr.ecr.us-east-1.amazonaws.com/horovod:0.28.1
 resources:
   requests: { "nvidia.com/gpu": 8 }
   limits: { "nvidia.com/gpu": 8 }
@@ -227,12 +227,12 @@ steps:
     hf_model_id: meta-llama/Meta-Llama-3-8B
   - name: tokenize
     kind: data-process
-    image: python:3.12
+    image: public.ecr.aws/docker/library/python:3.12
     process:
       command: [python, tokenize.py]
   - name: train
     kind: ray-train
-    image: rayproject/ray:2.22.0-gpu
+    image: 777788889999.dkr.ecr.us-east-1.amazonaws.com/ray:2.22.0-gpu
     resources:
       requests: { "nvidia.com/gpu": 1 }
       limits: { "nvidia.com/gpu": 1 }

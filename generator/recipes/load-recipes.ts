@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { lstatSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Problem } from '../config/problems';
 import { validateSource } from '../config/validate';
@@ -56,10 +56,17 @@ export function loadRecipes(root: string, readdir: (dir: string) => string[] = (
 
 function recipeFiles(root: string, readdir: (dir: string) => string[], problems: Problem[]): string[] {
   const files: string[] = [];
-  const isDir = (p: string) => existsSync(p) && statSync(p).isDirectory();
+  // links are refused, not followed: a recipe folder or file must not pull in anything outside the repository
+  const linked = (rel: string) => {
+    const link = lstatSync(join(root, rel), { throwIfNoEntry: false })?.isSymbolicLink() ?? false;
+    if (link) problems.push({ file: rel, field: '', message: 'is a symbolic link; recipe folders and files must be plain folders and files inside the repository' });
+    return link;
+  };
+  const isDir = (p: string) => lstatSync(p, { throwIfNoEntry: false })?.isDirectory() ?? false;
   const visit = (rel: string, depth: number, maxDepth: number) => {
     for (const entry of [...readdir(join(root, rel))].sort()) {
       const path = `${rel}/${entry}`;
+      if (linked(path)) continue;
       if (isDir(join(root, path))) {
         if (depth < maxDepth) visit(path, depth + 1, maxDepth);
         else problems.push({ file: path, field: '', message: `is nested too deep; expected ${layout(rel)}` });
@@ -69,15 +76,16 @@ function recipeFiles(root: string, readdir: (dir: string) => string[], problems:
       }
     }
   };
-  if (isDir(join(root, RECIPES_DIR))) {
+  if (!linked(RECIPES_DIR) && isDir(join(root, RECIPES_DIR))) {
     for (const entry of [...readdir(join(root, RECIPES_DIR))].sort()) {
       const path = `${RECIPES_DIR}/${entry}`;
+      if (linked(path)) continue;
       if (entry === ARCHIVE_DIR && isDir(join(root, path))) visit(path, 0, 1);
       else if (isDir(join(root, path))) visit(path, 1, 1);
       else if (/\.ya?ml$/.test(entry)) problems.push({ file: path, field: '', message: `expected ${RECIPES_DIR}/<team>/<name>.yaml: a recipe lives in its team's folder` });
     }
   }
-  if (isDir(join(root, APPS_DIR))) visit(APPS_DIR, 0, 1);
+  if (!linked(APPS_DIR) && isDir(join(root, APPS_DIR))) visit(APPS_DIR, 0, 1);
   return files;
 }
 

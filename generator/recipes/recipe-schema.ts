@@ -29,8 +29,21 @@ const str = () => z.string({ error: 'expected a string' });
 const scalar = () =>
   z.union([z.string(), z.number(), z.boolean()], { error: 'expected a string' }).transform((v) => String(v));
 const scalars = () => list(scalar(), 'a list of strings');
-const envVar = strictObject({ name: text('an environment variable name'), value: scalar() });
-const envList = () => list(envVar, 'a list of {name, value}');
+/**
+ * `{name, value}`, or `{name, valueFrom: {secretKeyRef: {name, key}}}`: a Secret of the team's namespace, synced
+ * by an ExternalSecret or created out of band; credentials never go in a recipe.
+ */
+const envVar = strictObject({
+  name: text('an environment variable name'),
+  value: scalar().optional(),
+  valueFrom: strictObject({ secretKeyRef: strictObject({ name: dnsLabel(), key: pattern(/^[-._a-zA-Z0-9]{1,253}$/, 'a Secret key such as token') }) }).optional(),
+}).superRefine((env, ctx) => {
+  if ((env.value === undefined) === (env.valueFrom === undefined)) {
+    ctx.addIssue({ code: 'custom', path: ['value'], message: 'expected either value or valueFrom (a secretKeyRef), not both or neither' });
+  }
+});
+export type EnvVarSpec = z.output<typeof envVar>;
+const envList = () => list(envVar, 'a list of {name, value} or {name, valueFrom: {secretKeyRef: {name, key}}}');
 const quantityValue = () =>
   z.union([z.string(), z.number()], { error: 'expected a Kubernetes quantity' }).transform((v) => String(v).trim());
 const resourceMap = () => z.record(z.string(), quantityValue(), { error: 'expected a mapping of resource names to quantities' });

@@ -4,7 +4,7 @@ import {
   type EnvVar, type ObjectMeta, type PodSpec, type ResourceRequirements, type Toleration as K8sToleration, type Volume, type VolumeMount,
 } from '../imports/k8s';
 import type { K8sObject } from '../render/k8s-object';
-import type { CommandSpec, RecipeBody, Toleration } from '../recipes/recipe-schema';
+import type { CommandSpec, EnvVarSpec, RecipeBody, Toleration } from '../recipes/recipe-schema';
 
 /**
  * The pieces every seed chart puts in its pod templates, reproduced: the launcher script (git clone,
@@ -206,8 +206,10 @@ export function podMetadata(ctx: WorkloadContext, extraLabels: Record<string, st
   };
 }
 
-export function envVars(env: readonly { name: string; value: string }[] | undefined, ctx: WorkloadContext): EnvVar[] {
-  return (env ?? []).map((e) => ({ name: e.name, value: tpl(e.value, ctx.release) }));
+export function envVars(env: readonly EnvVarSpec[] | undefined, ctx: WorkloadContext): EnvVar[] {
+  return (env ?? []).map((e) =>
+    e.valueFrom ? { name: e.name, valueFrom: { secretKeyRef: { name: e.valueFrom.secretKeyRef.name, key: e.valueFrom.secretKeyRef.key } } } : { name: e.name, value: tpl(e.value ?? '', ctx.release) },
+  );
 }
 
 export function containerResources(requests: Record<string, string> | undefined, limits: Record<string, string> | undefined): ResourceRequirements {

@@ -1,12 +1,17 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { CLUSTER_FILE_EXPECTED, loadClusterSource } from '../generator/config/load-fleet';
+import { sharedDir } from '../generator/checks/schema-registry';
+import { CLUSTER_FILE_EXPECTED, loadClusterSource, loadFleet } from '../generator/config/load-fleet';
 import type { Problem } from '../generator/config/problems';
 import { parseYamlText } from '../generator/config/yaml-source';
-import { compileCluster } from '../generator/fleet/compile-cluster';
+import { compileCluster, type CompiledCluster } from '../generator/fleet/compile-cluster';
+import { loadInstanceTypes } from '../generator/recipes/instance-types';
+import { parseRecipe, RECIPE_EXPECTED } from '../generator/recipes/load-recipes';
+import { compileWorkloads } from '../generator/workloads/compile-workloads';
+import { renderYamlFile } from '../generator/render/yaml';
 import { renderCluster } from '../generator/fleet/render-cluster';
 import { dataMutation, FUZZ_SEED, textMutation } from './support/mutations';
 import { EXAMPLE_CLUSTERS, FLEET, REPO } from './support/fleet';
@@ -29,10 +34,14 @@ function generateCluster(text: string, file: string, folder: string): { ok: true
 
 /** Each case ends in success or in problems that name the file and a field (or a line); never a throw or a hang. */
 function assertHandled(text: string, file: string, folder: string) {
+  assertResult(() => generateCluster(text, file, folder), file, tally);
+}
+
+function assertResult(run: () => { ok: true } | { ok: false; problems: Problem[] }, file: string, counts: { accepted: number; refused: number }) {
   const started = Date.now();
-  const result = generateCluster(text, file, folder);
+  const result = run();
   expect(Date.now() - started, 'a single input took over 5 s: a hang').toBeLessThan(5000);
-  tally[result.ok ? 'accepted' : 'refused']++;
+  counts[result.ok ? 'accepted' : 'refused']++;
   if (!result.ok) {
     expect(result.problems.length).toBeGreaterThan(0);
     for (const p of result.problems) {
@@ -61,5 +70,69 @@ describe(`fuzzing cluster specs (seed ${FUZZ_SEED}, FUZZ_SEED=<n> to change)`, (
   afterAll(() => {
     console.log(`cluster specs fuzzed: ${tally.accepted + tally.refused} (${tally.accepted} accepted, ${tally.refused} refused with file and field)`);
     expect(tally.refused).toBeGreaterThan(tally.accepted); // the mutations do reach the validation
+  });
+});
+
+const RECIPE_RUNS = Number(process.env.FUZZ_RECIPE_RUNS ?? 860);
+const recipeTally = { accepted: 0, refused: 0 };
+const RECIPE_FILES = ['recipes', 'apps'].flatMap((dir) =>
+  readdirSync(join(REPO, dir), { withFileTypes: true })
+    .filter((d) => d.isDirectory())
+    .flatMap((team) => readdirSync(join(REPO, dir, team.name)).filter((f) => f.endsWith('.yaml')).map((f) => `${dir}/${team.name}/${f}`)),
+).sort();
+
+/** The example fleet's clusters, compiled once: every mutated recipe is placed against them. */
+function exampleClusters(): Map<string, CompiledCluster> {
+  const fleet = loadFleet(REPO, { moduleNames });
+  if (!fleet.ok) throw new Error('the example fleet does not load');
+  return new Map(fleet.clusters.map((input) => {
+    const compiled = compileCluster(input, FLEET.catalog);
+    if (!compiled.ok) throw new Error(`${input.spec.name} does not compile`);
+    return [input.spec.name, compiled.cluster];
+  }));
+}
+
+describe(`fuzzing recipes and services (seed ${FUZZ_SEED}, FUZZ_SEED=<n> to change)`, () => {
+  const clusters = exampleClusters();
+  const instanceTypes = loadInstanceTypes(sharedDir(REPO))!;
+
+  /** The recipe pipeline on one text, in memory: parse, validate, place on its cluster, compile, check, render. */
+  function generateRecipe(text: string, file: string): { ok: true } | { ok: false; problems: Problem[] } {
+    const read = parseYamlText(text, file, { expected: RECIPE_EXPECTED });
+    if (!read.ok) return read;
+    const parsed = parseRecipe(read.source, file.startsWith('apps/') ? 'service' : 'run');
+    if (!parsed.ok) return parsed;
+    const cluster = clusters.get(parsed.input.recipe.cluster);
+    if (!cluster) return { ok: false, problems: [{ file, field: 'cluster', message: `cluster "${parsed.input.recipe.cluster}" does not exist` }] };
+    const compiled = compileWorkloads(cluster, [parsed.input], instanceTypes);
+    if (!compiled.ok) return compiled;
+    for (const [folder, objects] of compiled.cluster.folders) {
+      if (cluster.folders.has(folder)) continue;
+      for (const object of objects) renderYamlFile(object, file);
+    }
+    return { ok: true };
+  }
+
+  it('has the example recipes and services to mutate', () => {
+    expect(RECIPE_FILES.length).toBeGreaterThanOrEqual(8);
+    if (!process.env.FUZZ_RECIPE_RUNS) expect(RECIPE_FILES.length * Math.round(RECIPE_RUNS * 1.5)).toBeGreaterThanOrEqual(10_000);
+  });
+
+  for (const file of RECIPE_FILES) {
+    const text = readFileSync(join(REPO, file), 'utf-8');
+    const value = parse(text);
+
+    it(`${file}: ${RECIPE_RUNS} data mutations`, () => {
+      fc.assert(fc.property(dataMutation(value), (mutated) => assertResult(() => generateRecipe(mutated, file), file, recipeTally)), { seed: FUZZ_SEED, numRuns: RECIPE_RUNS });
+    });
+
+    it(`${file}: ${Math.round(RECIPE_RUNS / 2)} text mutations`, () => {
+      fc.assert(fc.property(textMutation(text), (mutated) => assertResult(() => generateRecipe(mutated, file), file, recipeTally)), { seed: FUZZ_SEED, numRuns: Math.round(RECIPE_RUNS / 2) });
+    });
+  }
+
+  afterAll(() => {
+    console.log(`recipes fuzzed: ${recipeTally.accepted + recipeTally.refused} (${recipeTally.accepted} accepted, ${recipeTally.refused} refused with file and field)`);
+    expect(recipeTally.refused).toBeGreaterThan(recipeTally.accepted / 4);
   });
 });

@@ -21,6 +21,7 @@ export const RECIPES_DIR = 'recipes';
 export const APPS_DIR = 'apps';
 /** `recipes/archive/<team>/<name>.yaml`: runs kept as a record, removed from their cluster. */
 export const ARCHIVE_DIR = 'archive';
+export const RECIPE_EXPECTED = 'a recipe (name, team, cluster, kind, ...)';
 
 export interface RecipeInput {
   readonly recipe: Recipe;
@@ -99,7 +100,7 @@ export function loadRecipeFile(
   file: string,
   role: 'run' | 'service',
 ): { ok: true; input: RecipeInput } | { ok: false; problems: Problem[] } {
-  const read = readYamlFile(join(root, file), file, { expected: 'a recipe (name, team, cluster, kind, ...)' });
+  const read = readYamlFile(join(root, file), file, { expected: RECIPE_EXPECTED });
   if (!read.ok) return read;
   return parseRecipe(read.source, role);
 }

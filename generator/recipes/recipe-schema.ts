@@ -98,6 +98,23 @@ const ray = strictObject({
   runtime_env_yaml: z.unknown().optional(),
 });
 
+/** An HPA metric as the seed writes it (`{type: Pods, pods: {metric: {name}, target: {type, averageValue}}}`). */
+const metricTarget = strictObject({
+  type: oneOf(['Utilization', 'Value', 'AverageValue']),
+  value: z.union([z.string(), z.number()], { error: 'expected a Kubernetes quantity' }).optional(),
+  averageValue: z.union([z.string(), z.number()], { error: 'expected a Kubernetes quantity' }).optional(),
+  averageUtilization: positiveInt(1000).optional(),
+});
+const metricSource = z.object({ metric: anyMap().optional(), target: metricTarget, describedObject: anyMap().optional(), name: str().optional(), container: str().optional() }, { error: 'expected a mapping with metric and target' }).strict();
+const hpaMetric = strictObject({
+  type: oneOf(['Pods', 'Object', 'External', 'Resource', 'ContainerResource']),
+  pods: metricSource.optional(),
+  object: metricSource.optional(),
+  external: metricSource.optional(),
+  resource: metricSource.optional(),
+  containerResource: metricSource.optional(),
+});
+
 const probe = strictObject({ period_secs: positiveInt(), failure_threshold: positiveInt() });
 const server = strictObject({
   name: dnsLabel().optional(),
@@ -109,7 +126,7 @@ const server = strictObject({
   readiness_probe: probe.optional(),
   startup_probe: probe.optional(),
   liveness_probe: probe.optional(),
-  autoscaling: strictObject({ minReplicas: nonNegativeInt(), maxReplicas: nonNegativeInt(), metrics: list(anyMap()).optional() }).optional(),
+  autoscaling: strictObject({ minReplicas: nonNegativeInt(), maxReplicas: nonNegativeInt(), metrics: list(hpaMetric).optional() }).optional(),
 });
 
 /** Every seed key with its meaning; each kind picks the ones its chart reads. */

@@ -181,7 +181,8 @@ const teamSchema = strictObject({
     ctx.addIssue({
       code: 'custom',
       path: ['podSecurity'],
-      message: `expected "privileged" (or no podSecurity) for a team whose allow lets its pods run privileged, on the host or with added capabilities, got "${team.podSecurity}": Pod Security admission would refuse those pods`,
+      input: team.podSecurity,
+      message: 'expected "privileged" (or no podSecurity) for a team whose allow lets its pods run privileged, on the host or with added capabilities (Pod Security admission would refuse them)',
     });
   }
 }).transform((team) => ({

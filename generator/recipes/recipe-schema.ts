@@ -39,7 +39,7 @@ const envVar = strictObject({
   valueFrom: strictObject({ secretKeyRef: strictObject({ name: dnsLabel(), key: pattern(/^[-._a-zA-Z0-9]{1,253}$/, 'a Secret key such as token') }) }).optional(),
 }).superRefine((env, ctx) => {
   if ((env.value === undefined) === (env.valueFrom === undefined)) {
-    ctx.addIssue({ code: 'custom', path: ['value'], message: 'expected either value or valueFrom (a secretKeyRef), not both or neither' });
+    ctx.addIssue({ code: 'custom', path: [], input: env, message: 'expected exactly one of value and valueFrom ({secretKeyRef: {name, key}})' });
   }
 });
 export type EnvVarSpec = z.output<typeof envVar>;

@@ -18,7 +18,7 @@ const SPEC = 'clusters/prod-use1/cluster.yaml';
 const subject = { file: 'recipes/llm-training/x.yaml', lineOf: () => undefined };
 
 /** The example fleet's rendered runs and services, by folder. */
-function exampleWorkloads(): { spec: ClusterSpec; folders: Map<string, K8sObject[]> } {
+function exampleWorkloads(): { spec: ClusterSpec; folders: ReadonlyMap<string, K8sObject[]> } {
   const fleet = loadFleet(REPO, { moduleNames: FLEET.catalog.map((m) => m.name) });
   if (!fleet.ok) throw new Error('fleet');
   const compiled = fleet.clusters.map((c) => (compileCluster(c, FLEET.catalog) as { ok: true; cluster: CompiledCluster }).cluster);
@@ -29,7 +29,6 @@ function exampleWorkloads(): { spec: ClusterSpec; folders: Map<string, K8sObject
 }
 
 const { spec, folders } = exampleWorkloads();
-const team = (name: string) => spec.teams.find((t) => t.name === name)!;
 const objectsOf = (prefix: string) => structuredClone([...folders.entries()].find(([f]) => f.startsWith(prefix))![1]);
 const find = (objects: K8sObject[], kind: string) => objects.find((o) => o.kind === kind) as unknown as Record<string, any>;
 const messages = (objects: K8sObject[], teamName = 'llm-training', cluster = spec) =>

@@ -9,6 +9,9 @@ import { LOCK_PATH } from '../generator/write/lock';
 import { sharedDir } from '../generator/checks/schema-registry';
 import { cleanupTemps, FLEET, projectCopy, REPO, snapshotTree, tempDir, writeFile } from './support/fleet';
 
+// the in-process plan below reads the instance table too (the spawned runs get it through their env)
+process.env.FLEET_SHARED_DIR ??= sharedDir(REPO);
+
 afterAll(cleanupTemps);
 
 const SYNTHETIC = 24;
@@ -60,7 +63,7 @@ describe('an interrupted regenerate', () => {
     cpSync(base, probe, { recursive: true, verbatimSymlinks: true });
     writeFleet(probe, 'new');
     const plan = prepareRegenerate({ root: probe, ...FLEET });
-    if (!plan.ok) throw new Error('new fleet is invalid');
+    if (!plan.ok) throw new Error(`new fleet is invalid: ${plan.problems.slice(0, 3).map((p) => `${p.file}:${p.line}: ${p.field}: ${p.message}`).join('; ')}`);
     const writes = plan.plan.toWrite.length;
     const deletes = plan.plan.toDelete.length;
     const commitStep = writes + 2;

@@ -192,6 +192,13 @@ describe('dependencies and conflicts', () => {
     ]);
   });
 
+  it('refuses an instance type that cannot serve its pool, at its line in cluster.yaml', () => {
+    expect(problemsWith((t) => t.replace('instanceTypes: [p5.48xlarge, p4d.24xlarge]', 'instanceTypes: [p5.48xlarge, g5.2xlarge, m6i.xlarge]'))).toEqual([
+      `${PROD}:21: nodePools[2].instanceTypes[1]: expected an instance type with EFA for a cuda-efa pool, got "g5.2xlarge"`,
+      `${PROD}:21: nodePools[2].instanceTypes[2]: expected an instance type with NVIDIA GPUs for a cuda-efa pool, got "m6i.xlarge"`,
+    ]);
+  });
+
   it('refuses two conflicting modules unless one says how it steps aside', () => {
     const a: PlatformModule = { ...PLATFORM_MODULES[0], name: 'a', enabledByDefault: true, conflicts: [{ module: 'b' }] };
     const b: PlatformModule = { ...PLATFORM_MODULES[0], name: 'b', enabledByDefault: true, conflicts: [] };

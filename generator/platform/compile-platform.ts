@@ -1,5 +1,5 @@
 import type { ClusterSpec } from '../config/cluster-spec';
-import type { Problem } from '../config/problems';
+import { fieldPath, type Problem } from '../config/problems';
 import { moduleApplication } from '../argocd/names';
 import type { K8sObject } from '../render/k8s-object';
 import { teamNamespaceObjects } from '../teams/team-namespace';
@@ -63,7 +63,11 @@ export function compilePlatform(
       return { ok: false, problems: [{ file, field: '', message: error.message }] };
     }
     for (const p of compiled.problems) {
-      problems.push({ file, line: lineOf(['modules', module.name]), field: `modules.${module.name}${p.field ? `.${p.field}` : ''}`, message: p.message });
+      problems.push(
+        p.path
+          ? { file, line: lineOf([...p.path]), field: fieldPath(p.path), message: p.message }
+          : { file, line: lineOf(['modules', module.name]), field: `modules.${module.name}${p.field ? `.${p.field}` : ''}`, message: p.message },
+      );
     }
     folders.set(compiled.folder, compiled.objects);
     if (compiled.values) documents.set(`${compiled.folder}/${VALUES_FILE}`, compiled.values);

@@ -66,13 +66,17 @@ describe('the module catalog on prod-use1', () => {
     expect(parse(committed('clusters/prod-use1/platform/kubeflow-trainer/values.yaml'))).toEqual({ jobset: { install: false } });
     expect(parse(committed('clusters/prod-use1/platform/karpenter/values.yaml')).settings).toEqual({ clusterName: 'prod-use1', interruptionQueue: 'Karpenter-prod-use1' });
     const kueue = parse(parse(committed('clusters/prod-use1/platform/kueue/values.yaml')).managerConfig.controllerManagerConfigYaml);
+    expect(kueue.apiVersion).toBe('config.kueue.x-k8s.io/v1beta2');
     expect(kueue.integrations.frameworks).toEqual([
-      'batch/job', 'jobset.x-k8s.io/jobset', 'trainer.kubeflow.org/trainjob', 'kubeflow.org/mpijob', 'kubeflow.org/pytorchjob',
-      'kubeflow.org/tfjob', 'kubeflow.org/xgboostjob', 'kubeflow.org/paddlejob', 'kubeflow.org/jaxjob', 'ray.io/rayjob',
-      'ray.io/raycluster', 'leaderworkerset.x-k8s.io/leaderworkerset',
+      'batch/job', 'kubeflow.org/mpijob', 'ray.io/rayjob', 'ray.io/rayservice', 'ray.io/raycluster', 'jobset.x-k8s.io/jobset',
+      'kubeflow.org/paddlejob', 'kubeflow.org/pytorchjob', 'kubeflow.org/tfjob', 'kubeflow.org/xgboostjob', 'kubeflow.org/jaxjob',
+      'trainer.kubeflow.org/trainjob', 'pod', 'deployment', 'statefulset', 'leaderworkerset.x-k8s.io/leaderworkerset',
     ]);
-    // dev has no framework module: Kueue would only be told about batch/job (and dev has no Kueue at all)
-    expect(() => committed('clusters/dev-usw2/platform/kueue/values.yaml')).toThrow();
+    // staging has no MPI operator, training operator nor LeaderWorkerSet: Kueue is not told about them
+    const staging = parse(parse(committed('clusters/staging-usw2/platform/kueue/values.yaml')).managerConfig.controllerManagerConfigYaml);
+    expect(staging.integrations.frameworks).toEqual([
+      'batch/job', 'ray.io/rayjob', 'ray.io/rayservice', 'ray.io/raycluster', 'jobset.x-k8s.io/jobset', 'trainer.kubeflow.org/trainjob', 'pod', 'deployment', 'statefulset',
+    ]);
   });
 });
 

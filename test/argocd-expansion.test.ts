@@ -55,7 +55,7 @@ describe('Argo CD expansion of the committed tree', () => {
     expect(kueue.spec.syncPolicy).toEqual({
       automated: { prune: true, selfHeal: true },
       retry: { limit: 10, backoff: { duration: '10s', factor: 2, maxDuration: '10m' } },
-      syncOptions: ['CreateNamespace=true', 'PruneLast=true', 'ServerSideApply=true'],
+      syncOptions: ['CreateNamespace=true', 'PruneLast=true', 'SkipDryRunOnMissingResource=true', 'ServerSideApply=true'],
     });
     expect(kueue.spec.sources[0]).toEqual({
       repoURL: 'registry.k8s.io/kueue/charts',

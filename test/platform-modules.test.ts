@@ -37,9 +37,13 @@ describe('the module catalog on prod-use1', () => {
     expect(gpuOperator).toMatchObject({ devicePlugin: { enabled: false }, dcgmExporter: { enabled: false }, driver: { enabled: false } });
     const trainingOperator = JSON.parse(committed('clusters/prod-use1/platform/training-operator/module.json'));
     const patches = trainingOperator.sources[0].kustomize.patches as { target: { kind: string; name: string }; patch: string }[];
-    expect(patches.map((p) => `${p.target.kind}/${p.target.name}`)).toEqual(['CustomResourceDefinition/mpijobs.kubeflow.org', 'Deployment/training-operator']);
-    expect(patches[1].patch).not.toContain('--enable-scheme=mpijob');
-    expect(patches[1].patch).toContain('--enable-scheme=pytorchjob');
+    expect(patches.map((p) => `${p.target.kind}/${p.target.name}`)).toEqual([
+      'Namespace/kubeflow', // owned by the Kubeflow platform's Application
+      'CustomResourceDefinition/mpijobs.kubeflow.org',
+      'Deployment/training-operator',
+    ]);
+    expect(patches[2].patch).not.toContain('--enable-scheme=mpijob');
+    expect(patches[2].patch).toContain('--enable-scheme=pytorchjob');
     const autoscaler = parse(committed('clusters/prod-use1/platform/cluster-autoscaler/values.yaml'));
     expect(autoscaler.autoDiscovery.tags).toEqual(['k8s.io/cluster-autoscaler/enabled', 'k8s.io/cluster-autoscaler/prod-use1']);
     const readme = committed('clusters/prod-use1/README.md');

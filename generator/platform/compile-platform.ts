@@ -123,7 +123,9 @@ function compileModule(spec: ClusterSpec, { module, version, values: overrides }
   if (primary?.kind === 'helm') sources.push({ repoURL: spec.argocd.repoURL, targetRevision: spec.argocd.targetRevision, ref: 'values' });
   if (objects.length) sources.push(ownedSource(spec, folder));
 
-  const syncOptions = ['CreateNamespace=true', 'PruneLast=true'];
+  // a module's objects may be kinds whose CRDs another module's Application installs (ServiceMonitors,
+  // Certificates, Gateways): applied once those exist, through the retries, instead of failing the dry run
+  const syncOptions = ['CreateNamespace=true', 'PruneLast=true', 'SkipDryRunOnMissingResource=true'];
   if (module.serverSideApply) syncOptions.push('ServerSideApply=true');
   return {
     folder,

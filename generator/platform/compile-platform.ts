@@ -74,17 +74,20 @@ export function compilePlatform(
     descriptors.push(compiled.descriptor);
   }
 
-  const teamsFolder = `${PLATFORM_FOLDER}/${TEAMS_MODULE}`;
-  folders.set(teamsFolder, spec.teams.flatMap((team) => teamNamespaceObjects(spec, team)));
-  descriptors.push({
-    module: TEAMS_MODULE,
-    application: moduleApplication(spec, TEAMS_MODULE),
-    namespace: 'default',
-    wave: '0',
-    upstream: 'rendered by the generator',
-    sources: [ownedSource(spec, teamsFolder)],
-    syncOptions: ['PruneLast=true'],
-  });
+  // the team namespaces, when there are teams: an Application over an empty folder would sync nothing
+  if (spec.teams.length) {
+    const teamsFolder = `${PLATFORM_FOLDER}/${TEAMS_MODULE}`;
+    folders.set(teamsFolder, spec.teams.flatMap((team) => teamNamespaceObjects(spec, team)));
+    descriptors.push({
+      module: TEAMS_MODULE,
+      application: moduleApplication(spec, TEAMS_MODULE),
+      namespace: 'default',
+      wave: '0',
+      upstream: 'rendered by the generator',
+      sources: [ownedSource(spec, teamsFolder)],
+      syncOptions: ['PruneLast=true'],
+    });
+  }
 
   for (const descriptor of descriptors) documents.set(`${PLATFORM_FOLDER}/${descriptor.module}/${MODULE_DESCRIPTOR}`, descriptor);
   if (problems.length) return { ok: false, problems };

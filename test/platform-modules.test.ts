@@ -238,4 +238,25 @@ describe('turning a module off', () => {
     expect(appsBefore.filter((a) => !appsAfter.includes(a))).toEqual([expect.stringMatching(new RegExp(`^prod-use1-${module} `))]);
     expect(appsAfter.filter((a) => !appsBefore.includes(a))).toEqual([]);
   });
+
+  it('mpi-operator: removes its folder and Application; the modules that adapt to it are rendered again, nothing else', () => {
+    const root = exampleInputs();
+    expect(regenerate(root).ok).toBe(true);
+    const before = snapshotTree(root);
+    const text = readFileSync(join(root, PROD), 'utf-8');
+    writeFile(root, PROD, text.replace('  mpi-operator: true\n', ''));
+    const result = regenerate(root);
+    if (!result.ok) throw new Error('regenerate failed');
+    expect(result.report.deleted).toEqual([...before.keys()].filter((p) => p.startsWith('clusters/prod-use1/platform/mpi-operator/')));
+    expect(result.report.written).toEqual([
+      'clusters/README.md',
+      'clusters/prod-use1/README.md',
+      'clusters/prod-use1/argocd/appproject-argocd-platform.yaml',
+      // Kueue no longer integrates MPIJob; the training operator keeps its own MPIJob
+      'clusters/prod-use1/platform/kueue/values.yaml',
+      'clusters/prod-use1/platform/training-operator/module.json',
+    ]);
+    const trainingOperator = JSON.parse(readFileSync(join(root, 'clusters/prod-use1/platform/training-operator/module.json'), 'utf-8'));
+    expect(trainingOperator.sources[0].kustomize.patches.map((p: { target: { kind: string } }) => p.target.kind)).toEqual(['Namespace']);
+  });
 });

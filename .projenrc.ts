@@ -38,7 +38,7 @@ const project = new typescript.TypeScriptProject({
   typescriptVersion: '^6',
   minNodeVersion: '20.19.0',
   deps: ['cdk8s', 'cdk8s-plus-28', 'constructs', '@octokit/rest', 'yaml', 'handlebars', 'zod'],
-  devDeps: ['vitest@^4', 'tsx', 'cdk8s-cli', 'ajv'],
+  devDeps: ['vitest@^4', 'tsx', 'cdk8s-cli', 'ajv', 'fast-check'],
   tsconfig: {
     include: ['generator/**/*.ts', 'platform/**/*.ts', 'test/**/*.ts', '.projenrc.ts'],
     compilerOptions: {
@@ -55,6 +55,9 @@ const project = new typescript.TypeScriptProject({
     },
   },
 });
+
+// what a killed regenerate leaves for the next one to finish, and its lock: never committed
+project.gitignore.exclude('/.projen/fleet.lock*', '/.projen/fleet-staging/', '/.projen/fleet-journal.json*');
 
 // every task would otherwise spawn `npx` to compute PATH (0.6 s each)
 project.tasks.addEnvironment('PATH', '$(echo "$PWD/node_modules/.bin:$PATH")');

@@ -1,4 +1,4 @@
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, lstatSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { contains, isAligned, overlaps, parseCidr } from './cidr';
 import { clusterSpecSchema, type ClusterSpec } from './cluster-spec';
@@ -44,25 +44,32 @@ export function loadFleet(root: string, options: LoadFleetOptions): LoadFleetRes
     ? readdir(clustersDir).filter((entry) => existsSync(join(clustersDir, entry, CLUSTER_FILE)))
     : [];
   for (const folder of [...folders].sort()) {
+    if (lstatSync(join(clustersDir, folder)).isSymbolicLink()) {
+      problems.push({ file: `${CLUSTERS_DIR}/${folder}`, field: '', message: 'is a symbolic link; a cluster folder must be a plain folder inside the repository' });
+      continue;
+    }
     const file = `${CLUSTERS_DIR}/${folder}/${CLUSTER_FILE}`;
-    const read = readYamlFile(join(root, file), file, { expected: 'a cluster spec mapping (name, environment, aws, ...)' });
-    if (!read.ok) {
-      problems.push(...read.problems);
-      continue;
-    }
-    const validated = validateSource(read.source, clusterSpecSchema);
-    if (!validated.ok) {
-      problems.push(...validated.problems);
-      continue;
-    }
-    const crossProblems = checkCluster(validated.value, folder, read.source, options.moduleNames);
-    if (crossProblems.length) {
-      problems.push(...crossProblems);
-      continue;
-    }
-    clusters.push({ spec: validated.value, file, lineOf: read.source.lineOf });
+    const read = readYamlFile(join(root, file), file, { expected: CLUSTER_FILE_EXPECTED });
+    const loaded = read.ok ? loadClusterSource(read.source, folder, options.moduleNames) : read;
+    if (loaded.ok) clusters.push(loaded.cluster);
+    else problems.push(...loaded.problems);
   }
   return problems.length ? { ok: false, problems } : { ok: true, clusters };
+}
+
+export const CLUSTER_FILE_EXPECTED = 'a cluster spec mapping (name, environment, aws, ...)';
+
+/** Validates one parsed cluster file that sits in `clusters/<folder>/`: the schema, then the cross-field rules. */
+export function loadClusterSource(
+  source: YamlSource,
+  folder: string,
+  moduleNames: readonly string[],
+): { ok: true; cluster: ClusterInput } | { ok: false; problems: Problem[] } {
+  const validated = validateSource(source, clusterSpecSchema);
+  if (!validated.ok) return validated;
+  const problems = checkCluster(validated.value, folder, source, moduleNames);
+  if (problems.length) return { ok: false, problems };
+  return { ok: true, cluster: { spec: validated.value, file: source.file, lineOf: source.lineOf } };
 }
 
 /** Rules that relate fields to each other, which the schema alone cannot say. */

@@ -1,4 +1,4 @@
-import { readFileSync, statSync } from 'node:fs';
+import { lstatSync, readFileSync } from 'node:fs';
 import { isMap, isPair, isScalar, isSeq, LineCounter, parseAllDocuments, type Document, type Node } from 'yaml';
 import type { Problem } from './problems';
 
@@ -34,7 +34,8 @@ export function readYamlFile(absolutePath: string, file: string, options: ReadYa
 
   let size: number;
   try {
-    const stat = statSync(absolutePath);
+    const stat = lstatSync(absolutePath);
+    if (stat.isSymbolicLink()) return fail('is a symbolic link; input files must be regular files inside the repository');
     if (!stat.isFile()) return fail('expected a regular file');
     size = stat.size;
   } catch (error) {

@@ -1,5 +1,6 @@
 import type { Problem } from '../config/problems';
-import { applyWrite, planWrite, type WritePlan, type WriteReport } from '../write/write-files';
+import { acquireLock, LOCK_PATH } from '../write/lock';
+import { applyWrite, planWrite, recoverInterruptedWrite, type WritePlan, type WriteReport } from '../write/write-files';
 import { generateFleet, type GenerateFleetOptions } from './generate';
 import { OUTPUT_ROOTS } from './paths';
 
@@ -12,8 +13,18 @@ export function prepareRegenerate(options: GenerateFleetOptions): PrepareResult 
   return planWrite(options.root, generated.files, { outputRoots: OUTPUT_ROOTS });
 }
 
-/** A whole regenerate: prepare, then write. On a problem, nothing is written. */
+/**
+ * A whole regenerate: take the lock, finish any interrupted regenerate, prepare, then write.
+ * On a problem, nothing is written.
+ */
 export function regenerateFleet(options: GenerateFleetOptions): { ok: true; report: WriteReport } | { ok: false; problems: Problem[] } {
-  const prepared = prepareRegenerate(options);
-  return prepared.ok ? { ok: true, report: applyWrite(prepared.plan) } : prepared;
+  const lock = acquireLock(options.root);
+  if (!lock.ok) return { ok: false, problems: [{ file: LOCK_PATH, field: '', message: lock.message }] };
+  try {
+    recoverInterruptedWrite(options.root);
+    const prepared = prepareRegenerate(options);
+    return prepared.ok ? { ok: true, report: applyWrite(prepared.plan) } : prepared;
+  } finally {
+    lock.release();
+  }
 }

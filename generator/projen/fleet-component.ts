@@ -3,7 +3,8 @@ import { formatProblem, sortProblems, type Problem } from '../config/problems';
 import { prepareRegenerate } from '../fleet/regenerate';
 import type { GitHubSettings } from '../github/settings';
 import type { PlatformModule } from '../platform/module';
-import { applyWrite, type WritePlan } from '../write/write-files';
+import { acquireLock, LOCK_PATH } from '../write/lock';
+import { applyWrite, recoverInterruptedWrite, type WritePlan } from '../write/write-files';
 
 export interface FleetGeneratorOptions {
   /** The platform module catalog. */
@@ -21,6 +22,7 @@ export interface FleetGeneratorOptions {
 export class FleetGenerator extends Component {
   private readonly options: FleetGeneratorOptions;
   private plan: WritePlan | undefined;
+  private releaseLock: (() => void) | undefined;
 
   constructor(project: Project, options: FleetGeneratorOptions) {
     super(project);
@@ -28,7 +30,14 @@ export class FleetGenerator extends Component {
   }
 
   preSynthesize(): void {
-    const prepared = prepareRegenerate({ root: this.project.outdir, ...this.options });
+    const root = this.project.outdir;
+    const lock = acquireLock(root);
+    if (!lock.ok) exitWithProblems([{ file: LOCK_PATH, field: '', message: lock.message }]);
+    this.releaseLock = lock.release;
+    if (recoverInterruptedWrite(root) === 'rolled-forward') {
+      this.project.logger.info('fleet: finished writing an interrupted regenerate');
+    }
+    const prepared = prepareRegenerate({ root, ...this.options });
     if (!prepared.ok) exitWithProblems(prepared.problems);
     this.plan = prepared.plan;
   }
@@ -36,6 +45,7 @@ export class FleetGenerator extends Component {
   synthesize(): void {
     if (!this.plan) return;
     const report = applyWrite(this.plan);
+    this.releaseLock?.();
     if (report.written.length || report.deleted.length) {
       this.project.logger.info(`fleet: ${report.written.length} written, ${report.deleted.length} deleted, ${report.unchanged} unchanged`);
     }

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Problem } from '../config/problems';
 import type { GeneratedFile } from '../fleet/generated-file';
@@ -43,6 +43,13 @@ export function planWrite(root: string, files: readonly GeneratedFile[], options
   const problems: Problem[] = [];
   const toWrite: GeneratedFile[] = [];
   let unchanged = 0;
+  for (const path of [...next, ...previous]) {
+    const link = symlinkOnPath(root, path);
+    if (link) {
+      problems.push({ file: link, field: '', message: 'is a symbolic link inside an output folder; the generator neither writes nor deletes through links: replace it with a plain folder or file' });
+    }
+  }
+  if (problems.length) return { ok: false, problems: [...new Map(problems.map((p) => [p.file, p])).values()] };
   for (const file of files) {
     const existing = readIfExists(join(root, file.path));
     if (existing === file.content) {
@@ -69,14 +76,92 @@ export function planWrite(root: string, files: readonly GeneratedFile[], options
   return { ok: true, plan: { root, outputRoots: options.outputRoots, toWrite, toDelete: toDelete.sort(), manifest, unchanged } };
 }
 
-/** Carries out a plan: writes, deletes, prunes emptied folders, and records the new manifest. */
+/**
+ * Carries out a plan as one transaction: every new file is first staged out of sight, then a journal
+ * is committed (one atomic rename), then the staged files are moved into place, stale files deleted,
+ * emptied folders pruned and the manifest written. A run killed before the commit leaves the old tree;
+ * one killed after it is rolled forward by the next run (recoverInterruptedWrite), before it plans.
+ */
 export function applyWrite(plan: WritePlan): WriteReport {
   const { root } = plan;
-  for (const file of plan.toWrite) writeAtomically(join(root, file.path), file.content);
-  for (const path of plan.toDelete) rmSync(join(root, path), { force: true });
-  pruneEmptyFolders(root, [...plan.toDelete], plan.outputRoots);
-  if (readIfExists(join(root, MANIFEST_PATH)) !== plan.manifest) writeAtomically(join(root, MANIFEST_PATH), plan.manifest);
+  if (plan.toWrite.length || plan.toDelete.length || readIfExists(join(root, MANIFEST_PATH)) !== plan.manifest) {
+    const staging = join(root, STAGING_DIR);
+    rmSync(staging, { recursive: true, force: true });
+    mkdirSync(staging, { recursive: true });
+    const moves = plan.toWrite.map((file, i) => {
+      const staged = `${STAGING_DIR}/${i}`;
+      writeFileSync(join(root, staged), file.content);
+      killPoint();
+      return [staged, file.path] as const;
+    });
+    const journal: Journal = { moves, deletes: [...plan.toDelete], manifest: plan.manifest, outputRoots: [...plan.outputRoots] };
+    writeFileSync(join(root, `${JOURNAL_PATH}.tmp`), JSON.stringify(journal));
+    killPoint();
+    renameSync(join(root, `${JOURNAL_PATH}.tmp`), join(root, JOURNAL_PATH)); // the commit point
+    killPoint();
+    rollForward(root, journal);
+  }
   return { written: plan.toWrite.map((f) => f.path), deleted: [...plan.toDelete], unchanged: plan.unchanged };
+}
+
+/**
+ * Test hook for the crash test: with FLEET_KILL_AT_STEP=n, the process kills itself (SIGKILL) after
+ * the n-th step of a write (a staged file, the journal, its commit, a move, a delete).
+ */
+const killAtStep = Number(process.env.FLEET_KILL_AT_STEP ?? 0);
+let steps = 0;
+function killPoint() {
+  if (killAtStep > 0 && ++steps === killAtStep) process.kill(process.pid, 'SIGKILL');
+}
+
+const STAGING_DIR = '.projen/fleet-staging';
+const JOURNAL_PATH = '.projen/fleet-journal.json';
+
+interface Journal {
+  readonly moves: readonly (readonly [staged: string, target: string])[];
+  readonly deletes: readonly string[];
+  readonly manifest: string;
+  readonly outputRoots: readonly string[];
+}
+
+/** Finishes the work of a committed journal. Idempotent: every step can run again after a kill. */
+function rollForward(root: string, journal: Journal) {
+  for (const [staged, target] of journal.moves) {
+    if (!existsSync(join(root, staged))) continue; // moved before the kill
+    mkdirSync(dirname(join(root, target)), { recursive: true });
+    renameSync(join(root, staged), join(root, target));
+    killPoint();
+  }
+  for (const path of journal.deletes) {
+    rmSync(join(root, path), { force: true });
+    killPoint();
+  }
+  pruneEmptyFolders(root, [...journal.deletes], journal.outputRoots);
+  writeAtomically(join(root, MANIFEST_PATH), journal.manifest);
+  rmSync(join(root, JOURNAL_PATH), { force: true });
+  rmSync(join(root, STAGING_DIR), { recursive: true, force: true });
+}
+
+/**
+ * Run first by every regenerate (under the lock): completes a regenerate that was killed after its
+ * commit point, or discards the staging of one killed before it. Returns whether there was one.
+ */
+export function recoverInterruptedWrite(root: string): 'none' | 'rolled-forward' | 'discarded' {
+  const text = readIfExists(join(root, JOURNAL_PATH));
+  if (text !== undefined) {
+    const journal = JSON.parse(text) as Journal;
+    const safe = journal.moves.every(([staged, target]) => staged.startsWith(`${STAGING_DIR}/`) && isOutputPath(target, journal.outputRoots))
+      && journal.deletes.every((path) => isOutputPath(path, journal.outputRoots));
+    if (!safe) throw new Error(`${JOURNAL_PATH} names paths outside the output folders; remove it and regenerate`);
+    rollForward(root, journal);
+    return 'rolled-forward';
+  }
+  rmSync(join(root, `${JOURNAL_PATH}.tmp`), { force: true });
+  if (existsSync(join(root, STAGING_DIR))) {
+    rmSync(join(root, STAGING_DIR), { recursive: true, force: true });
+    return 'discarded';
+  }
+  return 'none';
 }
 
 /** Paths listed in the previous manifest that are safe to consider (inside an output root). */
@@ -108,6 +193,20 @@ export function isOutputPath(path: string, outputRoots: readonly string[]): bool
 
 function assertOutputPath(path: string, outputRoots: readonly string[]) {
   if (!isOutputPath(path, outputRoots)) throw new Error(`generator bug: refusing to write ${JSON.stringify(path)} outside ${outputRoots.join(', ')}`);
+}
+
+/** The first path component (below the root) that is a symbolic link, if any. */
+function symlinkOnPath(root: string, path: string): string | undefined {
+  const parts = path.split('/');
+  for (let i = 1; i <= parts.length; i++) {
+    const prefix = parts.slice(0, i).join('/');
+    try {
+      if (lstatSync(join(root, prefix)).isSymbolicLink()) return prefix;
+    } catch {
+      return undefined; // does not exist (yet): nothing below it exists either
+    }
+  }
+  return undefined;
 }
 
 function readIfExists(path: string): string | undefined {

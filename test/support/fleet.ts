@@ -37,14 +37,14 @@ export function regenerate(root: string, readdir?: (dir: string) => string[]) {
   return regenerateFleet({ root, ...FLEET, readdir });
 }
 
-/** Every file under `root` (except node_modules), path -> bytes as text. */
+/** Every file under `root` (not following links), path -> bytes as text. */
 export function snapshotTree(root: string, skip: (path: string) => boolean = () => false): Map<string, string> {
   const out = new Map<string, string>();
   const walk = (dir: string) => {
     for (const entry of readdirSync(dir, { withFileTypes: true })) {
       const abs = join(dir, entry.name);
       const rel = relative(root, abs);
-      if (entry.name === 'node_modules' || entry.name === '.git' || skip(rel)) continue;
+      if (entry.isSymbolicLink() || entry.name === '.git' || skip(rel)) continue;
       if (entry.isDirectory()) walk(abs);
       else out.set(rel, readFileSync(abs, 'latin1'));
     }
@@ -58,13 +58,16 @@ export function writeFile(root: string, path: string, content: string | Buffer) 
   writeFileSync(join(root, path), content);
 }
 
-/** The files of the project that `npx projen` needs, copied to a temporary folder, node_modules linked. */
+/**
+ * The files of the project that `npx projen` needs, in a temporary folder: inputs and project files
+ * copied, the code (generator/, platform/, node_modules/) linked, read-only as far as a run goes.
+ */
 export function projectCopy(): string {
   const root = tempDir('fleet-project-');
-  for (const path of ['.projenrc.ts', 'package.json', 'package-lock.json', 'tsconfig.json', '.projen', 'generator', 'platform', 'clusters', 'test/tsconfig.json']) {
+  for (const path of ['.projenrc.ts', 'package.json', 'package-lock.json', 'tsconfig.json', '.projen', 'clusters']) {
     cpSync(join(REPO, path), join(root, path), { recursive: true });
   }
-  symlinkSync(join(REPO, 'node_modules'), join(root, 'node_modules'), 'dir');
+  for (const path of ['node_modules', 'generator', 'platform']) symlinkSync(join(REPO, path), join(root, path), 'dir');
   return root;
 }
 

@@ -161,6 +161,29 @@ describe('Kueue queues', () => {
   });
 });
 
+describe('Kueue quotas at the edges', () => {
+  it('renders finite, valid quotas for pools without limits, unknown instance families and odd quantities', async () => {
+    const { SchemaRegistry, sharedDir } = await import('../generator/checks/schema-registry');
+    const registry = SchemaRegistry.forFleet(sharedDir(REPO));
+    const root = exampleInputs();
+    const file = 'clusters/dev-usw2/cluster.yaml';
+    const text = readFileSync(join(root, file), 'utf-8');
+    const edited = text
+      .replace('    limits: { cpu: 256, memory: 1024Gi }\n', '    limits: { cpu: 0 }\n    instanceFamilies: [x9z]\n')
+      .replace('    limits: { cpu: 192, memory: 768Gi, gpu: 8 }\n', '')
+      .replace('quotas: { cpu: 128, memory: 512Gi, gpu: 4 }', 'quotas: { cpu: 128, memory: 1e+21, gpu: 4 }')
+      .replace('teams:\n', 'modules:\n  kueue: true\nteams:\n');
+    expect(edited).not.toBe(text);
+    writeFile(root, file, edited);
+    const result = generateFleet({ root, ...FLEET });
+    if (!result.ok) throw new Error(JSON.stringify(result.problems));
+    const queues = result.files.filter((f) => f.path.startsWith('clusters/dev-usw2/platform/kueue/clusterqueue-'));
+    expect(queues).toHaveLength(1);
+    expect(queues[0].content).not.toMatch(/Infinity|NaN/);
+    expect(registry.validate(parse(queues[0].content))).toEqual([]);
+  });
+});
+
 describe('shared storage', () => {
   it('gives every team namespace pv-efs and pv-fsx claims, each bound to its own volume', () => {
     for (const ns of ['llm-training', 'neuron-research', 'ml-serving']) {

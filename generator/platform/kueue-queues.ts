@@ -112,12 +112,14 @@ export function poolCapacity(pool: NodePool): Record<Resource, number> {
   const acceleratorLimit = pool.kind === 'neuron' ? pool.limits.neuron : pool.kind === 'cpu' ? 0 : pool.limits.gpu;
   const accelerators = acceleratorLimit ?? (types.length ? Math.floor(cpu * perCpu(accelerator)) : Infinity);
   const efaPerAccelerator = Math.max(0, ...types.map((t) => (accelerator(t) ? t.efaInterfaces / accelerator(t) : 0)));
+  // 0 x Infinity (a zero limit and no instance data) is no capacity, not NaN
+  const known = (n: number) => (Number.isNaN(n) ? 0 : n);
   return {
     'cpu': cpu,
-    'memory': Math.floor(memory),
-    [GPU_RESOURCE]: pool.kind === 'cuda' || pool.kind === 'cuda-efa' ? accelerators : 0,
-    [NEURON_RESOURCE]: pool.kind === 'neuron' ? accelerators : 0,
-    [EFA_RESOURCE]: usesEfa(pool) ? Math.floor(accelerators * efaPerAccelerator) : 0,
+    'memory': known(Math.floor(memory)),
+    [GPU_RESOURCE]: pool.kind === 'cuda' || pool.kind === 'cuda-efa' ? known(accelerators) : 0,
+    [NEURON_RESOURCE]: pool.kind === 'neuron' ? known(accelerators) : 0,
+    [EFA_RESOURCE]: usesEfa(pool) ? known(Math.floor(accelerators * efaPerAccelerator)) : 0,
   } as Record<Resource, number>;
 }
 
@@ -157,7 +159,7 @@ function teamShare(cluster: ClusterSpec, team: Team, pool: NodePool, resource: R
   const quotas = cluster.teams.reduce((sum, t) => sum + (teamAmount(t, resource) ?? 0), 0);
   const nominal = capacities.every(Number.isFinite)
     ? Math.floor((own * cap) / Math.max(capacities.reduce((a, b) => a + b, 0), quotas))
-    : Math.floor(own / capacities.length);
+    : Math.floor(own / capacities.length); // some pool is unbounded: the team's quota spread over the pools
   return { nominal, borrowing: Math.max(0, own - nominal) };
 }
 
@@ -171,11 +173,14 @@ function teamAmount(team: Team, resource: Resource): number | undefined {
   }
 }
 
-const UNITS: Record<string, number> = { '': 1, 'Ki': 2 ** 10, 'Mi': 2 ** 20, 'Gi': 2 ** 30, 'Ti': 2 ** 40, 'Pi': 2 ** 50, 'K': 1e3, 'M': 1e6, 'G': 1e9, 'T': 1e12, 'P': 1e15 };
+const UNITS: Record<string, number> = {
+  '': 1, 'm': 1e-3, 'k': 1e3, 'M': 1e6, 'G': 1e9, 'T': 1e12, 'P': 1e15, 'E': 1e18,
+  'Ki': 2 ** 10, 'Mi': 2 ** 20, 'Gi': 2 ** 30, 'Ti': 2 ** 40, 'Pi': 2 ** 50, 'Ei': 2 ** 60,
+};
 
-/** A memory quantity (`512Gi`, `1Ti`, `64G`) in GiB. */
+/** A memory quantity as the cluster spec accepts it (`512Gi`, `1Ti`, `64G`, `1e+21` from a YAML number) in GiB. */
 export function gibibytes(quantity: string): number {
-  const match = /^([0-9]+(?:\.[0-9]+)?)([KMGTP]i?)?$/.exec(quantity);
+  const match = /^([0-9]+(?:\.[0-9]+)?(?:e[+-]?[0-9]+)?)(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$/.exec(quantity);
   if (!match) throw new Error(`generator bug: unexpected memory quantity ${quantity}`);
   return (Number(match[1]) * UNITS[match[2] ?? '']) / 2 ** 30;
 }

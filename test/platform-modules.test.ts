@@ -7,7 +7,7 @@ import { generateFleet } from '../generator/fleet/generate';
 import type { PlatformModule } from '../generator/platform/module';
 import { resolveModules } from '../generator/platform/resolve-modules';
 import { PLATFORM_MODULES } from '../platform';
-import { cleanupTemps, exampleInputs, FLEET, regenerate, REPO, snapshotTree, writeFile } from './support/fleet';
+import { cleanupTemps, exampleInputs, FLEET, lineOf, regenerate, REPO, snapshotTree, writeFile } from './support/fleet';
 
 afterAll(cleanupTemps);
 
@@ -171,7 +171,7 @@ describe('Kueue quotas at the edges', () => {
     const edited = text
       .replace('    limits: { cpu: 256, memory: 1024Gi }\n', '    limits: { cpu: 0 }\n    instanceFamilies: [x9z]\n')
       .replace('    limits: { cpu: 192, memory: 768Gi, gpu: 8 }\n', '')
-      .replace('quotas: { cpu: 128, memory: 512Gi, gpu: 4 }', 'quotas: { cpu: 128, memory: 1e+21, gpu: 4 }')
+      .replace('quotas: { cpu: 128, memory: 512Gi, gpu: 4 }', 'quotas: { cpu: 128, memory: 1073741824, gpu: 4 }')
       .replace('teams:\n', 'modules:\n  kueue: true\nteams:\n');
     expect(edited).not.toBe(text);
     writeFile(root, file, edited);
@@ -208,7 +208,7 @@ describe('dependencies and conflicts', () => {
       expect.arrayContaining([expect.stringMatching(/modules\.kserve: module "kserve" needs module "cert-manager", which is off on this cluster/)]),
     );
     expect(problemsWith((t) => t.replace('  jobset: true\n', ''))).toEqual([
-      `${PROD}:39: modules.kubeflow-trainer: module "kubeflow-trainer" needs module "jobset", which is off on this cluster; turn on "jobset" (modules.jobset: true) or turn off "kubeflow-trainer"`,
+      `${PROD}:${lineOf(PROD, 'kubeflow-trainer: true')}: modules.kubeflow-trainer: module "kubeflow-trainer" needs module "jobset", which is off on this cluster; turn on "jobset" (modules.jobset: true) or turn off "kubeflow-trainer"`,
     ]);
   });
 
@@ -225,8 +225,8 @@ describe('dependencies and conflicts', () => {
 
   it('refuses an instance type that cannot serve its pool, at its line in cluster.yaml', () => {
     expect(problemsWith((t) => t.replace('instanceTypes: [p5.48xlarge, p4d.24xlarge]', 'instanceTypes: [p5.48xlarge, g5.2xlarge, m6i.xlarge]'))).toEqual([
-      `${PROD}:21: nodePools[2].instanceTypes[1]: expected an instance type with EFA for a cuda-efa pool, got "g5.2xlarge"`,
-      `${PROD}:21: nodePools[2].instanceTypes[2]: expected an instance type with NVIDIA GPUs for a cuda-efa pool, got "m6i.xlarge"`,
+      `${PROD}:${lineOf(PROD, 'instanceTypes: [p5.48xlarge, p4d.24xlarge]')}: nodePools[2].instanceTypes[1]: expected an instance type with EFA for a cuda-efa pool, got "g5.2xlarge"`,
+      `${PROD}:${lineOf(PROD, 'instanceTypes: [p5.48xlarge, p4d.24xlarge]')}: nodePools[2].instanceTypes[2]: expected an instance type with NVIDIA GPUs for a cuda-efa pool, got "m6i.xlarge"`,
     ]);
   });
 

@@ -88,3 +88,10 @@ export async function runProjen(root: string): Promise<{ code: number; stdout: s
     return { code: typeof e.code === 'number' ? e.code : 1, stdout: e.stdout ?? '', stderr: e.stderr ?? '' };
   }
 }
+
+/** 1-based line of the first line of a committed example file that contains `needle` (for expected messages). */
+export function lineOf(path: string, needle: string): number {
+  const index = readFileSync(join(REPO, path), 'utf-8').split('\n').findIndex((line) => line.includes(needle));
+  if (index < 0) throw new Error(`${path} has no line with ${JSON.stringify(needle)}`);
+  return index + 1;
+}

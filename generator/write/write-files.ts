@@ -1,4 +1,4 @@
-import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Problem } from '../config/problems';
 import type { GeneratedFile } from '../fleet/generated-file';
@@ -26,6 +26,8 @@ export interface WritePlan {
   readonly toDelete: readonly string[];
   readonly manifest: string;
   readonly unchanged: number;
+  /** Render-cache entries of the files left as they are (written files get theirs when written). */
+  readonly cached: ReadonlyMap<string, CacheEntry>;
 }
 
 export type PlanResult = { ok: true; plan: WritePlan } | { ok: false; problems: Problem[] };
@@ -50,10 +52,20 @@ export function planWrite(root: string, files: readonly GeneratedFile[], options
     }
   }
   if (problems.length) return { ok: false, problems: [...new Map(problems.map((p) => [p.file, p])).values()] };
+  const cache = readRenderCache(root);
+  const cached = new Map<string, CacheEntry>();
   for (const file of files) {
+    // the render cache: the same key and an untouched file mean the same content, without rendering it
+    const entry = file.key ? cache.get(file.path) : undefined;
+    if (entry && entry.key === file.key && statOf(join(root, file.path)) === entry.stat) {
+      unchanged++;
+      cached.set(file.path, entry);
+      continue;
+    }
     const existing = readIfExists(join(root, file.path));
     if (existing === file.content) {
       unchanged++;
+      if (file.key) cached.set(file.path, { key: file.key, stat: statOf(join(root, file.path))! });
       continue;
     }
     if (existing !== undefined && !hasMarker(existing)) {
@@ -73,7 +85,7 @@ export function planWrite(root: string, files: readonly GeneratedFile[], options
   });
   if (problems.length) return { ok: false, problems };
   const manifest = renderManifest([...next].sort());
-  return { ok: true, plan: { root, outputRoots: options.outputRoots, toWrite, toDelete: toDelete.sort(), manifest, unchanged } };
+  return { ok: true, plan: { root, outputRoots: options.outputRoots, toWrite, toDelete: toDelete.sort(), manifest, unchanged, cached } };
 }
 
 /**
@@ -101,7 +113,52 @@ export function applyWrite(plan: WritePlan): WriteReport {
     killPoint();
     rollForward(root, journal);
   }
+  const entries = new Map(plan.cached);
+  for (const file of plan.toWrite) if (file.key) entries.set(file.path, { key: file.key, stat: statOf(join(root, file.path))! });
+  writeRenderCache(root, entries);
   return { written: plan.toWrite.map((f) => f.path), deleted: [...plan.toDelete], unchanged: plan.unchanged };
+}
+
+/**
+ * The render cache (`.projen/fleet-cache.json`, not committed): per generated file, the key of what it was
+ * rendered from and its size and modification time when written. It only ever saves work: an entry whose file
+ * changed since (another size or time) is ignored, and a clean clone, as in CI, has none.
+ */
+const CACHE_PATH = '.projen/fleet-cache.json';
+const CACHE_VERSION = 1;
+
+interface CacheEntry {
+  readonly key: string;
+  /** `size:mtimeMs` of the file when the entry was made. */
+  readonly stat: string;
+}
+
+function statOf(path: string): string | undefined {
+  try {
+    const stat = statSync(path);
+    return `${stat.size}:${stat.mtimeMs}`;
+  } catch {
+    return undefined;
+  }
+}
+
+function readRenderCache(root: string): Map<string, CacheEntry> {
+  const text = readIfExists(join(root, CACHE_PATH));
+  if (text === undefined) return new Map();
+  try {
+    const parsed = JSON.parse(text) as { version?: number; files?: Record<string, [string, string]> };
+    if (parsed.version !== CACHE_VERSION || !parsed.files) return new Map();
+    return new Map(Object.entries(parsed.files).map(([path, [key, stat]]) => [path, { key, stat }]));
+  } catch {
+    return new Map(); // a damaged cache is no cache
+  }
+}
+
+/** Writes the cache when it changed: a no-op regenerate writes nothing at all. */
+function writeRenderCache(root: string, entries: ReadonlyMap<string, CacheEntry>) {
+  const files = Object.fromEntries([...entries].sort(([a], [b]) => (a < b ? -1 : 1)).map(([path, e]) => [path, [e.key, e.stat]]));
+  const text = JSON.stringify({ version: CACHE_VERSION, files });
+  if (readIfExists(join(root, CACHE_PATH)) !== text) writeAtomically(join(root, CACHE_PATH), text);
 }
 
 /**

@@ -8,6 +8,8 @@ import { regenerateFleet } from '../../generator/fleet/regenerate';
 import { PLATFORM_MODULES } from '../../platform';
 
 export const REPO = resolve(__dirname, '..', '..');
+// generator runs on temporary copies read the shared data (instance table, schemas) from beside the repository
+process.env.FLEET_SHARED_DIR ??= join(REPO, '..', 'shared');
 /** The generator options of `.projenrc.ts` (the golden test fails if they drift apart). */
 export const FLEET = { catalog: PLATFORM_MODULES, github: { owner: 'acme', repository: 'eks-mlops-fleet' } };
 export const EXAMPLE_CLUSTERS = ['dev-usw2', 'prod-use1', 'staging-usw2'];

@@ -58,7 +58,7 @@ const project = new typescript.TypeScriptProject({
 });
 
 // what a killed regenerate leaves for the next one to finish, and its lock: never committed
-project.gitignore.exclude('/.projen/fleet.lock*', '/.projen/fleet-staging/', '/.projen/fleet-journal.json*', '/.projen/fleet-cache.json');
+project.gitignore.exclude('/.projen/fleet.lock*', '/.projen/fleet-staging/', '/.projen/fleet-journal.json*', '/.projen/fleet-cache.json', '/.projen/fleet-recipes-cache.json');
 
 // every task would otherwise spawn `npx` to compute PATH (0.6 s each)
 project.tasks.addEnvironment('PATH', '$(echo "$PWD/node_modules/.bin:$PATH")');

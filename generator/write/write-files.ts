@@ -10,6 +10,10 @@ export const MANIFEST_PATH = '.projen/fleet-files.json';
 export interface WriteOptions {
   /** Folders the generator may write into, relative to the root (`clusters`). */
   readonly outputRoots: readonly string[];
+  /** Digest of every input the files were generated from, recorded for the next run (fleet/input-digest.ts). */
+  readonly inputs?: string;
+  /** The generator's caches (under .projen/, not committed), written after the outputs. */
+  readonly caches?: readonly GeneratedFile[];
 }
 
 export interface WriteReport {
@@ -28,6 +32,8 @@ export interface WritePlan {
   readonly unchanged: number;
   /** Render-cache entries of the files left as they are (written files get theirs when written). */
   readonly cached: ReadonlyMap<string, CacheEntry>;
+  readonly inputs?: string;
+  readonly caches?: readonly GeneratedFile[];
 }
 
 export type PlanResult = { ok: true; plan: WritePlan } | { ok: false; problems: Problem[] };
@@ -52,7 +58,7 @@ export function planWrite(root: string, files: readonly GeneratedFile[], options
     }
   }
   if (problems.length) return { ok: false, problems: [...new Map(problems.map((p) => [p.file, p])).values()] };
-  const cache = readRenderCache(root);
+  const cache = readRenderCache(root).entries;
   const cached = new Map<string, CacheEntry>();
   for (const file of files) {
     // the render cache: the same key and an untouched file mean the same content, without rendering it
@@ -65,7 +71,7 @@ export function planWrite(root: string, files: readonly GeneratedFile[], options
     const existing = readIfExists(join(root, file.path));
     if (existing === file.content) {
       unchanged++;
-      if (file.key) cached.set(file.path, { key: file.key, stat: statOf(join(root, file.path))! });
+      cached.set(file.path, { key: file.key ?? null, stat: statOf(join(root, file.path))! });
       continue;
     }
     if (existing !== undefined && !hasMarker(existing)) {
@@ -85,7 +91,7 @@ export function planWrite(root: string, files: readonly GeneratedFile[], options
   });
   if (problems.length) return { ok: false, problems };
   const manifest = renderManifest([...next].sort());
-  return { ok: true, plan: { root, outputRoots: options.outputRoots, toWrite, toDelete: toDelete.sort(), manifest, unchanged, cached } };
+  return { ok: true, plan: { root, outputRoots: options.outputRoots, toWrite, toDelete: toDelete.sort(), manifest, unchanged, cached, inputs: options.inputs, caches: options.caches } };
 }
 
 /**
@@ -114,8 +120,9 @@ export function applyWrite(plan: WritePlan): WriteReport {
     rollForward(root, journal);
   }
   const entries = new Map(plan.cached);
-  for (const file of plan.toWrite) if (file.key) entries.set(file.path, { key: file.key, stat: statOf(join(root, file.path))! });
-  writeRenderCache(root, entries);
+  for (const file of plan.toWrite) entries.set(file.path, { key: file.key ?? null, stat: statOf(join(root, file.path))! });
+  writeRenderCache(root, entries, plan.inputs);
+  for (const cache of plan.caches ?? []) writeAtomically(join(root, cache.path), cache.content);
   return { written: plan.toWrite.map((f) => f.path), deleted: [...plan.toDelete], unchanged: plan.unchanged };
 }
 
@@ -125,10 +132,11 @@ export function applyWrite(plan: WritePlan): WriteReport {
  * changed since (another size or time) is ignored, and a clean clone, as in CI, has none.
  */
 const CACHE_PATH = '.projen/fleet-cache.json';
-const CACHE_VERSION = 1;
+const CACHE_VERSION = 2;
 
 interface CacheEntry {
-  readonly key: string;
+  /** The file's render key (yaml files); null for files rendered every time. */
+  readonly key: string | null;
   /** `size:mtimeMs` of the file when the entry was made. */
   readonly stat: string;
 }
@@ -142,22 +150,39 @@ function statOf(path: string): string | undefined {
   }
 }
 
-function readRenderCache(root: string): Map<string, CacheEntry> {
+function readRenderCache(root: string): { inputs?: string; entries: Map<string, CacheEntry> } {
   const text = readIfExists(join(root, CACHE_PATH));
-  if (text === undefined) return new Map();
+  if (text === undefined) return { entries: new Map() };
   try {
-    const parsed = JSON.parse(text) as { version?: number; files?: Record<string, [string, string]> };
-    if (parsed.version !== CACHE_VERSION || !parsed.files) return new Map();
-    return new Map(Object.entries(parsed.files).map(([path, [key, stat]]) => [path, { key, stat }]));
+    const parsed = JSON.parse(text) as { version?: number; inputs?: string; files?: Record<string, [string | null, string]> };
+    if (parsed.version !== CACHE_VERSION || !parsed.files) return { entries: new Map() };
+    return { inputs: parsed.inputs, entries: new Map(Object.entries(parsed.files).map(([path, [key, stat]]) => [path, { key, stat }])) };
   } catch {
-    return new Map(); // a damaged cache is no cache
+    return { entries: new Map() }; // a damaged cache is no cache
   }
 }
 
+/**
+ * The plan of a regenerate whose inputs did not change since the last one (same digest) and whose outputs
+ * are untouched (every generated file as it was written): nothing to do, decided without generating anything.
+ */
+export function unchangedPlan(root: string, inputs: string, outputRoots: readonly string[]): WritePlan | undefined {
+  const cache = readRenderCache(root);
+  if (cache.inputs !== inputs) return undefined;
+  const manifest = readIfExists(join(root, MANIFEST_PATH));
+  const paths = readManifest(root, outputRoots);
+  if (manifest === undefined || paths.size !== cache.entries.size) return undefined;
+  for (const path of paths) {
+    const entry = cache.entries.get(path);
+    if (!entry || statOf(join(root, path)) !== entry.stat) return undefined;
+  }
+  return { root, outputRoots, toWrite: [], toDelete: [], manifest, unchanged: paths.size, cached: cache.entries, inputs };
+}
+
 /** Writes the cache when it changed: a no-op regenerate writes nothing at all. */
-function writeRenderCache(root: string, entries: ReadonlyMap<string, CacheEntry>) {
+function writeRenderCache(root: string, entries: ReadonlyMap<string, CacheEntry>, inputs: string | undefined) {
   const files = Object.fromEntries([...entries].sort(([a], [b]) => (a < b ? -1 : 1)).map(([path, e]) => [path, [e.key, e.stat]]));
-  const text = JSON.stringify({ version: CACHE_VERSION, files });
+  const text = JSON.stringify({ version: CACHE_VERSION, inputs, files });
   if (readIfExists(join(root, CACHE_PATH)) !== text) writeAtomically(join(root, CACHE_PATH), text);
 }
 

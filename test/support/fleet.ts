@@ -39,6 +39,9 @@ export function regenerate(root: string, readdir?: (dir: string) => string[]) {
   return regenerateFleet({ root, ...FLEET, readdir });
 }
 
+/** The generator's caches and transaction files under .projen/: not committed, not part of the output. */
+export const notOutput = (path: string) => /^\.projen\/fleet(-cache\.json|-recipes-cache\.json|-staging|-journal|\.lock)/.test(path);
+
 /** Every file under `root` (not following links), path -> bytes as text. */
 export function snapshotTree(root: string, skip: (path: string) => boolean = () => false): Map<string, string> {
   const out = new Map<string, string>();

@@ -1,4 +1,4 @@
-import { cpSync, existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
@@ -86,11 +86,7 @@ describe('regenerate', () => {
   });
 
   it('gives the same bytes from its caches (rendered files, parsed recipes) as from scratch', () => {
-    const withRecipes = () => {
-      const root = exampleInputs();
-      for (const dir of ['recipes', 'apps']) cpSync(join(REPO, dir), join(root, dir), { recursive: true });
-      return root;
-    };
+    const withRecipes = () => exampleInputs({ withRecipes: true });
     const cached = withRecipes();
     expect(regenerate(cached).ok).toBe(true);
     for (const file of ['.projen/fleet-cache.json', '.projen/fleet-recipes-cache.json']) expect(existsSync(join(cached, file)), file).toBe(true);

@@ -24,13 +24,14 @@ export function cleanupTemps() {
   for (const dir of temps.splice(0)) rmSync(dir, { recursive: true, force: true });
 }
 
-/** A fresh root holding only the hand-written inputs of the example fleet. */
-export function exampleInputs(): string {
+/** A fresh root holding only the hand-written inputs of the example fleet: its cluster specs, and its recipes and apps if asked. */
+export function exampleInputs(options: { withRecipes?: boolean } = {}): string {
   const root = tempDir();
   for (const name of EXAMPLE_CLUSTERS) {
     mkdirSync(join(root, 'clusters', name), { recursive: true });
     cpSync(join(REPO, 'clusters', name, 'cluster.yaml'), join(root, 'clusters', name, 'cluster.yaml'));
   }
+  if (options.withRecipes) for (const dir of ['recipes', 'apps']) cpSync(join(REPO, dir), join(root, dir), { recursive: true });
   return root;
 }
 

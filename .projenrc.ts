@@ -41,7 +41,7 @@ const project = new typescript.TypeScriptProject({
   deps: ['cdk8s', 'cdk8s-plus-28', 'constructs', '@octokit/rest', 'yaml', 'handlebars', 'zod'],
   devDeps: ['vitest@^4', 'tsx', 'cdk8s-cli', 'ajv', 'fast-check', '@cdktf/hcl2json'],
   tsconfig: {
-    include: ['generator/**/*.ts', 'platform/**/*.ts', 'test/**/*.ts', '.projenrc.ts'],
+    include: ['generator/**/*.ts', 'platform/**/*.ts', 'test/**/*.ts', 'bench/**/*.ts', '.projenrc.ts'],
     compilerOptions: {
       rootDir: '.',
       noEmit: true,
@@ -58,7 +58,7 @@ const project = new typescript.TypeScriptProject({
 });
 
 // what a killed regenerate leaves for the next one to finish, and its lock: never committed
-project.gitignore.exclude('/.projen/fleet.lock*', '/.projen/fleet-staging/', '/.projen/fleet-journal.json*');
+project.gitignore.exclude('/.projen/fleet.lock*', '/.projen/fleet-staging/', '/.projen/fleet-journal.json*', '/.projen/fleet-cache.json', '/.projen/fleet-recipes-cache.json');
 
 // every task would otherwise spawn `npx` to compute PATH (0.6 s each)
 project.tasks.addEnvironment('PATH', '$(echo "$PWD/node_modules/.bin:$PATH")');
@@ -67,6 +67,12 @@ project.tasks.addEnvironment('PATH', '$(echo "$PWD/node_modules/.bin:$PATH")');
 project.compileTask.reset('tsc --noEmit -p tsconfig.json');
 project.testTask.reset('vitest run');
 project.addTask('test:watch', { exec: 'vitest' });
+// timing lives in the benchmark, never in the tests
+project.addTask('bench', {
+  description: 'Regenerate synthetic fleets of 1k, 10k and 50k objects; print CPU, wall, memory against the YAML floor; write docs/benchmarks.md',
+  exec: 'tsx bench/fleet-bench.ts',
+});
+project.package.setScript('bench', 'npx projen bench');
 
 // the generated classes carry the projen marker like every generated file (cdk8s writes its own header below it)
 const markImports = (files: string) =>

@@ -1,7 +1,7 @@
 /** NVIDIA DCGM exporter: per-GPU utilisation, memory, power and XID metrics for Prometheus. */
 import type { PlatformModule } from '../generator/platform/module';
 
-// Not needed with nvidia-gpu-operator, which runs its own DCGM exporter.
+// With nvidia-gpu-operator on too, the operator's own DCGM exporter is turned off (nvidia-gpu-operator.ts): one exporter.
 export const dcgmExporterModule: PlatformModule = {
   name: 'dcgm-exporter',
   description: 'NVIDIA DCGM exporter publishing GPU metrics to Prometheus',

@@ -1,6 +1,6 @@
 /** Karpenter: just-in-time node provisioning for EKS (NodePools, EC2NodeClasses); the chart ships its CRDs. */
 import { karpenterInterruptionQueue } from '../generator/platform/aws-names';
-import { karpenterNodePoolObjects } from '../generator/platform/karpenter-node-pools';
+import { karpenterNodePoolObjects, nodePoolProblems } from '../generator/platform/karpenter-node-pools';
 import type { PlatformModule } from '../generator/platform/module';
 
 export const karpenterModule: PlatformModule = {
@@ -30,5 +30,6 @@ export const karpenterModule: PlatformModule = {
   }),
   // the NodePools and EC2NodeClasses of the cluster's node pools (karpenter-node-pools.ts)
   manifests: ({ cluster, enabled }) => karpenterNodePoolObjects(cluster, enabled),
+  check: ({ cluster }) => nodePoolProblems(cluster),
   docs: 'https://github.com/aws/karpenter-provider-aws/releases/tag/v1.14.1',
 };

@@ -24,7 +24,7 @@ export const kserveModule: PlatformModule = {
   wave: 3,
   extraSources: [{ kind: 'helm', repoURL: 'ghcr.io/kserve/charts', chart: 'kserve-crd', version: 'v0.20.0' }],
   serverSideApply: true,
-  // standard (raw Deployment) mode: no Knative
-  values: () => ({ kserve: { controller: { deploymentMode: 'RawDeployment' } } }),
+  // Standard mode (plain Deployments; "RawDeployment" is its deprecated name since v0.20): no Knative
+  values: () => ({ kserve: { controller: { deploymentMode: 'Standard' } } }),
   docs: 'https://github.com/kserve/kserve/releases/tag/v0.20.0',
 };

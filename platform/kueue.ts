@@ -3,20 +3,27 @@ import { parse, stringify } from 'yaml';
 import { kueueObjects } from '../generator/platform/kueue-queues';
 import type { ModuleContext, PlatformModule } from '../generator/platform/module';
 
-/** Kueue's job integrations and the module that installs each framework (batch/job is Kubernetes itself). */
+/**
+ * Kueue's job integrations (in the order of the chart's default configuration) and the module that installs
+ * each framework; undefined for the Kubernetes kinds themselves.
+ */
 const INTEGRATIONS: Record<string, string | undefined> = {
   'batch/job': undefined,
-  'jobset.x-k8s.io/jobset': 'jobset',
-  'trainer.kubeflow.org/trainjob': 'kubeflow-trainer',
   // Kueue's MPIJob integration is for kubeflow.org/v2beta1, the MPI operator's version
   'kubeflow.org/mpijob': 'mpi-operator',
+  'ray.io/rayjob': 'kuberay',
+  'ray.io/rayservice': 'kuberay',
+  'ray.io/raycluster': 'kuberay',
+  'jobset.x-k8s.io/jobset': 'jobset',
+  'kubeflow.org/paddlejob': 'training-operator',
   'kubeflow.org/pytorchjob': 'training-operator',
   'kubeflow.org/tfjob': 'training-operator',
   'kubeflow.org/xgboostjob': 'training-operator',
-  'kubeflow.org/paddlejob': 'training-operator',
   'kubeflow.org/jaxjob': 'training-operator',
-  'ray.io/rayjob': 'kuberay',
-  'ray.io/raycluster': 'kuberay',
+  'trainer.kubeflow.org/trainjob': 'kubeflow-trainer',
+  'pod': undefined,
+  'deployment': undefined,
+  'statefulset': undefined,
   'leaderworkerset.x-k8s.io/leaderworkerset': 'lws',
 };
 const CONFIG_KEY = 'managerConfig.controllerManagerConfigYaml';
@@ -57,6 +64,7 @@ export const kueueModule: PlatformModule = {
   onMissingNeed: 'error',
   wave: 2,
   serverSideApply: true,
+  // the chart's default configuration (charts/kueue/values.yaml at v0.19.2), with the integrations of this cluster
   values: (context) => ({
     enablePrometheus: context.enabled.has('kube-prometheus-stack'),
     managerConfig: {
@@ -67,8 +75,20 @@ export const kueueModule: PlatformModule = {
         metrics: { bindAddress: ':8443' },
         webhook: { port: 9443 },
         leaderElection: { leaderElect: true, resourceName: 'c1f6bfd2.kueue.x-k8s.io' },
+        controller: {
+          groupKindConcurrency: {
+            'Job.batch': 5,
+            'Pod': 5,
+            'Workload.kueue.x-k8s.io': 10,
+            'LocalQueue.kueue.x-k8s.io': 5,
+            'ClusterQueue.kueue.x-k8s.io': 5,
+            'ResourceFlavor.kueue.x-k8s.io': 1,
+          },
+        },
+        clientConnection: { qps: 300, burst: 500 },
         // distributed training is all or nothing: a job whose pods do not all start in time gives its quota back
-        waitForPodsReady: { enable: true, timeout: '10m', blockAdmission: false, requeuingStrategy: { timestamp: 'Eviction', backoffLimitCount: 5 } },
+        // (config v1beta2: the section's presence turns it on)
+        waitForPodsReady: { timeout: '10m', blockAdmission: false, requeuingStrategy: { timestamp: 'Eviction', backoffLimitCount: 5 } },
         integrations: { frameworks: frameworks(context) },
       }),
     },

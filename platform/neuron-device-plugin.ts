@@ -17,7 +17,8 @@ export const neuronDevicePluginModule: PlatformModule = {
   needs: [],
   onMissingNeed: 'error',
   wave: 1,
-  // the Neuron scheduler extension places pods on contiguous Neuron devices
-  values: () => ({ devicePlugin: { enabled: true }, scheduler: { enabled: true } }),
+  // The Neuron scheduler extension places pods on contiguous Neuron devices. Its chart default pins it to
+  // `node-role.kubernetes.io/master` nodes, which EKS does not have: null removes that selector (Helm's rule).
+  values: () => ({ scheduler: { enabled: true, nodeSelector: { 'node-role.kubernetes.io/master': null } } }),
   docs: 'https://github.com/aws-neuron/neuron-helm-charts/releases',
 };

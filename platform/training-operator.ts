@@ -28,8 +28,15 @@ export const trainingOperatorModule: PlatformModule = {
   ],
   wave: 2,
   serverSideApply: true,
-  kustomizePatches: ({ enabled }) =>
-    enabled.has('mpi-operator')
+  kustomizePatches: ({ enabled }) => [
+    // the Kubeflow platform owns the `kubeflow` namespace: one Application per object
+    ...(enabled.has('kubeflow-platform')
+      ? [{
+        target: { version: 'v1', kind: 'Namespace', name: 'kubeflow' },
+        patch: ['$patch: delete', 'apiVersion: v1', 'kind: Namespace', 'metadata:', '  name: kubeflow', ''].join('\n'),
+      }]
+      : []),
+    ...(enabled.has('mpi-operator')
       ? [
         {
           target: { group: 'apiextensions.k8s.io', version: 'v1', kind: 'CustomResourceDefinition', name: 'mpijobs.kubeflow.org' },
@@ -45,6 +52,7 @@ export const trainingOperatorModule: PlatformModule = {
           ].join('\n'),
         },
       ]
-      : [],
+      : []),
+  ],
   docs: 'https://github.com/kubeflow/trainer/releases/tag/v1.9.4',
 };

@@ -1,7 +1,7 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { checkApplications, describeApplication, expandApplicationSets, readTree, type ExpandedApplication } from '../generator/argocd/expand';
+import { checkApplications, checkProjects, describeApplication, expandApplicationSets, readTree, type ExpandedApplication } from '../generator/argocd/expand';
 import { compareApplications, expectedPlatformApplications } from '../generator/argocd/expected-applications';
 import { renderGoTemplate, TemplateError } from '../generator/argocd/go-template';
 import { SchemaRegistry, sharedDir } from '../generator/checks/schema-registry';
@@ -45,6 +45,10 @@ describe('Argo CD expansion of the committed tree', () => {
     expect(checked.objects).toBeGreaterThan(100);
   });
 
+  it('keeps every Application within its AppProject: repositories and destination', () => {
+    expect(checkProjects(tree, applications)).toEqual([]);
+  });
+
   it('generates platform Applications with the sync policy of the platform', () => {
     const kueue = byName(applications, 'prod-use1-kueue') as unknown as Record<string, any>;
     expect(kueue.metadata.labels).toMatchObject({ 'env': 'prod', 'mlops-fleet.io/module': 'kueue', 'mlops-fleet.io/wave': '2' });
@@ -55,7 +59,7 @@ describe('Argo CD expansion of the committed tree', () => {
     expect(kueue.spec.syncPolicy).toEqual({
       automated: { prune: true, selfHeal: true },
       retry: { limit: 10, backoff: { duration: '10s', factor: 2, maxDuration: '10m' } },
-      syncOptions: ['CreateNamespace=true', 'PruneLast=true', 'ServerSideApply=true'],
+      syncOptions: ['CreateNamespace=true', 'PruneLast=true', 'SkipDryRunOnMissingResource=true', 'ServerSideApply=true'],
     });
     expect(kueue.spec.sources[0]).toEqual({
       repoURL: 'registry.k8s.io/kueue/charts',
@@ -113,6 +117,16 @@ describe('Argo CD expansion of runs and services', () => {
     expect(hub.spec.project).toBe('staging-usw2-team-ml-research');
     expect(hub.spec.destination).toEqual({ name: 'staging-usw2', namespace: 'ml-research' });
     expect(checkApplications(readTree(root), applications, registry, REPOS).problems).toEqual([]);
+    expect(checkProjects(readTree(root), applications)).toEqual([]);
+  });
+
+  it('refuses an Application its team project does not allow', () => {
+    const { applications } = expandApplicationSets(readTree(root));
+    const run = applications.find((a) => a.application.metadata.name === 'prod-use1-llm-training-llama-sft')!;
+    const stray = { ...run, application: { ...run.application, spec: { ...run.application.spec, destination: { ...run.application.spec.destination, namespace: 'kube-system' } } } };
+    expect(checkProjects(readTree(root), [stray]).map((p) => p.message)).toEqual([
+      'destination https://kubernetes.default.svc/kube-system is not allowed by AppProject team-llm-training',
+    ]);
   });
 
   it('reports a source folder with an invalid object, a missing values file and an empty folder', () => {

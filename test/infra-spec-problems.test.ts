@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { formatProblem } from '../generator/config/problems';
 import { generateFleet } from '../generator/fleet/generate';
-import { cleanupTemps, exampleInputs, FLEET } from './support/fleet';
+import { cleanupTemps, exampleInputs, FLEET, lineOf } from './support/fleet';
 
 afterAll(cleanupTemps);
 
@@ -58,10 +58,11 @@ describe('specs the infrastructure cannot be built from are refused, naming file
   });
 
   it('tags AWS refuses or the generator sets, and admin roles of another account', () => {
+    const tagsLine = lineOf('clusters/prod-use1/cluster.yaml', 'cost-center: ml-platform');
     expect(problemsOf('prod-use1', (y) => y.replace('cost-center: ml-platform', 'cost-center: ml-platform\n  cluster: other\n  "aws:owner": me\n  "bad#key": x'))).toEqual([
-      'clusters/prod-use1/cluster.yaml:64: tags.cluster: is set by the generator (cluster, environment, managed-by); expected another key',
-      'clusters/prod-use1/cluster.yaml:65: tags["aws:owner"]: expected a key that does not start with "aws:" (reserved by AWS)',
-      'clusters/prod-use1/cluster.yaml:66: tags["bad#key"]: expected a tag key of 1 to 128 letters, digits, spaces or _ . : / = + - @',
+      `clusters/prod-use1/cluster.yaml:${tagsLine + 1}: tags.cluster: is set by the generator (cluster, environment, managed-by); expected another key`,
+      `clusters/prod-use1/cluster.yaml:${tagsLine + 2}: tags["aws:owner"]: expected a key that does not start with "aws:" (reserved by AWS)`,
+      `clusters/prod-use1/cluster.yaml:${tagsLine + 3}: tags["bad#key"]: expected a tag key of 1 to 128 letters, digits, spaces or _ . : / = + - @`,
     ]);
     expect(problemsOf('prod-use1', (y) => y.replace('arn:aws:iam::777788889999:role/platform-admin', 'arn:aws:iam::111122223333:role/platform-admin'))).toEqual([
       'clusters/prod-use1/cluster.yaml:8: aws.adminRoleArns[0]: expected a role of the cluster\'s account 777788889999, got one of account 111122223333',

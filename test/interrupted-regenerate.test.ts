@@ -7,7 +7,7 @@ import { OUTPUT_ROOTS } from '../generator/fleet/paths';
 import { prepareRegenerate } from '../generator/fleet/regenerate';
 import { LOCK_PATH } from '../generator/write/lock';
 import { sharedDir } from '../generator/checks/schema-registry';
-import { cleanupTemps, FLEET, projectCopy, REPO, snapshotTree, tempDir, writeFile } from './support/fleet';
+import { cleanupTemps, FLEET, notOutput, projectCopy, REPO, snapshotTree, tempDir, writeFile } from './support/fleet';
 
 // the in-process plan below reads the instance table too (the spawned runs get it through their env)
 process.env.FLEET_SHARED_DIR ??= sharedDir(REPO);
@@ -16,7 +16,7 @@ afterAll(cleanupTemps);
 
 const SYNTHETIC = 24;
 /** Transaction files of the writer, ignored by git: not part of "the tree". */
-const transient = (path: string) => /^\.projen\/fleet(-staging|-journal|\.lock)/.test(path) ;
+const transient = notOutput;
 
 /** A large fleet: the examples plus synthetic copies of prod-use1; `variant` changes teams and quotas. */
 function writeFleet(root: string, variant: 'old' | 'new') {

@@ -1,9 +1,9 @@
-import { cpSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { sharedDir } from '../generator/checks/schema-registry';
 import { formatProblem, sortProblems } from '../generator/config/problems';
-import { cleanupTemps, EXAMPLE_CLUSTERS, projectCopy, regenerate, REPO, runProjen, snapshotTree, tempDir, writeFile } from './support/fleet';
+import { cleanupTemps, exampleInputs, projectCopy, regenerate, REPO, runProjen, snapshotTree, writeFile } from './support/fleet';
 
 afterAll(cleanupTemps);
 
@@ -27,16 +27,6 @@ const corpus: Case[] = readdirSync(CORPUS).sort().map((name) => ({
   expected: readFileSync(join(CORPUS, name, 'expected.txt'), 'utf-8').trim().split('\n'),
 }));
 
-/** The example fleet's hand-written inputs: cluster specs, recipes and apps. */
-function fleetInputs(): string {
-  const root = tempDir('recipes-');
-  for (const name of EXAMPLE_CLUSTERS) {
-    mkdirSync(join(root, 'clusters', name), { recursive: true });
-    cpSync(join(REPO, 'clusters', name, 'cluster.yaml'), join(root, 'clusters', name, 'cluster.yaml'));
-  }
-  for (const dir of ['recipes', 'apps']) cpSync(join(REPO, dir), join(root, dir), { recursive: true });
-  return root;
-}
 
 describe('malformed recipes', () => {
   it('the corpus holds at least 20 cases', () => {
@@ -44,7 +34,7 @@ describe('malformed recipes', () => {
   });
 
   it.each(corpus.map((c) => [c.name, c] as const))('%s: exactly the expected problems, and nothing written', (_name, c) => {
-    const root = fleetInputs();
+    const root = exampleInputs({ withRecipes: true });
     writeFile(root, c.target, c.content);
     const before = snapshotTree(root);
     const result = regenerate(root);

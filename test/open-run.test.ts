@@ -30,6 +30,8 @@ beforeAll(async () => {
   if (!regenerated.ok) throw new Error('example fleet does not regenerate');
   writeFile(root, '.projen/github-settings.json', JSON.stringify({ owner: 'acme', repository: 'eks-mlops-fleet' }));
   writeFile(root, 'apps/README.md', 'services\n');
+  // the repository's ignore rules: the generator's caches under .projen/ are never committed
+  writeFile(root, '.gitignore', readFileSync(join(REPO, '.gitignore'), 'utf-8'));
   const git = (...args: string[]) => execFileSync('git', args, { cwd: root });
   git('init', '-q', '-b', 'main');
   git('add', '-A');

@@ -7,7 +7,7 @@ import { generateFleet } from '../generator/fleet/generate';
 import type { PlatformModule } from '../generator/platform/module';
 import { resolveModules } from '../generator/platform/resolve-modules';
 import { PLATFORM_MODULES } from '../platform';
-import { cleanupTemps, exampleInputs, FLEET, regenerate, REPO, snapshotTree, writeFile } from './support/fleet';
+import { cleanupTemps, exampleInputs, FLEET, lineOf, regenerate, REPO, snapshotTree, writeFile } from './support/fleet';
 
 afterAll(cleanupTemps);
 
@@ -37,9 +37,13 @@ describe('the module catalog on prod-use1', () => {
     expect(gpuOperator).toMatchObject({ devicePlugin: { enabled: false }, dcgmExporter: { enabled: false }, driver: { enabled: false } });
     const trainingOperator = JSON.parse(committed('clusters/prod-use1/platform/training-operator/module.json'));
     const patches = trainingOperator.sources[0].kustomize.patches as { target: { kind: string; name: string }; patch: string }[];
-    expect(patches.map((p) => `${p.target.kind}/${p.target.name}`)).toEqual(['CustomResourceDefinition/mpijobs.kubeflow.org', 'Deployment/training-operator']);
-    expect(patches[1].patch).not.toContain('--enable-scheme=mpijob');
-    expect(patches[1].patch).toContain('--enable-scheme=pytorchjob');
+    expect(patches.map((p) => `${p.target.kind}/${p.target.name}`)).toEqual([
+      'Namespace/kubeflow', // owned by the Kubeflow platform's Application
+      'CustomResourceDefinition/mpijobs.kubeflow.org',
+      'Deployment/training-operator',
+    ]);
+    expect(patches[2].patch).not.toContain('--enable-scheme=mpijob');
+    expect(patches[2].patch).toContain('--enable-scheme=pytorchjob');
     const autoscaler = parse(committed('clusters/prod-use1/platform/cluster-autoscaler/values.yaml'));
     expect(autoscaler.autoDiscovery.tags).toEqual(['k8s.io/cluster-autoscaler/enabled', 'k8s.io/cluster-autoscaler/prod-use1']);
     const readme = committed('clusters/prod-use1/README.md');
@@ -66,13 +70,17 @@ describe('the module catalog on prod-use1', () => {
     expect(parse(committed('clusters/prod-use1/platform/kubeflow-trainer/values.yaml'))).toEqual({ jobset: { install: false } });
     expect(parse(committed('clusters/prod-use1/platform/karpenter/values.yaml')).settings).toEqual({ clusterName: 'prod-use1', interruptionQueue: 'Karpenter-prod-use1' });
     const kueue = parse(parse(committed('clusters/prod-use1/platform/kueue/values.yaml')).managerConfig.controllerManagerConfigYaml);
+    expect(kueue.apiVersion).toBe('config.kueue.x-k8s.io/v1beta2');
     expect(kueue.integrations.frameworks).toEqual([
-      'batch/job', 'jobset.x-k8s.io/jobset', 'trainer.kubeflow.org/trainjob', 'kubeflow.org/mpijob', 'kubeflow.org/pytorchjob',
-      'kubeflow.org/tfjob', 'kubeflow.org/xgboostjob', 'kubeflow.org/paddlejob', 'kubeflow.org/jaxjob', 'ray.io/rayjob',
-      'ray.io/raycluster', 'leaderworkerset.x-k8s.io/leaderworkerset',
+      'batch/job', 'kubeflow.org/mpijob', 'ray.io/rayjob', 'ray.io/rayservice', 'ray.io/raycluster', 'jobset.x-k8s.io/jobset',
+      'kubeflow.org/paddlejob', 'kubeflow.org/pytorchjob', 'kubeflow.org/tfjob', 'kubeflow.org/xgboostjob', 'kubeflow.org/jaxjob',
+      'trainer.kubeflow.org/trainjob', 'pod', 'deployment', 'statefulset', 'leaderworkerset.x-k8s.io/leaderworkerset',
     ]);
-    // dev has no framework module: Kueue would only be told about batch/job (and dev has no Kueue at all)
-    expect(() => committed('clusters/dev-usw2/platform/kueue/values.yaml')).toThrow();
+    // staging has no MPI operator, training operator nor LeaderWorkerSet: Kueue is not told about them
+    const staging = parse(parse(committed('clusters/staging-usw2/platform/kueue/values.yaml')).managerConfig.controllerManagerConfigYaml);
+    expect(staging.integrations.frameworks).toEqual([
+      'batch/job', 'ray.io/rayjob', 'ray.io/rayservice', 'ray.io/raycluster', 'jobset.x-k8s.io/jobset', 'trainer.kubeflow.org/trainjob', 'pod', 'deployment', 'statefulset',
+    ]);
   });
 });
 
@@ -153,6 +161,29 @@ describe('Kueue queues', () => {
   });
 });
 
+describe('Kueue quotas at the edges', () => {
+  it('renders finite, valid quotas for pools without limits, unknown instance families and odd quantities', async () => {
+    const { SchemaRegistry, sharedDir } = await import('../generator/checks/schema-registry');
+    const registry = SchemaRegistry.forFleet(sharedDir(REPO));
+    const root = exampleInputs();
+    const file = 'clusters/dev-usw2/cluster.yaml';
+    const text = readFileSync(join(root, file), 'utf-8');
+    const edited = text
+      .replace('    limits: { cpu: 256, memory: 1024Gi }\n', '    limits: { cpu: 0 }\n    instanceFamilies: [x9z]\n')
+      .replace('    limits: { cpu: 192, memory: 768Gi, gpu: 8 }\n', '')
+      .replace('quotas: { cpu: 128, memory: 512Gi, gpu: 4 }', 'quotas: { cpu: 128, memory: 1073741824, gpu: 4 }')
+      .replace('teams:\n', 'modules:\n  kueue: true\nteams:\n');
+    expect(edited).not.toBe(text);
+    writeFile(root, file, edited);
+    const result = generateFleet({ root, ...FLEET });
+    if (!result.ok) throw new Error(JSON.stringify(result.problems));
+    const queues = result.files.filter((f) => f.path.startsWith('clusters/dev-usw2/platform/kueue/clusterqueue-'));
+    expect(queues).toHaveLength(1);
+    expect(queues[0].content).not.toMatch(/Infinity|NaN/);
+    expect(registry.validate(parse(queues[0].content))).toEqual([]);
+  });
+});
+
 describe('shared storage', () => {
   it('gives every team namespace pv-efs and pv-fsx claims, each bound to its own volume', () => {
     for (const ns of ['llm-training', 'neuron-research', 'ml-serving']) {
@@ -177,7 +208,7 @@ describe('dependencies and conflicts', () => {
       expect.arrayContaining([expect.stringMatching(/modules\.kserve: module "kserve" needs module "cert-manager", which is off on this cluster/)]),
     );
     expect(problemsWith((t) => t.replace('  jobset: true\n', ''))).toEqual([
-      `${PROD}:39: modules.kubeflow-trainer: module "kubeflow-trainer" needs module "jobset", which is off on this cluster; turn on "jobset" (modules.jobset: true) or turn off "kubeflow-trainer"`,
+      `${PROD}:${lineOf(PROD, 'kubeflow-trainer: true')}: modules.kubeflow-trainer: module "kubeflow-trainer" needs module "jobset", which is off on this cluster; turn on "jobset" (modules.jobset: true) or turn off "kubeflow-trainer"`,
     ]);
   });
 
@@ -189,6 +220,13 @@ describe('dependencies and conflicts', () => {
     );
     expect(problems).toEqual([
       `${file}:23: modules.kueue.values.managerConfig.controllerManagerConfigYaml: Kueue integration "ray.io/rayjob" needs module "kuberay", which is off on this cluster; turn on "kuberay" (modules.kuberay: true) or remove the integration from "kueue"`,
+    ]);
+  });
+
+  it('refuses an instance type that cannot serve its pool, at its line in cluster.yaml', () => {
+    expect(problemsWith((t) => t.replace('instanceTypes: [p5.48xlarge, p4d.24xlarge]', 'instanceTypes: [p5.48xlarge, g5.2xlarge, m6i.xlarge]'))).toEqual([
+      `${PROD}:${lineOf(PROD, 'instanceTypes: [p5.48xlarge, p4d.24xlarge]')}: nodePools[2].instanceTypes[1]: expected an instance type with EFA for a cuda-efa pool, got "g5.2xlarge"`,
+      `${PROD}:${lineOf(PROD, 'instanceTypes: [p5.48xlarge, p4d.24xlarge]')}: nodePools[2].instanceTypes[2]: expected an instance type with NVIDIA GPUs for a cuda-efa pool, got "m6i.xlarge"`,
     ]);
   });
 
@@ -222,5 +260,26 @@ describe('turning a module off', () => {
     const appsAfter = expandApplicationSets(readTree(root)).applications.map(describeApplication);
     expect(appsBefore.filter((a) => !appsAfter.includes(a))).toEqual([expect.stringMatching(new RegExp(`^prod-use1-${module} `))]);
     expect(appsAfter.filter((a) => !appsBefore.includes(a))).toEqual([]);
+  });
+
+  it('mpi-operator: removes its folder and Application; the modules that adapt to it are rendered again, nothing else', () => {
+    const root = exampleInputs();
+    expect(regenerate(root).ok).toBe(true);
+    const before = snapshotTree(root);
+    const text = readFileSync(join(root, PROD), 'utf-8');
+    writeFile(root, PROD, text.replace('  mpi-operator: true\n', ''));
+    const result = regenerate(root);
+    if (!result.ok) throw new Error('regenerate failed');
+    expect(result.report.deleted).toEqual([...before.keys()].filter((p) => p.startsWith('clusters/prod-use1/platform/mpi-operator/')));
+    expect(result.report.written).toEqual([
+      'clusters/README.md',
+      'clusters/prod-use1/README.md',
+      'clusters/prod-use1/argocd/appproject-argocd-platform.yaml',
+      // Kueue no longer integrates MPIJob; the training operator keeps its own MPIJob
+      'clusters/prod-use1/platform/kueue/values.yaml',
+      'clusters/prod-use1/platform/training-operator/module.json',
+    ]);
+    const trainingOperator = JSON.parse(readFileSync(join(root, 'clusters/prod-use1/platform/training-operator/module.json'), 'utf-8'));
+    expect(trainingOperator.sources[0].kustomize.patches.map((p: { target: { kind: string } }) => p.target.kind)).toEqual(['Namespace']);
   });
 });

@@ -1,11 +1,11 @@
-import { cpSync, mkdirSync, readdirSync, readFileSync, renameSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { afterAll, describe, expect, it } from 'vitest';
 import { sharedDir } from '../generator/checks/schema-registry';
 import { sortProblems } from '../generator/config/problems';
 import { generateFleet } from '../generator/fleet/generate';
-import { cleanupTemps, EXAMPLE_CLUSTERS, FLEET, regenerate, REPO, tempDir, writeFile } from './support/fleet';
+import { cleanupTemps, exampleInputs, FLEET, regenerate, REPO, writeFile } from './support/fleet';
 
 afterAll(cleanupTemps);
 process.env.FLEET_SHARED_DIR ??= sharedDir(REPO);
@@ -35,16 +35,6 @@ const only = (objects: Obj[], kind: string) => {
   return found[0];
 };
 
-/** A root with the example fleet's inputs: cluster specs, recipes and apps. */
-function fleetInputs(): string {
-  const root = tempDir('recipes-');
-  for (const name of EXAMPLE_CLUSTERS) {
-    mkdirSync(join(root, 'clusters', name), { recursive: true });
-    cpSync(join(REPO, 'clusters', name, 'cluster.yaml'), join(root, 'clusters', name, 'cluster.yaml'));
-  }
-  for (const dir of ['recipes', 'apps']) cpSync(join(REPO, dir), join(root, dir), { recursive: true });
-  return root;
-}
 const runDirs = (root: string, team: string) => readdirSync(join(root, 'clusters/prod-use1/workloads/runs', team)).filter((d) => !d.endsWith('.md')).sort();
 
 describe('the example fleet runs and services', () => {
@@ -134,7 +124,7 @@ describe('a finished run is never relaunched', () => {
   const recipe = 'recipes/llm-training/gpt2-wikicorpus-preprocess.yaml';
 
   it('editing a recipe is a new run under a new name; reformatting it is not', () => {
-    const root = fleetInputs();
+    const root = exampleInputs({ withRecipes: true });
     expect(regenerate(root).ok).toBe(true);
     const [first] = runDirs(root, 'llm-training').filter((d) => d.startsWith('gpt2-wikicorpus-preprocess-'));
     const text = readFileSync(join(root, recipe), 'utf-8');
@@ -152,7 +142,7 @@ describe('a finished run is never relaunched', () => {
 
   it('archiving (archived: true, or a move to recipes/archive/) removes the folder and keeps the record', () => {
     for (const how of ['flag', 'move'] as const) {
-      const root = fleetInputs();
+      const root = exampleInputs({ withRecipes: true });
       expect(regenerate(root).ok).toBe(true);
       const [run] = runDirs(root, 'llm-training').filter((d) => d.startsWith('gpt2-wikicorpus-preprocess-'));
       if (how === 'flag') {
@@ -172,7 +162,7 @@ describe('a finished run is never relaunched', () => {
 
 describe('frameworks follow the cluster\'s modules', () => {
   it('renders a PyTorchJob (master + workers) where the cluster runs the training operator instead of Trainer v2', () => {
-    const root = fleetInputs();
+    const root = exampleInputs({ withRecipes: true });
     const spec = join(root, 'clusters/prod-use1/cluster.yaml');
     writeFile(root, 'clusters/prod-use1/cluster.yaml', readFileSync(spec, 'utf-8').replace('  kubeflow-trainer: true\n', '  kubeflow-trainer: false\n'));
     expect(regenerate(root).ok).toBe(true);
@@ -188,7 +178,7 @@ describe('frameworks follow the cluster\'s modules', () => {
   });
 
   it('refuses a kind whose module the cluster does not run, naming the module', () => {
-    const root = fleetInputs();
+    const root = exampleInputs({ withRecipes: true });
     const spec = join(root, 'clusters/prod-use1/cluster.yaml');
     writeFile(root, 'clusters/prod-use1/cluster.yaml', readFileSync(spec, 'utf-8').replace('  kuberay: true\n', ''));
     const result = regenerate(root);
@@ -273,7 +263,7 @@ server:
   };
 
   it('MPIJob, KServe, LeaderWorkerSet and a mixed pipeline render valid objects', async () => {
-    const root = fleetInputs();
+    const root = exampleInputs({ withRecipes: true });
     for (const [path, text] of Object.entries(recipes)) writeFile(root, path, text);
     const result = generateFleet({ root, ...FLEET });
     if (!result.ok) throw new Error(result.problems.map((p) => `${p.file}: ${p.field}: ${p.message}`).join('\n'));

@@ -242,6 +242,55 @@ export function checkApplications(
   return { problems, objects };
 }
 
+interface AppProjectObject {
+  kind: string;
+  metadata: { name: string };
+  spec: { sourceRepos?: string[]; destinations?: { server?: string; name?: string; namespace?: string }[] };
+}
+
+/**
+ * Checks each Application against its AppProject, as Argo CD does before it syncs: the project exists in
+ * the cluster's `argocd/` folder, allows every source repository, and allows the destination cluster and namespace.
+ */
+export function checkProjects(tree: RepoTree, applications: readonly ExpandedApplication[]): Problem[] {
+  const projects = new Map<string, AppProjectObject>();
+  for (const file of [...tree.files].filter((f) => /^clusters\/[^/]+\/argocd\/[^/]+\.yaml$/.test(f))) {
+    const object = parse(readFileSync(join(tree.root, file), 'utf-8')) as AppProjectObject;
+    if (object?.kind === 'AppProject') projects.set(`${file.split('/')[1]}/${object.metadata.name}`, object);
+  }
+  const problems: Problem[] = [];
+  for (const { cluster, application } of applications) {
+    const file = `clusters/${cluster}/argocd (Application ${application.metadata.name})`;
+    const project = projects.get(`${cluster}/${application.spec.project}`);
+    if (!project) {
+      problems.push({ file, field: 'spec.project', message: `AppProject ${application.spec.project} is not in clusters/${cluster}/argocd/` });
+      continue;
+    }
+    const allows = (patterns: readonly string[] | undefined, value: string | undefined) =>
+      value !== undefined && (patterns ?? []).some((p) => globRegExp(p).test(value));
+    const sources = application.spec.sources ?? (application.spec.source ? [application.spec.source] : []);
+    for (const source of sources) {
+      if (!allows(project.spec.sourceRepos, source.repoURL)) {
+        problems.push({ file, field: 'spec.sources', message: `repository ${source.repoURL} is not allowed by AppProject ${project.metadata.name}` });
+      }
+    }
+    const { destination } = application.spec;
+    const allowed = (project.spec.destinations ?? []).some(
+      (d) =>
+        (d.server !== undefined ? allows([d.server], destination.server) : allows([d.name ?? ''], destination.name)) &&
+        allows([d.namespace ?? ''], destination.namespace),
+    );
+    if (!allowed) {
+      problems.push({
+        file,
+        field: 'spec.destination',
+        message: `destination ${destination.server ?? destination.name}/${destination.namespace} is not allowed by AppProject ${project.metadata.name}`,
+      });
+    }
+  }
+  return problems;
+}
+
 /** One line per Application: name, project, what it syncs, and where to. */
 export function describeApplication({ application }: ExpandedApplication): string {
   const sources = application.spec.sources ?? (application.spec.source ? [application.spec.source] : []);

@@ -1,4 +1,4 @@
-import { checkApplications, describeApplication, expandApplicationSets, readTree } from '../argocd/expand';
+import { checkApplications, checkProjects, describeApplication, expandApplicationSets, readTree } from '../argocd/expand';
 import { compareApplications, expectedPlatformApplications } from '../argocd/expected-applications';
 import { SchemaRegistry, sharedDir } from '../checks/schema-registry';
 import { formatProblem } from '../config/problems';
@@ -20,7 +20,7 @@ function main() {
   const { applications, problems } = expandApplicationSets(tree);
   const repos = new Set([...expected.expected.values()].map((e) => e.repoURL));
   const checked = checkApplications(tree, applications, SchemaRegistry.forFleet(sharedDir(root)), repos);
-  problems.push(...checked.problems);
+  problems.push(...checked.problems, ...checkProjects(tree, applications));
   for (const [cluster, { names }] of expected.expected) {
     const actual = applications.filter((a) => a.cluster === cluster && a.applicationSet === `${cluster}-platform`).map((a) => a.application.metadata.name);
     problems.push(...compareApplications(cluster, names, actual));

@@ -30,9 +30,21 @@ export type ReadYamlResult = { ok: true; source: YamlSource } | { ok: false; pro
  * several documents in one file, alias bombs, and empty files.
  */
 export function readYamlFile(absolutePath: string, file: string, options: ReadYamlOptions = {}): ReadYamlResult {
-  const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
-  const fail = (message: string, line?: number): ReadYamlResult => ({ ok: false, problems: [{ file, line, field: '', message }] });
+  const read = readInputText(absolutePath, file, options);
+  return read.ok ? parseYamlText(read.text, file, options) : read;
+}
 
+/**
+ * The text of a hand-written input file, refusing what is not one: a symbolic link, something other than a
+ * regular file, a file over the size limit (before reading it), bytes that are not UTF-8.
+ */
+export function readInputText(
+  absolutePath: string,
+  file: string,
+  options: ReadYamlOptions = {},
+): { ok: true; text: string } | { ok: false; problems: Problem[] } {
+  const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
+  const fail = (message: string) => ({ ok: false as const, problems: [{ file, field: '', message }] });
   let size: number;
   try {
     const stat = lstatSync(absolutePath);
@@ -45,13 +57,11 @@ export function readYamlFile(absolutePath: string, file: string, options: ReadYa
   if (size > maxBytes) {
     return fail(`is ${formatBytes(size)}; an input file may be at most ${formatBytes(maxBytes)}`);
   }
-  let text: string;
   try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(readFileSync(absolutePath));
+    return { ok: true, text: new TextDecoder('utf-8', { fatal: true }).decode(readFileSync(absolutePath)) };
   } catch {
     return fail('is not valid UTF-8 text');
   }
-  return parseYamlText(text, file, options);
 }
 
 export function parseYamlText(text: string, file: string, options: ReadYamlOptions = {}): ReadYamlResult {

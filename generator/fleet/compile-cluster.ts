@@ -1,7 +1,7 @@
 import { ARGOCD_FOLDER, argocdObjects } from '../argocd/argocd-objects';
 import type { ClusterInput } from '../config/load-fleet';
 import type { Problem } from '../config/problems';
-import { compilePlatform, type ModuleDescriptor } from '../platform/compile-platform';
+import { compilePlatform, PLATFORM_FOLDER, TEAMS_MODULE, type ModuleDescriptor } from '../platform/compile-platform';
 import type { PlatformModule } from '../platform/module';
 import { resolveModules, type EnabledModule } from '../platform/resolve-modules';
 import type { K8sObject } from '../render/k8s-object';
@@ -20,7 +20,7 @@ export interface CompiledCluster {
   readonly sources?: ReadonlyMap<string, string>;
 }
 
-export const TEAMS_FOLDER = 'platform/teams';
+export const TEAMS_FOLDER = `${PLATFORM_FOLDER}/${TEAMS_MODULE}`;
 
 export function compileCluster(
   input: ClusterInput,

@@ -22,7 +22,14 @@ export interface GenerateFleetOptions {
   readonly readdir?: (dir: string) => string[];
 }
 
-export type GenerateFleetResult = { ok: true; files: GeneratedFile[] } | { ok: false; problems: Problem[] };
+export type GenerateFleetResult =
+  | {
+    ok: true;
+    files: GeneratedFile[];
+    /** Caches the next regenerate may use (under .projen/, not committed), written only if this one succeeds. */
+    caches: GeneratedFile[];
+  }
+  | { ok: false; problems: Problem[] };
 
 /**
  * The whole generator as a pure function of the inputs: load and validate every cluster, compile
@@ -56,7 +63,7 @@ export function generateFleet(options: GenerateFleetOptions): GenerateFleetResul
   for (let i = 1; i < files.length; i++) {
     if (files[i].path === files[i - 1].path) throw new Error(`generator bug: two outputs for ${files[i].path}`);
   }
-  return { ok: true, files };
+  return { ok: true, files, caches: workloads.recipeCache ? [workloads.recipeCache] : [] };
 }
 
 function renderFleetReadme(clusters: CompiledCluster[]): GeneratedFile {

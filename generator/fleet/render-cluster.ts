@@ -6,7 +6,7 @@ import type { GeneratedFile } from './generated-file';
 import { objectFileName } from '../render/k8s-object';
 import { markerLine } from '../render/marker';
 import { renderTemplate } from '../render/templates';
-import { renderJsonFile, renderYamlFile } from '../render/yaml';
+import { renderJsonFile, yamlFile } from '../render/yaml';
 
 /** Turns one compiled cluster into files: its objects, one file each, the files rendered by other stages, and its README. */
 export function renderCluster(compiled: CompiledCluster, rendered: readonly GeneratedFile[] = []): GeneratedFile[] {
@@ -16,11 +16,11 @@ export function renderCluster(compiled: CompiledCluster, rendered: readonly Gene
   for (const [folder, objects] of compiled.folders) {
     for (const object of objects) {
       const input = compiled.sources?.get(folder) ?? source;
-      files.push({ path: `${base}/${folder}/${objectFileName(object)}`, content: renderYamlFile(object, input) });
+      files.push(yamlFile(`${base}/${folder}/${objectFileName(object)}`, object, input));
     }
   }
   for (const [path, data] of compiled.documents) {
-    files.push({ path: `${base}/${path}`, content: path.endsWith('.json') ? renderJsonFile(data, source) : renderYamlFile(data as Record<string, unknown>, source) });
+    files.push(path.endsWith('.json') ? { path: `${base}/${path}`, content: renderJsonFile(data, source) } : yamlFile(`${base}/${path}`, data as Record<string, unknown>, source));
   }
   files.push({ path: `${base}/README.md`, content: renderTemplate('cluster-readme.md', readmeModel(compiled, files)) });
   return files;

@@ -1,4 +1,6 @@
 import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Problem } from '../config/problems';
 import { formatProblem } from '../config/problems';
 import { renderTemplate } from '../render/templates';
@@ -55,6 +57,8 @@ export type RunPreviewProvider = (input: { root: string; changedFiles: readonly 
 
 /** The diff of a run's rendered folder between `base` and the working tree, for `RunPreview.rendered`. */
 export function renderedDiff(root: string, base: string, folder: string): string {
+  // files the preview's own regenerate created are untracked: intent-to-add makes `git diff` show them as new
+  if (existsSync(join(root, folder))) execFileSync('git', ['add', '--intent-to-add', '--', folder], { cwd: root });
   return execFileSync('git', ['diff', '--no-color', '--no-ext-diff', base, '--', folder], { cwd: root, encoding: 'utf-8', maxBuffer: 64 * 1024 * 1024 });
 }
 

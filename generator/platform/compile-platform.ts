@@ -1,5 +1,5 @@
 import type { ClusterSpec } from '../config/cluster-spec';
-import type { Problem } from '../config/problems';
+import { fieldPath, type Problem } from '../config/problems';
 import { moduleApplication } from '../argocd/names';
 import type { K8sObject } from '../render/k8s-object';
 import { teamNamespaceObjects } from '../teams/team-namespace';
@@ -63,24 +63,31 @@ export function compilePlatform(
       return { ok: false, problems: [{ file, field: '', message: error.message }] };
     }
     for (const p of compiled.problems) {
-      problems.push({ file, line: lineOf(['modules', module.name]), field: `modules.${module.name}${p.field ? `.${p.field}` : ''}`, message: p.message });
+      problems.push(
+        p.path
+          ? { file, line: lineOf([...p.path]), field: fieldPath(p.path), message: p.message }
+          : { file, line: lineOf(['modules', module.name]), field: `modules.${module.name}${p.field ? `.${p.field}` : ''}`, message: p.message },
+      );
     }
     folders.set(compiled.folder, compiled.objects);
     if (compiled.values) documents.set(`${compiled.folder}/${VALUES_FILE}`, compiled.values);
     descriptors.push(compiled.descriptor);
   }
 
-  const teamsFolder = `${PLATFORM_FOLDER}/${TEAMS_MODULE}`;
-  folders.set(teamsFolder, spec.teams.flatMap((team) => teamNamespaceObjects(spec, team)));
-  descriptors.push({
-    module: TEAMS_MODULE,
-    application: moduleApplication(spec, TEAMS_MODULE),
-    namespace: 'default',
-    wave: '0',
-    upstream: 'rendered by the generator',
-    sources: [ownedSource(spec, teamsFolder)],
-    syncOptions: ['PruneLast=true'],
-  });
+  // the team namespaces, when there are teams: an Application over an empty folder would sync nothing
+  if (spec.teams.length) {
+    const teamsFolder = `${PLATFORM_FOLDER}/${TEAMS_MODULE}`;
+    folders.set(teamsFolder, spec.teams.flatMap((team) => teamNamespaceObjects(spec, team)));
+    descriptors.push({
+      module: TEAMS_MODULE,
+      application: moduleApplication(spec, TEAMS_MODULE),
+      namespace: 'default',
+      wave: '0',
+      upstream: 'rendered by the generator',
+      sources: [ownedSource(spec, teamsFolder)],
+      syncOptions: ['PruneLast=true'],
+    });
+  }
 
   for (const descriptor of descriptors) documents.set(`${PLATFORM_FOLDER}/${descriptor.module}/${MODULE_DESCRIPTOR}`, descriptor);
   if (problems.length) return { ok: false, problems };
@@ -119,7 +126,9 @@ function compileModule(spec: ClusterSpec, { module, version, values: overrides }
   if (primary?.kind === 'helm') sources.push({ repoURL: spec.argocd.repoURL, targetRevision: spec.argocd.targetRevision, ref: 'values' });
   if (objects.length) sources.push(ownedSource(spec, folder));
 
-  const syncOptions = ['CreateNamespace=true', 'PruneLast=true'];
+  // a module's objects may be kinds whose CRDs another module's Application installs (ServiceMonitors,
+  // Certificates, Gateways): applied once those exist, through the retries, instead of failing the dry run
+  const syncOptions = ['CreateNamespace=true', 'PruneLast=true', 'SkipDryRunOnMissingResource=true'];
   if (module.serverSideApply) syncOptions.push('ServerSideApply=true');
   return {
     folder,

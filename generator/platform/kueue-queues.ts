@@ -113,12 +113,14 @@ export function poolCapacity(pool: NodePool): Record<Resource, number> {
   const acceleratorLimit = pool.kind === 'neuron' ? pool.limits.neuron : pool.kind === 'cpu' ? 0 : pool.limits.gpu;
   const accelerators = acceleratorLimit ?? (types.length ? Math.floor(cpu * perCpu(accelerator)) : Infinity);
   const efaPerAccelerator = Math.max(0, ...types.map((t) => (accelerator(t) ? t.efaInterfaces / accelerator(t) : 0)));
+  // 0 x Infinity (a zero limit and no instance data) is no capacity, not NaN
+  const known = (n: number) => (Number.isNaN(n) ? 0 : n);
   return {
     'cpu': cpu,
-    'memory': Math.floor(memory),
-    [GPU_RESOURCE]: pool.kind === 'cuda' || pool.kind === 'cuda-efa' ? accelerators : 0,
-    [NEURON_RESOURCE]: pool.kind === 'neuron' ? accelerators : 0,
-    [EFA_RESOURCE]: usesEfa(pool) ? Math.floor(accelerators * efaPerAccelerator) : 0,
+    'memory': known(Math.floor(memory)),
+    [GPU_RESOURCE]: pool.kind === 'cuda' || pool.kind === 'cuda-efa' ? known(accelerators) : 0,
+    [NEURON_RESOURCE]: pool.kind === 'neuron' ? known(accelerators) : 0,
+    [EFA_RESOURCE]: usesEfa(pool) ? known(Math.floor(accelerators * efaPerAccelerator)) : 0,
   } as Record<Resource, number>;
 }
 
@@ -158,7 +160,7 @@ function teamShare(cluster: ClusterSpec, team: Team, pool: NodePool, resource: R
   const quotas = cluster.teams.reduce((sum, t) => sum + (teamAmount(t, resource) ?? 0), 0);
   const nominal = capacities.every(Number.isFinite)
     ? Math.floor((own * cap) / Math.max(capacities.reduce((a, b) => a + b, 0), quotas))
-    : Math.floor(own / capacities.length);
+    : Math.floor(own / capacities.length); // some pool is unbounded: the team's quota spread over the pools
   return { nominal, borrowing: Math.max(0, own - nominal) };
 }
 

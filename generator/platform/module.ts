@@ -48,9 +48,13 @@ export interface ModuleConflict {
   readonly resolvedBy?: string;
 }
 
-/** A problem a module finds in the cluster's settings (its field is under `modules.<name>`). */
+/**
+ * A problem a module finds in the cluster's settings: `field` is under `modules.<name>`, unless `path`
+ * points elsewhere in cluster.yaml (`['nodePools', 2, 'instanceTypes', 0]`).
+ */
 export interface ModuleProblem {
   readonly field: string;
+  readonly path?: readonly PropertyKey[];
   readonly message: string;
 }
 

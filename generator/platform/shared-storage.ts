@@ -4,6 +4,7 @@ import {
   KubeClusterRoleBinding,
   KubeConfigMap,
   KubeJob,
+  KubePersistentVolume,
   KubePersistentVolumeClaim,
   KubeServiceAccount,
   KubeStorageClass,
@@ -54,12 +55,10 @@ export function sharedStorageObjects(cluster: ClusterSpec, system: 'efs' | 'fsx'
         },
       }),
     );
-    volumes[`${volume}.json`] = JSON.stringify({
-      apiVersion: 'v1',
-      kind: 'PersistentVolume',
+    volumes[`${volume}.json`] = JSON.stringify(KubePersistentVolume.manifest({
       metadata: { name: volume, labels: { ...labels, [LABELS.team]: team.name } },
       spec: {
-        capacity: { storage: size },
+        capacity: { storage: Quantity.fromString(size) },
         volumeMode: 'Filesystem',
         accessModes: ['ReadWriteMany'],
         persistentVolumeReclaimPolicy: 'Retain',
@@ -72,7 +71,7 @@ export function sharedStorageObjects(cluster: ClusterSpec, system: 'efs' | 'fsx'
           ...(system === 'fsx' ? { volumeAttributes: { dnsname: '@DNS_NAME@', mountname: '@MOUNT_NAME@' } } : {}),
         },
       },
-    });
+    }));
   }
   if (cluster.teams.length === 0) return objects;
 

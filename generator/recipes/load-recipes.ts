@@ -3,7 +3,8 @@ import { lstatSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Problem } from '../config/problems';
 import { validateSource } from '../config/validate';
-import { readYamlFile, type YamlSource } from '../config/yaml-source';
+import { parseYamlText, readInputText, type YamlSource } from '../config/yaml-source';
+import type { RecipeCache } from './recipe-cache';
 import {
   bodySchema,
   headerSchema,
@@ -43,12 +44,16 @@ export interface LoadRecipesResult { readonly recipes: RecipeInput[]; readonly p
  * Loads every recipe under `recipes/` and every service under `apps/`: `<dir>/<team>/<name>.yaml`.
  * The header is checked first, then the body against the keys of its kind.
  */
-export function loadRecipes(root: string, readdir: (dir: string) => string[] = (d) => readdirSync(d)): LoadRecipesResult {
+export function loadRecipes(
+  root: string,
+  readdir: (dir: string) => string[] = (d) => readdirSync(d),
+  cache?: RecipeCache,
+): LoadRecipesResult {
   const problems: Problem[] = [];
   const recipes: RecipeInput[] = [];
   for (const file of recipeFiles(root, readdir, problems)) {
     const role = file.startsWith(`${APPS_DIR}/`) ? 'service' : 'run';
-    const result = loadRecipeFile(root, file, role);
+    const result = loadRecipeFile(root, file, role, cache);
     if (result.ok) recipes.push(result.input);
     else problems.push(...result.problems);
   }
@@ -99,10 +104,18 @@ export function loadRecipeFile(
   root: string,
   file: string,
   role: 'run' | 'service',
+  cache?: RecipeCache,
 ): { ok: true; input: RecipeInput } | { ok: false; problems: Problem[] } {
-  const read = readYamlFile(join(root, file), file, { expected: RECIPE_EXPECTED });
+  const options = { expected: RECIPE_EXPECTED };
+  const read = readInputText(join(root, file), file, options);
   if (!read.ok) return read;
-  return parseRecipe(read.source, role);
+  const hit = cache?.lookup(file, read.text);
+  if (hit && hit.role === role) return { ok: true, input: hit };
+  const parsed = parseYamlText(read.text, file, options);
+  if (!parsed.ok) return parsed;
+  const result = parseRecipe(parsed.source, role);
+  if (result.ok) cache?.remember(file, read.text, result.input);
+  return result;
 }
 
 /** Validates one parsed recipe file (also used by the import command on its own output). */

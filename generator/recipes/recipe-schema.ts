@@ -214,7 +214,19 @@ export type RecipeBody = Partial<z.output<typeof allFields>> & { tolerations: To
 const stepKinds = RUN_KINDS.filter((k): k is Exclude<RunKind, 'pipeline'> => k !== 'pipeline');
 export const STEP_KINDS = stepKinds;
 
+const schemas = new Map<WorkloadKind, ReturnType<typeof buildRecipeSchema>>();
+
+/** The schema of a recipe of one kind; built once per kind (zod compiles a schema on its first use). */
 export function recipeSchema(kind: WorkloadKind) {
+  let schema = schemas.get(kind);
+  if (!schema) {
+    schema = buildRecipeSchema(kind);
+    schemas.set(kind, schema);
+  }
+  return schema;
+}
+
+function buildRecipeSchema(kind: WorkloadKind) {
   if (kind === 'pipeline') {
     return strictObject({
       ...header,

@@ -1,4 +1,6 @@
+import { createHash } from 'node:crypto';
 import { stringify } from 'yaml';
+import type { GeneratedFile } from '../fleet/generated-file';
 import type { K8sObject } from './k8s-object';
 import { markerLine } from './marker';
 
@@ -7,6 +9,29 @@ const OPTIONS = { lineWidth: 0, aliasDuplicateObjects: false, version: '1.2' } a
 /** One object as a YAML file, with the marker naming the input to edit. */
 export function renderYamlFile(object: K8sObject | Record<string, unknown>, source: string): string {
   return `# ${markerLine(source)}\n${stringify(object, OPTIONS)}`;
+}
+
+/**
+ * Bumped whenever the text made from the same object changes (options above, the marker): it is part of
+ * every render key, so no stale rendering is reused.
+ */
+const RENDER_VERSION = 'yaml-1';
+
+/**
+ * A YAML file rendered only when its text is needed: its key (a digest of the object and its source) lets a
+ * regenerate skip files whose object did not change. Serializing is most of the generator's cost.
+ */
+export function yamlFile(path: string, object: K8sObject | Record<string, unknown>, source: string): GeneratedFile {
+  const key = createHash('sha1').update(RENDER_VERSION).update('\0').update(source).update('\0').update(JSON.stringify(object)).digest('base64url');
+  let content: string | undefined;
+  return {
+    path,
+    key,
+    get content() {
+      content ??= renderYamlFile(object, source);
+      return content;
+    },
+  };
 }
 
 /**

@@ -4,14 +4,18 @@ import type { CompiledCluster } from '../fleet/compile-cluster';
 import type { GeneratedFile } from '../fleet/generated-file';
 import { INSTANCE_TABLE, loadInstanceTypes } from '../recipes/instance-types';
 import { loadRecipes } from '../recipes/load-recipes';
+import { RecipeCache } from '../recipes/recipe-cache';
 import { compileWorkloads } from './compile-workloads';
 
-export type FleetWorkloadsResult = { ok: true; clusters: CompiledCluster[]; files: GeneratedFile[] } | { ok: false; problems: Problem[] };
+export type FleetWorkloadsResult =
+  | { ok: true; clusters: CompiledCluster[]; files: GeneratedFile[]; recipeCache?: GeneratedFile }
+  | { ok: false; problems: Problem[] };
 
 /** The workload stage of the pipeline: loads every recipe and compiles it into the cluster it names. */
 export function compileFleetWorkloads(root: string, compiled: CompiledCluster[], readdir?: (dir: string) => string[]): FleetWorkloadsResult {
   // recipes that load are compiled even when others do not, so every problem is reported at once
-  const loaded = loadRecipes(root, readdir);
+  const cache = RecipeCache.load(root);
+  const loaded = loadRecipes(root, readdir, cache);
   const problems: Problem[] = [...loaded.problems];
   const names = compiled.map((c) => c.input.spec.name);
   for (const input of loaded.recipes) {
@@ -43,5 +47,5 @@ export function compileFleetWorkloads(root: string, compiled: CompiledCluster[],
       problems.push(...result.problems);
     }
   }
-  return problems.length ? { ok: false, problems } : { ok: true, clusters, files };
+  return problems.length ? { ok: false, problems } : { ok: true, clusters, files, recipeCache: cache.file() };
 }

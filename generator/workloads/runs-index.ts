@@ -32,7 +32,8 @@ export function hourlyCost(steps: readonly WorkloadStep[], region: string, table
   return max;
 }
 
-function hours(duration: string): number {
+/** Hours of a recipe's `duration` (`90m`, `12h`, `2d`). */
+export function hours(duration: string): number {
   const n = Number(duration.slice(0, -1));
   return duration.endsWith('d') ? n * 24 : duration.endsWith('h') ? n : n / 60;
 }

@@ -1,4 +1,4 @@
-import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Problem } from '../config/problems';
 import type { GeneratedFile } from '../fleet/generated-file';
@@ -10,6 +10,10 @@ export const MANIFEST_PATH = '.projen/fleet-files.json';
 export interface WriteOptions {
   /** Folders the generator may write into, relative to the root (`clusters`). */
   readonly outputRoots: readonly string[];
+  /** Digest of every input the files were generated from, recorded for the next run (fleet/input-digest.ts). */
+  readonly inputs?: string;
+  /** The generator's caches (under .projen/, not committed), written after the outputs. */
+  readonly caches?: readonly GeneratedFile[];
 }
 
 export interface WriteReport {
@@ -26,6 +30,10 @@ export interface WritePlan {
   readonly toDelete: readonly string[];
   readonly manifest: string;
   readonly unchanged: number;
+  /** Render-cache entries of the files left as they are (written files get theirs when written). */
+  readonly cached: ReadonlyMap<string, CacheEntry>;
+  readonly inputs?: string;
+  readonly caches?: readonly GeneratedFile[];
 }
 
 export type PlanResult = { ok: true; plan: WritePlan } | { ok: false; problems: Problem[] };
@@ -50,10 +58,20 @@ export function planWrite(root: string, files: readonly GeneratedFile[], options
     }
   }
   if (problems.length) return { ok: false, problems: [...new Map(problems.map((p) => [p.file, p])).values()] };
+  const cache = readRenderCache(root).entries;
+  const cached = new Map<string, CacheEntry>();
   for (const file of files) {
+    // the render cache: the same key and an untouched file mean the same content, without rendering it
+    const entry = file.key ? cache.get(file.path) : undefined;
+    if (entry && entry.key === file.key && statOf(join(root, file.path)) === entry.stat) {
+      unchanged++;
+      cached.set(file.path, entry);
+      continue;
+    }
     const existing = readIfExists(join(root, file.path));
     if (existing === file.content) {
       unchanged++;
+      cached.set(file.path, { key: file.key ?? null, stat: statOf(join(root, file.path))! });
       continue;
     }
     if (existing !== undefined && !hasMarker(existing)) {
@@ -73,7 +91,7 @@ export function planWrite(root: string, files: readonly GeneratedFile[], options
   });
   if (problems.length) return { ok: false, problems };
   const manifest = renderManifest([...next].sort());
-  return { ok: true, plan: { root, outputRoots: options.outputRoots, toWrite, toDelete: toDelete.sort(), manifest, unchanged } };
+  return { ok: true, plan: { root, outputRoots: options.outputRoots, toWrite, toDelete: toDelete.sort(), manifest, unchanged, cached, inputs: options.inputs, caches: options.caches } };
 }
 
 /**
@@ -101,7 +119,71 @@ export function applyWrite(plan: WritePlan): WriteReport {
     killPoint();
     rollForward(root, journal);
   }
+  const entries = new Map(plan.cached);
+  for (const file of plan.toWrite) entries.set(file.path, { key: file.key ?? null, stat: statOf(join(root, file.path))! });
+  writeRenderCache(root, entries, plan.inputs);
+  for (const cache of plan.caches ?? []) writeAtomically(join(root, cache.path), cache.content);
   return { written: plan.toWrite.map((f) => f.path), deleted: [...plan.toDelete], unchanged: plan.unchanged };
+}
+
+/**
+ * The render cache (`.projen/fleet-cache.json`, not committed): per generated file, the key of what it was
+ * rendered from and its size and modification time when written. It only ever saves work: an entry whose file
+ * changed since (another size or time) is ignored, and a clean clone, as in CI, has none.
+ */
+const CACHE_PATH = '.projen/fleet-cache.json';
+const CACHE_VERSION = 2;
+
+interface CacheEntry {
+  /** The file's render key (yaml files); null for files rendered every time. */
+  readonly key: string | null;
+  /** `size:mtimeMs` of the file when the entry was made. */
+  readonly stat: string;
+}
+
+function statOf(path: string): string | undefined {
+  try {
+    const stat = statSync(path);
+    return `${stat.size}:${stat.mtimeMs}`;
+  } catch {
+    return undefined;
+  }
+}
+
+function readRenderCache(root: string): { inputs?: string; entries: Map<string, CacheEntry> } {
+  const text = readIfExists(join(root, CACHE_PATH));
+  if (text === undefined) return { entries: new Map() };
+  try {
+    const parsed = JSON.parse(text) as { version?: number; inputs?: string; files?: Record<string, [string | null, string]> };
+    if (parsed.version !== CACHE_VERSION || !parsed.files) return { entries: new Map() };
+    return { inputs: parsed.inputs, entries: new Map(Object.entries(parsed.files).map(([path, [key, stat]]) => [path, { key, stat }])) };
+  } catch {
+    return { entries: new Map() }; // a damaged cache is no cache
+  }
+}
+
+/**
+ * The plan of a regenerate whose inputs did not change since the last one (same digest) and whose outputs
+ * are untouched (every generated file as it was written): nothing to do, decided without generating anything.
+ */
+export function unchangedPlan(root: string, inputs: string, outputRoots: readonly string[]): WritePlan | undefined {
+  const cache = readRenderCache(root);
+  if (cache.inputs !== inputs) return undefined;
+  const manifest = readIfExists(join(root, MANIFEST_PATH));
+  const paths = readManifest(root, outputRoots);
+  if (manifest === undefined || paths.size !== cache.entries.size) return undefined;
+  for (const path of paths) {
+    const entry = cache.entries.get(path);
+    if (!entry || statOf(join(root, path)) !== entry.stat) return undefined;
+  }
+  return { root, outputRoots, toWrite: [], toDelete: [], manifest, unchanged: paths.size, cached: cache.entries, inputs };
+}
+
+/** Writes the cache when it changed: a no-op regenerate writes nothing at all. */
+function writeRenderCache(root: string, entries: ReadonlyMap<string, CacheEntry>, inputs: string | undefined) {
+  const files = Object.fromEntries([...entries].sort(([a], [b]) => (a < b ? -1 : 1)).map(([path, e]) => [path, [e.key, e.stat]]));
+  const text = JSON.stringify({ version: CACHE_VERSION, inputs, files });
+  if (readIfExists(join(root, CACHE_PATH)) !== text) writeAtomically(join(root, CACHE_PATH), text);
 }
 
 /**

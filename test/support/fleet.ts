@@ -8,6 +8,8 @@ import { regenerateFleet } from '../../generator/fleet/regenerate';
 import { PLATFORM_MODULES } from '../../platform';
 
 export const REPO = resolve(__dirname, '..', '..');
+// generator runs on temporary copies read the shared data (instance table, schemas) from beside the repository
+process.env.FLEET_SHARED_DIR ??= join(REPO, '..', 'shared');
 /** The generator options of `.projenrc.ts` (the golden test fails if they drift apart). */
 export const FLEET = { catalog: PLATFORM_MODULES, github: { owner: 'acme', repository: 'eks-mlops-fleet' } };
 export const EXAMPLE_CLUSTERS = ['dev-usw2', 'prod-use1', 'staging-usw2'];
@@ -22,13 +24,14 @@ export function cleanupTemps() {
   for (const dir of temps.splice(0)) rmSync(dir, { recursive: true, force: true });
 }
 
-/** A fresh root holding only the hand-written inputs of the example fleet. */
-export function exampleInputs(): string {
+/** A fresh root holding only the hand-written inputs of the example fleet: its cluster specs, and its recipes and apps if asked. */
+export function exampleInputs(options: { withRecipes?: boolean } = {}): string {
   const root = tempDir();
   for (const name of EXAMPLE_CLUSTERS) {
     mkdirSync(join(root, 'clusters', name), { recursive: true });
     cpSync(join(REPO, 'clusters', name, 'cluster.yaml'), join(root, 'clusters', name, 'cluster.yaml'));
   }
+  if (options.withRecipes) for (const dir of ['recipes', 'apps']) cpSync(join(REPO, dir), join(root, dir), { recursive: true });
   return root;
 }
 
@@ -36,6 +39,9 @@ export function exampleInputs(): string {
 export function regenerate(root: string, readdir?: (dir: string) => string[]) {
   return regenerateFleet({ root, ...FLEET, readdir });
 }
+
+/** The generator's caches and transaction files under .projen/: not committed, not part of the output. */
+export const notOutput = (path: string) => /^\.projen\/fleet(-cache\.json|-recipes-cache\.json|-staging|-journal|\.lock)/.test(path);
 
 /** Every file under `root` (not following links), path -> bytes as text. */
 export function snapshotTree(root: string, skip: (path: string) => boolean = () => false): Map<string, string> {
@@ -87,4 +93,11 @@ export async function runProjen(root: string): Promise<{ code: number; stdout: s
     const e = error as { code?: number; stdout?: string; stderr?: string };
     return { code: typeof e.code === 'number' ? e.code : 1, stdout: e.stdout ?? '', stderr: e.stderr ?? '' };
   }
+}
+
+/** 1-based line of the first line of a committed example file that contains `needle` (for expected messages). */
+export function lineOf(path: string, needle: string): number {
+  const index = readFileSync(join(REPO, path), 'utf-8').split('\n').findIndex((line) => line.includes(needle));
+  if (index < 0) throw new Error(`${path} has no line with ${JSON.stringify(needle)}`);
+  return index + 1;
 }

@@ -1,0 +1,273 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { cpus, totalmem } from 'node:os';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { parseAllDocuments } from 'yaml';
+import { buildSyntheticFleet, clusterName, exampleRecipes, runName } from './synthetic-fleet';
+
+/**
+ * `npm run bench`: regenerates synthetic fleets of about 1,000, 10,000 and 50,000 rendered objects with the
+ * README's regenerate command (`npx projen`), and prints CPU and wall time, files written and peak memory of
+ * a full, a no-op and a one-recipe regenerate, against the floor (the same objects serialized with `yaml`
+ * and written by a minimal script) and the fixed cost (an empty fleet). Medians of several runs, on the
+ * normal disk and on a tmpfs. Writes the table to docs/benchmarks.md.
+ *
+ * Options (environment): BENCH_SIZES=1k,10k,50k  BENCH_RUNS=3  BENCH_DISKS=disk,tmpfs
+ */
+
+const REPO = resolve(__dirname, '..');
+const SIZES: Record<string, { clusters: number; runsPerCluster: number }> = {
+  '1k': { clusters: 1, runsPerCluster: 350 },
+  '10k': { clusters: 8, runsPerCluster: 470 },
+  '50k': { clusters: 30, runsPerCluster: 660 },
+};
+const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+const sizes = (process.env.BENCH_SIZES ?? '1k,10k,50k').split(',');
+const disks = (process.env.BENCH_DISKS ?? 'disk,tmpfs').split(',').filter((d) => d !== 'tmpfs' || existsSync('/dev/shm'));
+
+interface Measure {
+  readonly cpu: number;
+  readonly wall: number;
+  readonly rssMiB: number;
+  readonly written?: number;
+}
+
+/** Runs a command under GNU time: CPU (user + sys) and wall seconds, peak resident memory of the largest process. */
+function timed(cwd: string, command: string[], env: NodeJS.ProcessEnv = {}): Measure {
+  const out = join(cwd, '.bench-time');
+  const result = spawnSync('/usr/bin/time', ['-f', '%U %S %e %M', '-o', out, ...command], {
+    cwd,
+    env: { ...process.env, CI: 'true', FLEET_SHARED_DIR: join(REPO, '..', 'shared'), ...env },
+    encoding: 'utf-8',
+    maxBuffer: 256 * 1024 * 1024,
+  });
+  if (result.status !== 0) throw new Error(`${command.join(' ')} failed in ${cwd}:\n${result.stderr}\n${result.stdout}`);
+  const [user, sys, wall, rss] = readFileSync(out, 'utf-8').trim().split('\n').pop()!.split(' ').map(Number);
+  rmSync(out);
+  return { cpu: user + sys, wall, rssMiB: rss / 1024 };
+}
+
+const REGENERATE = ['npx', 'projen'];
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+function medianOf(measures: Measure[]): Measure {
+  return {
+    cpu: median(measures.map((m) => m.cpu)),
+    wall: median(measures.map((m) => m.wall)),
+    rssMiB: Math.max(...measures.map((m) => m.rssMiB)),
+    written: measures[0].written === undefined ? undefined : median(measures.map((m) => m.written!)),
+  };
+}
+
+/** Generated files, from the generator's manifest. */
+function generatedFiles(dir: string): string[] {
+  return (JSON.parse(readFileSync(join(dir, '.projen/fleet-files.json'), 'utf-8')) as { files: string[] }).files;
+}
+
+/** Removes every generated file (and the generator's caches): the next regenerate starts from an empty tree. */
+function emptyTree(dir: string) {
+  for (const entry of readdirSync(join(dir, 'clusters'), { withFileTypes: true })) {
+    if (!entry.isDirectory()) {
+      rmSync(join(dir, 'clusters', entry.name));
+      continue;
+    }
+    for (const inner of readdirSync(join(dir, 'clusters', entry.name))) {
+      if (inner !== 'cluster.yaml') rmSync(join(dir, 'clusters', entry.name, inner), { recursive: true });
+    }
+  }
+  for (const file of ['.projen/fleet-files.json', '.projen/fleet-cache.json']) rmSync(join(dir, file), { force: true });
+}
+
+/** Files whose modification time changed since `before` (what a regenerate wrote). */
+function mtimes(dir: string, files: string[]): Map<string, number> {
+  return new Map(files.map((f) => [f, existsSync(join(dir, f)) ? statSync(join(dir, f)).mtimeMs : -1]));
+}
+function countWritten(dir: string, before: Map<string, number>): { count: number; paths: string[] } {
+  const paths = generatedFiles(dir).filter((f) => before.get(f) !== statSync(join(dir, f)).mtimeMs);
+  return { count: paths.length, paths };
+}
+
+/** The floor's input: every generated file, as plain data (YAML objects) or text, and the floor script. */
+function prepareFloor(dir: string, floorDir: string) {
+  const items: { path: string; header?: string; object?: unknown; text?: string }[] = [];
+  let objects = 0;
+  for (const path of generatedFiles(dir)) {
+    const text = readFileSync(join(dir, path), 'utf-8');
+    if (path.endsWith('.yaml')) {
+      const [header] = text.split('\n', 1);
+      items.push({ path, header, object: parseAllDocuments(text)[0].toJS() });
+      objects++;
+    } else {
+      items.push({ path, text });
+    }
+  }
+  mkdirSync(floorDir, { recursive: true });
+  writeFileSync(join(floorDir, 'data.json'), JSON.stringify(items));
+  writeFileSync(
+    join(floorDir, 'floor.js'),
+    `const { mkdirSync, writeFileSync, readFileSync } = require('node:fs');
+const { dirname, join } = require('node:path');
+const { stringify } = require(${JSON.stringify(join(REPO, 'node_modules/yaml'))});
+const items = JSON.parse(readFileSync(join(__dirname, 'data.json'), 'utf-8'));
+const out = process.argv[2];
+const made = new Set();
+for (const item of items) {
+  const path = join(out, item.path);
+  const dir = dirname(path);
+  if (!made.has(dir)) { mkdirSync(dir, { recursive: true }); made.add(dir); }
+  writeFileSync(path, item.object === undefined ? item.text : item.header + '\\n' + stringify(item.object, { lineWidth: 0, aliasDuplicateObjects: false, version: '1.2' }));
+}
+`,
+  );
+  return { objects, files: items.length };
+}
+
+interface Row {
+  size: string;
+  disk: string;
+  objects: number;
+  files: number;
+  full: Measure;
+  noop: Measure;
+  one: Measure;
+  oneExpected: number;
+  floor: Measure;
+  fixed: Measure;
+}
+
+function benchSize(label: string, disk: string, fixed: Measure): Row {
+  const base = disk === 'tmpfs' ? '/dev/shm' : join(REPO, '..');
+  const dir = mkdtempSync(join(base, `fleet-bench-${label}-`));
+  try {
+    buildSyntheticFleet(REPO, dir, SIZES[label]);
+    const full: Measure[] = [];
+    for (let i = 0; i < RUNS; i++) {
+      emptyTree(dir);
+      full.push(timed(dir, REGENERATE));
+    }
+    const files = generatedFiles(dir);
+
+    const noop: Measure[] = [];
+    for (let i = 0; i < RUNS; i++) {
+      const before = mtimes(dir, files);
+      const m = timed(dir, REGENERATE);
+      noop.push({ ...m, written: countWritten(dir, before).count });
+    }
+
+    // one recipe changed: an environment value of one run of the first cluster
+    const template = exampleRecipes(REPO).find((r) => r.text.includes('cluster: prod-use1'))!;
+    const recipeFile = join(dir, 'recipes', template.team, `${runName(0, 0, template.name)}.yaml`);
+    const one: Measure[] = [];
+    let oneExpected = 0;
+    for (let i = 0; i < RUNS; i++) {
+      const text = readFileSync(recipeFile, 'utf-8');
+      writeFileSync(recipeFile, text.replace(/\nname: (\S+)\n/, `\n# bench edit ${Date.now()}-${i}\nname: $1\n`).replace(/image: (\S+)/, `image: $1-b${i}`));
+      const before = mtimes(dir, generatedFiles(dir));
+      const m = timed(dir, REGENERATE);
+      const written = countWritten(dir, before);
+      // what must change: the run's own folder (new name), the runs index, the cluster README, the manifest
+      oneExpected = generatedFiles(dir).filter((f) => f.includes(`/${clusterName(0)}/workloads/runs/${template.team}/${runName(0, 0, template.name)}-`)).length;
+      one.push({ ...m, written: written.count });
+    }
+
+    const floorDir = join(dir, '.floor');
+    const { objects } = prepareFloor(dir, floorDir);
+    const floor: Measure[] = [];
+    for (let i = 0; i < RUNS; i++) {
+      rmSync(join(floorDir, 'out'), { recursive: true, force: true });
+      floor.push(timed(floorDir, ['node', 'floor.js', join(floorDir, 'out')]));
+    }
+    return { size: label, disk, objects, files: files.length, full: medianOf(full), noop: medianOf(noop), one: medianOf(one), oneExpected, floor: medianOf(floor), fixed };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function benchFixed(disk: string): Measure {
+  const base = disk === 'tmpfs' ? '/dev/shm' : join(REPO, '..');
+  const dir = mkdtempSync(join(base, 'fleet-bench-empty-'));
+  try {
+    buildSyntheticFleet(REPO, dir, { clusters: 0, runsPerCluster: 0 });
+    mkdirSync(join(dir, 'clusters'), { recursive: true });
+    timed(dir, REGENERATE); // warm the transform cache, as on a laptop
+    return medianOf(Array.from({ length: Math.max(RUNS, 5) }, () => timed(dir, REGENERATE)));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const f = (n: number, digits = 2) => n.toFixed(digits);
+
+function table(rows: Row[]): string {
+  const lines = [
+    '| size | disk | objects | files | full CPU s (wall) | floor CPU s (wall) | full/floor CPU | no-op CPU s (wall) | no-op written | no-op/full | one-change CPU s (wall) | one-change written (run files) | one/full | fixed cost CPU s (wall) | peak RSS MiB full / no-op / floor |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
+  ];
+  for (const r of rows) {
+    lines.push(
+      `| ${r.size} | ${r.disk} | ${r.objects} | ${r.files} | ${f(r.full.cpu)} (${f(r.full.wall)}) | ${f(r.floor.cpu)} (${f(r.floor.wall)}) | ${f(r.full.cpu / r.floor.cpu)} | ` +
+        `${f(r.noop.cpu)} (${f(r.noop.wall)}) | ${r.noop.written} | ${f(r.noop.cpu / r.full.cpu)} | ${f(r.one.cpu)} (${f(r.one.wall)}) | ${r.one.written} (${r.oneExpected}) | ` +
+        `${f(r.one.cpu / r.full.cpu)} | ${f(r.fixed.cpu)} (${f(r.fixed.wall)}) | ${f(r.full.rssMiB, 0)} / ${f(r.noop.rssMiB, 0)} / ${f(r.floor.rssMiB, 0)} |`,
+    );
+  }
+  return lines.join('\n');
+}
+
+function scaling(rows: Row[]): string[] {
+  const out: string[] = [];
+  for (const disk of disks) {
+    const a = rows.find((r) => r.disk === disk && r.size === '10k');
+    const b = rows.find((r) => r.disk === disk && r.size === '50k');
+    if (!a || !b) continue;
+    const exponent = (x: number, y: number) => Math.log(y / x) / Math.log(b.objects / a.objects);
+    out.push(`- ${disk}: scaling exponent from ${a.objects} to ${b.objects} objects: full CPU ${f(exponent(a.full.cpu, b.full.cpu))}, full wall ${f(exponent(a.full.wall, b.full.wall))}, floor CPU ${f(exponent(a.floor.cpu, b.floor.cpu))}`);
+  }
+  return out;
+}
+
+function machine(): string {
+  const cpu = cpus();
+  const node = process.version;
+  const kernel = execFileSync('uname', ['-sr'], { encoding: 'utf-8' }).trim();
+  return `${cpu.length} × ${cpu[0]?.model ?? 'unknown CPU'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB memory, ${kernel}, Node ${node}; disk: the repository's file system; tmpfs: /dev/shm`;
+}
+
+function main() {
+  const rows: Row[] = [];
+  const fixed = new Map(disks.map((d) => [d, benchFixed(d)]));
+  for (const size of sizes) {
+    for (const disk of disks) {
+      const row = benchSize(size, disk, fixed.get(disk)!);
+      rows.push(row);
+      console.log(table([row]).split('\n').pop());
+    }
+  }
+  const report = [
+    '<!-- Written by `npm run bench` (bench/fleet-bench.ts). -->',
+    '# Benchmarks',
+    '',
+    `Measured ${new Date().toISOString().slice(0, 10)} on ${machine()}.`,
+    `Each figure is the median of ${RUNS} runs (fixed cost: ${Math.max(RUNS, 5)}); CPU is user + sys of the whole command and its children, from GNU time; peak RSS is the largest process.`,
+    'The regenerate command is `npx projen` (the README\'s), on a synthetic fleet: copies of `prod-use1` (every module, four node pools, three teams) with runs made from the example recipes (`bench/synthetic-fleet.ts`).',
+    'The floor is the same objects, already built as plain data, serialized with `yaml` and written to the same files by a minimal script (`node floor.js`).',
+    '',
+    table(rows),
+    '',
+    ...scaling(rows),
+    '',
+  ].join('\n');
+  console.log(`\n${report}`);
+  if (process.env.BENCH_WRITE !== 'false') {
+    mkdirSync(join(REPO, 'docs'), { recursive: true });
+    writeFileSync(join(REPO, 'docs/benchmarks.md'), report);
+    console.log('written to docs/benchmarks.md');
+  }
+}
+
+if (!existsSync(dirname(REGENERATE[0])) && !existsSync(join(REPO, 'node_modules/.bin/projen'))) throw new Error('run npm ci first');
+main();

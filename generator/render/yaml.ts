@@ -23,13 +23,12 @@ const RENDER_VERSION = 'yaml-1';
  */
 export function yamlFile(path: string, object: K8sObject | Record<string, unknown>, source: string): GeneratedFile {
   const key = createHash('sha1').update(RENDER_VERSION).update('\0').update(source).update('\0').update(JSON.stringify(object)).digest('base64url');
-  let content: string | undefined;
+  // not memoized: the writer asks for the text at most twice (compare, then stage) and should not keep it
   return {
     path,
     key,
     get content() {
-      content ??= renderYamlFile(object, source);
-      return content;
+      return renderYamlFile(object, source);
     },
   };
 }

@@ -69,12 +69,18 @@ export function planWrite(root: string, files: readonly GeneratedFile[], options
       continue;
     }
     const existing = readIfExists(join(root, file.path));
-    if (existing === file.content) {
+    if (existing === undefined) {
+      // a new file: rendered only when it is staged, so its text is not held in memory until then
+      toWrite.push(file);
+      continue;
+    }
+    const content = file.content;
+    if (existing === content) {
       unchanged++;
       cached.set(file.path, { key: file.key ?? null, stat: statOf(join(root, file.path))! });
       continue;
     }
-    if (existing !== undefined && !hasMarker(existing)) {
+    if (!hasMarker(existing)) {
       problems.push({
         file: file.path,
         field: '',
@@ -82,7 +88,7 @@ export function planWrite(root: string, files: readonly GeneratedFile[], options
       });
       continue;
     }
-    toWrite.push(file);
+    toWrite.push({ path: file.path, key: file.key, content });
   }
   const toDelete = [...previous].filter((path) => {
     if (next.has(path)) return false;

@@ -4,7 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { sharedDir } from '../generator/checks/schema-registry';
 import type { ClusterSpec } from '../generator/config/cluster-spec';
 import { loadFleet } from '../generator/config/load-fleet';
-import { gib, poolFit, quotaFit, type InstanceCapacity } from '../generator/github/run-fit';
+import { gibibytes as gib } from '../generator/config/quantity';
+import { poolFit, quotaFit, type InstanceCapacity } from '../generator/github/run-fit';
 import { PLATFORM_MODULES } from '../platform';
 import { REPO } from './support/fleet';
 

@@ -13,3 +13,10 @@ export function memoryBytes(quantity: string): number | undefined {
 
 /** More memory than any cluster has (1 ZiB): larger values are typos. */
 export const MAX_MEMORY_BYTES = 2 ** 70;
+
+/** GiB of a memory quantity; throws on text that is not one (callers pass values the spec already validated). */
+export function gibibytes(quantity: string): number {
+  const bytes = memoryBytes(quantity.trim());
+  if (bytes === undefined) throw new Error(`expected a memory quantity such as 64Gi, got "${quantity}"`);
+  return bytes / 2 ** 30;
+}

@@ -1,3 +1,4 @@
+import { gibibytes as gib } from '../config/quantity';
 import type { NodePool, Team } from '../config/cluster-spec';
 import type { Fit } from './run-preview';
 
@@ -76,14 +77,7 @@ function compare(what: string, limits: Team['quotas'], demand: RunDemand): Fit {
   return { fits: true, reason: parts.length ? `${parts.join(', ')} (${what})` : `${what} sets no limit on what it asks` };
 }
 
-const UNITS: Record<string, number> = { Ki: 2 ** -20, Mi: 2 ** -10, Gi: 1, Ti: 2 ** 10, Pi: 2 ** 20, k: 1e3 / 2 ** 30, M: 1e6 / 2 ** 30, G: 1e9 / 2 ** 30, T: 1e12 / 2 ** 30, '': 1 / 2 ** 30 };
 
-/** A Kubernetes memory quantity in GiB. */
-export function gib(quantity: string): number {
-  const m = /^([0-9]+(?:\.[0-9]+)?)(Ki|Mi|Gi|Ti|Pi|k|M|G|T)?$/.exec(quantity.trim());
-  if (!m) throw new Error(`expected a memory quantity such as 64Gi, got "${quantity}"`);
-  return Number(m[1]) * UNITS[m[2] ?? ''];
-}
 
 function round(value: number): number {
   return Math.round(value * 100) / 100;

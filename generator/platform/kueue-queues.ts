@@ -1,4 +1,4 @@
-import { memoryBytes } from '../config/quantity';
+import { gibibytes } from '../config/quantity';
 import type { ClusterSpec, NodePool, Team } from '../config/cluster-spec';
 import {
   ClusterQueueV1Beta2,
@@ -174,9 +174,3 @@ function teamAmount(team: Team, resource: Resource): number | undefined {
   }
 }
 
-/** A memory quantity (`512Gi`, `1Ti`, `64G`) in GiB. */
-export function gibibytes(quantity: string): number {
-  const bytes = memoryBytes(quantity);
-  if (bytes === undefined) throw new Error(`generator bug: unexpected memory quantity ${quantity}`);
-  return bytes / 2 ** 30;
-}

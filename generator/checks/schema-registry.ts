@@ -8,7 +8,7 @@ export function sharedDir(root: string): string {
   return process.env.FLEET_SHARED_DIR ?? join(root, '..', 'shared');
 }
 
-export const KUBERNETES_VERSION = 'v1.35.0';
+const KUBERNETES_VERSION = 'v1.35.0';
 
 /** The Kubernetes quantity grammar (resource.Quantity), which the OpenAPI schema only calls a string. */
 const QUANTITY_PATTERN = '^[+-]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)(([KMGTPE]i)|[numkMGTPE]|([eE][+-]?[0-9]+))?$';

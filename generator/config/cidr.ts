@@ -32,7 +32,7 @@ export function isAligned(text: string): boolean {
   return address % 2 ** (32 - Number(prefixText)) === 0;
 }
 
-export function formatCidr(start: number, prefix: number): string {
+function formatCidr(start: number, prefix: number): string {
   return `${start >>> 24}.${(start >>> 16) & 255}.${(start >>> 8) & 255}.${start & 255}/${prefix}`;
 }
 

@@ -86,7 +86,7 @@ function argocdModel(compiled: CompiledCluster) {
   };
 }
 
-export function formatAmounts(amounts: { cpu?: number; memory?: string; gpu?: number; neuron?: number }): string {
+function formatAmounts(amounts: { cpu?: number; memory?: string; gpu?: number; neuron?: number }): string {
   const parts: string[] = [];
   if (amounts.cpu !== undefined) parts.push(`${amounts.cpu} vCPU`);
   if (amounts.memory !== undefined) parts.push(`${amounts.memory} memory`);

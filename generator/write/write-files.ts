@@ -269,7 +269,7 @@ function renderManifest(paths: string[]): string {
   return `${JSON.stringify({ '//': markerLine('.projenrc.ts'), 'files': paths }, null, 2)}\n`;
 }
 
-export function isOutputPath(path: string, outputRoots: readonly string[]): boolean {
+function isOutputPath(path: string, outputRoots: readonly string[]): boolean {
   const parts = path.split('/');
   return (
     !path.startsWith('/') &&

@@ -2,7 +2,6 @@ import { javascript, typescript } from 'projen';
 import { TypeScriptRunner } from 'projen/lib/typescript';
 import { addFleetWorkflows } from './generator/github/workflows';
 import { FleetGenerator } from './generator/projen/fleet-component';
-import { PLATFORM_MODULES } from './platform';
 
 /** The repository the fleet lives in: workflows and the GitHub OIDC trust policies use it. */
 const GITHUB = { owner: 'acme', repository: 'eks-mlops-fleet' };
@@ -39,7 +38,7 @@ const project = new typescript.TypeScriptProject({
   typescriptVersion: '^6',
   minNodeVersion: '20.19.0',
   deps: ['cdk8s', 'cdk8s-plus-28', 'constructs', '@octokit/rest', 'yaml', 'handlebars', 'zod'],
-  devDeps: ['vitest@^4', 'tsx', 'cdk8s-cli', 'ajv', 'fast-check', '@cdktf/hcl2json'],
+  devDeps: ['vitest@^4', 'tsx', 'esbuild', 'cdk8s-cli', 'ajv', 'fast-check', '@cdktf/hcl2json'],
   tsconfig: {
     include: ['generator/**/*.ts', 'platform/**/*.ts', 'test/**/*.ts', 'bench/**/*.ts', '.projenrc.ts'],
     compilerOptions: {
@@ -148,9 +147,10 @@ for (const [prefix, file] of Object.entries(CRD_IMPORTS)) {
 }
 importCrds.exec(markImports(`$(ls generator/imports/*.ts | grep -v '/k8s.ts$')`));
 
-new FleetGenerator(project, { catalog: PLATFORM_MODULES, github: GITHUB });
+// the fleet: clusters/*/cluster.yaml, recipes/ and apps/ in, clusters/ out; also makes `npx projen` start fast
+new FleetGenerator(project, { github: GITHUB });
 
 // pull request check, Terragrunt plan and apply over OIDC, ML run preview (generated into .github/workflows/)
-addFleetWorkflows(project, GITHUB);
+addFleetWorkflows(project);
 
 project.synth();

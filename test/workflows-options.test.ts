@@ -17,7 +17,7 @@ function synthWorkflows(shared?: { repository?: string; ref?: string }): Record<
     depsUpgrade: false,
     githubOptions: { mergify: false, pullRequestLint: false },
   });
-  addFleetWorkflows(project, { owner: 'someone', repository: 'fleet-fork' }, shared);
+  addFleetWorkflows(project, shared);
   const out = Testing.synth(project);
   return Object.fromEntries(Object.entries(out).filter(([path]) => path.startsWith('.github/workflows/')).map(([path, text]) => [path, String(text)]));
 }

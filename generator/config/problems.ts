@@ -77,3 +77,10 @@ function editDistance(a: string, b: string): number {
 function compare(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
+
+/** What a regenerate that refuses its inputs prints: every problem, sorted, then what to do. */
+export function problemsReport(problems: readonly Problem[]): string {
+  const sorted = sortProblems(problems);
+  const s = sorted.length === 1 ? '' : 's';
+  return `${sorted.map(formatProblem).join('\n')}\n\n${sorted.length} problem${s} found; nothing was written. Fix the input${s} and run "npx projen" again.\n`;
+}

@@ -2,10 +2,9 @@ import { createHash, type Hash } from 'node:crypto';
 import { existsSync, lstatSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { sharedDir } from '../checks/schema-registry';
+import { GENERATOR_DIR } from '../generator-dir';
 import { INSTANCE_TABLE } from '../recipes/instance-types';
 
-/** The generator's own code: this file sits in generator/fleet/. */
-const GENERATOR_DIR = join(__dirname, '..');
 /** Typed classes from `cdk8s import`: megabytes that change only with an import task; their size and time stand for them. */
 const IMPORTS_DIR = join(GENERATOR_DIR, 'imports');
 

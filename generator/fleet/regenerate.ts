@@ -1,4 +1,6 @@
+import { PLATFORM_MODULES } from '../../platform';
 import type { Problem } from '../config/problems';
+import { readGitHubSettings } from '../github/settings-file';
 import { acquireLock, LOCK_PATH } from '../write/lock';
 import { applyWrite, planWrite, recoverInterruptedWrite, unchangedPlan, type WritePlan, type WriteReport } from '../write/write-files';
 import { inputsDigest } from './input-digest';
@@ -20,18 +22,33 @@ export function prepareRegenerate(options: GenerateFleetOptions): PrepareResult 
   return planWrite(options.root, generated.files, { outputRoots: OUTPUT_ROOTS, inputs, caches: generated.caches });
 }
 
+export type RegenerateResult =
+  | { ok: true; report: WriteReport; recovered: ReturnType<typeof recoverInterruptedWrite> }
+  | { ok: false; problems: Problem[] };
+
 /**
  * A whole regenerate: take the lock, finish any interrupted regenerate, prepare, then write.
  * On a problem, nothing is written.
  */
-export function regenerateFleet(options: GenerateFleetOptions): { ok: true; report: WriteReport } | { ok: false; problems: Problem[] } {
+export function regenerateFleet(options: GenerateFleetOptions): RegenerateResult {
   const lock = acquireLock(options.root);
   if (!lock.ok) return { ok: false, problems: [{ file: LOCK_PATH, field: '', message: lock.message }] };
   try {
-    recoverInterruptedWrite(options.root);
+    const recovered = recoverInterruptedWrite(options.root);
     const prepared = prepareRegenerate(options);
-    return prepared.ok ? { ok: true, report: applyWrite(prepared.plan) } : prepared;
+    return prepared.ok ? { ok: true, report: applyWrite(prepared.plan), recovered } : prepared;
   } finally {
     lock.release();
   }
+}
+
+/** The options `.projenrc.ts` gives the fleet component: the catalog of `platform/`, the repository of its settings file. */
+export function repositoryFleetOptions(root: string): GenerateFleetOptions {
+  return { root, catalog: PLATFORM_MODULES, github: readGitHubSettings(root) };
+}
+
+/** The line a regenerate that changed something prints. */
+export function writeSummary(report: WriteReport): string | undefined {
+  if (!report.written.length && !report.deleted.length) return undefined;
+  return `fleet: ${report.written.length} written, ${report.deleted.length} deleted, ${report.unchanged} unchanged`;
 }

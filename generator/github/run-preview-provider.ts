@@ -5,7 +5,7 @@ import { sharedDir } from '../checks/schema-registry';
 import { loadFleet } from '../config/load-fleet';
 import type { Problem } from '../config/problems';
 import { clusterFolder } from '../fleet/paths';
-import { regenerateFleet } from '../fleet/regenerate';
+import { regenerateFleet, repositoryFleetOptions } from '../fleet/regenerate';
 import { loadInstanceTypes, parseQuantity } from '../recipes/instance-types';
 import { loadRecipes, type RecipeInput } from '../recipes/load-recipes';
 import { poolOf } from '../recipes/placement';
@@ -15,7 +15,6 @@ import { hours } from '../workloads/runs-index';
 import { KIND_RULES } from '../workloads/workload-kinds';
 import { poolFit, quotaFit, type RunDemand } from './run-fit';
 import { renderedDiff, type RunPreview, type RunPreviewProvider } from './run-preview';
-import { readGitHubSettings } from './settings-file';
 
 /** Kinds that only support a workload; the preview names the workload's own kind. */
 const SUPPORTING_KINDS = new Set(['ConfigMap', 'PersistentVolumeClaim', 'Service', 'HorizontalPodAutoscaler', 'ClusterTrainingRuntime']);
@@ -26,7 +25,7 @@ const SUPPORTING_KINDS = new Set(['ConfigMap', 'PersistentVolumeClaim', 'Service
  * what was rendered for it, with the diff of its folder against the base commit.
  */
 export const runPreviewProvider: RunPreviewProvider = ({ root, changedFiles, base }) => {
-  const regenerated = regenerateFleet({ root, catalog: PLATFORM_MODULES, github: readGitHubSettings(root) });
+  const regenerated = regenerateFleet(repositoryFleetOptions(root));
   if (!regenerated.ok) return regenerated;
   const loaded = loadRecipes(root);
   if (loaded.problems.length) return { ok: false, problems: loaded.problems };

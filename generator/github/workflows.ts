@@ -1,9 +1,6 @@
-import { JsonFile } from 'projen';
 import { GithubWorkflow, type GitHub, type GitHubProject } from 'projen/lib/github';
 import { JobPermission, type Job, type JobStep } from 'projen/lib/github/workflows-model';
 import { ACTIONS, annotateVersions, TERRAFORM_VERSION, TERRAGRUNT_VERSION, uses } from './pinned-actions';
-import type { GitHubSettings } from './settings';
-import { SETTINGS_FILE } from './settings-file';
 
 const RUNNER = ['ubuntu-24.04'];
 const NODE_VERSION = '20.x';
@@ -31,10 +28,9 @@ export const RUN_PATHS = ['recipes/**', 'apps/**'];
  * and the ML run preview. Each job states its permissions; jobs that assume a cloud role never comment,
  * and commenting jobs never get a cloud role.
  */
-export function addFleetWorkflows(project: GitHubProject, settings: GitHubSettings, sharedMaterial: SharedMaterialOptions = {}): void {
+export function addFleetWorkflows(project: GitHubProject, sharedMaterial: SharedMaterialOptions = {}): void {
   const github = project.github;
   if (!github) throw new Error('the project has no GitHub component');
-  new JsonFile(project, SETTINGS_FILE, { obj: { owner: settings.owner, repository: settings.repository }, marker: true });
   const shared = sharedMaterialSteps(sharedMaterial);
   pullRequestCheck(github, shared);
   infraPlan(github);

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { sharedDir } from '../checks/schema-registry';
+import { GENERATOR_DIR } from '../generator-dir';
 
 /** What the generator needs to know of an EC2 instance type (from `../shared/data/ec2-instance-types.json`). */
 export interface InstanceType {
@@ -23,7 +24,7 @@ let table: ReadonlyMap<string, InstanceType> | undefined;
 /** The instance types the seeds use, by name; read once from the shared data beside the repository. */
 export function instanceTypes(): ReadonlyMap<string, InstanceType> {
   if (!table) {
-    const path = join(sharedDir(join(__dirname, '..', '..')), 'data', 'ec2-instance-types.json');
+    const path = join(sharedDir(join(GENERATOR_DIR, '..')), 'data', 'ec2-instance-types.json');
     if (!existsSync(path)) throw new SharedDataMissing(path);
     const data = JSON.parse(readFileSync(path, 'utf-8')) as { instanceTypes: Record<string, InstanceType> };
     table = new Map(Object.entries(data.instanceTypes));

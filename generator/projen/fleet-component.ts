@@ -1,23 +1,30 @@
-import { Component, type Project } from 'projen';
-import { formatProblem, sortProblems, type Problem } from '../config/problems';
-import { prepareRegenerate } from '../fleet/regenerate';
+import { Component, JsonFile, type Project } from 'projen';
+import { PLATFORM_MODULES } from '../../platform';
+import { problemsReport, type Problem } from '../config/problems';
+import { prepareRegenerate, writeSummary } from '../fleet/regenerate';
+import { SETTINGS_FILE } from '../github/settings-file';
 import type { GitHubSettings } from '../github/settings';
-import type { PlatformModule } from '../platform/module';
 import { acquireLock, LOCK_PATH } from '../write/lock';
 import { applyWrite, recoverInterruptedWrite, type WritePlan } from '../write/write-files';
 
+// the launcher is plain JavaScript (it runs before anything is compiled); its paths, typed
+const { LAUNCHER, LAUNCHER_FILES } = require('./launcher.cjs') as { LAUNCHER: string; LAUNCHER_FILES: readonly string[] };
+
 export interface FleetGeneratorOptions {
-  /** The platform module catalog. */
-  readonly catalog: readonly PlatformModule[];
-  /** The repository the fleet lives in. */
+  /** The repository the fleet lives in (GitHub OIDC trust, workflow settings). */
   readonly github: GitHubSettings;
 }
 
 /**
- * The projen component that regenerates the fleet. It owns the files under `clusters/` that carry
- * the projen marker, and writes them with the generator's own writer (projen's file objects do not
- * scale to a rendered fleet). Everything is computed in preSynthesize, before projen touches any
- * file: bad input stops the run with the list of problems and leaves the tree as it was.
+ * The projen component that regenerates the fleet from `clusters/`, `recipes/` and `apps/` with the module
+ * catalog of `platform/`. It owns the files under `clusters/` that carry the projen marker, and writes them
+ * with the generator's own writer (projen's file objects do not scale to a rendered fleet). Everything is
+ * computed in preSynthesize, before projen touches any file: bad input stops the run with the list of
+ * problems and leaves the tree as it was.
+ *
+ * It also makes `npx projen` start fast: the default task becomes the launcher (launcher.cjs), which runs
+ * this synthesis only when `.projenrc.ts`, what it imports or projen's own files changed, and otherwise
+ * the same regenerate from a bundle, without loading projen.
  */
 export class FleetGenerator extends Component {
   private readonly options: FleetGeneratorOptions;
@@ -27,6 +34,12 @@ export class FleetGenerator extends Component {
   constructor(project: Project, options: FleetGeneratorOptions) {
     super(project);
     this.options = options;
+    // the fast path reads the repository from this file, so both paths regenerate with the same settings
+    new JsonFile(project, SETTINGS_FILE, { obj: { owner: options.github.owner, repository: options.github.repository }, marker: true });
+    const synth = project.defaultTask?.steps.flatMap((step) => step.execArgs ?? (step.exec ? step.exec.split(' ') : [])) ?? [];
+    project.defaultTask?.reset();
+    project.defaultTask?.execArgs(['node', LAUNCHER, ...synth]);
+    for (const file of LAUNCHER_FILES) project.gitignore.exclude(`/${file}`);
   }
 
   preSynthesize(): void {
@@ -37,7 +50,7 @@ export class FleetGenerator extends Component {
     if (recoverInterruptedWrite(root) === 'rolled-forward') {
       this.project.logger.info('fleet: finished writing an interrupted regenerate');
     }
-    const prepared = prepareRegenerate({ root, ...this.options });
+    const prepared = prepareRegenerate({ root, catalog: PLATFORM_MODULES, github: this.options.github });
     if (!prepared.ok) exitWithProblems(prepared.problems);
     this.plan = prepared.plan;
   }
@@ -46,18 +59,13 @@ export class FleetGenerator extends Component {
     if (!this.plan) return;
     const report = applyWrite(this.plan);
     this.releaseLock?.();
-    if (report.written.length || report.deleted.length) {
-      this.project.logger.info(`fleet: ${report.written.length} written, ${report.deleted.length} deleted, ${report.unchanged} unchanged`);
-    }
+    const summary = writeSummary(report);
+    if (summary) this.project.logger.info(summary);
   }
 }
 
 /** A person's mistake is not a crash: print every problem, no stack trace, exit non-zero. */
 function exitWithProblems(problems: readonly Problem[]): never {
-  const sorted = sortProblems(problems);
-  process.stderr.write(
-    `${sorted.map(formatProblem).join('\n')}\n\n` +
-      `${sorted.length} problem${sorted.length === 1 ? '' : 's'} found; nothing was written. Fix the input${sorted.length === 1 ? '' : 's'} and run "npx projen" again.\n`,
-  );
+  process.stderr.write(problemsReport(problems));
   process.exit(1);
 }

@@ -1,9 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Handlebars from 'handlebars';
+import { GENERATOR_DIR } from '../generator-dir';
 import { hclValue, type HclValue } from './hcl';
 
-const TEMPLATES_DIR = join(__dirname, '..', 'templates');
+const TEMPLATES_DIR = join(GENERATOR_DIR, 'templates');
 const cache = new Map<string, Handlebars.TemplateDelegate>();
 
 const handlebars = Handlebars.create();

@@ -41,7 +41,7 @@ export function regenerate(root: string, readdir?: (dir: string) => string[]) {
 }
 
 /** The generator's caches and transaction files under .projen/: not committed, not part of the output. */
-export const notOutput = (path: string) => /^\.projen\/fleet(-cache\.json|-recipes-cache\.json|-staging|-journal|\.lock)/.test(path);
+export const notOutput = (path: string) => /^\.projen\/fleet(-cache\.json|-recipes-cache\.json|-launch\.json|-regenerate\.cjs|-staging|-journal|\.lock)/.test(path);
 
 /** Every file under `root` (not following links), path -> bytes as text. */
 export function snapshotTree(root: string, skip: (path: string) => boolean = () => false): Map<string, string> {
@@ -70,7 +70,10 @@ export function writeFile(root: string, path: string, content: string | Buffer) 
  */
 export function projectCopy(): string {
   const root = tempDir('fleet-project-');
-  for (const path of ['.projenrc.ts', 'package.json', 'package-lock.json', 'tsconfig.json', '.projen', 'clusters', 'recipes', 'apps']) {
+  // projen's own files too: with them as the last synthesis left them, `npx projen` can take its fast path
+  const projenFiles = (JSON.parse(readFileSync(join(REPO, '.projen/files.json'), 'utf-8')) as { files: string[] }).files;
+  const inputs = ['.projenrc.ts', 'package.json', 'package-lock.json', '.projen', 'clusters', 'recipes', 'apps'];
+  for (const path of [...inputs, ...projenFiles.filter((f) => !f.startsWith('generator/') && !f.startsWith('.projen/'))]) {
     cpSync(join(REPO, path), join(root, path), { recursive: true });
   }
   for (const path of ['node_modules', 'generator', 'platform']) symlinkSync(join(REPO, path), join(root, path), 'dir');
@@ -80,12 +83,13 @@ export function projectCopy(): string {
 const run = promisify(execFile);
 
 /** Runs the README's regenerate command (`npx projen`) in `root`; resolves with its exit code and output. */
-export async function runProjen(root: string): Promise<{ code: number; stdout: string; stderr: string }> {
+export async function runProjen(root: string, env: NodeJS.ProcessEnv = {}): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
     const { stdout, stderr } = await run(join(root, 'node_modules', '.bin', 'projen'), [], {
       cwd: root,
       // the copy has no ../shared beside it: name the shared data (instance types) the generator reads
-      env: { ...process.env, CI: 'true', NO_COLOR: '1', FLEET_SHARED_DIR: sharedDir(REPO) },
+      // and it links node_modules: projen's post-synthesis install (on a changed package.json) would empty it
+      env: { ...process.env, CI: 'true', NO_COLOR: '1', FLEET_SHARED_DIR: sharedDir(REPO), PROJEN_DISABLE_POST: 'true', ...env },
       maxBuffer: 64 * 1024 * 1024,
     });
     return { code: 0, stdout, stderr };

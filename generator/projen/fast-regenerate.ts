@@ -1,0 +1,18 @@
+import { problemsReport } from '../config/problems';
+import { regenerateFleet, repositoryFleetOptions, writeSummary } from '../fleet/regenerate';
+
+/**
+ * The regenerate of the default task's fast path (see launcher.cjs): what the fleet component does in a projen
+ * synthesis, without projen. Bundled into `.projen/` by the last full synthesis; returns the exit code.
+ */
+export function main(root: string): number {
+  const result = regenerateFleet(repositoryFleetOptions(root));
+  if (!result.ok) {
+    process.stderr.write(problemsReport(result.problems));
+    return 1;
+  }
+  if (result.recovered === 'rolled-forward') process.stdout.write('fleet: finished writing an interrupted regenerate\n');
+  const summary = writeSummary(result.report);
+  if (summary) process.stdout.write(`${summary}\n`);
+  return 0;
+}

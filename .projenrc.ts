@@ -37,8 +37,8 @@ const project = new typescript.TypeScriptProject({
   githubOptions: { mergify: false, pullRequestLint: false },
   typescriptVersion: '^6',
   minNodeVersion: '20.19.0',
-  deps: ['cdk8s', 'cdk8s-plus-28', 'constructs', '@octokit/rest', 'yaml', 'handlebars', 'zod'],
-  devDeps: ['vitest@^4', 'tsx', 'esbuild', 'cdk8s-cli', 'ajv', 'fast-check', '@cdktf/hcl2json'],
+  deps: ['cdk8s', 'cdk8s-plus-28', 'constructs', '@octokit/rest', 'yaml', 'js-yaml@^4', 'handlebars', 'zod'],
+  devDeps: ['vitest@^4', 'tsx', 'esbuild', '@types/js-yaml', 'cdk8s-cli', 'ajv', 'fast-check', '@cdktf/hcl2json'],
   tsconfig: {
     include: ['generator/**/*.ts', 'platform/**/*.ts', 'test/**/*.ts', 'bench/**/*.ts', '.projenrc.ts'],
     compilerOptions: {

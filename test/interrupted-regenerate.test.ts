@@ -62,7 +62,7 @@ describe('an interrupted regenerate', () => {
     const probe = tempDir();
     cpSync(base, probe, { recursive: true, verbatimSymlinks: true });
     writeFleet(probe, 'new');
-    const plan = prepareRegenerate({ root: probe, ...FLEET });
+    const plan = prepareRegenerate({ root: probe, ...FLEET, dryRun: true });
     if (!plan.ok) throw new Error(`new fleet is invalid: ${plan.problems.slice(0, 3).map((p) => `${p.file}:${p.line}: ${p.field}: ${p.message}`).join('; ')}`);
     const writes = plan.plan.toWrite.length;
     const deletes = plan.plan.toDelete.length;

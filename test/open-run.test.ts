@@ -21,7 +21,7 @@ let root: string;
 let github: FakeGitHub;
 /** The generated files the new run brought. */
 let runFiles: string[];
-const dryRun = () => prepareRegenerate({ root, ...FLEET });
+const dryRun = () => prepareRegenerate({ root, ...FLEET, dryRun: true });
 
 beforeAll(async () => {
   github = await new FakeGitHub().start();

@@ -20,7 +20,7 @@ async function main(): Promise<number> {
   }
   const root = process.cwd();
   const settings = readGitHubSettings(root);
-  const planned = planOpenRun(root, positionals[0], () => prepareRegenerate({ root, catalog: PLATFORM_MODULES, github: settings }));
+  const planned = planOpenRun(root, positionals[0], () => prepareRegenerate({ root, catalog: PLATFORM_MODULES, github: settings, dryRun: true }));
   if (!planned.ok) {
     console.error(sortProblems(planned.problems).map(formatProblem).join('\n'));
     return 1;

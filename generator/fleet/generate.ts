@@ -9,7 +9,8 @@ import { renderClusterInfra, renderRootHcl } from '../infra/render-infra';
 import { compileCluster, type CompiledCluster } from './compile-cluster';
 import type { GeneratedFile } from './generated-file';
 import { renderCluster } from './render-cluster';
-import { compileFleetWorkloads } from '../workloads/compile-fleet-workloads';
+import { loadFleetRecipes } from '../workloads/compile-fleet-workloads';
+import { compileWorkloads } from '../workloads/compile-workloads';
 
 export interface GenerateFleetOptions {
   /** Repository root. */
@@ -31,56 +32,102 @@ export type GenerateFleetResult =
   }
   | { ok: false; problems: Problem[] };
 
+/** Where a streamed fleet goes, file by file (write/write-files.ts WriteSession). */
+export interface FleetSink {
+  add(file: GeneratedFile): void;
+}
+
+export type StreamFleetResult = { ok: true; caches: GeneratedFile[] } | { ok: false; problems: Problem[] };
+
 /**
- * The whole generator as a pure function of the inputs: load and validate every cluster, compile
- * each, render every file. Nothing is written here; the result is sorted by path.
+ * The whole generator as a pure function of the inputs, streamed: load and validate every cluster and recipe,
+ * then compile and render one cluster at a time into `sink`, so that only one cluster's objects are held at
+ * once. When any input has a problem, every problem is returned and the sink is to be discarded.
  */
-export function generateFleet(options: GenerateFleetOptions): GenerateFleetResult {
+export function streamFleet(options: GenerateFleetOptions, sink: FleetSink): StreamFleetResult {
   const loaded = loadFleet(options.root, { moduleNames: options.catalog.map((m) => m.name), readdir: options.readdir });
   if (!loaded.ok) return loaded;
 
   const problems: Problem[] = [];
-  const compiled: CompiledCluster[] = [];
+  const platforms: (CompiledCluster | undefined)[] = [];
   for (const input of loaded.clusters) {
     const result = compileCluster(input, options.catalog);
-    if (result.ok) compiled.push(result.cluster);
+    if (result.ok) platforms.push(result.cluster);
     else problems.push(...result.problems);
   }
   if (problems.length) return { ok: false, problems };
-  const infra = compileFleetInfra(compiled, options.github);
+  const infra = compileFleetInfra(platforms as CompiledCluster[], options.github);
   if (!infra.ok) return infra;
 
-  // runs and services from recipes/ and apps/, after the clusters they target
-  const workloads = compileFleetWorkloads(options.root, compiled, options.readdir);
-  if (!workloads.ok) return workloads;
+  // runs and services from recipes/ and apps/, into the clusters they target
+  const recipes = loadFleetRecipes(options.root, loaded.clusters.map((c) => c.spec.name), options.readdir);
+  if (!recipes.ok) return recipes;
+  problems.push(...recipes.problems);
+  const summaries: ClusterSummary[] = [];
+  platforms.forEach((platform, i) => {
+    const name = platform!.input.spec.name;
+    const workloads = compileWorkloads(platform!, recipes.byCluster.get(name)!, recipes.instanceTypes);
+    // what is rendered is no longer needed: the next cluster starts from a lighter heap
+    platforms[i] = undefined;
+    recipes.byCluster.delete(name);
+    if (!workloads.ok) {
+      problems.push(...workloads.problems);
+      return;
+    }
+    summaries.push(summaryOf(workloads.cluster));
+    if (problems.length) return; // refused: the rest is only checked
+    for (const file of renderCluster(workloads.cluster, renderClusterInfra(infra.clusters[i]))) sink.add(file);
+    for (const file of workloads.files) sink.add(file);
+  });
+  if (problems.length) return { ok: false, problems };
+  sink.add(renderFleetReadme(summaries));
+  sink.add(renderRootHcl());
+  const cache = recipes.cache.file();
+  return { ok: true, caches: cache ? [cache] : [] };
+}
 
-  const files = [
-    ...workloads.clusters.flatMap((cluster, i) => renderCluster(cluster, renderClusterInfra(infra.clusters[i]))),
-    ...workloads.files,
-  ];
-  files.push(renderFleetReadme(workloads.clusters), renderRootHcl());
+/** The generator's whole output at once, sorted by path (tests and tools; a regenerate streams it). */
+export function generateFleet(options: GenerateFleetOptions): GenerateFleetResult {
+  const files: GeneratedFile[] = [];
+  const result = streamFleet(options, { add: (file) => files.push(file) });
+  if (!result.ok) return result;
   files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   for (let i = 1; i < files.length; i++) {
     if (files[i].path === files[i - 1].path) throw new Error(`generator bug: two outputs for ${files[i].path}`);
   }
-  return { ok: true, files, caches: workloads.recipeCache ? [workloads.recipeCache] : [] };
+  return { ok: true, files, caches: result.caches };
 }
 
-function renderFleetReadme(clusters: CompiledCluster[]): GeneratedFile {
+/** What the fleet README says of a cluster. */
+interface ClusterSummary {
+  readonly name: string;
+  readonly environment: string;
+  readonly region: string;
+  readonly kubernetesVersion: string;
+  readonly nodePools: string;
+  readonly teams: string;
+  readonly modules: number;
+}
+
+function summaryOf({ input: { spec }, modules }: CompiledCluster): ClusterSummary {
+  return {
+    name: spec.name,
+    environment: spec.environment,
+    region: spec.aws.region,
+    kubernetesVersion: spec.kubernetesVersion,
+    nodePools: spec.nodePools.map((p) => `${p.name} (${p.kind})`).join(', ') || 'none',
+    teams: spec.teams.map((t) => t.name).join(', ') || 'none',
+    modules: modules.length,
+  };
+}
+
+function renderFleetReadme(clusters: ClusterSummary[]): GeneratedFile {
   return {
     path: `${CLUSTERS_DIR}/README.md`,
     content: renderTemplate('fleet-readme.md', {
       marker: markerLine(`${CLUSTERS_DIR}/*/cluster.yaml`),
       single: clusters.length === 1,
-      clusters: clusters.map(({ input: { spec }, modules }) => ({
-        name: spec.name,
-        environment: spec.environment,
-        region: spec.aws.region,
-        kubernetesVersion: spec.kubernetesVersion,
-        nodePools: spec.nodePools.map((p) => `${p.name} (${p.kind})`).join(', ') || 'none',
-        teams: spec.teams.map((t) => t.name).join(', ') || 'none',
-        modules: modules.length,
-      })),
+      clusters,
     }),
   };
 }

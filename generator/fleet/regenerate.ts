@@ -2,24 +2,29 @@ import { PLATFORM_MODULES } from '../../platform';
 import type { Problem } from '../config/problems';
 import { readGitHubSettings } from '../github/settings-file';
 import { acquireLock, LOCK_PATH } from '../write/lock';
-import { applyWrite, planWrite, recoverInterruptedWrite, unchangedPlan, type WritePlan, type WriteReport } from '../write/write-files';
+import { applyWrite, recoverInterruptedWrite, unchangedPlan, WriteSession, type WritePlan, type WriteReport } from '../write/write-files';
 import { inputsDigest } from './input-digest';
-import { generateFleet, type GenerateFleetOptions } from './generate';
+import { streamFleet, type GenerateFleetOptions } from './generate';
 import { OUTPUT_ROOTS } from './paths';
 
 export type PrepareResult = { ok: true; plan: WritePlan } | { ok: false; problems: Problem[] };
 
 /**
- * Everything a regenerate decides, with nothing written yet: inputs in, a write plan out. When no input
- * changed since the last regenerate and its outputs are untouched, nothing is generated at all.
+ * Everything a regenerate decides, with nothing in the tree written yet: inputs in, a write plan out, its new
+ * files staged (not with `dryRun`). When no input changed since the last regenerate and its outputs are
+ * untouched, nothing is generated at all.
  */
-export function prepareRegenerate(options: GenerateFleetOptions): PrepareResult {
+export function prepareRegenerate(options: GenerateFleetOptions & { readonly dryRun?: boolean }): PrepareResult {
   const inputs = inputsDigest(options.root);
   const unchanged = unchangedPlan(options.root, inputs, OUTPUT_ROOTS);
   if (unchanged) return { ok: true, plan: unchanged };
-  const generated = generateFleet(options);
-  if (!generated.ok) return generated;
-  return planWrite(options.root, generated.files, { outputRoots: OUTPUT_ROOTS, inputs, caches: generated.caches });
+  const session = new WriteSession(options.root, OUTPUT_ROOTS, !options.dryRun);
+  const generated = streamFleet(options, session);
+  if (!generated.ok) {
+    session.abort();
+    return generated;
+  }
+  return session.finish({ inputs, caches: generated.caches });
 }
 
 export type RegenerateResult =

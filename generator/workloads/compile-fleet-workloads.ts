@@ -2,8 +2,8 @@ import { sharedDir } from '../checks/schema-registry';
 import type { Problem } from '../config/problems';
 import type { CompiledCluster } from '../fleet/compile-cluster';
 import type { GeneratedFile } from '../fleet/generated-file';
-import { INSTANCE_TABLE, loadInstanceTypes } from '../recipes/instance-types';
-import { loadRecipes } from '../recipes/load-recipes';
+import { INSTANCE_TABLE, loadInstanceTypes, type InstanceType } from '../recipes/instance-types';
+import { loadRecipes, type RecipeInput } from '../recipes/load-recipes';
 import { RecipeCache } from '../recipes/recipe-cache';
 import { compileWorkloads } from './compile-workloads';
 
@@ -11,35 +11,54 @@ export type FleetWorkloadsResult =
   | { ok: true; clusters: CompiledCluster[]; files: GeneratedFile[]; recipeCache?: GeneratedFile }
   | { ok: false; problems: Problem[] };
 
-/** The workload stage of the pipeline: loads every recipe and compiles it into the cluster it names. */
-export function compileFleetWorkloads(root: string, compiled: CompiledCluster[], readdir?: (dir: string) => string[]): FleetWorkloadsResult {
+/** Every recipe, loaded and grouped by the cluster it names; `problems` holds those of the recipes that did not load. */
+export interface FleetRecipes {
+  readonly ok: true;
+  readonly problems: Problem[];
+  readonly byCluster: Map<string, RecipeInput[]>;
+  readonly instanceTypes: ReadonlyMap<string, InstanceType>;
+  readonly cache: RecipeCache;
+}
+
+/** The first half of the workload stage: loads every recipe under recipes/ and apps/ and checks the cluster it names. */
+export function loadFleetRecipes(root: string, clusterNames: readonly string[], readdir?: (dir: string) => string[]): FleetRecipes | { ok: false; problems: Problem[] } {
   // recipes that load are compiled even when others do not, so every problem is reported at once
   const cache = RecipeCache.load(root);
   const loaded = loadRecipes(root, readdir, cache);
   const problems: Problem[] = [...loaded.problems];
-  const names = compiled.map((c) => c.input.spec.name);
+  const byCluster = new Map<string, RecipeInput[]>(clusterNames.map((name) => [name, []]));
   for (const input of loaded.recipes) {
-    if (!names.includes(input.recipe.cluster)) {
-      problems.push({
-        file: input.file, line: input.lineOf(['cluster']), field: 'cluster',
-        message: `cluster "${input.recipe.cluster}" does not exist (clusters: ${names.join(', ') || 'none'})`,
-      });
+    const mine = byCluster.get(input.recipe.cluster);
+    if (mine) {
+      mine.push(input);
+      continue;
     }
+    problems.push({
+      file: input.file, line: input.lineOf(['cluster']), field: 'cluster',
+      message: `cluster "${input.recipe.cluster}" does not exist (clusters: ${clusterNames.join(', ') || 'none'})`,
+    });
   }
   // the instance table is an input of every recipe (placement checks, cost estimates): required, so the
   // output never depends on whether it happens to be there
-  const instanceTypes = loaded.recipes.length ? loadInstanceTypes(sharedDir(root)) : new Map();
+  const instanceTypes = loaded.recipes.length ? loadInstanceTypes(sharedDir(root)) : new Map<string, InstanceType>();
   if (!instanceTypes) {
     return {
       ok: false,
       problems: [{ file: `../shared/${INSTANCE_TABLE}`, field: '', message: 'is missing; recipes are checked and costed against it (put ../shared beside the repository or set FLEET_SHARED_DIR)' }],
     };
   }
+  return { ok: true, problems, byCluster, instanceTypes, cache };
+}
+
+/** The workload stage for clusters compiled together: every recipe compiled into the cluster it names. */
+export function compileFleetWorkloads(root: string, compiled: CompiledCluster[], readdir?: (dir: string) => string[]): FleetWorkloadsResult {
+  const recipes = loadFleetRecipes(root, compiled.map((c) => c.input.spec.name), readdir);
+  if (!recipes.ok) return recipes;
+  const problems = [...recipes.problems];
   const clusters: CompiledCluster[] = [];
   const files: GeneratedFile[] = [];
   for (const cluster of compiled) {
-    const mine = loaded.recipes.filter((r) => r.recipe.cluster === cluster.input.spec.name);
-    const result = compileWorkloads(cluster, mine, instanceTypes);
+    const result = compileWorkloads(cluster, recipes.byCluster.get(cluster.input.spec.name)!, recipes.instanceTypes);
     if (result.ok) {
       clusters.push(result.cluster);
       files.push(...result.files);
@@ -47,5 +66,5 @@ export function compileFleetWorkloads(root: string, compiled: CompiledCluster[],
       problems.push(...result.problems);
     }
   }
-  return problems.length ? { ok: false, problems } : { ok: true, clusters, files, recipeCache: cache.file() };
+  return problems.length ? { ok: false, problems } : { ok: true, clusters, files, recipeCache: recipes.cache.file() };
 }

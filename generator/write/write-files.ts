@@ -7,31 +7,27 @@ import { hasMarker, markerLine } from '../render/marker';
 /** The generator's own list of the files it wrote, so the next run can remove what is no longer generated. */
 export const MANIFEST_PATH = '.projen/fleet-files.json';
 
-export interface WriteOptions {
-  /** Folders the generator may write into, relative to the root (`clusters`). */
-  readonly outputRoots: readonly string[];
-  /** Digest of every input the files were generated from, recorded for the next run (fleet/input-digest.ts). */
-  readonly inputs?: string;
-  /** The generator's caches (under .projen/, not committed), written after the outputs. */
-  readonly caches?: readonly GeneratedFile[];
-}
-
 export interface WriteReport {
   readonly written: string[];
   readonly deleted: string[];
   readonly unchanged: number;
 }
 
-/** What a regenerate will change, decided before anything is written. */
+/** What a regenerate will change, decided (and its new files staged) before anything in the tree is written. */
 export interface WritePlan {
   readonly root: string;
   readonly outputRoots: readonly string[];
-  readonly toWrite: readonly GeneratedFile[];
+  /** The files to write, sorted. */
+  readonly toWrite: readonly string[];
+  /** Where each file to write was staged (under STAGING_DIR), in the order they were staged. */
+  readonly moves: readonly (readonly [staged: string, target: string])[];
   readonly toDelete: readonly string[];
   readonly manifest: string;
   readonly unchanged: number;
   /** Render-cache entries of the files left as they are (written files get theirs when written). */
   readonly cached: ReadonlyMap<string, CacheEntry>;
+  /** Render keys of the files to write. */
+  readonly keys: ReadonlyMap<string, string | null>;
   readonly inputs?: string;
   readonly caches?: readonly GeneratedFile[];
 }
@@ -39,65 +35,130 @@ export interface WritePlan {
 export type PlanResult = { ok: true; plan: WritePlan } | { ok: false; problems: Problem[] };
 
 /**
- * Decides how to bring the tree in line with `files`: write what changed, delete generated files
- * that are no longer generated, leave everything else alone. When a generated file would replace a
- * hand-written one (no projen marker), the plan fails and nothing may be written.
+ * Decides, file by file as the generator produces them, how to bring the tree in line with its output: a file
+ * whose render key and stat match the render cache, or whose text equals the file, is left alone; a new or
+ * changed file is staged at once under `.projen/fleet-staging/`, so its text (and the objects it was made from)
+ * need not be kept; generated files no longer generated are deleted. When a generated file would replace a
+ * hand-written one (no projen marker), or a path goes through a symbolic link, the plan fails, the staging is
+ * removed, and nothing may be written. Without `stage` (a dry run), it only counts.
  */
-export function planWrite(root: string, files: readonly GeneratedFile[], options: WriteOptions): PlanResult {
-  for (const file of files) assertOutputPath(file.path, options.outputRoots);
-  const previous = readManifest(root, options.outputRoots);
-  const next = new Set(files.map((f) => f.path));
+export class WriteSession {
+  private readonly previous: Set<string>;
+  private readonly cache: Map<string, CacheEntry>;
+  private readonly next = new Set<string>();
+  private readonly moves: [string, string][] = [];
+  private readonly toWrite: string[] = [];
+  private readonly keys = new Map<string, string | null>();
+  private readonly cached = new Map<string, CacheEntry>();
+  private readonly problems: Problem[] = [];
+  /** Folders already checked for links: true when they exist. */
+  private readonly folders = new Map<string, boolean>();
+  private unchanged = 0;
 
-  const problems: Problem[] = [];
-  const toWrite: GeneratedFile[] = [];
-  let unchanged = 0;
-  for (const path of [...next, ...previous]) {
-    const link = symlinkOnPath(root, path);
-    if (link) {
-      problems.push({ file: link, field: '', message: 'is a symbolic link inside an output folder; the generator neither writes nor deletes through links: replace it with a plain folder or file' });
+  constructor(private readonly root: string, private readonly outputRoots: readonly string[], private readonly stage = true) {
+    this.previous = readManifest(root, outputRoots);
+    this.cache = readRenderCache(root).entries;
+    if (stage) {
+      rmSync(join(root, STAGING_DIR), { recursive: true, force: true });
+      mkdirSync(join(root, STAGING_DIR), { recursive: true });
     }
   }
-  if (problems.length) return { ok: false, problems: [...new Map(problems.map((p) => [p.file, p])).values()] };
-  const cache = readRenderCache(root).entries;
-  const cached = new Map<string, CacheEntry>();
-  for (const file of files) {
+
+  add(file: GeneratedFile) {
+    assertOutputPath(file.path, this.outputRoots);
+    if (this.next.has(file.path)) throw new Error(`generator bug: two outputs for ${file.path}`);
+    this.next.add(file.path);
+    if (!this.checkLinks(file.path)) return;
+    const target = join(this.root, file.path);
     // the render cache: the same key and an untouched file mean the same content, without rendering it
-    const entry = file.key ? cache.get(file.path) : undefined;
-    if (entry && entry.key === file.key && statOf(join(root, file.path)) === entry.stat) {
-      unchanged++;
-      cached.set(file.path, entry);
-      continue;
+    const entry = file.key ? this.cache.get(file.path) : undefined;
+    if (entry && entry.key === file.key && statOf(target) === entry.stat) {
+      this.unchanged++;
+      this.cached.set(file.path, entry);
+      return;
     }
-    const existing = readIfExists(join(root, file.path));
-    if (existing === undefined) {
-      // a new file: rendered only when it is staged, so its text is not held in memory until then
-      toWrite.push(file);
-      continue;
-    }
+    const existing = this.folders.get(dirname(file.path)) ? readIfExists(target) : undefined;
+    if (existing === undefined) return this.write(file, file.content);
     const content = file.content;
     if (existing === content) {
-      unchanged++;
-      cached.set(file.path, { key: file.key ?? null, stat: statOf(join(root, file.path))! });
-      continue;
-    }
-    if (!hasMarker(existing)) {
-      problems.push({
+      this.unchanged++;
+      this.cached.set(file.path, { key: file.key ?? null, stat: statOf(target)! });
+    } else if (!hasMarker(existing)) {
+      this.problems.push({
         file: file.path,
         field: '',
         message: 'is a hand-written file (no projen marker) where the generator writes; move or rename it, then run "npx projen" again',
       });
-      continue;
+    } else {
+      this.write(file, content);
     }
-    toWrite.push({ path: file.path, key: file.key, content });
   }
-  const toDelete = [...previous].filter((path) => {
-    if (next.has(path)) return false;
-    const existing = readIfExists(join(root, path));
-    return existing !== undefined && hasMarker(existing);
-  });
-  if (problems.length) return { ok: false, problems };
-  const manifest = renderManifest([...next].sort());
-  return { ok: true, plan: { root, outputRoots: options.outputRoots, toWrite, toDelete: toDelete.sort(), manifest, unchanged, cached, inputs: options.inputs, caches: options.caches } };
+
+  finish(extra: { inputs?: string; caches?: readonly GeneratedFile[] } = {}): PlanResult {
+    const toDelete: string[] = [];
+    for (const path of this.previous) {
+      if (this.next.has(path) || !this.checkLinks(path)) continue;
+      const existing = readIfExists(join(this.root, path));
+      if (existing !== undefined && hasMarker(existing)) toDelete.push(path);
+    }
+    if (this.problems.length) {
+      this.abort();
+      return { ok: false, problems: [...new Map(this.problems.map((p) => [`${p.file}\0${p.message}`, p])).values()] };
+    }
+    return {
+      ok: true,
+      plan: {
+        root: this.root,
+        outputRoots: this.outputRoots,
+        toWrite: this.toWrite.sort(),
+        moves: this.moves,
+        toDelete: toDelete.sort(),
+        manifest: renderManifest([...this.next].sort()),
+        unchanged: this.unchanged,
+        cached: this.cached,
+        keys: this.keys,
+        inputs: extra.inputs,
+        caches: extra.caches,
+      },
+    };
+  }
+
+  /** Removes what was staged: the tree and `.projen/` are as they were. */
+  abort() {
+    if (this.stage) rmSync(join(this.root, STAGING_DIR), { recursive: true, force: true });
+  }
+
+  private write(file: GeneratedFile, content: string) {
+    this.toWrite.push(file.path);
+    this.keys.set(file.path, file.key ?? null);
+    if (!this.stage || this.problems.length) return;
+    const staged = `${STAGING_DIR}/${this.moves.length}`;
+    writeFileSync(join(this.root, staged), content);
+    killPoint();
+    this.moves.push([staged, file.path]);
+  }
+
+  /** Whether no folder on the path is a symbolic link (a problem if one is); remembers what each folder is. */
+  private checkLinks(path: string): boolean {
+    const parts = path.split('/');
+    for (let i = 1; i < parts.length; i++) {
+      const folder = parts.slice(0, i).join('/');
+      const known = this.folders.get(folder);
+      if (known === false) return true; // does not exist: nothing below it exists either
+      if (known) continue;
+      const stat = lstatSync(join(this.root, folder), { throwIfNoEntry: false });
+      if (stat?.isSymbolicLink()) return this.linkProblem(folder);
+      this.folders.set(folder, stat !== undefined);
+      if (!stat) return true;
+    }
+    if (lstatSync(join(this.root, path), { throwIfNoEntry: false })?.isSymbolicLink()) return this.linkProblem(path);
+    return true;
+  }
+
+  private linkProblem(path: string): false {
+    this.problems.push({ file: path, field: '', message: 'is a symbolic link inside an output folder; the generator neither writes nor deletes through links: replace it with a plain folder or file' });
+    return false;
+  }
 }
 
 /**
@@ -108,28 +169,22 @@ export function planWrite(root: string, files: readonly GeneratedFile[], options
  */
 export function applyWrite(plan: WritePlan): WriteReport {
   const { root } = plan;
+  if (plan.moves.length !== plan.toWrite.length) throw new Error('generator bug: a dry-run plan cannot be applied');
   if (plan.toWrite.length || plan.toDelete.length || readIfExists(join(root, MANIFEST_PATH)) !== plan.manifest) {
-    const staging = join(root, STAGING_DIR);
-    rmSync(staging, { recursive: true, force: true });
-    mkdirSync(staging, { recursive: true });
-    const moves = plan.toWrite.map((file, i) => {
-      const staged = `${STAGING_DIR}/${i}`;
-      writeFileSync(join(root, staged), file.content);
-      killPoint();
-      return [staged, file.path] as const;
-    });
-    const journal: Journal = { moves, deletes: [...plan.toDelete], manifest: plan.manifest, outputRoots: [...plan.outputRoots] };
+    const journal: Journal = { moves: plan.moves, deletes: [...plan.toDelete], manifest: plan.manifest, outputRoots: [...plan.outputRoots] };
     writeFileSync(join(root, `${JOURNAL_PATH}.tmp`), JSON.stringify(journal));
     killPoint();
     renameSync(join(root, `${JOURNAL_PATH}.tmp`), join(root, JOURNAL_PATH)); // the commit point
     killPoint();
     rollForward(root, journal);
+  } else {
+    rmSync(join(root, STAGING_DIR), { recursive: true, force: true });
   }
   const entries = new Map(plan.cached);
-  for (const file of plan.toWrite) entries.set(file.path, { key: file.key ?? null, stat: statOf(join(root, file.path))! });
+  for (const path of plan.toWrite) entries.set(path, { key: plan.keys.get(path) ?? null, stat: statOf(join(root, path))! });
   writeRenderCache(root, entries, plan.inputs);
   for (const cache of plan.caches ?? []) writeAtomically(join(root, cache.path), cache.content);
-  return { written: plan.toWrite.map((f) => f.path), deleted: [...plan.toDelete], unchanged: plan.unchanged };
+  return { written: [...plan.toWrite], deleted: [...plan.toDelete], unchanged: plan.unchanged };
 }
 
 /**
@@ -182,7 +237,7 @@ export function unchangedPlan(root: string, inputs: string, outputRoots: readonl
     const entry = cache.entries.get(path);
     if (!entry || statOf(join(root, path)) !== entry.stat) return undefined;
   }
-  return { root, outputRoots, toWrite: [], toDelete: [], manifest, unchanged: paths.size, cached: cache.entries, inputs };
+  return { root, outputRoots, toWrite: [], moves: [], toDelete: [], manifest, unchanged: paths.size, cached: cache.entries, keys: new Map(), inputs };
 }
 
 /** Writes the cache when it changed: a no-op regenerate writes nothing at all. */
@@ -214,10 +269,17 @@ interface Journal {
 
 /** Finishes the work of a committed journal. Idempotent: every step can run again after a kill. */
 function rollForward(root: string, journal: Journal) {
+  const folders = new Set<string>();
   for (const [staged, target] of journal.moves) {
-    if (!existsSync(join(root, staged))) continue; // moved before the kill
-    mkdirSync(dirname(join(root, target)), { recursive: true });
-    renameSync(join(root, staged), join(root, target));
+    const folder = dirname(join(root, target));
+    if (!folders.has(folder)) mkdirSync(folder, { recursive: true });
+    folders.add(folder);
+    try {
+      renameSync(join(root, staged), join(root, target));
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') continue; // moved before the kill
+      throw error;
+    }
     killPoint();
   }
   for (const path of journal.deletes) {
@@ -281,20 +343,6 @@ function isOutputPath(path: string, outputRoots: readonly string[]): boolean {
 
 function assertOutputPath(path: string, outputRoots: readonly string[]) {
   if (!isOutputPath(path, outputRoots)) throw new Error(`generator bug: refusing to write ${JSON.stringify(path)} outside ${outputRoots.join(', ')}`);
-}
-
-/** The first path component (below the root) that is a symbolic link, if any. */
-function symlinkOnPath(root: string, path: string): string | undefined {
-  const parts = path.split('/');
-  for (let i = 1; i <= parts.length; i++) {
-    const prefix = parts.slice(0, i).join('/');
-    try {
-      if (lstatSync(join(root, prefix)).isSymbolicLink()) return prefix;
-    } catch {
-      return undefined; // does not exist (yet): nothing below it exists either
-    }
-  }
-  return undefined;
 }
 
 function readIfExists(path: string): string | undefined {

@@ -1,18 +1,16 @@
 import { createHash } from 'node:crypto';
-import { stringify } from 'yaml';
 import type { GeneratedFile } from '../fleet/generated-file';
 import type { K8sObject } from './k8s-object';
 import { markerLine } from './marker';
-
-const OPTIONS = { lineWidth: 0, aliasDuplicateObjects: false, version: '1.2' } as const;
+import { emitYaml } from './yaml-emitter';
 
 /** One object as a YAML file, with the marker naming the input to edit. */
 export function renderYamlFile(object: K8sObject | Record<string, unknown>, source: string): string {
-  return `# ${markerLine(source)}\n${stringify(object, OPTIONS)}`;
+  return `# ${markerLine(source)}\n${emitYaml(object)}`;
 }
 
 /**
- * Bumped whenever the text made from the same object changes (options above, the marker): it is part of
+ * Bumped whenever the text made from the same object changes (yaml-emitter.ts YAML_OPTIONS, the marker): it is part of
  * every render key, so no stale rendering is reused.
  */
 const RENDER_VERSION = 'yaml-1';

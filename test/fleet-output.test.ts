@@ -2,9 +2,9 @@ import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { generateFleet } from '../generator/fleet/generate';
+import { generateFleet, streamFleet } from '../generator/fleet/generate';
 import { MANIFEST_PATH, readManifest } from '../generator/write/write-files';
-import { cleanupTemps, exampleInputs, FLEET, notOutput, regenerate, REPO, snapshotTree, writeFile } from './support/fleet';
+import { cleanupTemps, EXAMPLE_CLUSTERS, exampleInputs, FLEET, notOutput, regenerate, REPO, snapshotTree, writeFile } from './support/fleet';
 
 afterAll(cleanupTemps);
 
@@ -102,6 +102,57 @@ describe('regenerate', () => {
     edit(fresh);
     expect(regenerate(fresh).ok).toBe(true);
     expect(snapshotTree(cached, notOutput)).toEqual(snapshotTree(fresh, notOutput));
+  });
+
+  it('generates again only the clusters whose inputs changed, to the same bytes as from scratch', () => {
+    const root = exampleInputs({ withRecipes: true });
+    const fresh = exampleInputs({ withRecipes: true });
+    expect(regenerate(root).ok).toBe(true);
+    // what the generator asks its sink to keep, and what it generates when the sink keeps all but prod-use1
+    const stream = (at: string) => {
+      const asked = new Map<string, string>();
+      const generated = new Set<string>();
+      const result = streamFleet({ root: at, ...FLEET }, {
+        add: (file) => generated.add(file.path.split('/').slice(0, 2).join('/')),
+        keep: (folder, inputs) => {
+          asked.set(folder, inputs);
+          return folder !== 'clusters/prod-use1';
+        },
+      });
+      expect(result.ok).toBe(true);
+      return { asked, generated };
+    };
+    const before = stream(root);
+    expect([...before.asked.keys()]).toEqual(EXAMPLE_CLUSTERS.map((c) => `clusters/${c}`));
+    expect([...before.generated].sort()).toEqual(['clusters/README.md', 'clusters/prod-use1', 'clusters/root.hcl']);
+
+    // a recipe of prod-use1 changes its inputs only
+    const editRecipe = (at: string) => {
+      const file = 'recipes/llm-training/gpt2-wikicorpus-preprocess.yaml';
+      writeFile(at, file, readFileSync(join(at, file), 'utf-8').replace(/\nname: /, '\n# edited\nname: ').replace(/image: (\S+)/, 'image: $1-edited'));
+    };
+    editRecipe(root);
+    editRecipe(fresh);
+    const afterRecipe = stream(root);
+    for (const cluster of ['clusters/dev-usw2', 'clusters/staging-usw2']) expect(afterRecipe.asked.get(cluster)).toBe(before.asked.get(cluster));
+    expect(afterRecipe.asked.get('clusters/prod-use1')).not.toBe(before.asked.get('clusters/prod-use1'));
+    const changed = regenerate(root);
+    expect(changed.ok && changed.report.written.filter((path) => !path.startsWith('clusters/prod-use1/'))).toEqual([]);
+    expect(regenerate(fresh).ok).toBe(true);
+    expect(snapshotTree(root, notOutput)).toEqual(snapshotTree(fresh, notOutput));
+
+    // a cluster's output depends on the other specs too (the GitHub OIDC provider of an account): all change
+    const editSpec = (at: string) => {
+      const spec = 'clusters/staging-usw2/cluster.yaml';
+      writeFile(at, spec, readFileSync(join(at, spec), 'utf-8').replace('quotas: { cpu: 256, memory: 1024Gi, gpu: 8, neuron: 16 }', 'quotas: { cpu: 255, memory: 1024Gi, gpu: 8, neuron: 16 }'));
+    };
+    editSpec(root);
+    editSpec(fresh);
+    const afterSpec = stream(root);
+    for (const [cluster, inputs] of afterRecipe.asked) expect(afterSpec.asked.get(cluster)).not.toBe(inputs);
+    expect(regenerate(root).ok).toBe(true);
+    expect(regenerate(fresh).ok).toBe(true);
+    expect(snapshotTree(root, notOutput)).toEqual(snapshotTree(fresh, notOutput));
   });
 
   it('writes nothing when nothing changed', () => {

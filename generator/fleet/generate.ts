@@ -1,4 +1,5 @@
-import { CLUSTERS_DIR, loadFleet } from '../config/load-fleet';
+import { createHash } from 'node:crypto';
+import { CLUSTERS_DIR, loadFleet, type ClusterInput } from '../config/load-fleet';
 import type { Problem } from '../config/problems';
 import type { GitHubSettings } from '../github/settings';
 import type { PlatformModule } from '../platform/module';
@@ -8,7 +9,9 @@ import { compileFleetInfra } from '../infra/compile-infra';
 import { renderClusterInfra, renderRootHcl } from '../infra/render-infra';
 import { compileCluster, type CompiledCluster } from './compile-cluster';
 import type { GeneratedFile } from './generated-file';
+import { clusterFolder } from './paths';
 import { renderCluster } from './render-cluster';
+import type { RecipeInput } from '../recipes/load-recipes';
 import { loadFleetRecipes } from '../workloads/compile-fleet-workloads';
 import { compileWorkloads } from '../workloads/compile-workloads';
 
@@ -35,6 +38,11 @@ export type GenerateFleetResult =
 /** Where a streamed fleet goes, file by file (write/write-files.ts WriteSession). */
 export interface FleetSink {
   add(file: GeneratedFile): void;
+  /**
+   * Whether the sink keeps a cluster's folder as the last regenerate left it, given the digest of everything
+   * the folder is generated from besides the generator itself; then the cluster is not generated at all.
+   */
+  keep?(folder: string, inputs: string): boolean;
 }
 
 export type StreamFleetResult = { ok: true; caches: GeneratedFile[] } | { ok: false; problems: Problem[] };
@@ -64,8 +72,15 @@ export function streamFleet(options: GenerateFleetOptions, sink: FleetSink): Str
   if (!recipes.ok) return recipes;
   problems.push(...recipes.problems);
   const summaries: ClusterSummary[] = [];
+  const specs = sink.keep ? specsDigest(loaded.clusters) : '';
   platforms.forEach((platform, i) => {
     const name = platform!.input.spec.name;
+    if (sink.keep?.(clusterFolder(name), clusterInputsDigest(specs, recipes.byCluster.get(name)!))) {
+      summaries.push(summaryOf(platform!));
+      platforms[i] = undefined;
+      recipes.byCluster.delete(name);
+      return;
+    }
     const workloads = compileWorkloads(platform!, recipes.byCluster.get(name)!, recipes.instanceTypes);
     // what is rendered is no longer needed: the next cluster starts from a lighter heap
     platforms[i] = undefined;
@@ -84,6 +99,24 @@ export function streamFleet(options: GenerateFleetOptions, sink: FleetSink): Str
   sink.add(renderRootHcl());
   const cache = recipes.cache.file();
   return { ok: true, caches: cache ? [cache] : [] };
+}
+
+/**
+ * What a cluster's folder is generated from besides the generator: every cluster spec (a cluster's output
+ * depends on others, e.g. which one holds its account's GitHub OIDC provider) and the recipes aimed at it.
+ */
+function specsDigest(clusters: readonly ClusterInput[]): string {
+  const hash = createHash('sha1');
+  for (const { file, spec } of clusters) hash.update(file).update('\0').update(JSON.stringify(spec)).update('\0');
+  return hash.digest('base64url');
+}
+
+function clusterInputsDigest(specs: string, recipes: readonly RecipeInput[]): string {
+  const hash = createHash('sha1').update(specs);
+  for (const { file, role, archived, contentHash, recipe } of [...recipes].sort((a, b) => (a.file < b.file ? -1 : 1))) {
+    hash.update('\0').update(file).update('\0').update(`${role}:${archived}:${contentHash}`).update('\0').update(JSON.stringify(recipe));
+  }
+  return hash.digest('base64url');
 }
 
 /** The generator's whole output at once, sorted by path (tests and tools; a regenerate streams it). */

@@ -9,20 +9,29 @@ import { INSTANCE_TABLE } from '../recipes/instance-types';
 const IMPORTS_DIR = join(GENERATOR_DIR, 'imports');
 
 /**
- * A digest of everything a regenerate reads: the hand-written inputs (cluster specs, recipes, apps), the
- * module catalog, the generator's code and templates, the project definition, the locked dependencies and
- * the shared instance table. Equal digests mean an equal output, so a regenerate whose digest and outputs
- * are unchanged since the last one has nothing to do.
+ * Digests of everything a regenerate reads. `fleet` covers it all: the hand-written inputs (cluster specs,
+ * recipes, apps), the module catalog, the generator's code and templates, the project definition, the locked
+ * dependencies and the shared instance table; equal digests mean an equal output, so a regenerate whose digest
+ * and outputs are unchanged since the last one has nothing to do. `code` covers all but the hand-written
+ * inputs: with it, a cluster's own inputs tell whether that cluster's output can change (fleet/generate.ts).
  */
-export function inputsDigest(root: string): string {
-  const hash = createHash('sha1');
-  for (const dir of ['clusters', 'recipes', 'apps', 'platform']) {
-    addTree(hash, root, join(root, dir), (path) => dir !== 'clusters' || /^clusters\/[^/]+\/cluster\.yaml$/.test(path));
+export interface InputsDigest {
+  readonly fleet: string;
+  readonly code: string;
+}
+
+export function inputsDigest(root: string): InputsDigest {
+  const code = createHash('sha1');
+  addTree(code, root, join(root, 'platform'), () => true);
+  addTree(code, GENERATOR_DIR, GENERATOR_DIR, () => true);
+  for (const file of ['.projenrc.ts', 'package-lock.json', '.projen/github-settings.json']) addFile(code, root, join(root, file));
+  addFile(code, root, join(sharedDir(root), INSTANCE_TABLE));
+  const codeDigest = code.digest('base64url');
+  const fleet = createHash('sha1').update(codeDigest);
+  for (const dir of ['clusters', 'recipes', 'apps']) {
+    addTree(fleet, root, join(root, dir), (path) => dir !== 'clusters' || /^clusters\/[^/]+\/cluster\.yaml$/.test(path));
   }
-  addTree(hash, GENERATOR_DIR, GENERATOR_DIR, () => true);
-  for (const file of ['.projenrc.ts', 'package-lock.json', '.projen/github-settings.json']) addFile(hash, root, join(root, file));
-  addFile(hash, root, join(sharedDir(root), INSTANCE_TABLE));
-  return hash.digest('base64url');
+  return { fleet: fleet.digest('base64url'), code: codeDigest };
 }
 
 function addTree(hash: Hash, base: string, dir: string, include: (path: string) => boolean) {

@@ -16,15 +16,15 @@ export type PrepareResult = { ok: true; plan: WritePlan } | { ok: false; problem
  */
 export function prepareRegenerate(options: GenerateFleetOptions & { readonly dryRun?: boolean }): PrepareResult {
   const inputs = inputsDigest(options.root);
-  const unchanged = unchangedPlan(options.root, inputs, OUTPUT_ROOTS);
+  const unchanged = unchangedPlan(options.root, inputs.fleet, OUTPUT_ROOTS);
   if (unchanged) return { ok: true, plan: unchanged };
-  const session = new WriteSession(options.root, OUTPUT_ROOTS, !options.dryRun);
+  const session = new WriteSession(options.root, OUTPUT_ROOTS, { stage: !options.dryRun, code: inputs.code });
   const generated = streamFleet(options, session);
   if (!generated.ok) {
     session.abort();
     return generated;
   }
-  return session.finish({ inputs, caches: generated.caches });
+  return session.finish({ inputs: inputs.fleet, caches: generated.caches });
 }
 
 export type RegenerateResult =

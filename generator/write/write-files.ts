@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Problem } from '../config/problems';
@@ -28,7 +29,9 @@ export interface WritePlan {
   readonly cached: ReadonlyMap<string, CacheEntry>;
   /** Render keys of the files to write. */
   readonly keys: ReadonlyMap<string, string | null>;
+  /** The digest of every input (fleet/input-digest.ts), and of each kept or generated folder's own inputs. */
   readonly inputs?: string;
+  readonly folders: ReadonlyMap<string, string>;
   readonly caches?: readonly GeneratedFile[];
 }
 
@@ -41,6 +44,9 @@ export type PlanResult = { ok: true; plan: WritePlan } | { ok: false; problems: 
  * need not be kept; generated files no longer generated are deleted. When a generated file would replace a
  * hand-written one (no projen marker), or a path goes through a symbolic link, the plan fails, the staging is
  * removed, and nothing may be written. Without `stage` (a dry run), it only counts.
+ *
+ * A whole folder (a cluster's) can be kept as it is, without generating it, when the digest of its inputs is
+ * the one recorded by the last regenerate and every file in it is as that regenerate wrote it (`keep`).
  */
 export class WriteSession {
   private readonly previous: Set<string>;
@@ -53,15 +59,49 @@ export class WriteSession {
   private readonly problems: Problem[] = [];
   /** Folders already checked for links: true when they exist. */
   private readonly folders = new Map<string, boolean>();
+  /** Digests of the folders' inputs, as recorded by the last regenerate and as found by this one. */
+  private readonly previousDigests: ReadonlyMap<string, string>;
+  private readonly digests = new Map<string, string>();
   private unchanged = 0;
 
-  constructor(private readonly root: string, private readonly outputRoots: readonly string[], private readonly stage = true) {
+  /** `code`: the digest of the generator's own inputs (code, catalog, dependencies), part of every folder's. */
+  constructor(
+    private readonly root: string,
+    private readonly outputRoots: readonly string[],
+    private readonly options: { readonly stage?: boolean; readonly code?: string } = {},
+  ) {
+    const cache = readRenderCache(root);
     this.previous = readManifest(root, outputRoots);
-    this.cache = readRenderCache(root).entries;
-    if (stage) {
+    this.cache = cache.entries;
+    this.previousDigests = cache.folders;
+    if (this.stage) {
       rmSync(join(root, STAGING_DIR), { recursive: true, force: true });
       mkdirSync(join(root, STAGING_DIR), { recursive: true });
     }
+  }
+
+  private get stage(): boolean {
+    return this.options.stage ?? true;
+  }
+
+  /**
+   * Keeps `folder` as the last regenerate left it, if the digest of its own inputs is the one recorded then and
+   * each of its files is untouched since; otherwise records the digest and returns false: generate it.
+   */
+  keep(folder: string, inputs: string): boolean {
+    const digest = createHash('sha1').update(this.options.code ?? '').update('\0').update(inputs).digest('base64url');
+    this.digests.set(folder, digest);
+    if (!this.options.code || this.previousDigests.get(folder) !== digest) return false;
+    const paths = [...this.previous].filter((path) => path.startsWith(`${folder}/`));
+    const entries = paths.map((path) => [path, this.cache.get(path)] as const);
+    if (!paths.length || entries.some(([path, entry]) => !entry || statOf(join(this.root, path)) !== entry.stat)) return false;
+    for (const [path, entry] of entries) {
+      if (this.next.has(path)) throw new Error(`generator bug: two outputs for ${path}`);
+      this.next.add(path);
+      this.cached.set(path, entry!);
+      this.unchanged++;
+    }
+    return true;
   }
 
   add(file: GeneratedFile) {
@@ -118,6 +158,7 @@ export class WriteSession {
         cached: this.cached,
         keys: this.keys,
         inputs: extra.inputs,
+        folders: this.digests,
         caches: extra.caches,
       },
     };
@@ -182,7 +223,7 @@ export function applyWrite(plan: WritePlan): WriteReport {
   }
   const entries = new Map(plan.cached);
   for (const path of plan.toWrite) entries.set(path, { key: plan.keys.get(path) ?? null, stat: statOf(join(root, path))! });
-  writeRenderCache(root, entries, plan.inputs);
+  writeRenderCache(root, entries, plan.inputs, plan.folders);
   for (const cache of plan.caches ?? []) writeAtomically(join(root, cache.path), cache.content);
   return { written: [...plan.toWrite], deleted: [...plan.toDelete], unchanged: plan.unchanged };
 }
@@ -193,7 +234,7 @@ export function applyWrite(plan: WritePlan): WriteReport {
  * changed since (another size or time) is ignored, and a clean clone, as in CI, has none.
  */
 const CACHE_PATH = '.projen/fleet-cache.json';
-const CACHE_VERSION = 2;
+const CACHE_VERSION = 3;
 
 interface CacheEntry {
   /** The file's render key (yaml files); null for files rendered every time. */
@@ -211,15 +252,26 @@ function statOf(path: string): string | undefined {
   }
 }
 
-function readRenderCache(root: string): { inputs?: string; entries: Map<string, CacheEntry> } {
+interface RenderCache {
+  readonly inputs?: string;
+  readonly folders: ReadonlyMap<string, string>;
+  readonly entries: Map<string, CacheEntry>;
+}
+
+function readRenderCache(root: string): RenderCache {
+  const none = { folders: new Map(), entries: new Map() };
   const text = readIfExists(join(root, CACHE_PATH));
-  if (text === undefined) return { entries: new Map() };
+  if (text === undefined) return none;
   try {
-    const parsed = JSON.parse(text) as { version?: number; inputs?: string; files?: Record<string, [string | null, string]> };
-    if (parsed.version !== CACHE_VERSION || !parsed.files) return { entries: new Map() };
-    return { inputs: parsed.inputs, entries: new Map(Object.entries(parsed.files).map(([path, [key, stat]]) => [path, { key, stat }])) };
+    const parsed = JSON.parse(text) as { version?: number; inputs?: string; folders?: Record<string, string>; files?: Record<string, [string | null, string]> };
+    if (parsed.version !== CACHE_VERSION || !parsed.files) return none;
+    return {
+      inputs: parsed.inputs,
+      folders: new Map(Object.entries(parsed.folders ?? {})),
+      entries: new Map(Object.entries(parsed.files).map(([path, [key, stat]]) => [path, { key, stat }])),
+    };
   } catch {
-    return { entries: new Map() }; // a damaged cache is no cache
+    return none; // a damaged cache is no cache
   }
 }
 
@@ -237,13 +289,14 @@ export function unchangedPlan(root: string, inputs: string, outputRoots: readonl
     const entry = cache.entries.get(path);
     if (!entry || statOf(join(root, path)) !== entry.stat) return undefined;
   }
-  return { root, outputRoots, toWrite: [], moves: [], toDelete: [], manifest, unchanged: paths.size, cached: cache.entries, keys: new Map(), inputs };
+  return { root, outputRoots, toWrite: [], moves: [], toDelete: [], manifest, unchanged: paths.size, cached: cache.entries, keys: new Map(), inputs, folders: cache.folders };
 }
 
 /** Writes the cache when it changed: a no-op regenerate writes nothing at all. */
-function writeRenderCache(root: string, entries: ReadonlyMap<string, CacheEntry>, inputs: string | undefined) {
+function writeRenderCache(root: string, entries: ReadonlyMap<string, CacheEntry>, inputs: string | undefined, digests: ReadonlyMap<string, string>) {
   const files = Object.fromEntries([...entries].sort(([a], [b]) => (a < b ? -1 : 1)).map(([path, e]) => [path, [e.key, e.stat]]));
-  const text = JSON.stringify({ version: CACHE_VERSION, inputs, files });
+  const folders = Object.fromEntries([...digests].sort(([a], [b]) => (a < b ? -1 : 1)));
+  const text = JSON.stringify({ version: CACHE_VERSION, inputs, folders, files });
   if (readIfExists(join(root, CACHE_PATH)) !== text) writeAtomically(join(root, CACHE_PATH), text);
 }
 

@@ -8,9 +8,11 @@ import type { RecipeInput } from './load-recipes';
 /** Where parsed recipes are kept between regenerates (not committed, see .gitignore). */
 export const RECIPE_CACHE_PATH = '.projen/fleet-recipes-cache.json';
 /** Bumped whenever what a recipe parses to changes (schema, defaults): an old cache is then ignored. */
-const VERSION = 'recipes-1';
+const VERSION = 'recipes-2';
 
 type Cached = Omit<RecipeInput, 'lineOf'>;
+/** The digest of a recipe file's text, and what it parsed to as JSON text: a string is a fraction of the objects' memory. */
+type Entry = [digest: string, json: string];
 
 /**
  * Recipes already parsed and validated, by file and digest of their text: parsing thousands of recipe files
@@ -19,9 +21,10 @@ type Cached = Omit<RecipeInput, 'lineOf'>;
  * reports a problem in it. The cache is written only by a regenerate that succeeds.
  */
 export class RecipeCache {
-  private readonly entries: Map<string, [string, Cached]>;
-  private readonly used = new Map<string, [string, Cached]>();
-  private readonly loadedText: string | undefined;
+  private readonly entries: Map<string, Entry>;
+  private readonly used = new Map<string, Entry>();
+  /** The digest of the cache file as read, to write it only when it changes. */
+  private readonly loadedDigest: string | undefined;
 
   static load(root: string): RecipeCache {
     try {
@@ -32,10 +35,10 @@ export class RecipeCache {
   }
 
   private constructor(text: string | undefined) {
-    this.loadedText = text;
-    let entries: Record<string, [string, Cached]> = {};
+    this.loadedDigest = text === undefined ? undefined : digestOf(text);
+    let entries: Record<string, Entry> = {};
     try {
-      const parsed = text === undefined ? undefined : (JSON.parse(text) as { version?: string; recipes?: Record<string, [string, Cached]> });
+      const parsed = text === undefined ? undefined : (JSON.parse(text) as { version?: string; recipes?: Record<string, Entry> });
       if (parsed?.version === VERSION && parsed.recipes) entries = parsed.recipes;
     } catch {
       // a damaged cache is no cache
@@ -50,7 +53,7 @@ export class RecipeCache {
     this.used.set(file, entry);
     let lineOf: RecipeInput['lineOf'] | undefined;
     return {
-      ...entry[1],
+      ...(JSON.parse(entry[1]) as Cached),
       lineOf: (path) => {
         if (!lineOf) {
           const parsed = parseYamlText(text, file);
@@ -63,14 +66,14 @@ export class RecipeCache {
 
   remember(file: string, text: string, input: RecipeInput) {
     const { lineOf: _lineOf, ...data } = input;
-    this.used.set(file, [digestOf(text), JSON.parse(JSON.stringify(data)) as Cached]);
+    this.used.set(file, [digestOf(text), JSON.stringify(data)]);
   }
 
   /** The cache file as it should be after this regenerate (only the recipes that exist now), if it changed. */
   file(): GeneratedFile | undefined {
     const recipes = Object.fromEntries([...this.used].sort(([a], [b]) => (a < b ? -1 : 1)));
     const content = JSON.stringify({ version: VERSION, recipes });
-    return content === this.loadedText ? undefined : { path: RECIPE_CACHE_PATH, content };
+    return digestOf(content) === this.loadedDigest ? undefined : { path: RECIPE_CACHE_PATH, content };
   }
 }
 

@@ -8,10 +8,14 @@ import { FAILSAFE_SCHEMA, load, Type, type State } from 'js-yaml';
  * anchors, aliases, directives.
  */
 export function fastParseYaml(text: string): { data: unknown } | undefined {
-  // directives, and the explicit key indicator `?` (a collection or an empty key stringifies differently);
-  // a raw-text guard: both are rare in hand-written inputs, and seeing one where it is not a token only
-  // costs the slow path
-  if (/^%|(?:^|[\s,[{])\?(?:\s|$)/m.test(text)) return undefined;
+  // Raw-text guards for what is rare in hand-written inputs (a false alarm only costs the slow path):
+  // directives; the explicit key indicator `?` (a collection or an empty key stringifies differently);
+  // a tab in the white space that starts a line (`yaml` refuses it in places where js-yaml takes it as
+  // indentation or as a blank line).
+  if (/^%|(?:^|[\s,[{])\?(?:\s|$)|^ *\t/m.test(text)) return undefined;
+  // js-yaml ends an unterminated last line with a line break, which a keeping block scalar (`|+`) keeps
+  // when that line is blank
+  if (/(?:^|[\r\n]) +$/.test(text)) return undefined;
   const watch = new NodeWatch();
   let data: unknown;
   try {
@@ -87,6 +91,9 @@ class NodeWatch {
     }
     const flow = (state.kind === 'mapping' || state.kind === 'sequence') && (first === '[' || first === '{');
     const quoted = state.kind === 'scalar' && (first === '"' || first === "'");
+    const plain = state.kind === 'scalar' && !quoted && first !== '|' && first !== '>';
+    // `yaml` refuses a line holding only a tab inside a plain scalar continued on several lines
+    if (plain && /[\r\n]/.test(input.slice(start, end)) && input.slice(start, end).includes('\t')) this.unsafe = true;
     if (!flow && !quoted) return;
     // `yaml` refuses a flow collection or quoted scalar continued on a line not indented enough (js-yaml
     // does not check) and a comment right after it without a space; a flow collection as a key is

@@ -155,9 +155,9 @@ function scalarText(): fc.Arbitrary<string> {
 function blockScalar(indent: string): fc.Arbitrary<string> {
   const header = fc.tuple(fc.constantFrom('|', '>'), fc.constantFrom('', '-', '+'), fc.constantFrom('', '1', '2', '4'), fc.boolean(), fc.constantFrom('', '', '', ' # c', '#c'))
     .map(([style, chomp, width, widthFirst, comment]) => `${style}${widthFirst ? width + chomp : chomp + width}${comment}`);
-  const line = fc.constantFrom('#!/bin/bash', 'set -e && echo *', '  indented more', '', 'a: b', '- item', '"q"', '&x *y !z', '\t tab', 'text  ', '---', '...');
+  const line = fc.constantFrom('#!/bin/bash', 'set -e && echo *', '  indented more', '', 'a: b', '- item', '"q"', '&x *y !z', '\t tab', 'text  ', '---', '...', 'SPACES1', 'SPACES4', 'SPACES8');
   return fc.tuple(header, fc.array(line, { maxLength: 5 }), fc.constantFrom('', '\n', '\n\n'))
-    .map(([h, lines, trail]) => `${h}\n${lines.map((l) => (l === '' ? '' : `${indent}  ${l}`)).join('\n')}${trail}`);
+    .map(([h, lines, trail]) => `${h}\n${lines.map((l) => (l === '' ? '' : l.startsWith('SPACES') ? ' '.repeat(Number(l.slice(6))) : `${indent}  ${l}`)).join('\n')}${trail}`);
 }
 
 function flowCollection(): fc.Arbitrary<string> {

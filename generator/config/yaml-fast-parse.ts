@@ -94,6 +94,8 @@ class NodeWatch {
     const plain = state.kind === 'scalar' && !quoted && first !== '|' && first !== '>';
     // `yaml` refuses a line holding only a tab inside a plain scalar continued on several lines
     if (plain && /[\r\n]/.test(input.slice(start, end)) && input.slice(start, end).includes('\t')) this.unsafe = true;
+    // `yaml` reads blank lines made of spaces in a block scalar differently (or refuses them)
+    if (state.kind === 'scalar' && (first === '|' || first === '>') && /\n +\r?(?:\n|$)/.test(input.slice(start, skipBlank(input, end)))) this.unsafe = true;
     if (!flow && !quoted) return;
     // `yaml` refuses a flow collection or quoted scalar continued on a line not indented enough (js-yaml
     // does not check) and a comment right after it without a space; a flow collection as a key is
@@ -105,6 +107,11 @@ class NodeWatch {
 
 function skipSpaces(input: string, at: number): number {
   while (input[at] === ' ' || input[at] === '\t') at++;
+  return at;
+}
+
+function skipBlank(input: string, at: number): number {
+  while (input[at] === ' ' || input[at] === '\t' || input[at] === '\n' || input[at] === '\r') at++;
   return at;
 }
 

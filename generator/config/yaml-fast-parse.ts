@@ -94,8 +94,12 @@ class NodeWatch {
     const plain = state.kind === 'scalar' && !quoted && first !== '|' && first !== '>';
     // `yaml` refuses a line holding only a tab inside a plain scalar continued on several lines
     if (plain && /[\r\n]/.test(input.slice(start, end)) && input.slice(start, end).includes('\t')) this.unsafe = true;
-    // `yaml` reads blank lines made of spaces in a block scalar differently (or refuses them)
-    if (state.kind === 'scalar' && (first === '|' || first === '>') && /\n +\r?(?:\n|$)/.test(input.slice(start, skipBlank(input, end)))) this.unsafe = true;
+    // blank lines made of spaces in a block scalar with an indentation indicator or without content:
+    // `yaml` reads them differently (or refuses them)
+    if ((first === '|' || first === '>') && state.kind === 'scalar') {
+      const explicitIndent = /^[|>][-+]?[1-9]/.test(input.slice(start, start + 3));
+      if ((explicitIndent || !/\S/.test(state.result as string)) && / \r?(?:\n|$)/.test(input.slice(start, skipBlank(input, end)))) this.unsafe = true;
+    }
     if (!flow && !quoted) return;
     // `yaml` refuses a flow collection or quoted scalar continued on a line not indented enough (js-yaml
     // does not check) and a comment right after it without a space; a flow collection as a key is

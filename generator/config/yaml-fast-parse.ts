@@ -12,10 +12,13 @@ export function fastParseYaml(text: string): { data: unknown } | undefined {
   // directives; the explicit key indicator `?` (a collection or an empty key stringifies differently);
   // a tab in the white space that starts a line (`yaml` refuses it in places where js-yaml takes it as
   // indentation or as a blank line).
-  if (/^%|(?:^|[\s,[{])\?(?:\s|$)|^ *\t/m.test(text)) return undefined;
+  if (text.includes('%') && /^%/m.test(text)) return undefined;
+  if (text.includes('?') && /(?:^|[\s,[{])\?(?:\s|$)/m.test(text)) return undefined;
+  if (text.includes('\t') && /^ *\t/m.test(text)) return undefined;
   // js-yaml ends an unterminated last line with a line break, which a keeping block scalar (`|+`) keeps
   // when that line is blank
-  if (/(?:^|[\r\n]) +$/.test(text)) return undefined;
+  const lastLine = text.slice(Math.max(text.lastIndexOf('\n'), text.lastIndexOf('\r')) + 1);
+  if (lastLine.length > 0 && lastLine.trim() === '') return undefined;
   const watch = new NodeWatch();
   let data: unknown;
   try {
@@ -31,6 +34,7 @@ const PLAIN_SCALAR_TAG = 'tag:fast-parse,core-plain-scalar';
 
 /** Plain scalars resolved exactly like `yaml`'s core schema (node_modules/yaml/dist/schema/core/): first match wins. */
 function resolveCorePlain(s: string): unknown {
+  if (s.length > 0 && !/^[-+.~0-9nNtTfF]/.test(s)) return s;
   if (/^(?:~|[Nn]ull|NULL)?$/.test(s)) return null;
   if (/^(?:[Tt]rue|TRUE|[Ff]alse|FALSE)$/.test(s)) return s[0] === 't' || s[0] === 'T';
   if (/^0o[0-7]+$/.test(s)) return parseInt(s.substring(2), 8);
@@ -93,7 +97,7 @@ class NodeWatch {
     const quoted = state.kind === 'scalar' && (first === '"' || first === "'");
     const plain = state.kind === 'scalar' && !quoted && first !== '|' && first !== '>';
     // `yaml` refuses a line holding only a tab inside a plain scalar continued on several lines
-    if (plain && /[\r\n]/.test(input.slice(start, end)) && input.slice(start, end).includes('\t')) this.unsafe = true;
+    if (plain && hasLineBreak(input, start, end) && input.slice(start, end).includes('\t')) this.unsafe = true;
     // blank lines made of spaces in a block scalar with an indentation indicator or without content:
     // `yaml` reads them differently (or refuses them)
     if ((first === '|' || first === '>') && state.kind === 'scalar') {
@@ -104,9 +108,17 @@ class NodeWatch {
     // `yaml` refuses a flow collection or quoted scalar continued on a line not indented enough (js-yaml
     // does not check) and a comment right after it without a space; a flow collection as a key is
     // stringified differently
-    if (/[\r\n]/.test(input.slice(start, end)) || input[end] === '#') this.unsafe = true;
+    if (hasLineBreak(input, start, end) || input[end] === '#') this.unsafe = true;
     else if (flow && input[skipSpaces(input, end)] === ':') this.unsafe = true;
   };
+}
+
+function hasLineBreak(input: string, start: number, end: number): boolean {
+  for (let at = start; at < end; at++) {
+    const c = input.charCodeAt(at);
+    if (c === 10 || c === 13) return true;
+  }
+  return false;
 }
 
 function skipSpaces(input: string, at: number): number {

@@ -2,6 +2,7 @@ import { lstatSync, readFileSync } from 'node:fs';
 import { isMap, isPair, isScalar, isSeq, LineCounter, parseAllDocuments, type Document, type Node } from 'yaml';
 import { findSecrets } from '../checks/secrets';
 import type { Problem } from './problems';
+import { fastParseYaml } from './yaml-fast-parse';
 
 /** A parsed YAML input file that can tell the line of a field path. */
 export interface YamlSource {
@@ -64,7 +65,34 @@ export function readInputText(
   }
 }
 
+/**
+ * Parses a hand-written input with js-yaml where that gives exactly what `yaml` would (see yaml-fast-parse.ts),
+ * finding lines with `yaml` only when asked for one; else with `yaml`, which reports every problem.
+ */
 export function parseYamlText(text: string, file: string, options: ReadYamlOptions = {}): ReadYamlResult {
+  const fast = fastParseYaml(text);
+  if (!fast) return parseYamlTextWithYaml(text, file, options);
+  const data = fast.data;
+  if (findSecrets(data, file, () => undefined).length) return parseYamlTextWithYaml(text, file, options);
+  let lineOf: YamlSource['lineOf'] | undefined;
+  return {
+    ok: true,
+    source: {
+      file,
+      data,
+      lineOf: (path) => {
+        if (!lineOf) {
+          const parsed = parseYamlTextWithYaml(text, file, options);
+          lineOf = parsed.ok ? parsed.source.lineOf : () => undefined;
+        }
+        return lineOf(path);
+      },
+    },
+  };
+}
+
+/** parseYamlText with `yaml` only (its fast path is checked against this). */
+export function parseYamlTextWithYaml(text: string, file: string, options: ReadYamlOptions = {}): ReadYamlResult {
   const lineCounter = new LineCounter();
   const problems: Problem[] = [];
   const docs = parseAllDocuments(text, {

@@ -11,7 +11,6 @@ import { compileCluster, type CompiledCluster } from './compile-cluster';
 import type { GeneratedFile } from './generated-file';
 import { clusterFolder } from './paths';
 import { renderCluster } from './render-cluster';
-import type { RecipeInput } from '../recipes/load-recipes';
 import { loadFleetRecipes } from '../workloads/compile-fleet-workloads';
 import { compileWorkloads } from '../workloads/compile-workloads';
 
@@ -75,16 +74,14 @@ export function streamFleet(options: GenerateFleetOptions, sink: FleetSink): Str
   const specs = sink.keep ? specsDigest(loaded.clusters) : '';
   platforms.forEach((platform, i) => {
     const name = platform!.input.spec.name;
-    if (sink.keep?.(clusterFolder(name), clusterInputsDigest(specs, recipes.byCluster.get(name)!))) {
+    if (sink.keep?.(clusterFolder(name), `${specs}\0${recipes.digestOf(name)}`)) {
       summaries.push(summaryOf(platform!));
       platforms[i] = undefined;
-      recipes.byCluster.delete(name);
       return;
     }
-    const workloads = compileWorkloads(platform!, recipes.byCluster.get(name)!, recipes.instanceTypes);
+    const workloads = compileWorkloads(platform!, recipes.recipesOf(name), recipes.instanceTypes);
     // what is rendered is no longer needed: the next cluster starts from a lighter heap
     platforms[i] = undefined;
-    recipes.byCluster.delete(name);
     if (!workloads.ok) {
       problems.push(...workloads.problems);
       return;
@@ -103,19 +100,11 @@ export function streamFleet(options: GenerateFleetOptions, sink: FleetSink): Str
 
 /**
  * What a cluster's folder is generated from besides the generator: every cluster spec (a cluster's output
- * depends on others, e.g. which one holds its account's GitHub OIDC provider) and the recipes aimed at it.
+ * depends on others, e.g. which one holds its account's GitHub OIDC provider), then the recipes aimed at it.
  */
 function specsDigest(clusters: readonly ClusterInput[]): string {
   const hash = createHash('sha1');
   for (const { file, spec } of clusters) hash.update(file).update('\0').update(JSON.stringify(spec)).update('\0');
-  return hash.digest('base64url');
-}
-
-function clusterInputsDigest(specs: string, recipes: readonly RecipeInput[]): string {
-  const hash = createHash('sha1').update(specs);
-  for (const { file, role, archived, contentHash, recipe } of [...recipes].sort((a, b) => (a.file < b.file ? -1 : 1))) {
-    hash.update('\0').update(file).update('\0').update(`${role}:${archived}:${contentHash}`).update('\0').update(JSON.stringify(recipe));
-  }
   return hash.digest('base64url');
 }
 

@@ -1,11 +1,12 @@
 import { problemsReport } from '../config/problems';
-import { regenerateFleet, repositoryFleetOptions, writeSummary } from '../fleet/regenerate';
+import { limitHeapGrowth, regenerateFleet, repositoryFleetOptions, writeSummary } from '../fleet/regenerate';
 
 /**
  * The regenerate of the default task's fast path (see launcher.cjs): what the fleet component does in a projen
  * synthesis, without projen. Bundled into `.projen/` by the last full synthesis; returns the exit code.
  */
 export function main(root: string): number {
+  limitHeapGrowth();
   const result = regenerateFleet(repositoryFleetOptions(root));
   if (!result.ok) {
     process.stderr.write(problemsReport(result.problems));

@@ -1,7 +1,7 @@
 import { Component, JsonFile, type Project } from 'projen';
 import { PLATFORM_MODULES } from '../../platform';
 import { problemsReport, type Problem } from '../config/problems';
-import { prepareRegenerate, writeSummary } from '../fleet/regenerate';
+import { limitHeapGrowth, prepareRegenerate, writeSummary } from '../fleet/regenerate';
 import { SETTINGS_FILE } from '../github/settings-file';
 import type { GitHubSettings } from '../github/settings';
 import { acquireLock, LOCK_PATH } from '../write/lock';
@@ -43,6 +43,7 @@ export class FleetGenerator extends Component {
   }
 
   preSynthesize(): void {
+    limitHeapGrowth();
     const root = this.project.outdir;
     const lock = acquireLock(root);
     if (!lock.ok) exitWithProblems([{ file: LOCK_PATH, field: '', message: lock.message }]);

@@ -3,7 +3,7 @@ import { lstatSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Problem } from '../config/problems';
 import { validateSource } from '../config/validate';
-import { parseYamlText, readInputText, type YamlSource } from '../config/yaml-source';
+import { parseYamlText, parseYamlTextWithYaml, readInputText, type YamlSource } from '../config/yaml-source';
 import type { RecipeCache } from './recipe-cache';
 import {
   bodySchema,
@@ -49,15 +49,26 @@ export function loadRecipes(
   readdir: (dir: string) => string[] = (d) => readdirSync(d),
   cache?: RecipeCache,
 ): LoadRecipesResult {
-  const problems: Problem[] = [];
   const recipes: RecipeInput[] = [];
+  const problems = forEachRecipe(root, readdir, cache, (input) => recipes.push(input));
+  return { recipes, problems };
+}
+
+/** loadRecipes one recipe at a time, for a caller that keeps less than every recipe; returns the problems. */
+export function forEachRecipe(
+  root: string,
+  readdir: (dir: string) => string[] = (d) => readdirSync(d),
+  cache: RecipeCache | undefined,
+  each: (input: RecipeInput) => void,
+): Problem[] {
+  const problems: Problem[] = [];
   for (const file of recipeFiles(root, readdir, problems)) {
     const role = file.startsWith(`${APPS_DIR}/`) ? 'service' : 'run';
     const result = loadRecipeFile(root, file, role, cache);
-    if (result.ok) recipes.push(result.input);
+    if (result.ok) each(result.input);
     else problems.push(...result.problems);
   }
-  return { recipes, problems };
+  return problems;
 }
 
 function recipeFiles(root: string, readdir: (dir: string) => string[], problems: Problem[]): string[] {
@@ -109,13 +120,31 @@ export function loadRecipeFile(
   const options = { expected: RECIPE_EXPECTED };
   const read = readInputText(join(root, file), file, options);
   if (!read.ok) return read;
+  const lineOf = linesOnDemand(join(root, file), file);
   const hit = cache?.lookup(file, read.text);
-  if (hit && hit.role === role) return { ok: true, input: hit };
+  if (hit && hit.role === role) return { ok: true, input: { ...hit, lineOf } };
   const parsed = parseYamlText(read.text, file, options);
   if (!parsed.ok) return parsed;
   const result = parseRecipe(parsed.source, role);
-  if (result.ok) cache?.remember(file, read.text, result.input);
-  return result;
+  if (!result.ok) return result;
+  cache?.remember(file, read.text, result.input);
+  return { ok: true, input: { ...result.input, lineOf } };
+}
+
+/**
+ * The lines of a loaded recipe's fields, for a problem a later stage finds (rare): the file is read and parsed
+ * for lines then, rather than the text of thousands of recipes kept in memory in case one is needed.
+ */
+function linesOnDemand(absolutePath: string, file: string): RecipeInput['lineOf'] {
+  let lineOf: RecipeInput['lineOf'] | undefined;
+  return (path) => {
+    if (!lineOf) {
+      const read = readInputText(absolutePath, file);
+      const parsed = read.ok ? parseYamlTextWithYaml(read.text, file) : undefined;
+      lineOf = parsed?.ok ? parsed.source.lineOf : () => undefined;
+    }
+    return lineOf(path);
+  };
 }
 
 /** Validates one parsed recipe file (also used by the import command on its own output). */

@@ -1,9 +1,10 @@
+import { createHash } from 'node:crypto';
 import { sharedDir } from '../checks/schema-registry';
 import type { Problem } from '../config/problems';
 import type { CompiledCluster } from '../fleet/compile-cluster';
 import type { GeneratedFile } from '../fleet/generated-file';
 import { INSTANCE_TABLE, loadInstanceTypes, type InstanceType } from '../recipes/instance-types';
-import { loadRecipes, type RecipeInput } from '../recipes/load-recipes';
+import { forEachRecipe, type RecipeInput } from '../recipes/load-recipes';
 import { RecipeCache } from '../recipes/recipe-cache';
 import { compileWorkloads } from './compile-workloads';
 
@@ -15,7 +16,10 @@ export type FleetWorkloadsResult =
 export interface FleetRecipes {
   readonly ok: true;
   readonly problems: Problem[];
-  readonly byCluster: Map<string, RecipeInput[]>;
+  /** The recipes aimed at a cluster, each time a fresh copy: a fleet's recipes are held as text, not objects. */
+  recipesOf(cluster: string): RecipeInput[];
+  /** A digest of the recipes aimed at a cluster: equal when they would compile to the same workloads. */
+  digestOf(cluster: string): string;
   readonly instanceTypes: ReadonlyMap<string, InstanceType>;
   readonly cache: RecipeCache;
 }
@@ -24,30 +28,40 @@ export interface FleetRecipes {
 export function loadFleetRecipes(root: string, clusterNames: readonly string[], readdir?: (dir: string) => string[]): FleetRecipes | { ok: false; problems: Problem[] } {
   // recipes that load are compiled even when others do not, so every problem is reported at once
   const cache = RecipeCache.load(root);
-  const loaded = loadRecipes(root, readdir, cache);
-  const problems: Problem[] = [...loaded.problems];
-  const byCluster = new Map<string, RecipeInput[]>(clusterNames.map((name) => [name, []]));
-  for (const input of loaded.recipes) {
+  const byCluster = new Map<string, { json: string; lineOf: RecipeInput['lineOf'] }[]>(clusterNames.map((name) => [name, []]));
+  let loaded = 0;
+  const unknownCluster: Problem[] = [];
+  const loadProblems = forEachRecipe(root, readdir, cache, (input) => {
+    loaded++;
     const mine = byCluster.get(input.recipe.cluster);
-    if (mine) {
-      mine.push(input);
-      continue;
+    if (!mine) {
+      unknownCluster.push({
+        file: input.file, line: input.lineOf(['cluster']), field: 'cluster',
+        message: `cluster "${input.recipe.cluster}" does not exist (clusters: ${clusterNames.join(', ') || 'none'})`,
+      });
+      return;
     }
-    problems.push({
-      file: input.file, line: input.lineOf(['cluster']), field: 'cluster',
-      message: `cluster "${input.recipe.cluster}" does not exist (clusters: ${clusterNames.join(', ') || 'none'})`,
-    });
-  }
+    const { lineOf, ...data } = input;
+    mine.push({ json: cache.jsonOf(input.file) ?? JSON.stringify(data), lineOf });
+  });
   // the instance table is an input of every recipe (placement checks, cost estimates): required, so the
   // output never depends on whether it happens to be there
-  const instanceTypes = loaded.recipes.length ? loadInstanceTypes(sharedDir(root)) : new Map<string, InstanceType>();
+  const instanceTypes = loaded ? loadInstanceTypes(sharedDir(root)) : new Map<string, InstanceType>();
   if (!instanceTypes) {
     return {
       ok: false,
       problems: [{ file: `../shared/${INSTANCE_TABLE}`, field: '', message: 'is missing; recipes are checked and costed against it (put ../shared beside the repository or set FLEET_SHARED_DIR)' }],
     };
   }
-  return { ok: true, problems, byCluster, instanceTypes, cache };
+  const problems = [...loadProblems, ...unknownCluster];
+  const recipesOf = (cluster: string) => (byCluster.get(cluster) ?? []).map(({ json, lineOf }) => ({ ...(JSON.parse(json) as Omit<RecipeInput, 'lineOf'>), lineOf }));
+  // in the order recipeFiles lists them (sorted), each as its JSON text (file, role, archived, content hash, recipe)
+  const digestOf = (cluster: string) => {
+    const hash = createHash('sha1');
+    for (const { json } of byCluster.get(cluster) ?? []) hash.update(json).update('\0');
+    return hash.digest('base64url');
+  };
+  return { ok: true, problems, recipesOf, digestOf, instanceTypes, cache };
 }
 
 /** The workload stage for clusters compiled together: every recipe compiled into the cluster it names. */
@@ -58,7 +72,7 @@ export function compileFleetWorkloads(root: string, compiled: CompiledCluster[],
   const clusters: CompiledCluster[] = [];
   const files: GeneratedFile[] = [];
   for (const cluster of compiled) {
-    const result = compileWorkloads(cluster, recipes.byCluster.get(cluster.input.spec.name)!, recipes.instanceTypes);
+    const result = compileWorkloads(cluster, recipes.recipesOf(cluster.input.spec.name), recipes.instanceTypes);
     if (result.ok) {
       clusters.push(result.cluster);
       files.push(...result.files);

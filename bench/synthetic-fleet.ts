@@ -1,5 +1,6 @@
-import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { copyProject } from '../test/support/project-files';
 
 /**
  * A synthetic fleet: the example fleet scaled to `clusters` copies of prod-use1 (every module, four node
@@ -12,14 +13,8 @@ export interface SyntheticFleetSize {
 }
 
 export function buildSyntheticFleet(repo: string, dir: string, size: SyntheticFleetSize): void {
-  mkdirSync(dir, { recursive: true });
-  // the project's files as the repository has them, projen's own files included (the launcher checks them)
-  const projenFiles = (JSON.parse(readFileSync(join(repo, '.projen/files.json'), 'utf-8')) as { files: string[] }).files;
-  for (const path of ['.projenrc.ts', 'package.json', 'package-lock.json', '.projen', ...projenFiles.filter((f) => !/^(generator|\.projen)\//.test(f))]) {
-    cpSync(join(repo, path), join(dir, path), { recursive: true });
-  }
+  copyProject(repo, dir);
   for (const cache of ['fleet-cache.json', 'fleet-recipes-cache.json', 'fleet-files.json']) rmSync(join(dir, '.projen', cache), { force: true });
-  for (const path of ['node_modules', 'generator', 'platform']) symlinkSync(join(repo, path), join(dir, path), 'dir');
   writeFleetInputs(repo, dir, size);
 }
 

@@ -5,11 +5,9 @@ import { parse } from 'yaml';
 import { sharedDir } from '../generator/checks/schema-registry';
 import { checkWorkloadPolicy, TEAM_RESOURCES } from '../generator/checks/workload-policy';
 import { clusterSpecSchema, type ClusterSpec } from '../generator/config/cluster-spec';
-import { loadFleet } from '../generator/config/load-fleet';
-import { compileCluster, type CompiledCluster } from '../generator/fleet/compile-cluster';
 import type { K8sObject } from '../generator/render/k8s-object';
-import { compileFleetWorkloads } from '../generator/workloads/compile-fleet-workloads';
-import { cleanupTemps, exampleInputs, FLEET, regenerate, REPO, snapshotTree, tempDir, writeFile } from './support/fleet';
+import { compiledClusters } from './support/rendered-objects';
+import { cleanupTemps, exampleInputs, regenerate, REPO, snapshotTree, tempDir, writeFile } from './support/fleet';
 
 process.env.FLEET_SHARED_DIR ??= sharedDir(REPO);
 afterAll(cleanupTemps);
@@ -19,12 +17,7 @@ const subject = { file: 'recipes/llm-training/x.yaml', lineOf: () => undefined }
 
 /** The example fleet's rendered runs and services, by folder. */
 function exampleWorkloads(): { spec: ClusterSpec; folders: ReadonlyMap<string, K8sObject[]> } {
-  const fleet = loadFleet(REPO, { moduleNames: FLEET.catalog.map((m) => m.name) });
-  if (!fleet.ok) throw new Error('fleet');
-  const compiled = fleet.clusters.map((c) => (compileCluster(c, FLEET.catalog) as { ok: true; cluster: CompiledCluster }).cluster);
-  const result = compileFleetWorkloads(REPO, compiled);
-  if (!result.ok) throw new Error(result.problems.map((p) => p.message).join('\n'));
-  const prod = result.clusters.find((c) => c.input.spec.name === 'prod-use1')!;
+  const prod = compiledClusters(REPO).find((c) => c.input.spec.name === 'prod-use1')!;
   return { spec: prod.input.spec, folders: prod.folders };
 }
 

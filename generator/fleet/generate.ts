@@ -11,7 +11,7 @@ import { compileCluster, type CompiledCluster } from './compile-cluster';
 import type { GeneratedFile } from './generated-file';
 import { clusterFolder } from './paths';
 import { renderCluster } from './render-cluster';
-import { loadFleetRecipes } from '../workloads/compile-fleet-workloads';
+import { loadFleetRecipes } from '../workloads/fleet-recipes';
 import { compileWorkloads } from '../workloads/compile-workloads';
 
 export interface GenerateFleetOptions {

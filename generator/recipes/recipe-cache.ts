@@ -9,7 +9,7 @@ export const RECIPE_CACHE_PATH = '.projen/fleet-recipes-cache.json';
 /** Bumped whenever what a recipe parses to changes (schema, defaults): an old cache is then ignored. */
 const VERSION = 'recipes-2';
 
-export type Cached = Omit<RecipeInput, 'lineOf'>;
+type Cached = Omit<RecipeInput, 'lineOf'>;
 /** The digest of a recipe file's text, and what it parsed to as JSON text: a string is a fraction of the objects' memory. */
 type Entry = [digest: string, json: string];
 

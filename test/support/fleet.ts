@@ -1,11 +1,12 @@
 import { execFile } from 'node:child_process';
-import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync, mkdirSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { sharedDir } from '../../generator/checks/schema-registry';
 import { regenerateFleet } from '../../generator/fleet/regenerate';
 import { PLATFORM_MODULES } from '../../platform';
+import { copyProject } from './project-files';
 
 export const REPO = resolve(__dirname, '..', '..');
 // generator runs on temporary copies read the shared data (instance table, schemas) from beside the repository
@@ -70,13 +71,8 @@ export function writeFile(root: string, path: string, content: string | Buffer) 
  */
 export function projectCopy(): string {
   const root = tempDir('fleet-project-');
-  // projen's own files too: with them as the last synthesis left them, `npx projen` can take its fast path
-  const projenFiles = (JSON.parse(readFileSync(join(REPO, '.projen/files.json'), 'utf-8')) as { files: string[] }).files;
-  const inputs = ['.projenrc.ts', 'package.json', 'package-lock.json', '.projen', 'clusters', 'recipes', 'apps'];
-  for (const path of [...inputs, ...projenFiles.filter((f) => !f.startsWith('generator/') && !f.startsWith('.projen/'))]) {
-    cpSync(join(REPO, path), join(root, path), { recursive: true });
-  }
-  for (const path of ['node_modules', 'generator', 'platform']) symlinkSync(join(REPO, path), join(root, path), 'dir');
+  copyProject(REPO, root);
+  for (const path of ['clusters', 'recipes', 'apps']) cpSync(join(REPO, path), join(root, path), { recursive: true });
   return root;
 }
 

@@ -1,16 +1,9 @@
 import { createHash } from 'node:crypto';
 import { sharedDir } from '../checks/schema-registry';
 import type { Problem } from '../config/problems';
-import type { CompiledCluster } from '../fleet/compile-cluster';
-import type { GeneratedFile } from '../fleet/generated-file';
 import { INSTANCE_TABLE, loadInstanceTypes, type InstanceType } from '../recipes/instance-types';
 import { forEachRecipe, type RecipeInput } from '../recipes/load-recipes';
 import { RecipeCache } from '../recipes/recipe-cache';
-import { compileWorkloads } from './compile-workloads';
-
-export type FleetWorkloadsResult =
-  | { ok: true; clusters: CompiledCluster[]; files: GeneratedFile[]; recipeCache?: GeneratedFile }
-  | { ok: false; problems: Problem[] };
 
 /** Every recipe, loaded and grouped by the cluster it names; `problems` holds those of the recipes that did not load. */
 export interface FleetRecipes {
@@ -41,8 +34,8 @@ export function loadFleetRecipes(root: string, clusterNames: readonly string[], 
       });
       return;
     }
-    const { lineOf, ...data } = input;
-    mine.push({ json: cache.jsonOf(input.file) ?? JSON.stringify(data), lineOf });
+    // every recipe loaded is in the cache, looked up or remembered, as the JSON text kept here
+    mine.push({ json: cache.jsonOf(input.file)!, lineOf: input.lineOf });
   });
   // the instance table is an input of every recipe (placement checks, cost estimates): required, so the
   // output never depends on whether it happens to be there
@@ -62,23 +55,4 @@ export function loadFleetRecipes(root: string, clusterNames: readonly string[], 
     return hash.digest('base64url');
   };
   return { ok: true, problems, recipesOf, digestOf, instanceTypes, cache };
-}
-
-/** The workload stage for clusters compiled together: every recipe compiled into the cluster it names. */
-export function compileFleetWorkloads(root: string, compiled: CompiledCluster[], readdir?: (dir: string) => string[]): FleetWorkloadsResult {
-  const recipes = loadFleetRecipes(root, compiled.map((c) => c.input.spec.name), readdir);
-  if (!recipes.ok) return recipes;
-  const problems = [...recipes.problems];
-  const clusters: CompiledCluster[] = [];
-  const files: GeneratedFile[] = [];
-  for (const cluster of compiled) {
-    const result = compileWorkloads(cluster, recipes.recipesOf(cluster.input.spec.name), recipes.instanceTypes);
-    if (result.ok) {
-      clusters.push(result.cluster);
-      files.push(...result.files);
-    } else {
-      problems.push(...result.problems);
-    }
-  }
-  return problems.length ? { ok: false, problems } : { ok: true, clusters, files, recipeCache: recipes.cache.file() };
 }

@@ -1,8 +1,9 @@
-import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { generateFleet, streamFleet } from '../generator/fleet/generate';
+import { RECIPE_CACHE_PATH } from '../generator/recipes/recipe-cache';
 import { MANIFEST_PATH, readManifest } from '../generator/write/write-files';
 import { cleanupTemps, EXAMPLE_CLUSTERS, exampleInputs, FLEET, notOutput, regenerate, REPO, snapshotTree, writeFile } from './support/fleet';
 
@@ -102,6 +103,50 @@ describe('regenerate', () => {
     edit(fresh);
     expect(regenerate(fresh).ok).toBe(true);
     expect(snapshotTree(cached, notOutput)).toEqual(snapshotTree(fresh, notOutput));
+  });
+
+  it('writes the recipe cache only when a regenerate succeeds and a recipe changed; ignores a damaged one', () => {
+    const root = exampleInputs({ withRecipes: true });
+    const cacheFile = join(root, RECIPE_CACHE_PATH);
+    expect(regenerate(root).ok).toBe(true);
+    const lines = readFileSync(cacheFile, 'utf-8').trimEnd().split('\n');
+    const recipeCount = readdirSync(join(root, 'recipes'), { recursive: true }).filter((f) => String(f).endsWith('.yaml')).length
+      + readdirSync(join(root, 'apps'), { recursive: true }).filter((f) => String(f).endsWith('.yaml')).length;
+    // a version line, then one line per recipe as it loaded
+    expect(JSON.parse(lines[0])).toEqual({ version: expect.any(String) });
+    expect(lines.length - 1).toBe(recipeCount);
+    const before = readFileSync(cacheFile, 'utf-8');
+    const mtime = statSync(cacheFile).mtimeMs;
+
+    // a cluster change, no recipe change: every recipe from the cache, the cache file left alone
+    const spec = join(root, 'clusters/prod-use1/cluster.yaml');
+    writeFile(root, 'clusters/prod-use1/cluster.yaml', readFileSync(spec, 'utf-8').replace('quotas: { cpu: 256, memory: 1024Gi, gpu: 16 }', 'quotas: { cpu: 250, memory: 1024Gi, gpu: 16 }'));
+    expect(regenerate(root).ok).toBe(true);
+    expect(statSync(cacheFile).mtimeMs).toBe(mtime);
+
+    // a refused regenerate (a broken recipe beside an edited one) leaves the cache as it was, and no staging
+    const recipe = 'recipes/llm-training/gpt2-wikicorpus-preprocess.yaml';
+    writeFile(root, recipe, readFileSync(join(root, recipe), 'utf-8').replace(/image: (\S+)/, 'image: $1-edited'));
+    writeFile(root, 'recipes/llm-training/broken.yaml', 'name: broken\nteam: llm-training\nkind: [\n');
+    expect(regenerate(root).ok).toBe(false);
+    expect(readFileSync(cacheFile, 'utf-8')).toBe(before);
+    expect(existsSync(join(root, '.projen/fleet-staging'))).toBe(false);
+
+    // fixed: the edited recipe parsed again, the cache rewritten with it
+    rmSync(join(root, 'recipes/llm-training/broken.yaml'));
+    expect(regenerate(root).ok).toBe(true);
+    const after = readFileSync(cacheFile, 'utf-8');
+    expect(after).not.toBe(before);
+    expect(after.split('\n').find((l) => l.includes(recipe))).toContain('-edited');
+
+    // a damaged cache is no cache: the same output as from scratch
+    writeFile(root, RECIPE_CACHE_PATH, `${after.slice(0, after.length / 2)}`);
+    rmSync(join(root, '.projen/fleet-cache.json'));
+    const fromDamaged = snapshotTree(root, notOutput);
+    for (const path of readManifest(root, ['clusters'])) rmSync(join(root, path));
+    expect(regenerate(root).ok).toBe(true);
+    expect(snapshotTree(root, notOutput)).toEqual(fromDamaged);
+    expect(readFileSync(cacheFile, 'utf-8')).toBe(after);
   });
 
   it('generates again only the clusters whose inputs changed, to the same bytes as from scratch', () => {

@@ -12,6 +12,7 @@ import type { GeneratedFile } from './generated-file';
 import { clusterFolder } from './paths';
 import { renderCluster } from './render-cluster';
 import { loadFleetRecipes } from '../workloads/fleet-recipes';
+import { RECIPE_CACHE_PATH } from '../recipes/recipe-cache';
 import { compileWorkloads } from '../workloads/compile-workloads';
 
 export interface GenerateFleetOptions {
@@ -25,14 +26,7 @@ export interface GenerateFleetOptions {
   readonly readdir?: (dir: string) => string[];
 }
 
-export type GenerateFleetResult =
-  | {
-    ok: true;
-    files: GeneratedFile[];
-    /** Caches the next regenerate may use (under .projen/, not committed), written only if this one succeeds. */
-    caches: GeneratedFile[];
-  }
-  | { ok: false; problems: Problem[] };
+export type GenerateFleetResult = { ok: true; files: GeneratedFile[] } | { ok: false; problems: Problem[] };
 
 /** Where a streamed fleet goes, file by file (write/write-files.ts WriteSession). */
 export interface FleetSink {
@@ -42,9 +36,14 @@ export interface FleetSink {
    * the folder is generated from besides the generator itself; then the cluster is not generated at all.
    */
   keep?(folder: string, inputs: string): boolean;
+  /**
+   * Where to write a cache the next regenerate may use (`path`, under .projen/, not committed) as this one makes
+   * it; the sink puts it at `path` only if this regenerate succeeds. Without it, no cache is written.
+   */
+  stageCache?(path: string): string | undefined;
 }
 
-export type StreamFleetResult = { ok: true; caches: GeneratedFile[] } | { ok: false; problems: Problem[] };
+export type StreamFleetResult = { ok: true } | { ok: false; problems: Problem[] };
 
 /**
  * The whole generator as a pure function of the inputs, streamed: load and validate every cluster and recipe,
@@ -67,8 +66,9 @@ export function streamFleet(options: GenerateFleetOptions, sink: FleetSink): Str
   if (!infra.ok) return infra;
 
   // runs and services from recipes/ and apps/, into the clusters they target
-  const recipes = loadFleetRecipes(options.root, loaded.clusters.map((c) => c.spec.name), options.readdir);
+  const recipes = loadFleetRecipes(options.root, loaded.clusters.map((c) => c.spec.name), options.readdir, sink.stageCache?.(RECIPE_CACHE_PATH));
   if (!recipes.ok) return recipes;
+  recipes.cache.end();
   problems.push(...recipes.problems);
   const summaries: ClusterSummary[] = [];
   const specs = sink.keep ? specsDigest(loaded.clusters) : '';
@@ -79,7 +79,7 @@ export function streamFleet(options: GenerateFleetOptions, sink: FleetSink): Str
       platforms[i] = undefined;
       return;
     }
-    const workloads = compileWorkloads(platform!, recipes.recipesOf(name), recipes.instanceTypes);
+    const workloads = compileWorkloads(platform!, recipes.takeRecipesOf(name), recipes.instanceTypes);
     // what is rendered is no longer needed: the next cluster starts from a lighter heap
     platforms[i] = undefined;
     if (!workloads.ok) {
@@ -94,8 +94,7 @@ export function streamFleet(options: GenerateFleetOptions, sink: FleetSink): Str
   if (problems.length) return { ok: false, problems };
   sink.add(renderFleetReadme(summaries));
   sink.add(renderRootHcl());
-  const cache = recipes.cache.file();
-  return { ok: true, caches: cache ? [cache] : [] };
+  return { ok: true };
 }
 
 /**
@@ -117,7 +116,7 @@ export function generateFleet(options: GenerateFleetOptions): GenerateFleetResul
   for (let i = 1; i < files.length; i++) {
     if (files[i].path === files[i - 1].path) throw new Error(`generator bug: two outputs for ${files[i].path}`);
   }
-  return { ok: true, files, caches: result.caches };
+  return { ok: true, files };
 }
 
 /** What the fleet README says of a cluster. */

@@ -25,7 +25,7 @@ export function prepareRegenerate(options: GenerateFleetOptions & { readonly dry
     session.abort();
     return generated;
   }
-  return session.finish({ inputs: inputs.fleet, caches: generated.caches });
+  return session.finish({ inputs: inputs.fleet });
 }
 
 /**

@@ -121,8 +121,8 @@ export function loadRecipeFile(
   const read = readInputText(join(root, file), file, options);
   if (!read.ok) return read;
   const lineOf = linesOnDemand(join(root, file), file);
-  const hit = cache?.lookup(file, read.text);
-  if (hit && hit.role === role) return { ok: true, input: { ...hit, lineOf } };
+  const hit = cache?.lookup(file, read.text, role);
+  if (hit) return { ok: true, input: { ...hit, lineOf } };
   const parsed = parseYamlText(read.text, file, options);
   if (!parsed.ok) return parsed;
   const result = parseRecipe(parsed.source, role);

@@ -1,80 +1,129 @@
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import type { GeneratedFile } from '../fleet/generated-file';
 import type { RecipeInput } from './load-recipes';
 
 /** Where parsed recipes are kept between regenerates (not committed, see .gitignore). */
 export const RECIPE_CACHE_PATH = '.projen/fleet-recipes-cache.json';
-/** Bumped whenever what a recipe parses to changes (schema, defaults): an old cache is then ignored. */
-const VERSION = 'recipes-2';
+/** Bumped whenever what a recipe parses to changes (schema, defaults) or the file's layout: an old cache is then ignored. */
+const VERSION = 'recipes-3';
 
 type Cached = Omit<RecipeInput, 'lineOf'>;
 /** The digest of a recipe file's text, and what it parsed to as JSON text: a string is a fraction of the objects' memory. */
 type Entry = [digest: string, json: string];
 
+/** Text gathered before a write to the new cache file: few system calls, little memory. */
+const CHUNK = 256 * 1024;
+
 /**
  * Recipes already parsed and validated, by file and digest of their text: parsing thousands of recipe files
  * is most of a regenerate's cost once rendering is cached, and a pull request changes one or two of them.
- * A hit gives the same recipe a parse would. The cache is written only by a regenerate that succeeds.
+ * A hit gives the same recipe a parse would.
+ *
+ * The cache as this regenerate makes it is written as the recipes load, one line a recipe, to `out` (a file
+ * the writer stages and puts in place only when the regenerate succeeds), so a fleet's parsed recipes are
+ * never held in memory all at once. Without `out` (a dry run, tests), nothing is written.
  */
 export class RecipeCache {
-  private readonly entries: Map<string, Entry>;
-  private readonly used = new Map<string, Entry>();
+  /** The previous cache's entries not yet looked up or replaced. */
+  private readonly previous: Map<string, Entry>;
+  private readonly out: string | undefined;
+  private fd: number | undefined;
+  private chunk = '';
+  /** Whether the new cache differs from the previous one so far. */
+  private changed: boolean;
+  private last: [file: string, json: string] | undefined;
 
-  static load(root: string): RecipeCache {
+  static load(root: string, out?: string): RecipeCache {
+    let text: string | undefined;
     try {
-      return new RecipeCache(readFileSync(join(root, RECIPE_CACHE_PATH), 'utf-8'));
+      text = readFileSync(join(root, RECIPE_CACHE_PATH), 'utf-8');
     } catch {
-      return new RecipeCache(undefined);
+      text = undefined;
     }
+    return new RecipeCache(text, out);
   }
 
-  private constructor(text: string | undefined) {
-    let entries: Record<string, Entry> = {};
-    try {
-      const parsed = text === undefined ? undefined : (JSON.parse(text) as { version?: string; recipes?: Record<string, Entry> });
-      if (parsed?.version === VERSION && parsed.recipes) entries = parsed.recipes;
-    } catch {
-      // a damaged cache is no cache
-    }
-    this.entries = new Map(Object.entries(entries));
+  private constructor(text: string | undefined, out: string | undefined) {
+    const previous = parseCache(text);
+    this.previous = previous ?? new Map();
+    this.changed = previous === undefined;
+    this.out = out;
+    this.append(`${JSON.stringify({ version: VERSION })}\n`);
   }
 
   /** What the recipe file parsed to when its text was the same (lines aside: see loadRecipeFile). */
-  lookup(file: string, text: string): Cached | undefined {
-    const digest = digestOf(text);
-    const entry = this.entries.get(file);
-    if (!entry || entry[0] !== digest) return undefined;
-    this.used.set(file, entry);
-    return JSON.parse(entry[1]) as Cached;
+  lookup(file: string, text: string, role: RecipeInput['role']): Cached | undefined {
+    const entry = this.previous.get(file);
+    if (!entry || entry[0] !== digestOf(text)) return undefined;
+    const cached = JSON.parse(entry[1]) as Cached;
+    if (cached.role !== role) return undefined;
+    this.previous.delete(file);
+    this.keep(file, entry);
+    return cached;
   }
 
   remember(file: string, text: string, input: RecipeInput) {
     const { lineOf: _lineOf, ...data } = input;
-    this.used.set(file, [digestOf(text), JSON.stringify(data)]);
+    const entry: Entry = [digestOf(text), JSON.stringify(data)];
+    const old = this.previous.get(file);
+    this.previous.delete(file);
+    if (!old || old[0] !== entry[0] || old[1] !== entry[1]) this.changed = true;
+    this.keep(file, entry);
   }
 
-  /** A recipe as kept (JSON text), once looked up or remembered. */
+  /** The JSON text of the recipe last looked up or remembered, when it is `file`'s. */
   jsonOf(file: string): string | undefined {
-    return this.used.get(file)?.[1];
+    return this.last?.[0] === file ? this.last[1] : undefined;
   }
 
   /**
-   * The cache file as it should be after this regenerate (only the recipes that exist now), if it changed: a
-   * recipe parsed again, or one gone. Its text is made only when it is written.
+   * Ends the new cache file: kept when it differs from the previous cache (a recipe parsed again, or one gone),
+   * removed otherwise, so that a regenerate that changed no recipe does not rewrite it.
    */
-  file(): GeneratedFile | undefined {
-    const changed = this.used.size !== this.entries.size || [...this.used].some(([file, entry]) => this.entries.get(file) !== entry);
-    if (!changed) return undefined;
-    const used = this.used;
-    return {
-      path: RECIPE_CACHE_PATH,
-      get content() {
-        return JSON.stringify({ version: VERSION, recipes: Object.fromEntries([...used].sort(([a], [b]) => (a < b ? -1 : 1))) });
-      },
-    };
+  end() {
+    if (this.out === undefined) return;
+    this.flush();
+    if (this.fd !== undefined) closeSync(this.fd);
+    this.fd = undefined;
+    if (!this.changed && this.previous.size === 0) rmSync(this.out, { force: true });
   }
+
+  private keep(file: string, entry: Entry) {
+    this.last = [file, entry[1]];
+    this.append(`${JSON.stringify([file, ...entry])}\n`);
+  }
+
+  private append(line: string) {
+    if (this.out === undefined) return;
+    this.chunk += line;
+    if (this.chunk.length >= CHUNK) this.flush();
+  }
+
+  private flush() {
+    if (this.out === undefined || !this.chunk) return;
+    this.fd ??= openSync(this.out, 'w');
+    writeSync(this.fd, this.chunk);
+    this.chunk = '';
+  }
+}
+
+/** The entries of a cache file (a version line, then one `[file, digest, json]` line a recipe); none if it is not one. */
+function parseCache(text: string | undefined): Map<string, Entry> | undefined {
+  if (text === undefined) return undefined;
+  const entries = new Map<string, Entry>();
+  const lines = text.split('\n');
+  try {
+    if ((JSON.parse(lines[0]) as { version?: unknown }).version !== VERSION) return undefined;
+    for (let i = 1; i < lines.length; i++) {
+      if (!lines[i]) continue;
+      const [file, digest, json] = JSON.parse(lines[i]) as [string, string, string];
+      if (typeof file === 'string' && typeof digest === 'string' && typeof json === 'string') entries.set(file, [digest, json]);
+    }
+  } catch {
+    return undefined; // a damaged cache is no cache
+  }
+  return entries;
 }
 
 function digestOf(text: string): string {

@@ -9,18 +9,29 @@ import { RecipeCache } from '../recipes/recipe-cache';
 export interface FleetRecipes {
   readonly ok: true;
   readonly problems: Problem[];
-  /** The recipes aimed at a cluster, each time a fresh copy: a fleet's recipes are held as text, not objects. */
-  recipesOf(cluster: string): RecipeInput[];
-  /** A digest of the recipes aimed at a cluster: equal when they would compile to the same workloads. */
+  /**
+   * The recipes aimed at a cluster, given once: a fleet's recipes are held as text, not objects, and a
+   * cluster's texts are let go when its recipes are taken.
+   */
+  takeRecipesOf(cluster: string): RecipeInput[];
+  /** A digest of the recipes aimed at a cluster (before they are taken): equal when they would compile to the same workloads. */
   digestOf(cluster: string): string;
   readonly instanceTypes: ReadonlyMap<string, InstanceType>;
   readonly cache: RecipeCache;
 }
 
-/** The first half of the workload stage: loads every recipe under recipes/ and apps/ and checks the cluster it names. */
-export function loadFleetRecipes(root: string, clusterNames: readonly string[], readdir?: (dir: string) => string[]): FleetRecipes | { ok: false; problems: Problem[] } {
+/**
+ * The first half of the workload stage: loads every recipe under recipes/ and apps/ and checks the cluster it
+ * names. `cacheOut`: where to write the recipe cache as this regenerate makes it (see RecipeCache).
+ */
+export function loadFleetRecipes(
+  root: string,
+  clusterNames: readonly string[],
+  readdir?: (dir: string) => string[],
+  cacheOut?: string,
+): FleetRecipes | { ok: false; problems: Problem[] } {
   // recipes that load are compiled even when others do not, so every problem is reported at once
-  const cache = RecipeCache.load(root);
+  const cache = RecipeCache.load(root, cacheOut);
   const byCluster = new Map<string, { json: string; lineOf: RecipeInput['lineOf'] }[]>(clusterNames.map((name) => [name, []]));
   let loaded = 0;
   const unknownCluster: Problem[] = [];
@@ -41,18 +52,23 @@ export function loadFleetRecipes(root: string, clusterNames: readonly string[], 
   // output never depends on whether it happens to be there
   const instanceTypes = loaded ? loadInstanceTypes(sharedDir(root)) : new Map<string, InstanceType>();
   if (!instanceTypes) {
+    cache.end();
     return {
       ok: false,
       problems: [{ file: `../shared/${INSTANCE_TABLE}`, field: '', message: 'is missing; recipes are checked and costed against it (put ../shared beside the repository or set FLEET_SHARED_DIR)' }],
     };
   }
   const problems = [...loadProblems, ...unknownCluster];
-  const recipesOf = (cluster: string) => (byCluster.get(cluster) ?? []).map(({ json, lineOf }) => ({ ...(JSON.parse(json) as Omit<RecipeInput, 'lineOf'>), lineOf }));
+  const takeRecipesOf = (cluster: string) => {
+    const recipes = (byCluster.get(cluster) ?? []).map(({ json, lineOf }) => ({ ...(JSON.parse(json) as Omit<RecipeInput, 'lineOf'>), lineOf }));
+    byCluster.delete(cluster);
+    return recipes;
+  };
   // in the order recipeFiles lists them (sorted), each as its JSON text (file, role, archived, content hash, recipe)
   const digestOf = (cluster: string) => {
     const hash = createHash('sha1');
     for (const { json } of byCluster.get(cluster) ?? []) hash.update(json).update('\0');
     return hash.digest('base64url');
   };
-  return { ok: true, problems, recipesOf, digestOf, instanceTypes, cache };
+  return { ok: true, problems, takeRecipesOf, digestOf, instanceTypes, cache };
 }

@@ -32,7 +32,8 @@ export interface WritePlan {
   /** The digest of every input (fleet/input-digest.ts), and of each kept or generated folder's own inputs. */
   readonly inputs?: string;
   readonly folders: ReadonlyMap<string, string>;
-  readonly caches?: readonly GeneratedFile[];
+  /** Caches for the next regenerate (not committed), staged as this one made them: [staged, target]. */
+  readonly caches: readonly (readonly [staged: string, target: string])[];
 }
 
 export type PlanResult = { ok: true; plan: WritePlan } | { ok: false; problems: Problem[] };
@@ -62,6 +63,7 @@ export class WriteSession {
   /** Digests of the folders' inputs, as recorded by the last regenerate and as found by this one. */
   private readonly previousDigests: ReadonlyMap<string, string>;
   private readonly digests = new Map<string, string>();
+  private readonly caches: [string, string][] = [];
   private unchanged = 0;
 
   /** `code`: the digest of the generator's own inputs (code, catalog, dependencies), part of every folder's. */
@@ -134,7 +136,15 @@ export class WriteSession {
     }
   }
 
-  finish(extra: { inputs?: string; caches?: readonly GeneratedFile[] } = {}): PlanResult {
+  /** Where to write a cache (`path`, under .projen/) as this regenerate makes it; put in place when the plan is applied. */
+  stageCache(path: string): string | undefined {
+    if (!this.stage) return undefined;
+    const staged = `${STAGING_DIR}/cache-${this.caches.length}`;
+    this.caches.push([staged, path]);
+    return join(this.root, staged);
+  }
+
+  finish(extra: { inputs?: string } = {}): PlanResult {
     const toDelete: string[] = [];
     for (const path of this.previous) {
       if (this.next.has(path) || !this.checkLinks(path)) continue;
@@ -159,7 +169,7 @@ export class WriteSession {
         keys: this.keys,
         inputs: extra.inputs,
         folders: this.digests,
-        caches: extra.caches,
+        caches: this.caches,
       },
     };
   }
@@ -211,6 +221,10 @@ export class WriteSession {
 export function applyWrite(plan: WritePlan): WriteReport {
   const { root } = plan;
   if (plan.moves.length !== plan.toWrite.length) throw new Error('generator bug: a dry-run plan cannot be applied');
+  // a cache holds what inputs parse to, right for the old tree as for the new: it can go in place first
+  for (const [staged, target] of plan.caches) {
+    if (existsSync(join(root, staged))) renameSync(join(root, staged), join(root, target));
+  }
   if (plan.toWrite.length || plan.toDelete.length || readIfExists(join(root, MANIFEST_PATH)) !== plan.manifest) {
     const journal: Journal = { moves: plan.moves, deletes: [...plan.toDelete], manifest: plan.manifest, outputRoots: [...plan.outputRoots] };
     writeFileSync(join(root, `${JOURNAL_PATH}.tmp`), JSON.stringify(journal));
@@ -224,7 +238,6 @@ export function applyWrite(plan: WritePlan): WriteReport {
   const entries = new Map(plan.cached);
   for (const path of plan.toWrite) entries.set(path, { key: plan.keys.get(path) ?? null, stat: statOf(join(root, path))! });
   writeRenderCache(root, entries, plan.inputs, plan.folders);
-  for (const cache of plan.caches ?? []) writeAtomically(join(root, cache.path), cache.content);
   return { written: [...plan.toWrite], deleted: [...plan.toDelete], unchanged: plan.unchanged };
 }
 
@@ -289,7 +302,7 @@ export function unchangedPlan(root: string, inputs: string, outputRoots: readonl
     const entry = cache.entries.get(path);
     if (!entry || statOf(join(root, path)) !== entry.stat) return undefined;
   }
-  return { root, outputRoots, toWrite: [], moves: [], toDelete: [], manifest, unchanged: paths.size, cached: cache.entries, keys: new Map(), inputs, folders: cache.folders };
+  return { root, outputRoots, toWrite: [], moves: [], toDelete: [], manifest, unchanged: paths.size, cached: cache.entries, keys: new Map(), inputs, folders: cache.folders, caches: [] };
 }
 
 /** Writes the cache when it changed: a no-op regenerate writes nothing at all. */

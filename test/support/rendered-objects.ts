@@ -13,7 +13,7 @@ export function compiledClusters(root: string): CompiledCluster[] {
   return loaded.clusters.map((input) => {
     const platform = compileCluster(input, FLEET.catalog);
     if (!platform.ok) throw new Error(`${input.spec.name} does not compile: ${JSON.stringify(platform.problems[0])}`);
-    const workloads = compileWorkloads(platform.cluster, recipes.recipesOf(input.spec.name), recipes.instanceTypes);
+    const workloads = compileWorkloads(platform.cluster, recipes.takeRecipesOf(input.spec.name), recipes.instanceTypes);
     if (!workloads.ok) throw new Error(`the workloads of ${input.spec.name} do not compile: ${JSON.stringify(workloads.problems[0])}`);
     return workloads.cluster;
   });

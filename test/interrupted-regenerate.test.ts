@@ -18,10 +18,13 @@ const SYNTHETIC = 24;
 /** Transaction files of the writer, ignored by git: not part of "the tree". */
 const transient = notOutput;
 
-/** A large fleet: the examples plus synthetic copies of prod-use1; `variant` changes teams and quotas. */
+/**
+ * A large fleet: the examples plus synthetic copies of prod-use1; `variant` changes teams and quotas, and adds a
+ * cluster (whose new folders are staged and moved whole).
+ */
 function writeFleet(root: string, variant: 'old' | 'new') {
   const prod = readFileSync(join(root, 'clusters/prod-use1/cluster.yaml'), 'utf-8');
-  for (let i = 0; i < SYNTHETIC; i++) {
+  for (let i = 0; i < SYNTHETIC + (variant === 'new' ? 1 : 0); i++) {
     const name = `load-${String(i).padStart(2, '0')}`;
     let text = prod.replace('name: prod-use1', `name: ${name}`);
     if (variant === 'new') {
@@ -64,12 +67,17 @@ describe('an interrupted regenerate', () => {
     writeFleet(probe, 'new');
     const plan = prepareRegenerate({ root: probe, ...FLEET, dryRun: true });
     if (!plan.ok) throw new Error(`new fleet is invalid: ${plan.problems.slice(0, 3).map((p) => `${p.file}:${p.line}: ${p.field}: ${p.message}`).join('; ')}`);
+    // steps: each file staged, the journal written and committed, each move (a file or a new folder), each delete
     const writes = plan.plan.toWrite.length;
+    const moves = plan.plan.moves.length;
     const deletes = plan.plan.toDelete.length;
     const commitStep = writes + 2;
-    const totalSteps = 2 * writes + 2 + deletes;
+    const totalSteps = writes + 2 + moves + deletes;
     expect(writes).toBeGreaterThan(SYNTHETIC * 3);
     expect(deletes).toBeGreaterThan(SYNTHETIC);
+    const folderMoves = plan.plan.moves.filter(([, target]) => target.startsWith(`clusters/load-${SYNTHETIC}/`) && !/\.\w+$/.test(target));
+    expect(folderMoves.length).toBeGreaterThan(1);
+    expect(moves).toBeLessThan(writes);
 
     const killPoints = [...new Set([1, writes, writes + 1, commitStep, commitStep + 1, ...Array.from({ length: 7 }, (_, i) => Math.round(((i + 1) * totalSteps) / 8)), totalSteps - 1])].sort((a, b) => a - b);
     const outcomes: string[] = [];
@@ -99,7 +107,7 @@ describe('an interrupted regenerate', () => {
       expect(existsSync(join(root, '.projen/fleet-journal.json'))).toBe(false);
       outcomes.push(`${step}:${step < commitStep ? 'old' : 'rolled-forward'}`);
     }
-    console.log(`kill points (${writes} writes, ${deletes} deletes, commit at step ${commitStep}): ${outcomes.join(' ')}`);
+    console.log(`kill points (${writes} writes, ${moves} moves, ${deletes} deletes, commit at step ${commitStep}): ${outcomes.join(' ')}`);
     expect(killPoints.length).toBeGreaterThanOrEqual(12);
   }, 300_000);
 

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Problem } from '../config/problems';
 import type { GeneratedFile } from '../fleet/generated-file';
@@ -20,15 +20,20 @@ export interface WritePlan {
   readonly outputRoots: readonly string[];
   /** The files to write, sorted. */
   readonly toWrite: readonly string[];
-  /** Where each file to write was staged (under STAGING_DIR), in the order they were staged. */
+  /** Whether the files to write were staged (not a dry run): only then can the plan be applied. */
+  readonly staged: boolean;
+  /**
+   * What the commit moves into place, in the order it was staged (under STAGING_DIR): a file, or a whole
+   * folder that did not exist, staged with every file in it.
+   */
   readonly moves: readonly (readonly [staged: string, target: string])[];
   readonly toDelete: readonly string[];
   readonly manifest: string;
   readonly unchanged: number;
-  /** Render-cache entries of the files left as they are (written files get theirs when written). */
+  /** Render-cache entries of the files left as they are. */
   readonly cached: ReadonlyMap<string, CacheEntry>;
-  /** Render keys of the files to write. */
-  readonly keys: ReadonlyMap<string, string | null>;
+  /** Render-cache entries of the files to write, taken from each staged file (a move keeps its size and time). */
+  readonly written: ReadonlyMap<string, CacheEntry>;
   /** The digest of every input (fleet/input-digest.ts), and of each kept or generated folder's own inputs. */
   readonly inputs?: string;
   readonly folders: ReadonlyMap<string, string>;
@@ -55,7 +60,11 @@ export class WriteSession {
   private readonly next = new Set<string>();
   private readonly moves: [string, string][] = [];
   private readonly toWrite: string[] = [];
-  private readonly keys = new Map<string, string | null>();
+  private readonly written = new Map<string, CacheEntry>();
+  /** Folders made under the staging folder. */
+  private readonly stagingFolders = new Set<string>();
+  /** New folders (that do not exist in the tree) staged whole, as moved by the commit. */
+  private readonly newFolders = new Set<string>();
   private readonly cached = new Map<string, CacheEntry>();
   private readonly problems: Problem[] = [];
   /** Folders already checked for links: true when they exist. */
@@ -161,12 +170,13 @@ export class WriteSession {
         root: this.root,
         outputRoots: this.outputRoots,
         toWrite: this.toWrite.sort(),
+        staged: this.stage,
         moves: this.moves,
         toDelete: toDelete.sort(),
         manifest: renderManifest([...this.next].sort()),
         unchanged: this.unchanged,
         cached: this.cached,
-        keys: this.keys,
+        written: this.written,
         inputs: extra.inputs,
         folders: this.digests,
         caches: this.caches,
@@ -179,14 +189,53 @@ export class WriteSession {
     if (this.stage) rmSync(join(this.root, STAGING_DIR), { recursive: true, force: true });
   }
 
+  /**
+   * Stages a file. In a folder that does not exist yet, the file is staged in that new folder's copy under
+   * STAGING_TREE, and the commit moves the whole folder: a full regenerate then costs the file system what
+   * writing the files in place would (one creation each), not a creation and a move.
+   */
   private write(file: GeneratedFile, content: string) {
     this.toWrite.push(file.path);
-    this.keys.set(file.path, file.key ?? null);
+    const folder = this.newFolderOf(file.path);
+    let staged: string;
+    if (folder === undefined) {
+      staged = `${STAGING_DIR}/${this.moves.length}`;
+      this.moves.push([staged, file.path]);
+    } else {
+      staged = `${STAGING_TREE}/${file.path}`;
+      if (!this.newFolders.has(folder)) {
+        this.newFolders.add(folder);
+        this.moves.push([`${STAGING_TREE}/${folder}`, folder]);
+      }
+    }
     if (!this.stage || this.problems.length) return;
-    const staged = `${STAGING_DIR}/${this.moves.length}`;
-    writeFileSync(join(this.root, staged), content);
+    const stagingFolder = dirname(staged);
+    if (!this.stagingFolders.has(stagingFolder)) {
+      mkdirSync(join(this.root, stagingFolder), { recursive: true });
+      this.stagingFolders.add(stagingFolder);
+    }
+    const fd = openSync(join(this.root, staged), 'w');
+    try {
+      writeSync(fd, content);
+      const stat = fstatSync(fd);
+      this.written.set(file.path, { key: file.key ?? null, stat: `${stat.size}:${stat.mtimeMs}` });
+    } finally {
+      closeSync(fd);
+    }
     killPoint();
-    this.moves.push([staged, file.path]);
+  }
+
+  /**
+   * The highest folder of `path` that does not exist in the tree, below an output root (an output root itself
+   * is never moved whole); undefined when the file's folder exists.
+   */
+  private newFolderOf(path: string): string | undefined {
+    const parts = path.split('/');
+    for (let i = 2; i < parts.length; i++) {
+      const folder = parts.slice(0, i).join('/');
+      if (this.folders.get(folder) === false) return this.folders.get(parts.slice(0, i - 1).join('/')) ? folder : undefined;
+    }
+    return undefined;
   }
 
   /** Whether no folder on the path is a symbolic link (a problem if one is); remembers what each folder is. */
@@ -220,7 +269,7 @@ export class WriteSession {
  */
 export function applyWrite(plan: WritePlan): WriteReport {
   const { root } = plan;
-  if (plan.moves.length !== plan.toWrite.length) throw new Error('generator bug: a dry-run plan cannot be applied');
+  if (!plan.staged) throw new Error('generator bug: a dry-run plan cannot be applied');
   // a cache holds what inputs parse to, right for the old tree as for the new: it can go in place first
   for (const [staged, target] of plan.caches) {
     if (existsSync(join(root, staged))) renameSync(join(root, staged), join(root, target));
@@ -236,7 +285,7 @@ export function applyWrite(plan: WritePlan): WriteReport {
     rmSync(join(root, STAGING_DIR), { recursive: true, force: true });
   }
   const entries = new Map(plan.cached);
-  for (const path of plan.toWrite) entries.set(path, { key: plan.keys.get(path) ?? null, stat: statOf(join(root, path))! });
+  for (const [path, entry] of plan.written) entries.set(path, entry);
   writeRenderCache(root, entries, plan.inputs, plan.folders);
   return { written: [...plan.toWrite], deleted: [...plan.toDelete], unchanged: plan.unchanged };
 }
@@ -302,7 +351,7 @@ export function unchangedPlan(root: string, inputs: string, outputRoots: readonl
     const entry = cache.entries.get(path);
     if (!entry || statOf(join(root, path)) !== entry.stat) return undefined;
   }
-  return { root, outputRoots, toWrite: [], moves: [], toDelete: [], manifest, unchanged: paths.size, cached: cache.entries, keys: new Map(), inputs, folders: cache.folders, caches: [] };
+  return { root, outputRoots, toWrite: [], staged: true, moves: [], toDelete: [], manifest, unchanged: paths.size, cached: cache.entries, written: new Map(), inputs, folders: cache.folders, caches: [] };
 }
 
 /** Writes the cache when it changed: a no-op regenerate writes nothing at all. */
@@ -324,6 +373,8 @@ function killPoint() {
 }
 
 const STAGING_DIR = '.projen/fleet-staging';
+/** Where files of new folders are staged, each at its path in the tree. */
+const STAGING_TREE = `${STAGING_DIR}/tree`;
 const JOURNAL_PATH = '.projen/fleet-journal.json';
 
 interface Journal {
@@ -343,8 +394,11 @@ function rollForward(root: string, journal: Journal) {
     try {
       renameSync(join(root, staged), join(root, target));
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') continue; // moved before the kill
-      throw error;
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT') continue; // moved before the kill
+      // a new folder that exists now after all (a move cut short by a kill, or made meanwhile): merged into it
+      if (code !== 'ENOTEMPTY' && code !== 'EEXIST') throw error;
+      mergeFolder(join(root, staged), join(root, target));
     }
     killPoint();
   }
@@ -426,6 +480,16 @@ function writeAtomically(path: string, content: string) {
   const temp = `${path}.${process.pid}.tmp`;
   writeFileSync(temp, content);
   renameSync(temp, path);
+}
+
+/** Moves every file of `from` to the same place under `to`, then removes `from`. */
+function mergeFolder(from: string, to: string) {
+  mkdirSync(to, { recursive: true });
+  for (const entry of readdirSync(from, { withFileTypes: true })) {
+    if (entry.isDirectory()) mergeFolder(join(from, entry.name), join(to, entry.name));
+    else renameSync(join(from, entry.name), join(to, entry.name));
+  }
+  rmdirSync(from);
 }
 
 /** Removes folders left empty by deleted files, up to (not including) the output roots. */

@@ -68,7 +68,6 @@ export function streamFleet(options: GenerateFleetOptions, sink: FleetSink): Str
   // runs and services from recipes/ and apps/, into the clusters they target
   const recipes = loadFleetRecipes(options.root, loaded.clusters.map((c) => c.spec.name), options.readdir, sink.stageCache?.(RECIPE_CACHE_PATH));
   if (!recipes.ok) return recipes;
-  recipes.cache.end();
   problems.push(...recipes.problems);
   const summaries: ClusterSummary[] = [];
   const specs = sink.keep ? specsDigest(loaded.clusters) : '';

@@ -17,7 +17,6 @@ export interface FleetRecipes {
   /** A digest of the recipes aimed at a cluster (before they are taken): equal when they would compile to the same workloads. */
   digestOf(cluster: string): string;
   readonly instanceTypes: ReadonlyMap<string, InstanceType>;
-  readonly cache: RecipeCache;
 }
 
 /**
@@ -48,11 +47,11 @@ export function loadFleetRecipes(
     // every recipe loaded is in the cache, looked up or remembered, as the JSON text kept here
     mine.push({ json: cache.jsonOf(input.file)!, lineOf: input.lineOf });
   });
+  cache.end();
   // the instance table is an input of every recipe (placement checks, cost estimates): required, so the
   // output never depends on whether it happens to be there
   const instanceTypes = loaded ? loadInstanceTypes(sharedDir(root)) : new Map<string, InstanceType>();
   if (!instanceTypes) {
-    cache.end();
     return {
       ok: false,
       problems: [{ file: `../shared/${INSTANCE_TABLE}`, field: '', message: 'is missing; recipes are checked and costed against it (put ../shared beside the repository or set FLEET_SHARED_DIR)' }],
@@ -70,5 +69,5 @@ export function loadFleetRecipes(
     for (const { json } of byCluster.get(cluster) ?? []) hash.update(json).update('\0');
     return hash.digest('base64url');
   };
-  return { ok: true, problems, takeRecipesOf, digestOf, instanceTypes, cache };
+  return { ok: true, problems, takeRecipesOf, digestOf, instanceTypes };
 }

@@ -65,6 +65,8 @@ export class WriteSession {
   private readonly stagingFolders = new Set<string>();
   /** New folders (that do not exist in the tree) staged whole, as moved by the commit. */
   private readonly newFolders = new Set<string>();
+  /** Per folder of a file written, the new folder it lies in (null: it exists). */
+  private readonly newFolderByFolder = new Map<string, string | null>();
   private readonly cached = new Map<string, CacheEntry>();
   private readonly problems: Problem[] = [];
   /** Folders already checked for links: true when they exist. */
@@ -230,12 +232,20 @@ export class WriteSession {
    * is never moved whole); undefined when the file's folder exists.
    */
   private newFolderOf(path: string): string | undefined {
-    const parts = path.split('/');
-    for (let i = 2; i < parts.length; i++) {
-      const folder = parts.slice(0, i).join('/');
-      if (this.folders.get(folder) === false) return this.folders.get(parts.slice(0, i - 1).join('/')) ? folder : undefined;
+    const parent = dirname(path);
+    let found = this.newFolderByFolder.get(parent);
+    if (found === undefined) {
+      found = null;
+      const parts = parent.split('/');
+      for (let i = 2; i <= parts.length; i++) {
+        const folder = parts.slice(0, i).join('/');
+        if (this.folders.get(folder) !== false) continue;
+        if (this.folders.get(parts.slice(0, i - 1).join('/'))) found = folder;
+        break;
+      }
+      this.newFolderByFolder.set(parent, found);
     }
-    return undefined;
+    return found ?? undefined;
   }
 
   /** Whether no folder on the path is a symbolic link (a problem if one is); remembers what each folder is. */

@@ -4,7 +4,9 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { generateFleet, streamFleet } from '../generator/fleet/generate';
 import { RECIPE_CACHE_PATH } from '../generator/recipes/recipe-cache';
-import { applyWrite, MANIFEST_PATH, readManifest } from '../generator/write/write-files';
+import { applyWrite, MANIFEST_PATH, readManifest, WriteSession } from '../generator/write/write-files';
+import { inputsDigest } from '../generator/fleet/input-digest';
+import { OUTPUT_ROOTS } from '../generator/fleet/paths';
 import { prepareRegenerate } from '../generator/fleet/regenerate';
 import { cleanupTemps, EXAMPLE_CLUSTERS, exampleInputs, FLEET, notOutput, regenerate, REPO, snapshotTree, writeFile } from './support/fleet';
 
@@ -188,14 +190,18 @@ describe('regenerate', () => {
         add: (file) => generated.add(file.path.split('/').slice(0, 2).join('/')),
         keep: (folder, inputs) => {
           asked.set(folder, inputs);
-          return folder !== 'clusters/prod-use1';
+          return folder.split('/').length === 2 && folder !== 'clusters/prod-use1' ? 1 : 0;
         },
       });
       expect(result.ok).toBe(true);
       return { asked, generated };
     };
     const before = stream(root);
-    expect([...before.asked.keys()]).toEqual(EXAMPLE_CLUSTERS.map((c) => `clusters/${c}`));
+    // each cluster, then each active run and service of the one generated
+    const clusterFolders = (asked: Map<string, string>) => [...asked.keys()].filter((folder) => folder.split('/').length === 2);
+    expect(clusterFolders(before.asked)).toEqual(EXAMPLE_CLUSTERS.map((c) => `clusters/${c}`));
+    expect([...before.asked.keys()].filter((folder) => !folder.startsWith('clusters/prod-use1/workloads/'))).toEqual(clusterFolders(before.asked));
+    expect([...before.asked.keys()].length).toBeGreaterThan(EXAMPLE_CLUSTERS.length);
     expect([...before.generated].sort()).toEqual(['clusters/README.md', 'clusters/prod-use1', 'clusters/root.hcl']);
 
     // a recipe of prod-use1 changes its inputs only
@@ -208,8 +214,25 @@ describe('regenerate', () => {
     const afterRecipe = stream(root);
     for (const cluster of ['clusters/dev-usw2', 'clusters/staging-usw2']) expect(afterRecipe.asked.get(cluster)).toBe(before.asked.get(cluster));
     expect(afterRecipe.asked.get('clusters/prod-use1')).not.toBe(before.asked.get('clusters/prod-use1'));
+    for (const [folder, inputs] of before.asked) {
+      if (folder === 'clusters/prod-use1') continue;
+      if (folder.includes('/gpt2-wikicorpus-preprocess-')) expect(afterRecipe.asked.has(folder)).toBe(false);
+      else expect(afterRecipe.asked.get(folder)).toBe(inputs);
+    }
+    // the writer keeps every other run's folder: only the edited run is rendered, besides the cluster's own files
+    const session = new WriteSession(root, OUTPUT_ROOTS, { stage: false, code: inputsDigest(root).code });
+    const rendered: string[] = [];
+    const streamed = streamFleet({ root, ...FLEET }, { add: (file) => { rendered.push(file.path); session.add(file); }, keep: (folder, inputs) => session.keep(folder, inputs) });
+    expect(streamed.ok).toBe(true);
+    const renderedRuns = rendered.filter((path) => /\/workloads\/(runs|services)\/[^/]+\//.test(path));
+    expect(renderedRuns.length).toBeGreaterThan(0);
+    expect(renderedRuns.filter((path) => !path.includes('/llm-training/gpt2-wikicorpus-preprocess-'))).toEqual([]);
     const changed = regenerate(root);
     expect(changed.ok && changed.report.written.filter((path) => !path.startsWith('clusters/prod-use1/'))).toEqual([]);
+    expect(changed.ok && changed.report.written.filter((path) => !path.includes('/gpt2-wikicorpus-preprocess-'))).toEqual([
+      'clusters/prod-use1/README.md',
+      'clusters/prod-use1/workloads/runs/README.md',
+    ]);
     expect(regenerate(fresh).ok).toBe(true);
     expect(snapshotTree(root, notOutput)).toEqual(snapshotTree(fresh, notOutput));
 
@@ -221,7 +244,9 @@ describe('regenerate', () => {
     editSpec(root);
     editSpec(fresh);
     const afterSpec = stream(root);
-    for (const [cluster, inputs] of afterRecipe.asked) expect(afterSpec.asked.get(cluster)).not.toBe(inputs);
+    for (const cluster of clusterFolders(afterRecipe.asked)) expect(afterSpec.asked.get(cluster)).not.toBe(afterRecipe.asked.get(cluster));
+    // a workload depends on its own cluster's spec only: prod-use1's runs are as they were
+    for (const [folder, inputs] of afterRecipe.asked) if (folder.startsWith('clusters/prod-use1/')) expect(afterSpec.asked.get(folder)).toBe(inputs);
     expect(regenerate(root).ok).toBe(true);
     expect(regenerate(fresh).ok).toBe(true);
     expect(snapshotTree(root, notOutput)).toEqual(snapshotTree(fresh, notOutput));

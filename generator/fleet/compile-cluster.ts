@@ -18,6 +18,8 @@ export interface CompiledCluster {
   readonly applications: readonly ModuleDescriptor[];
   /** The input file a folder is generated from, when it is not cluster.yaml (a run's recipe). */
   readonly sources?: ReadonlyMap<string, string>;
+  /** Folders the writer kept as the last regenerate made them (not rendered again), with their number of files. */
+  readonly kept?: ReadonlyMap<string, number>;
 }
 
 export const TEAMS_FOLDER = `${PLATFORM_FOLDER}/${TEAMS_MODULE}`;

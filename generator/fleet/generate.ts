@@ -11,7 +11,7 @@ import { compileCluster, type CompiledCluster } from './compile-cluster';
 import type { GeneratedFile } from './generated-file';
 import { clusterFolder } from './paths';
 import { renderCluster } from './render-cluster';
-import { loadFleetRecipes } from '../workloads/fleet-recipes';
+import { loadFleetRecipes, type TakenRecipe } from '../workloads/fleet-recipes';
 import { RECIPE_CACHE_PATH } from '../recipes/recipe-cache';
 import { compileWorkloads } from '../workloads/compile-workloads';
 
@@ -24,6 +24,8 @@ export interface GenerateFleetOptions {
   readonly github: GitHubSettings;
   /** Directory listing, replaceable so tests can prove the output does not depend on it. */
   readonly readdir?: (dir: string) => string[];
+  /** The content digest of each hand-written input, when the caller read them already (InputsDigest.files). */
+  readonly inputDigests?: ReadonlyMap<string, string>;
 }
 
 export type GenerateFleetResult = { ok: true; files: GeneratedFile[] } | { ok: false; problems: Problem[] };
@@ -32,10 +34,11 @@ export type GenerateFleetResult = { ok: true; files: GeneratedFile[] } | { ok: f
 export interface FleetSink {
   add(file: GeneratedFile): void;
   /**
-   * Whether the sink keeps a cluster's folder as the last regenerate left it, given the digest of everything
-   * the folder is generated from besides the generator itself; then the cluster is not generated at all.
+   * Whether the sink keeps a folder (a cluster's, a run's) as the last regenerate left it, given the digest of
+   * everything the folder is generated from besides the generator itself: the number of files it kept, then
+   * the folder is not generated at all; 0 to generate it.
    */
-  keep?(folder: string, inputs: string): boolean;
+  keep?(folder: string, inputs: string): number;
   /**
    * Where to write a cache the next regenerate may use (`path`, under .projen/, not committed) as this one makes
    * it; the sink puts it at `path` only if this regenerate succeeds. Without it, no cache is written.
@@ -66,7 +69,7 @@ export function streamFleet(options: GenerateFleetOptions, sink: FleetSink): Str
   if (!infra.ok) return infra;
 
   // runs and services from recipes/ and apps/, into the clusters they target
-  const recipes = loadFleetRecipes(options.root, loaded.clusters.map((c) => c.spec.name), options.readdir, sink.stageCache?.(RECIPE_CACHE_PATH));
+  const recipes = loadFleetRecipes(options.root, loaded.clusters.map((c) => c.spec.name), options.readdir, sink.stageCache?.(RECIPE_CACHE_PATH), options.inputDigests);
   if (!recipes.ok) return recipes;
   problems.push(...recipes.problems);
   const summaries: ClusterSummary[] = [];
@@ -78,7 +81,10 @@ export function streamFleet(options: GenerateFleetOptions, sink: FleetSink): Str
       platforms[i] = undefined;
       return;
     }
-    const workloads = compileWorkloads(platform!, recipes.takeRecipesOf(name), recipes.instanceTypes);
+    // a run or service folder is kept by its recipe and its cluster's spec (all a workload is compiled from)
+    const own = sink.keep && createHash('sha1').update(JSON.stringify(platform!.input.spec)).digest('base64url');
+    const keepWorkload = sink.keep && ((folder: string, recipe: TakenRecipe) => sink.keep!(`${clusterFolder(name)}/${folder}`, `${own}\0${recipe.digest}`));
+    const workloads = compileWorkloads(platform!, recipes.takeRecipesOf(name), recipes.instanceTypes, keepWorkload);
     // what is rendered is no longer needed: the next cluster starts from a lighter heap
     platforms[i] = undefined;
     if (!workloads.ok) {

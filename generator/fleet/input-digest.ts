@@ -1,5 +1,5 @@
 import { createHash, type Hash } from 'node:crypto';
-import { existsSync, lstatSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { lstatSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { sharedDir } from '../checks/schema-registry';
 import { GENERATOR_DIR } from '../generator-dir';
@@ -18,6 +18,8 @@ const IMPORTS_DIR = join(GENERATOR_DIR, 'imports');
 export interface InputsDigest {
   readonly fleet: string;
   readonly code: string;
+  /** The digest of each hand-written input file's content (sha1, base64url), by path: what need not be read again. */
+  readonly files: ReadonlyMap<string, string>;
 }
 
 export function inputsDigest(root: string): InputsDigest {
@@ -28,13 +30,15 @@ export function inputsDigest(root: string): InputsDigest {
   addFile(code, root, join(sharedDir(root), INSTANCE_TABLE));
   const codeDigest = code.digest('base64url');
   const fleet = createHash('sha1').update(codeDigest);
+  const files = new Map<string, string>();
   for (const dir of ['clusters', 'recipes', 'apps']) {
-    addTree(fleet, root, join(root, dir), (path) => dir !== 'clusters' || /^clusters\/[^/]+\/cluster\.yaml$/.test(path));
+    addTree(fleet, root, join(root, dir), (path) => dir !== 'clusters' || /^clusters\/[^/]+\/cluster\.yaml$/.test(path), files);
   }
-  return { fleet: fleet.digest('base64url'), code: codeDigest };
+  return { fleet: fleet.digest('base64url'), code: codeDigest, files };
 }
 
-function addTree(hash: Hash, base: string, dir: string, include: (path: string) => boolean) {
+/** With `files`, each file is hashed on its own, its digest recorded there and added to `hash`. */
+function addTree(hash: Hash, base: string, dir: string, include: (path: string) => boolean, files?: Map<string, string>) {
   let entries;
   try {
     entries = readdirSync(dir, { withFileTypes: true });
@@ -44,21 +48,26 @@ function addTree(hash: Hash, base: string, dir: string, include: (path: string) 
   for (const entry of entries.sort((a, b) => (a.name < b.name ? -1 : 1))) {
     const path = join(dir, entry.name);
     if (entry.isDirectory()) {
-      addTree(hash, base, path, include);
+      addTree(hash, base, path, include, files);
     } else if (include(relative(base, path))) {
-      addFile(hash, base, path);
+      addFile(hash, base, path, files);
     }
   }
 }
 
-function addFile(hash: Hash, base: string, path: string) {
-  hash.update(relative(base, path)).update('\0');
-  if (!existsSync(path)) {
+function addFile(hash: Hash, base: string, path: string, files?: Map<string, string>) {
+  const file = relative(base, path);
+  hash.update(file).update('\0');
+  const stat = lstatSync(path, { throwIfNoEntry: false });
+  if (!stat) {
     hash.update('missing\0');
     return;
   }
-  const stat = lstatSync(path);
   if (stat.isSymbolicLink()) hash.update(`link:${readlinkSync(path)}\0`);
   else if (path.startsWith(IMPORTS_DIR)) hash.update(`${stat.size}:${stat.mtimeMs}\0`);
-  else if (stat.isFile()) hash.update(readFileSync(path)).update('\0');
+  else if (stat.isFile() && files) {
+    const digest = createHash('sha1').update(readFileSync(path)).digest('base64url');
+    files.set(file, digest);
+    hash.update(digest).update('\0');
+  } else if (stat.isFile()) hash.update(readFileSync(path)).update('\0');
 }

@@ -3,7 +3,7 @@ import { PLATFORM_MODULES } from '../../platform';
 import type { Problem } from '../config/problems';
 import { readGitHubSettings } from '../github/settings-file';
 import { acquireLock, LOCK_PATH } from '../write/lock';
-import { applyWrite, recoverInterruptedWrite, unchangedPlan, WriteSession, type WritePlan, type WriteReport } from '../write/write-files';
+import { applyWrite, readRenderCache, recoverInterruptedWrite, unchangedPlan, WriteSession, type WritePlan, type WriteReport } from '../write/write-files';
 import { inputsDigest } from './input-digest';
 import { streamFleet, type GenerateFleetOptions } from './generate';
 import { OUTPUT_ROOTS } from './paths';
@@ -17,10 +17,11 @@ export type PrepareResult = { ok: true; plan: WritePlan } | { ok: false; problem
  */
 export function prepareRegenerate(options: GenerateFleetOptions & { readonly dryRun?: boolean }): PrepareResult {
   const inputs = inputsDigest(options.root);
-  const unchanged = unchangedPlan(options.root, inputs.fleet, OUTPUT_ROOTS);
+  const renderCache = readRenderCache(options.root);
+  const unchanged = unchangedPlan(options.root, inputs.fleet, OUTPUT_ROOTS, renderCache);
   if (unchanged) return { ok: true, plan: unchanged };
-  const session = new WriteSession(options.root, OUTPUT_ROOTS, { stage: !options.dryRun, code: inputs.code });
-  const generated = streamFleet(options, session);
+  const session = new WriteSession(options.root, OUTPUT_ROOTS, { stage: !options.dryRun, code: inputs.code, renderCache });
+  const generated = streamFleet({ ...options, inputDigests: inputs.files }, session);
   if (!generated.ok) {
     session.abort();
     return generated;

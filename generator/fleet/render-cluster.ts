@@ -29,7 +29,7 @@ export function renderCluster(compiled: CompiledCluster, rendered: readonly Gene
 function readmeModel(compiled: CompiledCluster, files: GeneratedFile[]) {
   const { spec, file } = compiled.input;
   const base = clusterFolder(spec.name);
-  const folders = new Map<string, number>();
+  const folders = new Map<string, number>(compiled.kept);
   for (const f of files) {
     const folder = f.path.slice(base.length + 1, f.path.lastIndexOf('/'));
     folders.set(folder, (folders.get(folder) ?? 0) + 1);

@@ -118,9 +118,11 @@ export function loadRecipeFile(
   cache?: RecipeCache,
 ): { ok: true; input: RecipeInput } | { ok: false; problems: Problem[] } {
   const options = { expected: RECIPE_EXPECTED };
+  const lineOf = linesOnDemand(join(root, file), file);
+  const known = cache?.lookupKnown(file, role);
+  if (known) return { ok: true, input: { ...known, lineOf } };
   const read = readInputText(join(root, file), file, options);
   if (!read.ok) return read;
-  const lineOf = linesOnDemand(join(root, file), file);
   const hit = cache?.lookup(file, read.text, role);
   if (hit) return { ok: true, input: { ...hit, lineOf } };
   const parsed = parseYamlText(read.text, file, options);

@@ -34,17 +34,21 @@ export class RecipeCache {
   private changed: boolean;
   private last: [file: string, json: string] | undefined;
 
-  static load(root: string, out?: string): RecipeCache {
+  /**
+   * `known`: the digest of each recipe file's content as the caller already read it (fleet/input-digest.ts),
+   * so that a recipe the cache holds need not be read again (lookupKnown).
+   */
+  static load(root: string, out?: string, known?: ReadonlyMap<string, string>): RecipeCache {
     let text: string | undefined;
     try {
       text = readFileSync(join(root, RECIPE_CACHE_PATH), 'utf-8');
     } catch {
       text = undefined;
     }
-    return new RecipeCache(text, out);
+    return new RecipeCache(text, out, known);
   }
 
-  private constructor(text: string | undefined, out: string | undefined) {
+  private constructor(text: string | undefined, out: string | undefined, private readonly known?: ReadonlyMap<string, string>) {
     const previous = parseCache(text);
     this.previous = previous ?? new Map();
     this.changed = previous === undefined;
@@ -54,8 +58,18 @@ export class RecipeCache {
 
   /** What the recipe file parsed to when its text was the same (lines aside: see loadRecipeFile). */
   lookup(file: string, text: string, role: RecipeInput['role']): Cached | undefined {
+    return this.lookupDigest(file, digestOf(text), role);
+  }
+
+  /** lookup, by the digest the caller gave for the file at load, without its text; undefined if it gave none. */
+  lookupKnown(file: string, role: RecipeInput['role']): Cached | undefined {
+    const digest = this.known?.get(file);
+    return digest === undefined ? undefined : this.lookupDigest(file, digest, role);
+  }
+
+  private lookupDigest(file: string, digest: string, role: RecipeInput['role']): Cached | undefined {
     const entry = this.previous.get(file);
-    if (!entry || entry[0] !== digestOf(text)) return undefined;
+    if (!entry || entry[0] !== digest) return undefined;
     const cached = JSON.parse(entry[1]) as Cached;
     if (cached.role !== role) return undefined;
     this.previous.delete(file);

@@ -29,11 +29,16 @@ export type CompileWorkloadsResult = { ok: true; cluster: CompiledCluster; files
  * Adds the cluster's runs (`workloads/runs/<team>/<run>/`) and services (`workloads/services/<team>/<name>/`)
  * to its folders, after checking each recipe's placement; archived runs are left out and listed in the
  * runs index (`workloads/runs/README.md`) with the active ones.
+ *
+ * `keep`: whether the writer keeps a workload's folder (relative to the cluster's) as the last regenerate made
+ * it from the same recipe, and how many files it holds; a kept folder is neither checked nor rendered again
+ * (the same recipe on the same cluster passed before) and is listed in `kept`.
  */
-export function compileWorkloads(
+export function compileWorkloads<R extends RecipeInput>(
   compiled: CompiledCluster,
-  recipes: readonly RecipeInput[],
+  recipes: readonly R[],
   instanceTypes: ReadonlyMap<string, InstanceType>,
+  keep?: (folder: string, recipe: R) => number,
 ): CompileWorkloadsResult {
   const spec = compiled.input.spec;
   const modules = new Set(compiled.modules.map((m) => m.module.name));
@@ -41,6 +46,7 @@ export function compileWorkloads(
   const problems: Problem[] = [];
   const folders = new Map(compiled.folders);
   const sources = new Map(compiled.sources ?? []);
+  const kept = new Map(compiled.kept ?? []);
   const index: IndexedRun[] = [];
 
   for (const input of recipes) {
@@ -54,15 +60,23 @@ export function compileWorkloads(
       continue;
     }
     const steps = workloadSteps(recipe);
-    const stepProblems = steps.flatMap((s) => checkPlacement(input, s.kind, s.body, team, target, s.path));
-    if (stepProblems.length) {
-      problems.push(...stepProblems);
-      continue;
-    }
     const isRun = input.role === 'run';
     const name = isRun ? runName(input) : recipe.name;
+    const folder = `${isRun ? RUNS_FOLDER : SERVICES_FOLDER}/${team.name}/${name}`;
+    const keptFiles = !input.archived && keep ? keep(folder, input) : 0;
+    if (!keptFiles) {
+      const stepProblems = steps.flatMap((s) => checkPlacement(input, s.kind, s.body, team, target, s.path));
+      if (stepProblems.length) {
+        problems.push(...stepProblems);
+        continue;
+      }
+    }
     if (isRun) index.push({ recipe: input, run: name, hourly: hourlyCost(steps, spec.aws.region, instanceTypes) });
     if (input.archived) continue;
+    if (keptFiles) {
+      kept.set(folder, keptFiles);
+      continue;
+    }
 
     const labels = {
       [LABELS.managedBy]: MANAGED_BY,
@@ -92,11 +106,9 @@ export function compileWorkloads(
       problems.push(...violations);
       continue;
     }
-    const folder = `${isRun ? RUNS_FOLDER : SERVICES_FOLDER}/${team.name}/${name}`;
     folders.set(folder, objects);
     sources.set(folder, input.file);
   }
   if (problems.length) return { ok: false, problems };
-  return { ok: true, cluster: { ...compiled, folders, sources }, files: index.length ? [runsIndex(spec.name, index)] : [] };
+  return { ok: true, cluster: { ...compiled, folders, sources, kept }, files: index.length ? [runsIndex(spec.name, index)] : [] };
 }
-

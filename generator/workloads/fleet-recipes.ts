@@ -5,6 +5,9 @@ import { INSTANCE_TABLE, loadInstanceTypes, type InstanceType } from '../recipes
 import { forEachRecipe, type RecipeInput } from '../recipes/load-recipes';
 import { RecipeCache } from '../recipes/recipe-cache';
 
+/** A recipe as given to its cluster, with the digest of all it loaded to: equal digests, the same workloads. */
+export type TakenRecipe = RecipeInput & { readonly digest: string };
+
 /** Every recipe, loaded and grouped by the cluster it names; `problems` holds those of the recipes that did not load. */
 export interface FleetRecipes {
   readonly ok: true;
@@ -13,7 +16,7 @@ export interface FleetRecipes {
    * The recipes aimed at a cluster, given once: a fleet's recipes are held as text, not objects, and a
    * cluster's texts are let go when its recipes are taken.
    */
-  takeRecipesOf(cluster: string): RecipeInput[];
+  takeRecipesOf(cluster: string): TakenRecipe[];
   /** A digest of the recipes aimed at a cluster (before they are taken): equal when they would compile to the same workloads. */
   digestOf(cluster: string): string;
   readonly instanceTypes: ReadonlyMap<string, InstanceType>;
@@ -21,16 +24,18 @@ export interface FleetRecipes {
 
 /**
  * The first half of the workload stage: loads every recipe under recipes/ and apps/ and checks the cluster it
- * names. `cacheOut`: where to write the recipe cache as this regenerate makes it (see RecipeCache).
+ * names. `cacheOut`: where to write the recipe cache as this regenerate makes it; `digests`: the content
+ * digests of the recipe files, when the caller read them already (both: see RecipeCache).
  */
 export function loadFleetRecipes(
   root: string,
   clusterNames: readonly string[],
   readdir?: (dir: string) => string[],
   cacheOut?: string,
+  digests?: ReadonlyMap<string, string>,
 ): FleetRecipes | { ok: false; problems: Problem[] } {
   // recipes that load are compiled even when others do not, so every problem is reported at once
-  const cache = RecipeCache.load(root, cacheOut);
+  const cache = RecipeCache.load(root, cacheOut, digests);
   const byCluster = new Map<string, { json: string; lineOf: RecipeInput['lineOf'] }[]>(clusterNames.map((name) => [name, []]));
   let loaded = 0;
   const unknownCluster: Problem[] = [];
@@ -59,7 +64,11 @@ export function loadFleetRecipes(
   }
   const problems = [...loadProblems, ...unknownCluster];
   const takeRecipesOf = (cluster: string) => {
-    const recipes = (byCluster.get(cluster) ?? []).map(({ json, lineOf }) => ({ ...(JSON.parse(json) as Omit<RecipeInput, 'lineOf'>), lineOf }));
+    const recipes = (byCluster.get(cluster) ?? []).map(({ json, lineOf }) => ({
+      ...(JSON.parse(json) as Omit<RecipeInput, 'lineOf'>),
+      lineOf,
+      digest: createHash('sha1').update(json).digest('base64url'),
+    }));
     byCluster.delete(cluster);
     return recipes;
   };

@@ -39,6 +39,8 @@ export interface WritePlan {
   readonly folders: ReadonlyMap<string, string>;
   /** Caches for the next regenerate (not committed), staged as this one made them: [staged, target]. */
   readonly caches: readonly (readonly [staged: string, target: string])[];
+  /** Whether the render cache already holds what this plan would write to it (a no-op): it is then not rewritten. */
+  readonly cacheCurrent?: boolean;
 }
 
 export type PlanResult = { ok: true; plan: WritePlan } | { ok: false; problems: Problem[] };
@@ -75,15 +77,18 @@ export class WriteSession {
   private readonly previousDigests: ReadonlyMap<string, string>;
   private readonly digests = new Map<string, string>();
   private readonly caches: [string, string][] = [];
+  /** The previous files and the folders with a recorded digest, sorted, once a folder is to be kept. */
+  private previousSorted?: string[];
+  private previousDigestFolders?: string[];
   private unchanged = 0;
 
   /** `code`: the digest of the generator's own inputs (code, catalog, dependencies), part of every folder's. */
   constructor(
     private readonly root: string,
     private readonly outputRoots: readonly string[],
-    private readonly options: { readonly stage?: boolean; readonly code?: string } = {},
+    private readonly options: { readonly stage?: boolean; readonly code?: string; readonly renderCache?: RenderCache } = {},
   ) {
-    const cache = readRenderCache(root);
+    const cache = options.renderCache ?? readRenderCache(root);
     this.previous = readManifest(root, outputRoots);
     this.cache = cache.entries;
     this.previousDigests = cache.folders;
@@ -99,22 +104,26 @@ export class WriteSession {
 
   /**
    * Keeps `folder` as the last regenerate left it, if the digest of its own inputs is the one recorded then and
-   * each of its files is untouched since; otherwise records the digest and returns false: generate it.
+   * each of its files is untouched since; returns how many files it kept (the digests recorded for folders
+   * inside it are kept too). Otherwise records the digest and returns 0: generate it.
    */
-  keep(folder: string, inputs: string): boolean {
+  keep(folder: string, inputs: string): number {
     const digest = createHash('sha1').update(this.options.code ?? '').update('\0').update(inputs).digest('base64url');
     this.digests.set(folder, digest);
-    if (!this.options.code || this.previousDigests.get(folder) !== digest) return false;
-    const paths = [...this.previous].filter((path) => path.startsWith(`${folder}/`));
+    if (!this.options.code || this.previousDigests.get(folder) !== digest) return 0;
+    this.previousSorted ??= [...this.previous].sort();
+    const paths = under(this.previousSorted, folder);
     const entries = paths.map((path) => [path, this.cache.get(path)] as const);
-    if (!paths.length || entries.some(([path, entry]) => !entry || statOf(join(this.root, path)) !== entry.stat)) return false;
+    if (!paths.length || entries.some(([path, entry]) => !entry || statOf(join(this.root, path)) !== entry.stat)) return 0;
     for (const [path, entry] of entries) {
       if (this.next.has(path)) throw new Error(`generator bug: two outputs for ${path}`);
       this.next.add(path);
       this.cached.set(path, entry!);
       this.unchanged++;
     }
-    return true;
+    this.previousDigestFolders ??= [...this.previousDigests.keys()].sort();
+    for (const inner of under(this.previousDigestFolders, folder)) this.digests.set(inner, this.previousDigests.get(inner)!);
+    return paths.length;
   }
 
   add(file: GeneratedFile) {
@@ -294,9 +303,11 @@ export function applyWrite(plan: WritePlan): WriteReport {
   } else {
     rmSync(join(root, STAGING_DIR), { recursive: true, force: true });
   }
-  const entries = new Map(plan.cached);
-  for (const [path, entry] of plan.written) entries.set(path, entry);
-  writeRenderCache(root, entries, plan.inputs, plan.folders);
+  if (!plan.cacheCurrent) {
+    const entries = new Map(plan.cached);
+    for (const [path, entry] of plan.written) entries.set(path, entry);
+    writeRenderCache(root, entries, plan.inputs, plan.folders);
+  }
   return { written: [...plan.toWrite], deleted: [...plan.toDelete], unchanged: plan.unchanged };
 }
 
@@ -315,6 +326,21 @@ interface CacheEntry {
   readonly stat: string;
 }
 
+/** The paths of `sorted` inside `folder`: a contiguous run of a sorted list, found by bisection. */
+function under(sorted: readonly string[], folder: string): string[] {
+  const prefix = `${folder}/`;
+  let low = 0;
+  let high = sorted.length;
+  while (low < high) {
+    const mid = (low + high) >>> 1;
+    if (sorted[mid] < prefix) low = mid + 1;
+    else high = mid;
+  }
+  let end = low;
+  while (end < sorted.length && sorted[end].startsWith(prefix)) end++;
+  return sorted.slice(low, end);
+}
+
 function statOf(path: string): string | undefined {
   try {
     const stat = statSync(path);
@@ -324,13 +350,13 @@ function statOf(path: string): string | undefined {
   }
 }
 
-interface RenderCache {
+export interface RenderCache {
   readonly inputs?: string;
   readonly folders: ReadonlyMap<string, string>;
   readonly entries: Map<string, CacheEntry>;
 }
 
-function readRenderCache(root: string): RenderCache {
+export function readRenderCache(root: string): RenderCache {
   const none = { folders: new Map(), entries: new Map() };
   const text = readIfExists(join(root, CACHE_PATH));
   if (text === undefined) return none;
@@ -351,8 +377,7 @@ function readRenderCache(root: string): RenderCache {
  * The plan of a regenerate whose inputs did not change since the last one (same digest) and whose outputs
  * are untouched (every generated file as it was written): nothing to do, decided without generating anything.
  */
-export function unchangedPlan(root: string, inputs: string, outputRoots: readonly string[]): WritePlan | undefined {
-  const cache = readRenderCache(root);
+export function unchangedPlan(root: string, inputs: string, outputRoots: readonly string[], cache = readRenderCache(root)): WritePlan | undefined {
   if (cache.inputs !== inputs) return undefined;
   const manifest = readIfExists(join(root, MANIFEST_PATH));
   const paths = readManifest(root, outputRoots);
@@ -361,7 +386,7 @@ export function unchangedPlan(root: string, inputs: string, outputRoots: readonl
     const entry = cache.entries.get(path);
     if (!entry || statOf(join(root, path)) !== entry.stat) return undefined;
   }
-  return { root, outputRoots, toWrite: [], staged: true, moves: [], toDelete: [], manifest, unchanged: paths.size, cached: cache.entries, written: new Map(), inputs, folders: cache.folders, caches: [] };
+  return { root, outputRoots, toWrite: [], staged: true, moves: [], toDelete: [], manifest, unchanged: paths.size, cached: cache.entries, written: new Map(), inputs, folders: cache.folders, caches: [], cacheCurrent: true };
 }
 
 /** Writes the cache when it changed: a no-op regenerate writes nothing at all. */

@@ -42,7 +42,7 @@ export function regenerate(root: string, readdir?: (dir: string) => string[]) {
 }
 
 /** The generator's caches and transaction files under .projen/: not committed, not part of the output. */
-export const notOutput = (path: string) => /^\.projen\/fleet(-cache\.json|-recipes-cache\.json|-launch\.json|-regenerate\.cjs|-staging|-journal|\.lock)/.test(path);
+export const notOutput = (path: string) => /^\.projen\/fleet(-cache\.json|-recipes-cache\.json|-launch\.json|-regenerate\.(cjs|code-cache)|-staging|-journal|\.lock)/.test(path);
 
 /** Every file under `root` (not following links), path -> bytes as text. */
 export function snapshotTree(root: string, skip: (path: string) => boolean = () => false): Map<string, string> {

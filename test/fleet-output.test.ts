@@ -115,9 +115,14 @@ describe('regenerate', () => {
     const lines = readFileSync(cacheFile, 'utf-8').trimEnd().split('\n');
     const recipeCount = readdirSync(join(root, 'recipes'), { recursive: true }).filter((f) => String(f).endsWith('.yaml')).length
       + readdirSync(join(root, 'apps'), { recursive: true }).filter((f) => String(f).endsWith('.yaml')).length;
-    // a version line, then one line per recipe as it loaded
+    // a version line, then one line per recipe as it loaded: digest, file, what it parsed to
     expect(JSON.parse(lines[0])).toEqual({ version: expect.any(String) });
     expect(lines.length - 1).toBe(recipeCount);
+    for (const line of lines.slice(1)) {
+      const [digest, file, json] = line.split('\t');
+      expect(digest).toMatch(/^[\w-]{27}$/);
+      expect(JSON.parse(json)).toMatchObject({ file: JSON.parse(file), recipe: { name: expect.any(String) } });
+    }
     const before = readFileSync(cacheFile, 'utf-8');
     const mtime = statSync(cacheFile).mtimeMs;
 
@@ -146,6 +151,14 @@ describe('regenerate', () => {
     writeFile(root, RECIPE_CACHE_PATH, `${after.slice(0, after.length / 2)}`);
     rmSync(join(root, '.projen/fleet-cache.json'));
     const fromDamaged = snapshotTree(root, notOutput);
+    for (const path of readManifest(root, ['clusters'])) rmSync(join(root, path));
+    expect(regenerate(root).ok).toBe(true);
+    expect(snapshotTree(root, notOutput)).toEqual(fromDamaged);
+    expect(readFileSync(cacheFile, 'utf-8')).toBe(after);
+
+    // a damaged line: that recipe is parsed again
+    writeFile(root, RECIPE_CACHE_PATH, after.split('\n').map((line) => (line.includes(recipe) ? line.replace(/\t\{.*$/, '\t{broken') : line)).join('\n'));
+    rmSync(join(root, '.projen/fleet-cache.json'));
     for (const path of readManifest(root, ['clusters'])) rmSync(join(root, path));
     expect(regenerate(root).ok).toBe(true);
     expect(snapshotTree(root, notOutput)).toEqual(fromDamaged);

@@ -1,12 +1,26 @@
 import { createHash, type Hash } from 'node:crypto';
-import { lstatSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { lstatSync, readdirSync, readFileSync, readlinkSync, type Dirent, type Stats } from 'node:fs';
 import { join, relative } from 'node:path';
 import { sharedDir } from '../checks/schema-registry';
+import { CLUSTER_FILE, CLUSTERS_DIR } from '../config/load-fleet';
 import { GENERATOR_DIR } from '../generator-dir';
 import { INSTANCE_TABLE } from '../recipes/instance-types';
 
 /** Typed classes from `cdk8s import`: megabytes that change only with an import task; their size and time stand for them. */
 const IMPORTS_DIR = join(GENERATOR_DIR, 'imports');
+
+/**
+ * What a file's content digest was taken from: its size, modification and change times and inode, then the
+ * digest (sha1, base64url). The change time moves with every write and cannot be set back, as git's index
+ * relies on.
+ */
+export type SourceStat = readonly [size: number, mtimeMs: number, ctimeMs: number, ino: number, digest: string];
+
+/**
+ * A file changed less than this before its stat was taken could change again within the same tick of the file
+ * system's clock and keep its stat: its digest is not trusted by stat the next time (git's "racily clean").
+ */
+const RACY_MS = 2000;
 
 /**
  * Digests of everything a regenerate reads. `fleet` covers it all: the hand-written inputs (cluster specs,
@@ -20,54 +34,93 @@ export interface InputsDigest {
   readonly code: string;
   /** The digest of each hand-written input file's content (sha1, base64url), by path: what need not be read again. */
   readonly files: ReadonlyMap<string, string>;
+  /** The stat and digest of every file read, by path from the root, for the next regenerate (`known`). */
+  readonly sources: ReadonlyMap<string, SourceStat>;
+  /** Whether a file was read whose digest the next regenerate can take from `sources` (not from `known`). */
+  readonly sourcesChanged: boolean;
 }
 
-export function inputsDigest(root: string): InputsDigest {
+/**
+ * `known`: the sources of the last regenerate; a file whose stat is as recorded there is not read again (a
+ * regenerate after one changed recipe reads that recipe, not the fleet's thousands).
+ */
+export function inputsDigest(root: string, known: ReadonlyMap<string, SourceStat> = new Map()): InputsDigest {
+  const walk = new DigestWalk(root, known);
   const code = createHash('sha1');
-  addTree(code, root, join(root, 'platform'), () => true);
-  addTree(code, GENERATOR_DIR, GENERATOR_DIR, () => true);
-  for (const file of ['.projenrc.ts', 'package-lock.json', '.projen/github-settings.json']) addFile(code, root, join(root, file));
-  addFile(code, root, join(sharedDir(root), INSTANCE_TABLE));
+  walk.addTree(code, join(root, 'platform'), root);
+  walk.addTree(code, GENERATOR_DIR, GENERATOR_DIR);
+  for (const file of ['.projenrc.ts', 'package-lock.json', '.projen/github-settings.json']) walk.addFile(code, root, join(root, file));
+  walk.addFile(code, root, join(sharedDir(root), INSTANCE_TABLE));
   const codeDigest = code.digest('base64url');
   const fleet = createHash('sha1').update(codeDigest);
   const files = new Map<string, string>();
-  for (const dir of ['clusters', 'recipes', 'apps']) {
-    addTree(fleet, root, join(root, dir), (path) => dir !== 'clusters' || /^clusters\/[^/]+\/cluster\.yaml$/.test(path), files);
+  // the cluster specs, not the generated files beside them
+  for (const entry of listDir(join(root, CLUSTERS_DIR))) {
+    if (entry.isDirectory()) walk.addFile(fleet, root, join(root, CLUSTERS_DIR, entry.name, CLUSTER_FILE), files);
   }
-  return { fleet: fleet.digest('base64url'), code: codeDigest, files };
+  for (const dir of ['recipes', 'apps']) walk.addTree(fleet, join(root, dir), root, files);
+  return { fleet: fleet.digest('base64url'), code: codeDigest, files, sources: walk.sources, sourcesChanged: walk.changed };
 }
 
-/** With `files`, each file is hashed on its own, its digest recorded there and added to `hash`. */
-function addTree(hash: Hash, base: string, dir: string, include: (path: string) => boolean, files?: Map<string, string>) {
-  let entries;
+/** A folder's entries sorted by name; none if it does not exist. */
+function listDir(dir: string): Dirent[] {
   try {
-    entries = readdirSync(dir, { withFileTypes: true });
+    return readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1));
   } catch {
-    return;
+    return [];
   }
-  for (const entry of entries.sort((a, b) => (a.name < b.name ? -1 : 1))) {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) {
-      addTree(hash, base, path, include, files);
-    } else if (include(relative(base, path))) {
-      addFile(hash, base, path, files);
+}
+
+class DigestWalk {
+  readonly sources = new Map<string, SourceStat>();
+  changed = false;
+  /** Files changed after this are not recorded by stat (RACY_MS). */
+  private readonly settled = Date.now() - RACY_MS;
+
+  constructor(
+    private readonly root: string,
+    private readonly known: ReadonlyMap<string, SourceStat>,
+  ) {}
+
+  /** Every file under `dir`, named relative to `base`; with `files`, each file's digest is recorded there. */
+  addTree(hash: Hash, dir: string, base: string, files?: Map<string, string>) {
+    for (const entry of listDir(dir)) {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) this.addTree(hash, path, base, files);
+      else this.addFile(hash, base, path, files);
     }
   }
-}
 
-function addFile(hash: Hash, base: string, path: string, files?: Map<string, string>) {
-  const file = relative(base, path);
-  hash.update(file).update('\0');
-  const stat = lstatSync(path, { throwIfNoEntry: false });
-  if (!stat) {
-    hash.update('missing\0');
-    return;
+  addFile(hash: Hash, base: string, path: string, files?: Map<string, string>) {
+    const file = relative(base, path);
+    hash.update(file).update('\0');
+    const stat = lstatSync(path, { throwIfNoEntry: false });
+    if (!stat) {
+      hash.update('missing\0');
+      return;
+    }
+    if (stat.isSymbolicLink()) hash.update(`link:${readlinkSync(path)}\0`);
+    else if (path.startsWith(IMPORTS_DIR)) hash.update(`${stat.size}:${stat.mtimeMs}\0`);
+    else if (stat.isFile()) {
+      const digest = this.digestOf(path, stat);
+      files?.set(file, digest);
+      hash.update(digest).update('\0');
+    }
   }
-  if (stat.isSymbolicLink()) hash.update(`link:${readlinkSync(path)}\0`);
-  else if (path.startsWith(IMPORTS_DIR)) hash.update(`${stat.size}:${stat.mtimeMs}\0`);
-  else if (stat.isFile() && files) {
+
+  /** The file's content digest: as the last regenerate recorded it when the file's stat is the same, else read. */
+  private digestOf(path: string, stat: Stats): string {
+    const key = relative(this.root, path);
+    const known = this.known.get(key);
+    if (known && known[0] === stat.size && known[1] === stat.mtimeMs && known[2] === stat.ctimeMs && known[3] === stat.ino) {
+      this.sources.set(key, known);
+      return known[4];
+    }
     const digest = createHash('sha1').update(readFileSync(path)).digest('base64url');
-    files.set(file, digest);
-    hash.update(digest).update('\0');
-  } else if (stat.isFile()) hash.update(readFileSync(path)).update('\0');
+    if (stat.ctimeMs < this.settled && stat.mtimeMs < this.settled) {
+      this.sources.set(key, [stat.size, stat.mtimeMs, stat.ctimeMs, stat.ino, digest]);
+      this.changed = true;
+    }
+    return digest;
+  }
 }

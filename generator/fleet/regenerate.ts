@@ -16,17 +16,18 @@ export type PrepareResult = { ok: true; plan: WritePlan } | { ok: false; problem
  * untouched, nothing is generated at all.
  */
 export function prepareRegenerate(options: GenerateFleetOptions & { readonly dryRun?: boolean }): PrepareResult {
-  const inputs = inputsDigest(options.root);
   const renderCache = readRenderCache(options.root);
+  const inputs = inputsDigest(options.root, renderCache.sources);
   const unchanged = unchangedPlan(options.root, inputs.fleet, OUTPUT_ROOTS, renderCache);
-  if (unchanged) return { ok: true, plan: unchanged };
+  // a no-op; it records the stats of inputs it had to read (touched, not changed) for the next one
+  if (unchanged) return { ok: true, plan: inputs.sourcesChanged ? { ...unchanged, sources: inputs.sources, cacheCurrent: false } : unchanged };
   const session = new WriteSession(options.root, OUTPUT_ROOTS, { stage: !options.dryRun, code: inputs.code, renderCache });
   const generated = streamFleet({ ...options, inputDigests: inputs.files }, session);
   if (!generated.ok) {
     session.abort();
     return generated;
   }
-  return session.finish({ inputs: inputs.fleet });
+  return session.finish({ inputs: inputs.fleet, sources: inputs.sources });
 }
 
 /**

@@ -6,7 +6,7 @@ import type { RecipeInput } from './load-recipes';
 /** Where parsed recipes are kept between regenerates (not committed, see .gitignore). */
 export const RECIPE_CACHE_PATH = '.projen/fleet-recipes-cache.json';
 /** Bumped whenever what a recipe parses to changes (schema, defaults) or the file's layout: an old cache is then ignored. */
-const VERSION = 'recipes-3';
+const VERSION = 'recipes-4';
 
 type Cached = Omit<RecipeInput, 'lineOf'>;
 /** The digest of a recipe file's text, and what it parsed to as JSON text: a string is a fraction of the objects' memory. */
@@ -70,7 +70,12 @@ export class RecipeCache {
   private lookupDigest(file: string, digest: string, role: RecipeInput['role']): Cached | undefined {
     const entry = this.previous.get(file);
     if (!entry || entry[0] !== digest) return undefined;
-    const cached = JSON.parse(entry[1]) as Cached;
+    let cached: Cached;
+    try {
+      cached = JSON.parse(entry[1]) as Cached;
+    } catch {
+      return undefined; // a damaged line is no entry
+    }
     if (cached.role !== role) return undefined;
     this.previous.delete(file);
     this.keep(file, entry);
@@ -105,7 +110,7 @@ export class RecipeCache {
 
   private keep(file: string, entry: Entry) {
     this.last = [file, entry[1]];
-    this.append(`${JSON.stringify([file, ...entry])}\n`);
+    this.append(`${entry[0]}\t${JSON.stringify(file)}\t${entry[1]}\n`);
   }
 
   private append(line: string) {
@@ -122,17 +127,27 @@ export class RecipeCache {
   }
 }
 
-/** The entries of a cache file (a version line, then one `[file, digest, json]` line a recipe); none if it is not one. */
+/**
+ * The entries of a cache file (a version line, then a line a recipe: its digest, its file as a JSON string and
+ * what it parsed to as JSON text, separated by tabs, which JSON text never holds raw); none if it is not one.
+ * Each JSON text is kept as a slice of the file's text, not parsed or copied: the cache of a large fleet is
+ * tens of megabytes.
+ */
 function parseCache(text: string | undefined): Map<string, Entry> | undefined {
   if (text === undefined) return undefined;
   const entries = new Map<string, Entry>();
-  const lines = text.split('\n');
+  let end = text.indexOf('\n');
   try {
-    if ((JSON.parse(lines[0]) as { version?: unknown }).version !== VERSION) return undefined;
-    for (let i = 1; i < lines.length; i++) {
-      if (!lines[i]) continue;
-      const [file, digest, json] = JSON.parse(lines[i]) as [string, string, string];
-      if (typeof file === 'string' && typeof digest === 'string' && typeof json === 'string') entries.set(file, [digest, json]);
+    if (end < 0 || (JSON.parse(text.slice(0, end)) as { version?: unknown }).version !== VERSION) return undefined;
+    for (let start = end + 1; start < text.length; start = end + 1) {
+      end = text.indexOf('\n', start);
+      if (end < 0) return undefined; // cut short
+      const tab1 = text.indexOf('\t', start);
+      const tab2 = tab1 < 0 ? -1 : text.indexOf('\t', tab1 + 1);
+      if (tab2 < 0 || tab2 > end) return undefined;
+      const file = JSON.parse(text.slice(tab1 + 1, tab2)) as unknown;
+      if (typeof file !== 'string') return undefined;
+      entries.set(file, [text.slice(start, tab1), text.slice(tab2 + 1, end)]);
     }
   } catch {
     return undefined; // a damaged cache is no cache

@@ -3,6 +3,7 @@ import { closeSync, existsSync, fstatSync, lstatSync, mkdirSync, openSync, readd
 import { dirname, join } from 'node:path';
 import type { Problem } from '../config/problems';
 import type { GeneratedFile } from '../fleet/generated-file';
+import type { SourceStat } from '../fleet/input-digest';
 import { hasMarker, markerLine } from '../render/marker';
 
 /** The generator's own list of the files it wrote, so the next run can remove what is no longer generated. */
@@ -37,6 +38,8 @@ export interface WritePlan {
   /** The digest of every input (fleet/input-digest.ts), and of each kept or generated folder's own inputs. */
   readonly inputs?: string;
   readonly folders: ReadonlyMap<string, string>;
+  /** The stat and digest of each input read (fleet/input-digest.ts), kept in the render cache for the next regenerate. */
+  readonly sources?: ReadonlyMap<string, SourceStat>;
   /** Caches for the next regenerate (not committed), staged as this one made them: [staged, target]. */
   readonly caches: readonly (readonly [staged: string, target: string])[];
   /** Whether the render cache already holds what this plan would write to it (a no-op): it is then not rewritten. */
@@ -164,7 +167,7 @@ export class WriteSession {
     return join(this.root, staged);
   }
 
-  finish(extra: { inputs?: string } = {}): PlanResult {
+  finish(extra: { inputs?: string; sources?: ReadonlyMap<string, SourceStat> } = {}): PlanResult {
     const toDelete: string[] = [];
     for (const path of this.previous) {
       if (this.next.has(path) || !this.checkLinks(path)) continue;
@@ -189,6 +192,7 @@ export class WriteSession {
         cached: this.cached,
         written: this.written,
         inputs: extra.inputs,
+        sources: extra.sources,
         folders: this.digests,
         caches: this.caches,
       },
@@ -306,7 +310,7 @@ export function applyWrite(plan: WritePlan): WriteReport {
   if (!plan.cacheCurrent) {
     const entries = new Map(plan.cached);
     for (const [path, entry] of plan.written) entries.set(path, entry);
-    writeRenderCache(root, entries, plan.inputs, plan.folders);
+    writeRenderCache(root, entries, plan);
   }
   return { written: [...plan.toWrite], deleted: [...plan.toDelete], unchanged: plan.unchanged };
 }
@@ -317,7 +321,7 @@ export function applyWrite(plan: WritePlan): WriteReport {
  * changed since (another size or time) is ignored, and a clean clone, as in CI, has none.
  */
 const CACHE_PATH = '.projen/fleet-cache.json';
-const CACHE_VERSION = 3;
+const CACHE_VERSION = 4;
 
 interface CacheEntry {
   /** The file's render key (yaml files); null for files rendered every time. */
@@ -352,19 +356,27 @@ function statOf(path: string): string | undefined {
 
 export interface RenderCache {
   readonly inputs?: string;
+  readonly sources: ReadonlyMap<string, SourceStat>;
   readonly folders: ReadonlyMap<string, string>;
   readonly entries: Map<string, CacheEntry>;
 }
 
 export function readRenderCache(root: string): RenderCache {
-  const none = { folders: new Map(), entries: new Map() };
+  const none = { sources: new Map(), folders: new Map(), entries: new Map() };
   const text = readIfExists(join(root, CACHE_PATH));
   if (text === undefined) return none;
   try {
-    const parsed = JSON.parse(text) as { version?: number; inputs?: string; folders?: Record<string, string>; files?: Record<string, [string | null, string]> };
+    const parsed = JSON.parse(text) as {
+      version?: number;
+      inputs?: string;
+      sources?: Record<string, SourceStat>;
+      folders?: Record<string, string>;
+      files?: Record<string, [string | null, string]>;
+    };
     if (parsed.version !== CACHE_VERSION || !parsed.files) return none;
     return {
       inputs: parsed.inputs,
+      sources: new Map(Object.entries(parsed.sources ?? {})),
       folders: new Map(Object.entries(parsed.folders ?? {})),
       entries: new Map(Object.entries(parsed.files).map(([path, [key, stat]]) => [path, { key, stat }])),
     };
@@ -386,14 +398,20 @@ export function unchangedPlan(root: string, inputs: string, outputRoots: readonl
     const entry = cache.entries.get(path);
     if (!entry || statOf(join(root, path)) !== entry.stat) return undefined;
   }
-  return { root, outputRoots, toWrite: [], staged: true, moves: [], toDelete: [], manifest, unchanged: paths.size, cached: cache.entries, written: new Map(), inputs, folders: cache.folders, caches: [], cacheCurrent: true };
+  return { root, outputRoots, toWrite: [], staged: true, moves: [], toDelete: [], manifest, unchanged: paths.size, cached: cache.entries, written: new Map(), inputs, sources: cache.sources, folders: cache.folders, caches: [], cacheCurrent: true };
 }
 
 /** Writes the cache when it changed: a no-op regenerate writes nothing at all. */
-function writeRenderCache(root: string, entries: ReadonlyMap<string, CacheEntry>, inputs: string | undefined, digests: ReadonlyMap<string, string>) {
-  const files = Object.fromEntries([...entries].sort(([a], [b]) => (a < b ? -1 : 1)).map(([path, e]) => [path, [e.key, e.stat]]));
-  const folders = Object.fromEntries([...digests].sort(([a], [b]) => (a < b ? -1 : 1)));
-  const text = JSON.stringify({ version: CACHE_VERSION, inputs, folders, files });
+function writeRenderCache(root: string, entries: ReadonlyMap<string, CacheEntry>, plan: WritePlan) {
+  const byPath = <T>(map: ReadonlyMap<string, T>) => [...map].sort(([a], [b]) => (a < b ? -1 : 1));
+  const files = Object.fromEntries(byPath(entries).map(([path, e]) => [path, [e.key, e.stat]]));
+  const text = JSON.stringify({
+    version: CACHE_VERSION,
+    inputs: plan.inputs,
+    sources: Object.fromEntries(byPath(plan.sources ?? new Map())),
+    folders: Object.fromEntries(byPath(plan.folders)),
+    files,
+  });
   if (readIfExists(join(root, CACHE_PATH)) !== text) writeAtomically(join(root, CACHE_PATH), text);
 }
 

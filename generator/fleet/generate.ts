@@ -24,8 +24,8 @@ export interface GenerateFleetOptions {
   readonly github: GitHubSettings;
   /** Directory listing, replaceable so tests can prove the output does not depend on it. */
   readonly readdir?: (dir: string) => string[];
-  /** The content digest of each hand-written input, when the caller read them already (InputsDigest.files). */
-  readonly inputDigests?: ReadonlyMap<string, string>;
+  /** The content digest of a hand-written input (by path), when the caller read it already (fleet/input-digest.ts). */
+  readonly inputDigest?: (file: string) => string | undefined;
 }
 
 export type GenerateFleetResult = { ok: true; files: GeneratedFile[] } | { ok: false; problems: Problem[] };
@@ -69,7 +69,7 @@ export function streamFleet(options: GenerateFleetOptions, sink: FleetSink): Str
   if (!infra.ok) return infra;
 
   // runs and services from recipes/ and apps/, into the clusters they target
-  const recipes = loadFleetRecipes(options.root, loaded.clusters.map((c) => c.spec.name), options.readdir, sink.stageCache?.(RECIPE_CACHE_PATH), options.inputDigests);
+  const recipes = loadFleetRecipes(options.root, loaded.clusters.map((c) => c.spec.name), options.readdir, sink.stageCache?.(RECIPE_CACHE_PATH), options.inputDigest);
   if (!recipes.ok) return recipes;
   problems.push(...recipes.problems);
   const summaries: ClusterSummary[] = [];

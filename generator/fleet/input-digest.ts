@@ -2,6 +2,7 @@ import { createHash, type Hash } from 'node:crypto';
 import { lstatSync, readdirSync, readFileSync, readlinkSync, type Dirent, type Stats } from 'node:fs';
 import { join, relative } from 'node:path';
 import { sharedDir } from '../checks/schema-registry';
+import { flatString } from '../flat-string';
 import { CLUSTER_FILE, CLUSTERS_DIR } from '../config/load-fleet';
 import { GENERATOR_DIR } from '../generator-dir';
 import { INSTANCE_TABLE } from '../recipes/instance-types';
@@ -10,11 +11,19 @@ import { INSTANCE_TABLE } from '../recipes/instance-types';
 const IMPORTS_DIR = join(GENERATOR_DIR, 'imports');
 
 /**
- * What a file's content digest was taken from: its size, modification and change times and inode, then the
- * digest (sha1, base64url). The change time moves with every write and cannot be set back, as git's index
- * relies on.
+ * A file's content digest (sha1, base64url) and the stat it was taken at: `<size>:<mtimeMs>:<ctimeMs>:<ino>
+ * <digest>`, one string (a large fleet has tens of thousands). The change time moves with every write and
+ * cannot be set back, as git's index relies on.
  */
-export type SourceStat = readonly [size: number, mtimeMs: number, ctimeMs: number, ino: number, digest: string];
+export type SourceStat = string;
+
+function statKey(stat: Stats): string {
+  return `${stat.size}:${stat.mtimeMs}:${stat.ctimeMs}:${stat.ino}`;
+}
+
+function digestIn(source: SourceStat): string {
+  return source.slice(source.indexOf(' ') + 1);
+}
 
 /**
  * A file changed less than this before its stat was taken could change again within the same tick of the file
@@ -32,8 +41,6 @@ const RACY_MS = 2000;
 export interface InputsDigest {
   readonly fleet: string;
   readonly code: string;
-  /** The digest of each hand-written input file's content (sha1, base64url), by path: what need not be read again. */
-  readonly files: ReadonlyMap<string, string>;
   /** The stat and digest of every file read, by path from the root, for the next regenerate (`known`). */
   readonly sources: ReadonlyMap<string, SourceStat>;
   /** Whether a file was read whose digest the next regenerate can take from `sources` (not from `known`). */
@@ -53,13 +60,21 @@ export function inputsDigest(root: string, known: ReadonlyMap<string, SourceStat
   walk.addFile(code, root, join(sharedDir(root), INSTANCE_TABLE));
   const codeDigest = code.digest('base64url');
   const fleet = createHash('sha1').update(codeDigest);
-  const files = new Map<string, string>();
   // the cluster specs, not the generated files beside them
   for (const entry of listDir(join(root, CLUSTERS_DIR))) {
-    if (entry.isDirectory()) walk.addFile(fleet, root, join(root, CLUSTERS_DIR, entry.name, CLUSTER_FILE), files);
+    if (entry.isDirectory()) walk.addFile(fleet, root, join(root, CLUSTERS_DIR, entry.name, CLUSTER_FILE));
   }
-  for (const dir of ['recipes', 'apps']) walk.addTree(fleet, join(root, dir), root, files);
-  return { fleet: fleet.digest('base64url'), code: codeDigest, files, sources: walk.sources, sourcesChanged: walk.changed };
+  for (const dir of ['recipes', 'apps']) walk.addTree(fleet, join(root, dir), root);
+  return { fleet: fleet.digest('base64url'), code: codeDigest, sources: walk.sources, sourcesChanged: walk.changed };
+}
+
+/**
+ * The content digest of an input file (by path from the root) as `sources` recorded it: a file read with the
+ * digest need not be read again. Undefined for a file changed too recently to be recorded.
+ */
+export function sourceDigest(sources: ReadonlyMap<string, SourceStat>, file: string): string | undefined {
+  const source = sources.get(file);
+  return source === undefined ? undefined : digestIn(source);
 }
 
 /** A folder's entries sorted by name; none if it does not exist. */
@@ -82,16 +97,16 @@ class DigestWalk {
     private readonly known: ReadonlyMap<string, SourceStat>,
   ) {}
 
-  /** Every file under `dir`, named relative to `base`; with `files`, each file's digest is recorded there. */
-  addTree(hash: Hash, dir: string, base: string, files?: Map<string, string>) {
+  /** Every file under `dir`, named relative to `base`. */
+  addTree(hash: Hash, dir: string, base: string) {
     for (const entry of listDir(dir)) {
       const path = join(dir, entry.name);
-      if (entry.isDirectory()) this.addTree(hash, path, base, files);
-      else this.addFile(hash, base, path, files);
+      if (entry.isDirectory()) this.addTree(hash, path, base);
+      else this.addFile(hash, base, path);
     }
   }
 
-  addFile(hash: Hash, base: string, path: string, files?: Map<string, string>) {
+  addFile(hash: Hash, base: string, path: string) {
     const file = relative(base, path);
     hash.update(file).update('\0');
     const stat = lstatSync(path, { throwIfNoEntry: false });
@@ -101,24 +116,21 @@ class DigestWalk {
     }
     if (stat.isSymbolicLink()) hash.update(`link:${readlinkSync(path)}\0`);
     else if (path.startsWith(IMPORTS_DIR)) hash.update(`${stat.size}:${stat.mtimeMs}\0`);
-    else if (stat.isFile()) {
-      const digest = this.digestOf(path, stat);
-      files?.set(file, digest);
-      hash.update(digest).update('\0');
-    }
+    else if (stat.isFile()) hash.update(this.digestOf(path, stat)).update('\0');
   }
 
   /** The file's content digest: as the last regenerate recorded it when the file's stat is the same, else read. */
   private digestOf(path: string, stat: Stats): string {
-    const key = relative(this.root, path);
+    const key = flatString(relative(this.root, path));
     const known = this.known.get(key);
-    if (known && known[0] === stat.size && known[1] === stat.mtimeMs && known[2] === stat.ctimeMs && known[3] === stat.ino) {
+    const at = statKey(stat);
+    if (known?.startsWith(`${at} `)) {
       this.sources.set(key, known);
-      return known[4];
+      return digestIn(known);
     }
     const digest = createHash('sha1').update(readFileSync(path)).digest('base64url');
     if (stat.ctimeMs < this.settled && stat.mtimeMs < this.settled) {
-      this.sources.set(key, [stat.size, stat.mtimeMs, stat.ctimeMs, stat.ino, digest]);
+      this.sources.set(key, flatString(`${at} ${digest}`));
       this.changed = true;
     }
     return digest;

@@ -4,7 +4,7 @@ import type { Problem } from '../config/problems';
 import { readGitHubSettings } from '../github/settings-file';
 import { acquireLock, LOCK_PATH } from '../write/lock';
 import { applyWrite, readRenderCache, recoverInterruptedWrite, unchangedPlan, WriteSession, type WritePlan, type WriteReport } from '../write/write-files';
-import { inputsDigest } from './input-digest';
+import { inputsDigest, sourceDigest } from './input-digest';
 import { streamFleet, type GenerateFleetOptions } from './generate';
 import { OUTPUT_ROOTS } from './paths';
 
@@ -22,7 +22,7 @@ export function prepareRegenerate(options: GenerateFleetOptions & { readonly dry
   // a no-op; it records the stats of inputs it had to read (touched, not changed) for the next one
   if (unchanged) return { ok: true, plan: inputs.sourcesChanged ? { ...unchanged, sources: inputs.sources, cacheCurrent: false } : unchanged };
   const session = new WriteSession(options.root, OUTPUT_ROOTS, { stage: !options.dryRun, code: inputs.code, renderCache });
-  const generated = streamFleet({ ...options, inputDigests: inputs.files }, session);
+  const generated = streamFleet({ ...options, inputDigest: (file) => sourceDigest(inputs.sources, file) }, session);
   if (!generated.ok) {
     session.abort();
     return generated;

@@ -38,7 +38,7 @@ export class RecipeCache {
    * `known`: the digest of each recipe file's content as the caller already read it (fleet/input-digest.ts),
    * so that a recipe the cache holds need not be read again (lookupKnown).
    */
-  static load(root: string, out?: string, known?: ReadonlyMap<string, string>): RecipeCache {
+  static load(root: string, out?: string, known?: (file: string) => string | undefined): RecipeCache {
     let text: string | undefined;
     try {
       text = readFileSync(join(root, RECIPE_CACHE_PATH), 'utf-8');
@@ -48,7 +48,7 @@ export class RecipeCache {
     return new RecipeCache(text, out, known);
   }
 
-  private constructor(text: string | undefined, out: string | undefined, private readonly known?: ReadonlyMap<string, string>) {
+  private constructor(text: string | undefined, out: string | undefined, private readonly known?: (file: string) => string | undefined) {
     const previous = parseCache(text);
     this.previous = previous ?? new Map();
     this.changed = previous === undefined;
@@ -63,7 +63,7 @@ export class RecipeCache {
 
   /** lookup, by the digest the caller gave for the file at load, without its text; undefined if it gave none. */
   lookupKnown(file: string, role: RecipeInput['role']): Cached | undefined {
-    const digest = this.known?.get(file);
+    const digest = this.known?.(file);
     return digest === undefined ? undefined : this.lookupDigest(file, digest, role);
   }
 

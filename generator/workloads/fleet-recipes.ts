@@ -24,18 +24,18 @@ export interface FleetRecipes {
 
 /**
  * The first half of the workload stage: loads every recipe under recipes/ and apps/ and checks the cluster it
- * names. `cacheOut`: where to write the recipe cache as this regenerate makes it; `digests`: the content
- * digests of the recipe files, when the caller read them already (both: see RecipeCache).
+ * names. `cacheOut`: where to write the recipe cache as this regenerate makes it; `fileDigest`: a recipe file's
+ * content digest, when the caller read it already (both: see RecipeCache).
  */
 export function loadFleetRecipes(
   root: string,
   clusterNames: readonly string[],
   readdir?: (dir: string) => string[],
   cacheOut?: string,
-  digests?: ReadonlyMap<string, string>,
+  fileDigest?: (file: string) => string | undefined,
 ): FleetRecipes | { ok: false; problems: Problem[] } {
   // recipes that load are compiled even when others do not, so every problem is reported at once
-  const cache = RecipeCache.load(root, cacheOut, digests);
+  const cache = RecipeCache.load(root, cacheOut, fileDigest);
   const byCluster = new Map<string, { json: string; lineOf: RecipeInput['lineOf'] }[]>(clusterNames.map((name) => [name, []]));
   let loaded = 0;
   const unknownCluster: Problem[] = [];

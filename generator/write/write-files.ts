@@ -4,6 +4,7 @@ import { dirname, join } from 'node:path';
 import type { Problem } from '../config/problems';
 import type { GeneratedFile } from '../fleet/generated-file';
 import type { SourceStat } from '../fleet/input-digest';
+import { flatString } from '../flat-string';
 import { hasMarker, markerLine } from '../render/marker';
 
 /** The generator's own list of the files it wrote, so the next run can remove what is no longer generated. */
@@ -112,7 +113,7 @@ export class WriteSession {
    */
   keep(folder: string, inputs: string): number {
     const digest = createHash('sha1').update(this.options.code ?? '').update('\0').update(inputs).digest('base64url');
-    this.digests.set(folder, digest);
+    this.digests.set(flatString(folder), digest);
     if (!this.options.code || this.previousDigests.get(folder) !== digest) return 0;
     this.previousSorted ??= [...this.previous].sort();
     const paths = under(this.previousSorted, folder);
@@ -130,32 +131,34 @@ export class WriteSession {
   }
 
   add(file: GeneratedFile) {
-    assertOutputPath(file.path, this.outputRoots);
-    if (this.next.has(file.path)) throw new Error(`generator bug: two outputs for ${file.path}`);
-    this.next.add(file.path);
-    if (!this.checkLinks(file.path)) return;
-    const target = join(this.root, file.path);
+    // held to the end (the manifest, the render cache)
+    const path = flatString(file.path);
+    assertOutputPath(path, this.outputRoots);
+    if (this.next.has(path)) throw new Error(`generator bug: two outputs for ${path}`);
+    this.next.add(path);
+    if (!this.checkLinks(path)) return;
+    const target = join(this.root, path);
     // the render cache: the same key and an untouched file mean the same content, without rendering it
-    const entry = file.key ? this.cache.get(file.path) : undefined;
+    const entry = file.key ? this.cache.get(path) : undefined;
     if (entry && entry.key === file.key && statOf(target) === entry.stat) {
       this.unchanged++;
-      this.cached.set(file.path, entry);
+      this.cached.set(path, entry);
       return;
     }
-    const existing = this.folders.get(dirname(file.path)) ? readIfExists(target) : undefined;
-    if (existing === undefined) return this.write(file, file.content);
+    const existing = this.folders.get(dirname(path)) ? readIfExists(target) : undefined;
+    if (existing === undefined) return this.write(path, file.key, file.content);
     const content = file.content;
     if (existing === content) {
       this.unchanged++;
-      this.cached.set(file.path, { key: file.key ?? null, stat: statOf(target)! });
+      this.cached.set(path, { key: file.key ?? null, stat: statOf(target)! });
     } else if (!hasMarker(existing)) {
       this.problems.push({
-        file: file.path,
+        file: path,
         field: '',
         message: 'is a hand-written file (no projen marker) where the generator writes; move or rename it, then run "npx projen" again',
       });
     } else {
-      this.write(file, content);
+      this.write(path, file.key, content);
     }
   }
 
@@ -209,15 +212,15 @@ export class WriteSession {
    * STAGING_TREE, and the commit moves the whole folder: a full regenerate then costs the file system what
    * writing the files in place would (one creation each), not a creation and a move.
    */
-  private write(file: GeneratedFile, content: string) {
-    this.toWrite.push(file.path);
-    const folder = this.newFolderOf(file.path);
+  private write(path: string, key: string | undefined, content: string) {
+    this.toWrite.push(path);
+    const folder = this.newFolderOf(path);
     let staged: string;
     if (folder === undefined) {
       staged = `${STAGING_DIR}/${this.moves.length}`;
-      this.moves.push([staged, file.path]);
+      this.moves.push([staged, path]);
     } else {
-      staged = `${STAGING_TREE}/${file.path}`;
+      staged = `${STAGING_TREE}/${path}`;
       if (!this.newFolders.has(folder)) {
         this.newFolders.add(folder);
         this.moves.push([`${STAGING_TREE}/${folder}`, folder]);
@@ -233,7 +236,7 @@ export class WriteSession {
     try {
       writeSync(fd, content);
       const stat = fstatSync(fd);
-      this.written.set(file.path, { key: file.key ?? null, stat: `${stat.size}:${stat.mtimeMs}` });
+      this.written.set(path, { key: key ?? null, stat: flatString(`${stat.size}:${stat.mtimeMs}`) });
     } finally {
       closeSync(fd);
     }
@@ -321,7 +324,7 @@ export function applyWrite(plan: WritePlan): WriteReport {
  * changed since (another size or time) is ignored, and a clean clone, as in CI, has none.
  */
 const CACHE_PATH = '.projen/fleet-cache.json';
-const CACHE_VERSION = 4;
+const CACHE_VERSION = 5;
 
 interface CacheEntry {
   /** The file's render key (yaml files); null for files rendered every time. */
@@ -376,7 +379,7 @@ export function readRenderCache(root: string): RenderCache {
     if (parsed.version !== CACHE_VERSION || !parsed.files) return none;
     return {
       inputs: parsed.inputs,
-      sources: new Map(Object.entries(parsed.sources ?? {})),
+      sources: new Map(Object.entries(parsed.sources ?? {}).filter(([, source]) => typeof source === 'string')),
       folders: new Map(Object.entries(parsed.folders ?? {})),
       entries: new Map(Object.entries(parsed.files).map(([path, [key, stat]]) => [path, { key, stat }])),
     };

@@ -7,9 +7,6 @@ import { CLUSTER_FILE, CLUSTERS_DIR } from '../config/load-fleet';
 import { GENERATOR_DIR } from '../generator-dir';
 import { INSTANCE_TABLE } from '../recipes/instance-types';
 
-/** Typed classes from `cdk8s import`: megabytes that change only with an import task; their size and time stand for them. */
-const IMPORTS_DIR = join(GENERATOR_DIR, 'imports');
-
 /**
  * A file's content digest (sha1, base64url) and the stat it was taken at: `<size>:<mtimeMs>:<ctimeMs>:<ino>
  * <digest>`, one string (a large fleet has tens of thousands). The change time moves with every write and
@@ -115,7 +112,6 @@ class DigestWalk {
       return;
     }
     if (stat.isSymbolicLink()) hash.update(`link:${readlinkSync(path)}\0`);
-    else if (path.startsWith(IMPORTS_DIR)) hash.update(`${stat.size}:${stat.mtimeMs}\0`);
     else if (stat.isFile()) hash.update(this.digestOf(path, stat)).update('\0');
   }
 

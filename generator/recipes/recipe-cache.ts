@@ -32,7 +32,7 @@ export class RecipeCache {
   private chunk = '';
   /** Whether the new cache differs from the previous one so far. */
   private changed: boolean;
-  private last: [file: string, json: string] | undefined;
+  private last: [file: string, entry: Entry] | undefined;
 
   /**
    * `known`: the digest of each recipe file's content as the caller already read it (fleet/input-digest.ts),
@@ -91,9 +91,12 @@ export class RecipeCache {
     this.keep(file, entry);
   }
 
-  /** The JSON text of the recipe last looked up or remembered, when it is `file`'s. */
-  jsonOf(file: string): string | undefined {
-    return this.last?.[0] === file ? this.last[1] : undefined;
+  /**
+   * The recipe last looked up or remembered, when it is `file`'s: the digest of its text and what it parsed to
+   * as JSON text. With the file, the digest says all the JSON text does (the generator's code aside).
+   */
+  entryOf(file: string): { digest: string; json: string } | undefined {
+    return this.last?.[0] === file ? { digest: this.last[1][0], json: this.last[1][1] } : undefined;
   }
 
   /**
@@ -109,7 +112,7 @@ export class RecipeCache {
   }
 
   private keep(file: string, entry: Entry) {
-    this.last = [file, entry[1]];
+    this.last = [file, entry];
     this.append(`${entry[0]}\t${JSON.stringify(file)}\t${entry[1]}\n`);
   }
 

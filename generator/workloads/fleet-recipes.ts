@@ -5,7 +5,7 @@ import { INSTANCE_TABLE, loadInstanceTypes, type InstanceType } from '../recipes
 import { forEachRecipe, type RecipeInput } from '../recipes/load-recipes';
 import { RecipeCache } from '../recipes/recipe-cache';
 
-/** A recipe as given to its cluster, with the digest of all it loaded to: equal digests, the same workloads. */
+/** A recipe as given to its cluster, with the digest of its file and text: equal digests (and code), the same workloads. */
 export type TakenRecipe = RecipeInput & { readonly digest: string };
 
 /** Every recipe, loaded and grouped by the cluster it names; `problems` holds those of the recipes that did not load. */
@@ -36,7 +36,7 @@ export function loadFleetRecipes(
 ): FleetRecipes | { ok: false; problems: Problem[] } {
   // recipes that load are compiled even when others do not, so every problem is reported at once
   const cache = RecipeCache.load(root, cacheOut, fileDigest);
-  const byCluster = new Map<string, { json: string; lineOf: RecipeInput['lineOf'] }[]>(clusterNames.map((name) => [name, []]));
+  const byCluster = new Map<string, { json: string; digest: string; lineOf: RecipeInput['lineOf'] }[]>(clusterNames.map((name) => [name, []]));
   let loaded = 0;
   const unknownCluster: Problem[] = [];
   const loadProblems = forEachRecipe(root, readdir, cache, (input) => {
@@ -50,7 +50,8 @@ export function loadFleetRecipes(
       return;
     }
     // every recipe loaded is in the cache, looked up or remembered, as the JSON text kept here
-    mine.push({ json: cache.jsonOf(input.file)!, lineOf: input.lineOf });
+    const { digest, json } = cache.entryOf(input.file)!;
+    mine.push({ json, digest: createHash('sha1').update(input.file).update('\0').update(digest).digest('base64url'), lineOf: input.lineOf });
   });
   cache.end();
   // the instance table is an input of every recipe (placement checks, cost estimates): required, so the
@@ -64,18 +65,14 @@ export function loadFleetRecipes(
   }
   const problems = [...loadProblems, ...unknownCluster];
   const takeRecipesOf = (cluster: string) => {
-    const recipes = (byCluster.get(cluster) ?? []).map(({ json, lineOf }) => ({
-      ...(JSON.parse(json) as Omit<RecipeInput, 'lineOf'>),
-      lineOf,
-      digest: createHash('sha1').update(json).digest('base64url'),
-    }));
+    const recipes = (byCluster.get(cluster) ?? []).map(({ json, digest, lineOf }) => ({ ...(JSON.parse(json) as Omit<RecipeInput, 'lineOf'>), lineOf, digest }));
     byCluster.delete(cluster);
     return recipes;
   };
-  // in the order recipeFiles lists them (sorted), each as its JSON text (file, role, archived, content hash, recipe)
+  // in the order recipeFiles lists them (sorted), each by its file and the digest of its text
   const digestOf = (cluster: string) => {
     const hash = createHash('sha1');
-    for (const { json } of byCluster.get(cluster) ?? []) hash.update(json).update('\0');
+    for (const { digest } of byCluster.get(cluster) ?? []) hash.update(digest).update('\0');
     return hash.digest('base64url');
   };
   return { ok: true, problems, takeRecipesOf, digestOf, instanceTypes };

@@ -73,36 +73,41 @@ export function forEachRecipe(
 
 function recipeFiles(root: string, readdir: (dir: string) => string[], problems: Problem[]): string[] {
   const files: string[] = [];
-  // links are refused, not followed: a recipe folder or file must not pull in anything outside the repository
-  const linked = (rel: string) => {
-    const link = lstatSync(join(root, rel), { throwIfNoEntry: false })?.isSymbolicLink() ?? false;
-    if (link) problems.push({ file: rel, field: '', message: 'is a symbolic link; recipe folders and files must be plain folders and files inside the repository' });
-    return link;
+  /**
+   * One lstat an entry. Links are refused, not followed: a recipe folder or file must not pull in anything
+   * outside the repository.
+   */
+  const kindOf = (rel: string): 'folder' | 'file' | 'link' | 'missing' => {
+    const stat = lstatSync(join(root, rel), { throwIfNoEntry: false });
+    if (!stat) return 'missing';
+    if (stat.isSymbolicLink()) {
+      problems.push({ file: rel, field: '', message: 'is a symbolic link; recipe folders and files must be plain folders and files inside the repository' });
+      return 'link';
+    }
+    return stat.isDirectory() ? 'folder' : 'file';
   };
-  const isDir = (p: string) => lstatSync(p, { throwIfNoEntry: false })?.isDirectory() ?? false;
   const visit = (rel: string, depth: number, maxDepth: number) => {
     for (const entry of [...readdir(join(root, rel))].sort()) {
       const path = `${rel}/${entry}`;
-      if (linked(path)) continue;
-      if (isDir(join(root, path))) {
+      const kind = kindOf(path);
+      if (kind === 'folder') {
         if (depth < maxDepth) visit(path, depth + 1, maxDepth);
         else problems.push({ file: path, field: '', message: `is nested too deep; expected ${layout(rel)}` });
-      } else if (/\.ya?ml$/.test(entry)) {
+      } else if (kind === 'file' && /\.ya?ml$/.test(entry)) {
         if (depth === maxDepth) files.push(path);
         else problems.push({ file: path, field: '', message: `expected ${layout(rel)}: a recipe lives in its team's folder` });
       }
     }
   };
-  if (!linked(RECIPES_DIR) && isDir(join(root, RECIPES_DIR))) {
+  if (kindOf(RECIPES_DIR) === 'folder') {
     for (const entry of [...readdir(join(root, RECIPES_DIR))].sort()) {
       const path = `${RECIPES_DIR}/${entry}`;
-      if (linked(path)) continue;
-      if (entry === ARCHIVE_DIR && isDir(join(root, path))) visit(path, 0, 1);
-      else if (isDir(join(root, path))) visit(path, 1, 1);
-      else if (/\.ya?ml$/.test(entry)) problems.push({ file: path, field: '', message: `expected ${RECIPES_DIR}/<team>/<name>.yaml: a recipe lives in its team's folder` });
+      const kind = kindOf(path);
+      if (kind === 'folder') visit(path, entry === ARCHIVE_DIR ? 0 : 1, 1);
+      else if (kind === 'file' && /\.ya?ml$/.test(entry)) problems.push({ file: path, field: '', message: `expected ${RECIPES_DIR}/<team>/<name>.yaml: a recipe lives in its team's folder` });
     }
   }
-  if (!linked(APPS_DIR) && isDir(join(root, APPS_DIR))) visit(APPS_DIR, 0, 1);
+  if (kindOf(APPS_DIR) === 'folder') visit(APPS_DIR, 0, 1);
   return files;
 }
 

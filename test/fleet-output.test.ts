@@ -108,6 +108,18 @@ describe('regenerate', () => {
     expect(snapshotTree(cached, notOutput)).toEqual(snapshotTree(fresh, notOutput));
   });
 
+  it('gives each cluster the recipes it parsed from the new recipe cache file, as a generate holding them in memory', () => {
+    const root = exampleInputs({ withRecipes: true });
+    // text beyond ASCII early in the cache file: a recipe's place in it counts bytes, not characters
+    const recipe = 'recipes/llm-training/bert-raytrain-fine-tune.yaml';
+    writeFile(root, recipe, readFileSync(join(root, recipe), 'utf-8').replace('value: "/efs/home/{{ .Release.Name }}"', 'value: "/efs/home/{{ .Release.Name }}/größe-✓"'));
+    const inMemory = generateFleet({ root, ...FLEET });
+    if (!inMemory.ok) throw new Error(JSON.stringify(inMemory.problems));
+    expect(regenerate(root).ok).toBe(true);
+    for (const { path, content } of inMemory.files) expect(readFileSync(join(root, path), 'utf-8'), path).toBe(content);
+    expect(inMemory.files.filter((f) => f.content.includes('größe-✓')).length).toBeGreaterThan(0);
+  });
+
   it('writes the recipe cache only when a regenerate succeeds and a recipe changed; ignores a damaged one', () => {
     const root = exampleInputs({ withRecipes: true });
     const cacheFile = join(root, RECIPE_CACHE_PATH);

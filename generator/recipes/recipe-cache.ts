@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { closeSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, readSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RecipeInput } from './load-recipes';
 
@@ -11,6 +11,11 @@ const VERSION = 'recipes-4';
 type Cached = Omit<RecipeInput, 'lineOf'>;
 /** The digest of a recipe file's text, and what it parsed to as JSON text: a string is a fraction of the objects' memory. */
 type Entry = [digest: string, json: string];
+/**
+ * An entry's JSON text: a string (a slice of the previous cache's text, held anyway), or where a recipe parsed
+ * by this regenerate has it in the new cache file, which readJson reads back.
+ */
+export type JsonText = string | { readonly start: number; readonly bytes: number };
 
 /** Text gathered before a write to the new cache file: few system calls, little memory. */
 const CHUNK = 256 * 1024;
@@ -32,7 +37,11 @@ export class RecipeCache {
   private chunk = '';
   /** Whether the new cache differs from the previous one so far. */
   private changed: boolean;
-  private last: [file: string, entry: Entry] | undefined;
+  private last: [file: string, digest: string, json: JsonText] | undefined;
+  /** Bytes appended to the new cache file so far. */
+  private bytes = 0;
+  /** Whether an entry's JSON text was handed out as a place in the new cache file, which must then stay. */
+  private referenced = false;
 
   /**
    * `known`: the digest of each recipe file's content as the caller already read it (fleet/input-digest.ts),
@@ -78,7 +87,7 @@ export class RecipeCache {
     }
     if (cached.role !== role) return undefined;
     this.previous.delete(file);
-    this.keep(file, entry);
+    this.keep(file, entry, false);
     return cached;
   }
 
@@ -88,15 +97,32 @@ export class RecipeCache {
     const old = this.previous.get(file);
     this.previous.delete(file);
     if (!old || old[0] !== entry[0] || old[1] !== entry[1]) this.changed = true;
-    this.keep(file, entry);
+    this.keep(file, entry, true);
   }
 
   /**
    * The recipe last looked up or remembered, when it is `file`'s: the digest of its text and what it parsed to
-   * as JSON text. With the file, the digest says all the JSON text does (the generator's code aside).
+   * as JSON text (readJson). With the file, the digest says all the JSON text does (the generator's code aside).
    */
-  entryOf(file: string): { digest: string; json: string } | undefined {
-    return this.last?.[0] === file ? { digest: this.last[1][0], json: this.last[1][1] } : undefined;
+  entryOf(file: string): { digest: string; json: JsonText } | undefined {
+    return this.last?.[0] === file ? { digest: this.last[1], json: this.last[2] } : undefined;
+  }
+
+  /** The JSON texts entryOf gave, after end(): those in the new cache file read back from it, in one open. */
+  readJson(texts: readonly JsonText[]): string[] {
+    if (texts.every((text) => typeof text === 'string')) return texts as string[];
+    const fd = openSync(this.out!, 'r');
+    try {
+      let buffer = Buffer.alloc(0);
+      return texts.map((text) => {
+        if (typeof text === 'string') return text;
+        if (buffer.length < text.bytes) buffer = Buffer.alloc(Math.max(text.bytes, 2 * buffer.length));
+        if (readSync(fd, buffer, 0, text.bytes, text.start) !== text.bytes) throw new Error(`generator bug: ${this.out} is shorter than written`);
+        return buffer.toString('utf-8', 0, text.bytes);
+      });
+    } finally {
+      closeSync(fd);
+    }
   }
 
   /**
@@ -108,16 +134,28 @@ export class RecipeCache {
     this.flush();
     if (this.fd !== undefined) closeSync(this.fd);
     this.fd = undefined;
-    if (!this.changed && this.previous.size === 0) rmSync(this.out, { force: true });
+    if (!this.changed && this.previous.size === 0 && !this.referenced) rmSync(this.out, { force: true });
   }
 
-  private keep(file: string, entry: Entry) {
-    this.last = [file, entry];
-    this.append(`${entry[0]}\t${JSON.stringify(file)}\t${entry[1]}\n`);
+  /**
+   * Appends the entry to the new cache. A recipe parsed by this regenerate (`parsed`) then waits for its cluster
+   * as a place in that file rather than as a string: a large fleet's parsed recipes are tens of megabytes.
+   */
+  private keep(file: string, [digest, json]: Entry, parsed: boolean) {
+    const head = `${digest}\t${JSON.stringify(file)}\t`;
+    if (parsed && this.out !== undefined) {
+      const start = this.bytes + Buffer.byteLength(head);
+      this.last = [file, digest, { start, bytes: Buffer.byteLength(json) }];
+      this.referenced = true;
+    } else {
+      this.last = [file, digest, json];
+    }
+    this.append(`${head}${json}\n`);
   }
 
   private append(line: string) {
     if (this.out === undefined) return;
+    this.bytes += Buffer.byteLength(line);
     this.chunk += line;
     if (this.chunk.length >= CHUNK) this.flush();
   }

@@ -3,7 +3,7 @@ import { sharedDir } from '../checks/schema-registry';
 import type { Problem } from '../config/problems';
 import { INSTANCE_TABLE, loadInstanceTypes, type InstanceType } from '../recipes/instance-types';
 import { forEachRecipe, type RecipeInput } from '../recipes/load-recipes';
-import { RecipeCache } from '../recipes/recipe-cache';
+import { RecipeCache, type JsonText } from '../recipes/recipe-cache';
 
 /** A recipe as given to its cluster, with the digest of its file and text: equal digests (and code), the same workloads. */
 export type TakenRecipe = RecipeInput & { readonly digest: string };
@@ -36,7 +36,7 @@ export function loadFleetRecipes(
 ): FleetRecipes | { ok: false; problems: Problem[] } {
   // recipes that load are compiled even when others do not, so every problem is reported at once
   const cache = RecipeCache.load(root, cacheOut, fileDigest);
-  const byCluster = new Map<string, { json: string; digest: string; lineOf: RecipeInput['lineOf'] }[]>(clusterNames.map((name) => [name, []]));
+  const byCluster = new Map<string, { json: JsonText; digest: string; lineOf: RecipeInput['lineOf'] }[]>(clusterNames.map((name) => [name, []]));
   let loaded = 0;
   const unknownCluster: Problem[] = [];
   const loadProblems = forEachRecipe(root, readdir, cache, (input) => {
@@ -65,7 +65,9 @@ export function loadFleetRecipes(
   }
   const problems = [...loadProblems, ...unknownCluster];
   const takeRecipesOf = (cluster: string) => {
-    const recipes = (byCluster.get(cluster) ?? []).map(({ json, digest, lineOf }) => ({ ...(JSON.parse(json) as Omit<RecipeInput, 'lineOf'>), lineOf, digest }));
+    const waiting = byCluster.get(cluster) ?? [];
+    const texts = cache.readJson(waiting.map((recipe) => recipe.json));
+    const recipes = waiting.map(({ digest, lineOf }, i) => ({ ...(JSON.parse(texts[i]) as Omit<RecipeInput, 'lineOf'>), lineOf, digest }));
     byCluster.delete(cluster);
     return recipes;
   };

@@ -35,13 +35,14 @@ export class RecipeCache {
   private readonly out: string | undefined;
   private fd: number | undefined;
   private chunk = '';
-  /** Whether the new cache differs from the previous one so far. */
+  /**
+   * Whether the new cache must replace the previous one: it has a recipe parsed by this regenerate (which waits
+   * in it for its cluster, see keep), or lacks one the previous had.
+   */
   private changed: boolean;
   private last: [file: string, digest: string, json: JsonText] | undefined;
   /** Bytes appended to the new cache file so far. */
   private bytes = 0;
-  /** Whether an entry's JSON text was handed out as a place in the new cache file, which must then stay. */
-  private referenced = false;
 
   /**
    * `known`: the digest of each recipe file's content as the caller already read it (fleet/input-digest.ts),
@@ -93,11 +94,9 @@ export class RecipeCache {
 
   remember(file: string, text: string, input: RecipeInput) {
     const { lineOf: _lineOf, ...data } = input;
-    const entry: Entry = [digestOf(text), JSON.stringify(data)];
-    const old = this.previous.get(file);
     this.previous.delete(file);
-    if (!old || old[0] !== entry[0] || old[1] !== entry[1]) this.changed = true;
-    this.keep(file, entry, true);
+    this.changed = true;
+    this.keep(file, [digestOf(text), JSON.stringify(data)], true);
   }
 
   /**
@@ -134,7 +133,7 @@ export class RecipeCache {
     this.flush();
     if (this.fd !== undefined) closeSync(this.fd);
     this.fd = undefined;
-    if (!this.changed && this.previous.size === 0 && !this.referenced) rmSync(this.out, { force: true });
+    if (!this.changed && this.previous.size === 0) rmSync(this.out, { force: true });
   }
 
   /**
@@ -142,15 +141,11 @@ export class RecipeCache {
    * as a place in that file rather than as a string: a large fleet's parsed recipes are tens of megabytes.
    */
   private keep(file: string, [digest, json]: Entry, parsed: boolean) {
-    const head = `${digest}\t${JSON.stringify(file)}\t`;
-    if (parsed && this.out !== undefined) {
-      const start = this.bytes + Buffer.byteLength(head);
-      this.last = [file, digest, { start, bytes: Buffer.byteLength(json) }];
-      this.referenced = true;
-    } else {
-      this.last = [file, digest, json];
-    }
-    this.append(`${head}${json}\n`);
+    this.append(`${digest}\t${JSON.stringify(file)}\t`);
+    const start = this.bytes;
+    this.append(json);
+    this.last = [file, digest, parsed && this.out !== undefined ? { start, bytes: this.bytes - start } : json];
+    this.append('\n');
   }
 
   private append(line: string) {

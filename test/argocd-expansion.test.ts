@@ -4,13 +4,13 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { checkApplications, checkProjects, describeApplication, expandApplicationSets, readTree, type ExpandedApplication } from '../generator/argocd/expand';
 import { compareApplications, expectedPlatformApplications } from '../generator/argocd/expected-applications';
 import { renderGoTemplate, TemplateError } from '../generator/argocd/go-template';
-import { SchemaRegistry, sharedDir } from '../generator/checks/schema-registry';
+import { SchemaRegistry } from '../generator/checks/schema-registry';
 import { PLATFORM_MODULES } from '../platform';
 import { cleanupTemps, EXAMPLE_CLUSTERS, exampleInputs, regenerate, REPO, writeFile } from './support/fleet';
 
 afterAll(cleanupTemps);
 
-const registry = SchemaRegistry.forFleet(sharedDir(REPO));
+const registry = SchemaRegistry.forFleet();
 const REPOS = new Set(['https://github.com/acme/eks-mlops-fleet.git']);
 const byName = (apps: readonly ExpandedApplication[], name: string) => apps.find((a) => a.application.metadata.name === name)!.application;
 

@@ -3,12 +3,11 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { sharedDir } from '../generator/checks/schema-registry';
 import { CLUSTER_FILE_EXPECTED, loadClusterSource, loadFleet } from '../generator/config/load-fleet';
 import type { Problem } from '../generator/config/problems';
 import { parseYamlText } from '../generator/config/yaml-source';
 import { compileCluster, type CompiledCluster } from '../generator/fleet/compile-cluster';
-import { loadInstanceTypes } from '../generator/recipes/instance-types';
+import { instanceTypes as readInstanceTypes } from '../generator/instances/instance-table';
 import { parseRecipe, RECIPE_EXPECTED } from '../generator/recipes/load-recipes';
 import { compileWorkloads } from '../generator/workloads/compile-workloads';
 import { renderYamlFile } from '../generator/render/yaml';
@@ -94,7 +93,7 @@ function exampleClusters(): Map<string, CompiledCluster> {
 
 describe(`fuzzing recipes and services (seed ${FUZZ_SEED}, FUZZ_SEED=<n> to change)`, () => {
   const clusters = exampleClusters();
-  const instanceTypes = loadInstanceTypes(sharedDir(REPO))!;
+  const instanceTypes = readInstanceTypes();
 
   /** The recipe pipeline on one text, in memory: parse, validate, place on its cluster, compile, check, render. */
   function generateRecipe(text: string, file: string): { ok: true } | { ok: false; problems: Problem[] } {

@@ -1,10 +1,8 @@
 import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { sharedDir } from '../generator/checks/schema-registry';
 import { cleanupTemps, exampleInputs, REPO, regenerate, snapshotTree, tempDir, writeFile } from './support/fleet';
 
-process.env.FLEET_SHARED_DIR ??= sharedDir(REPO);
 
 afterAll(cleanupTemps);
 

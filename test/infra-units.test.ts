@@ -3,7 +3,6 @@ import { join } from 'node:path';
 import { parse } from '@cdktf/hcl2json';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkInfra, type InfraCheckReport } from '../generator/checks/check-infra';
-import { sharedDir } from '../generator/checks/schema-registry';
 import { loadFleet } from '../generator/config/load-fleet';
 import { formatProblem } from '../generator/config/problems';
 import { compileCluster } from '../generator/fleet/compile-cluster';
@@ -13,11 +12,12 @@ import { applyEnvironmentName, applyRoleName, planRoleName } from '../generator/
 import { compileFleetInfra } from '../generator/infra/compile-infra';
 import { POD_IDENTITY_MODULES } from '../generator/infra/units/pod-identity';
 import { karpenterControllerRoleName, karpenterInterruptionQueue, karpenterNodeRole, poolDiscoveryTag, poolZone, storageParameter } from '../generator/infra/names';
+import { TERRAFORM_MODULE_DIR } from '../generator/vendor/vendor-files';
 import { cleanupTemps, exampleInputs, FLEET, REPO } from './support/fleet';
 
 afterAll(cleanupTemps);
 
-const SCHEMAS = join(sharedDir(REPO), 'schemas', 'terraform');
+const SCHEMAS = TERRAFORM_MODULE_DIR;
 
 function generate(root: string): Map<string, string> {
   const result = generateFleet({ root, ...FLEET });
@@ -348,7 +348,7 @@ describe('the infra checks catch', () => {
 
   it('a module version with no variable list, and a source that is not pinned', async () => {
     expect(await mutate(eks, (t) => t.replace('version=21.19.0', 'version=20.0.0'))).toEqual([
-      `${eks}: terraform.source: terraform-aws-modules/eks/aws 20.0.0 has no variable and output list in ../shared/schemas/terraform`,
+      `${eks}: terraform.source: terraform-aws-modules/eks/aws 20.0.0 has no variable and output list in vendor/schemas/terraform`,
     ]);
     expect((await mutate(eks, (t) => t.replace('?version=21.19.0', ''))).at(0)).toMatch(/terraform\.source: expected a pinned registry module/);
   });

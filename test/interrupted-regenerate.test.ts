@@ -6,11 +6,9 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { OUTPUT_ROOTS } from '../generator/fleet/paths';
 import { prepareRegenerate } from '../generator/fleet/regenerate';
 import { LOCK_PATH } from '../generator/write/lock';
-import { sharedDir } from '../generator/checks/schema-registry';
-import { cleanupTemps, FLEET, notOutput, projectCopy, REPO, snapshotTree, tempDir, writeFile } from './support/fleet';
+import { cleanupTemps, FLEET, notOutput, projectCopy, snapshotTree, tempDir, writeFile } from './support/fleet';
 
 // the in-process plan below reads the instance table too (the spawned runs get it through their env)
-process.env.FLEET_SHARED_DIR ??= sharedDir(REPO);
 
 afterAll(cleanupTemps);
 
@@ -38,7 +36,7 @@ function writeFleet(root: string, variant: 'old' | 'new') {
 
 function runRegenerate(root: string, env: Record<string, string> = {}) {
   return new Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }>((resolve) => {
-    const child = spawn(join(root, 'node_modules/.bin/tsx'), ['.projenrc.ts'], { cwd: root, env: { ...process.env, CI: 'true', FLEET_SHARED_DIR: sharedDir(REPO), ...env } });
+    const child = spawn(join(root, 'node_modules/.bin/tsx'), ['.projenrc.ts'], { cwd: root, env: { ...process.env, CI: 'true', ...env } });
     let stderr = '';
     child.stderr.on('data', (d) => (stderr += d));
     child.on('close', (code, signal) => resolve({ code, signal, stderr }));

@@ -1,14 +1,12 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { sharedDir } from '../generator/checks/schema-registry';
 import { formatProblem, sortProblems } from '../generator/config/problems';
 import { cleanupTemps, exampleInputs, projectCopy, regenerate, REPO, runProjen, snapshotTree, writeFile } from './support/fleet';
 
 afterAll(cleanupTemps);
 
 // the accelerator checks read the instance table from the shared folder, also from a temporary copy
-process.env.FLEET_SHARED_DIR ??= sharedDir(REPO);
 
 const CORPUS = join(REPO, 'test', 'fixtures', 'malformed-recipes');
 

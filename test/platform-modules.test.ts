@@ -163,8 +163,8 @@ describe('Kueue queues', () => {
 
 describe('Kueue quotas at the edges', () => {
   it('renders finite, valid quotas for pools without limits, unknown instance families and odd quantities', async () => {
-    const { SchemaRegistry, sharedDir } = await import('../generator/checks/schema-registry');
-    const registry = SchemaRegistry.forFleet(sharedDir(REPO));
+    const { SchemaRegistry } = await import('../generator/checks/schema-registry');
+    const registry = SchemaRegistry.forFleet();
     const root = exampleInputs();
     const file = 'clusters/dev-usw2/cluster.yaml';
     const text = readFileSync(join(root, file), 'utf-8');

@@ -4,16 +4,15 @@ import { join, relative } from 'node:path';
 import { parse } from 'yaml';
 import { afterAll, describe, expect, it } from 'vitest';
 import { checkManifests } from '../generator/checks/check-manifests';
-import { SchemaRegistry, sharedDir } from '../generator/checks/schema-registry';
+import { SchemaRegistry } from '../generator/checks/schema-registry';
 import { generateFleet } from '../generator/fleet/generate';
 import { importSeedRecipe } from '../generator/recipes/seed-import';
 import { cleanupTemps, FLEET, REPO, tempDir, writeFile } from './support/fleet';
 
 afterAll(cleanupTemps);
 // the recipes are compiled in a temporary root: the instance table comes from the shared folder beside the repository
-process.env.FLEET_SHARED_DIR ??= sharedDir(REPO);
 
-const SEED = join(sharedDir(REPO), 'corpus', 'seed-recipes');
+const SEED = join(REPO, 'test', 'fixtures', 'seed-recipes');
 /** Where the seed leaves `image` empty (the user's own build), the import is given one, as a user would. */
 const BUILT_IMAGE = '111122223333.dkr.ecr.us-west-2.amazonaws.com/seed-built:latest';
 const CLUSTERS = ['corpus-v2', 'corpus-v1'] as const;
@@ -87,7 +86,7 @@ describe('importing the seed corpus', () => {
 
   it('every compiled object is valid against the Kubernetes schema or its vendored CRD', () => {
     if (!generated.ok) return;
-    const registry = SchemaRegistry.forFleet(sharedDir(REPO));
+    const registry = SchemaRegistry.forFleet();
     const report = checkManifests(generated.files.filter((f) => f.path.includes('/workloads/')), registry);
     expect(report.problems.slice(0, 10)).toEqual([]);
     expect(report.counts.get('trainer.kubeflow.org/v1alpha1 TrainJob')).toBeGreaterThan(50);

@@ -2,13 +2,11 @@ import { mkdirSync, readdirSync, readFileSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { afterAll, describe, expect, it } from 'vitest';
-import { sharedDir } from '../generator/checks/schema-registry';
 import { sortProblems } from '../generator/config/problems';
 import { generateFleet } from '../generator/fleet/generate';
 import { cleanupTemps, exampleInputs, FLEET, regenerate, REPO, writeFile } from './support/fleet';
 
 afterAll(cleanupTemps);
-process.env.FLEET_SHARED_DIR ??= sharedDir(REPO);
 
 type Obj = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string; labels: Record<string, string>; annotations?: Record<string, string> }; spec: any; data?: Record<string, string> }; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -269,7 +267,7 @@ server:
     if (!result.ok) throw new Error(result.problems.map((p) => `${p.file}: ${p.field}: ${p.message}`).join('\n'));
     const { checkManifests } = await import('../generator/checks/check-manifests');
     const { SchemaRegistry } = await import('../generator/checks/schema-registry');
-    const registry = SchemaRegistry.forFleet(sharedDir(REPO));
+    const registry = SchemaRegistry.forFleet();
     const mine = result.files.filter((f) => /workloads\/(runs|services)\/[^/]+\/(horovod-mpi|prep-then-train|llama3-8b-kserve|mixtral-lws)/.test(f.path));
     const report = checkManifests(mine, registry);
     expect(report.problems).toEqual([]);

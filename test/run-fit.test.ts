@@ -1,11 +1,10 @@
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { sharedDir } from '../generator/checks/schema-registry';
 import type { ClusterSpec } from '../generator/config/cluster-spec';
 import { loadFleet } from '../generator/config/load-fleet';
 import { gibibytes as gib } from '../generator/config/quantity';
 import { poolFit, quotaFit, type InstanceCapacity } from '../generator/github/run-fit';
+import { INSTANCE_TABLE } from '../generator/vendor/vendor-files';
 import { PLATFORM_MODULES } from '../platform';
 import { REPO } from './support/fleet';
 
@@ -14,7 +13,7 @@ if (!fleet.ok) throw new Error('the example fleet does not load');
 const prod = fleet.clusters.find((c) => c.spec.name === 'prod-use1')!.spec as ClusterSpec;
 const team = (name: string) => prod.teams.find((t) => t.name === name)!;
 const pool = (name: string) => prod.nodePools.find((p) => p.name === name)!;
-const instances = (JSON.parse(readFileSync(join(sharedDir(REPO), 'data', 'ec2-instance-types.json'), 'utf-8')) as { instanceTypes: Record<string, InstanceCapacity> }).instanceTypes;
+const instances = (JSON.parse(readFileSync(INSTANCE_TABLE, 'utf-8')) as { instanceTypes: Record<string, InstanceCapacity> }).instanceTypes;
 
 describe('quotaFit', () => {
   it('sums the requests of every node against the team quota of cluster.yaml', () => {

@@ -2,14 +2,12 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { sharedDir } from '../generator/checks/schema-registry';
 import { loadInstancePrices } from '../generator/github/instance-prices';
 import { renderRunPreviewComment } from '../generator/github/run-preview';
 import { runPreviewProvider } from '../generator/github/run-preview-provider';
 import { cleanupTemps, exampleInputs, REPO, regenerate, writeFile } from './support/fleet';
 
 afterAll(cleanupTemps);
-process.env.FLEET_SHARED_DIR ??= sharedDir(REPO);
 
 describe('the run preview of a pull request that adds a recipe', () => {
   it('describes the new run from its recipe, its cluster and what was rendered, with the diff of its folder', async () => {
@@ -50,7 +48,7 @@ describe('the run preview of a pull request that adds a recipe', () => {
     expect(run.rendered).toContain('+kind: TrainJob');
     expect(run.rendered).toContain('+    kueue.x-k8s.io/queue-name: llm-training');
 
-    const comment = renderRunPreviewComment({ runs: result.runs, problems: [], prices: loadInstancePrices(sharedDir(REPO)), commit: 'abcdef1234567890' });
+    const comment = renderRunPreviewComment({ runs: result.runs, problems: [], prices: loadInstancePrices(), commit: 'abcdef1234567890' });
     expect(comment).toContain('qwen3-14b-sft-bigger');
     expect(comment).toMatch(/\$[0-9,.]+\/h/);
     expect(comment).toContain('for 6 h');

@@ -2,11 +2,9 @@ import { cpSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { sharedDir } from '../generator/checks/schema-registry';
 import { SECRET_HELP } from '../generator/checks/secrets';
 import { cleanupTemps, exampleInputs, regenerate, REPO, snapshotTree, tempDir, writeFile } from './support/fleet';
 
-process.env.FLEET_SHARED_DIR ??= sharedDir(REPO);
 afterAll(cleanupTemps);
 
 /*

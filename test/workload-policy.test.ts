@@ -2,14 +2,12 @@ import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { sharedDir } from '../generator/checks/schema-registry';
 import { checkWorkloadPolicy, TEAM_RESOURCES } from '../generator/checks/workload-policy';
 import { clusterSpecSchema, type ClusterSpec } from '../generator/config/cluster-spec';
 import type { K8sObject } from '../generator/render/k8s-object';
 import { compiledClusters } from './support/rendered-objects';
 import { cleanupTemps, exampleInputs, regenerate, REPO, snapshotTree, tempDir, writeFile } from './support/fleet';
 
-process.env.FLEET_SHARED_DIR ??= sharedDir(REPO);
 afterAll(cleanupTemps);
 
 const SPEC = 'clusters/prod-use1/cluster.yaml';

@@ -3,7 +3,6 @@ import { join, relative } from 'node:path';
 import fc from 'fast-check';
 import { stringify } from 'yaml';
 import { afterAll, describe, expect, it } from 'vitest';
-import { sharedDir } from '../generator/checks/schema-registry';
 import { importSeedRecipe } from '../generator/recipes/seed-import';
 import { emitPlainYaml, emitYaml, YAML_OPTIONS } from '../generator/render/yaml-emitter';
 import { cleanupTemps, REPO, tempDir, writeFile } from './support/fleet';
@@ -11,7 +10,6 @@ import { FUZZ_SEED } from './support/mutations';
 import { renderedObjects } from './support/rendered-objects';
 
 afterAll(cleanupTemps);
-process.env.FLEET_SHARED_DIR ??= sharedDir(REPO);
 
 const yamlText = (value: unknown) => stringify(value, YAML_OPTIONS);
 
@@ -32,7 +30,7 @@ describe('emitYaml gives the text of yaml stringify', () => {
   });
 
   it('for every workload compiled from the seed recipe corpus, on both fixture clusters', () => {
-    const seedDir = join(sharedDir(REPO), 'corpus', 'seed-recipes');
+    const seedDir = join(REPO, 'test', 'fixtures', 'seed-recipes');
     const seeds = (function list(dir: string): string[] {
       return readdirSync(dir).sort().flatMap((entry) => {
         const path = join(dir, entry);

@@ -2,7 +2,6 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { sharedDir } from '../generator/checks/schema-registry';
 import { fastParseYaml } from '../generator/config/yaml-fast-parse';
 import { parseYamlText, parseYamlTextWithYaml, type ReadYamlResult } from '../generator/config/yaml-source';
 import { FUZZ_SEED } from './support/mutations';
@@ -47,7 +46,7 @@ function expectSameAsYaml(text: string, file: string) {
 describe('the fast YAML parse gives what `yaml` gives', () => {
   const inputs = [
     ...['clusters', 'recipes', 'apps'].flatMap((dir) => yamlFilesUnder(join(REPO, dir))),
-    ...yamlFilesUnder(join(sharedDir(REPO), 'corpus', 'seed-recipes')),
+    ...yamlFilesUnder(join(REPO, 'test', 'fixtures', 'seed-recipes')),
     ...['malformed-clusters', 'malformed-recipes', 'recipe-corpus'].flatMap((dir) => yamlFilesUnder(join(REPO, 'test', 'fixtures', dir))),
   ];
 

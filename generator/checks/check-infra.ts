@@ -81,7 +81,7 @@ export async function checkInfra(files: readonly GeneratedFile[], terraformSchem
     if (!module) at(path, 'terraform.source', `expected a pinned registry module (tfr:///<module>?version=<version>), got ${JSON.stringify(source)}`);
     else {
       schema = schemaOf(schemaFileName(module));
-      if (!schema) at(path, 'terraform.source', `${module.source} ${module.version} has no variable and output list in ../shared/schemas/terraform`);
+      if (!schema) at(path, 'terraform.source', `${module.source} ${module.version} has no variable and output list in vendor/schemas/terraform`);
     }
     // files a unit generates beside the module (not root.hcl's: those interpolate Terragrunt expressions)
     for (const [name, blocks] of Object.entries((body.generate ?? {}) as Record<string, unknown>)) {

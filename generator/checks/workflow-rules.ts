@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import Ajv from 'ajv';
 import { parse } from 'yaml';
+import { WORKFLOW_SCHEMA } from '../vendor/vendor-files';
 
 /** A workflow rule broken: `.github/workflows/x.yml: jobs.plan: ...`. */
 export interface WorkflowFinding {
@@ -23,9 +23,9 @@ const EXPRESSION = /\$\{\{/;
 const SAME_REPO = 'github.event.pull_request.head.repo.full_name == github.repository';
 const FORK = 'github.event.pull_request.head.repo.full_name != github.repository';
 
-/** Validates workflow files against the GitHub workflow JSON schema (`../shared/schemas/github-workflow.json`). */
-export function workflowSchemaValidator(sharedDir: string): (data: unknown) => string[] {
-  const schema = JSON.parse(readFileSync(join(sharedDir, 'schemas', 'github-workflow.json'), 'utf-8')) as Json;
+/** Validates workflow files against the GitHub workflow JSON schema (`vendor/schemas/github-workflow.json`). */
+export function workflowSchemaValidator(): (data: unknown) => string[] {
+  const schema = JSON.parse(readFileSync(WORKFLOW_SCHEMA, 'utf-8')) as Json;
   const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: false });
   const validate = ajv.compile(schema);
   return (data) => (validate(data) ? [] : (validate.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message ?? 'is invalid'}`));

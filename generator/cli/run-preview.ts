@@ -1,6 +1,5 @@
 import { appendFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { sharedDir } from '../checks/schema-registry';
 import { createGitHubClient } from '../github/github-client';
 import { loadInstancePrices } from '../github/instance-prices';
 import { runPreviewCommand } from '../github/run-preview-command';
@@ -28,7 +27,7 @@ async function main(): Promise<number> {
     base: values.base,
     head: values.head ?? 'HEAD',
     provider: runPreviewProvider,
-    prices: loadInstancePrices(sharedDir(root)),
+    prices: loadInstancePrices(),
     pullRequest: prNumber && token ? { number: prNumber, client: createGitHubClient({ token, ...settings, baseUrl: process.env.GITHUB_API_URL }) } : undefined,
     summary: (markdown) => (summaryFile ? appendFileSync(summaryFile, `${markdown}\n`) : process.stdout.write(`${markdown}\n`)),
     log: (line) => console.log(line),

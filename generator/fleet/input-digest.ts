@@ -1,11 +1,10 @@
 import { createHash, type Hash } from 'node:crypto';
 import { lstatSync, readdirSync, readFileSync, readlinkSync, type Dirent, type Stats } from 'node:fs';
 import { join, relative } from 'node:path';
-import { sharedDir } from '../checks/schema-registry';
 import { flatString } from '../flat-string';
 import { CLUSTER_FILE, CLUSTERS_DIR } from '../config/load-fleet';
 import { GENERATOR_DIR } from '../generator-dir';
-import { INSTANCE_TABLE } from '../recipes/instance-types';
+import { INSTANCE_TABLE, VENDOR_DIR } from '../vendor/vendor-files';
 
 /**
  * A file's content digest (sha1, base64url) and the stat it was taken at: `<size>:<mtimeMs>:<ctimeMs>:<ino>
@@ -31,7 +30,7 @@ const RACY_MS = 2000;
 /**
  * Digests of everything a regenerate reads. `fleet` covers it all: the hand-written inputs (cluster specs,
  * recipes, apps), the module catalog, the generator's code and templates, the project definition, the locked
- * dependencies and the shared instance table; equal digests mean an equal output, so a regenerate whose digest
+ * dependencies and the vendored instance table; equal digests mean an equal output, so a regenerate whose digest
  * and outputs are unchanged since the last one has nothing to do. `code` covers all but the hand-written
  * inputs: with it, a cluster's own inputs tell whether that cluster's output can change (fleet/generate.ts).
  */
@@ -54,7 +53,7 @@ export function inputsDigest(root: string, known: ReadonlyMap<string, SourceStat
   walk.addTree(code, join(root, 'platform'), root);
   walk.addTree(code, GENERATOR_DIR, GENERATOR_DIR);
   for (const file of ['.projenrc.ts', 'package-lock.json', '.projen/github-settings.json']) walk.addFile(code, root, join(root, file));
-  walk.addFile(code, root, join(sharedDir(root), INSTANCE_TABLE));
+  walk.addFile(code, join(VENDOR_DIR, '..'), INSTANCE_TABLE);
   const codeDigest = code.digest('base64url');
   const fleet = createHash('sha1').update(codeDigest);
   // the cluster specs, not the generated files beside them

@@ -1,11 +1,10 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { instanceTable } from '../instances/instance-table';
 
-/** The regions `../shared/data/ec2-instance-types.json` has on-demand prices for. */
+/** The regions the vendored instance table has on-demand prices for. */
 export const PRICED_REGIONS = ['us-east-1', 'us-west-2'] as const;
 
 interface InstanceTypeEntry {
-  readonly onDemandUsdPerHour: Record<string, number | null>;
+  readonly onDemandUsdPerHour: Readonly<Record<string, number | null>> | null;
 }
 
 /** The instance table's prices: Linux, shared tenancy, on-demand list prices in USD per hour (see its fieldNotes). */
@@ -15,12 +14,10 @@ export interface InstancePrices {
   readonly types: Readonly<Record<string, InstanceTypeEntry>>;
 }
 
-export function loadInstancePrices(sharedDir: string): InstancePrices {
-  const data = JSON.parse(readFileSync(join(sharedDir, 'data', 'ec2-instance-types.json'), 'utf-8')) as {
-    asOf: string;
-    instanceTypes: Record<string, InstanceTypeEntry>;
-  };
-  return { asOf: data.asOf, types: data.instanceTypes };
+/** The vendored instance table's prices. */
+export function loadInstancePrices(): InstancePrices {
+  const { asOf, types } = instanceTable();
+  return { asOf, types: Object.fromEntries(types) };
 }
 
 export interface CostEstimate {
@@ -44,7 +41,7 @@ export function estimateCost(
   if (!run.instanceType) return none('no single instance type: Karpenter picks the size from the pool, so no price');
   const entry = prices.types[run.instanceType];
   if (!entry) return none(`no price: ${run.instanceType} is not in the instance table`);
-  if (!(run.region in entry.onDemandUsdPerHour)) {
+  if (!entry.onDemandUsdPerHour || !(run.region in entry.onDemandUsdPerHour)) {
     return none(`no price for ${run.region}: the instance table has ${PRICED_REGIONS.join(' and ')}`);
   }
   const hourly = entry.onDemandUsdPerHour[run.region];

@@ -17,7 +17,7 @@ export interface RunDemand {
   readonly instanceType?: string | null;
 }
 
-/** Accelerators of an instance type (`../shared/data/ec2-instance-types.json`: gpus, neuronDevices). */
+/** Accelerators of an instance type (`vendor/data/ec2-instance-types.json`: gpus, neuronDevices). */
 export interface InstanceCapacity {
   readonly vcpu: number;
   readonly memoryGiB: number;

@@ -1,12 +1,12 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PLATFORM_MODULES } from '../../platform';
-import { sharedDir } from '../checks/schema-registry';
 import { loadFleet } from '../config/load-fleet';
 import type { Problem } from '../config/problems';
 import { clusterFolder } from '../fleet/paths';
 import { regenerateFleet, repositoryFleetOptions } from '../fleet/regenerate';
-import { loadInstanceTypes, parseQuantity } from '../recipes/instance-types';
+import { instanceTypes } from '../instances/instance-table';
+import { parseQuantity } from '../recipes/instance-types';
 import { loadRecipes, type RecipeInput } from '../recipes/load-recipes';
 import { poolOf } from '../recipes/placement';
 import type { RecipeBody } from '../recipes/recipe-schema';
@@ -29,8 +29,7 @@ export const runPreviewProvider: RunPreviewProvider = ({ root, changedFiles, bas
   if (!regenerated.ok) return regenerated;
   const loaded = loadRecipes(root);
   if (loaded.problems.length) return { ok: false, problems: loaded.problems };
-  const instanceTypes = loadInstanceTypes(sharedDir(root)) ?? new Map();
-  const capacities = Object.fromEntries(instanceTypes);
+  const capacities = Object.fromEntries(instanceTypes());
 
   const problems: Problem[] = [];
   const runs: RunPreview[] = [];

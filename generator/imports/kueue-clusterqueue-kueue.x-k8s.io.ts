@@ -14,7 +14,7 @@ export class ClusterQueue extends ApiObject {
    * Returns the apiVersion and kind for "ClusterQueue"
    */
   public static readonly GVK: GroupVersionKind = {
-    apiVersion: 'kueue.x-k8s.io/v1beta1',
+    apiVersion: 'kueue.x-k8s.io/v1beta2',
     kind: 'ClusterQueue',
   }
 
@@ -99,16 +99,7 @@ export function toJson_ClusterQueueProps(obj: ClusterQueueProps | undefined): Re
  */
 export interface ClusterQueueSpec {
   /**
-   * admissionChecks lists the AdmissionChecks required by this ClusterQueue.
-   * Cannot be used along with AdmissionCheckStrategy.
-   *
-   * @schema ClusterQueueSpec#admissionChecks
-   */
-  readonly admissionChecks?: string[];
-
-  /**
    * admissionChecksStrategy defines a list of strategies to determine which ResourceFlavors require AdmissionChecks.
-   * This property cannot be used in conjunction with the 'admissionChecks' property.
    *
    * @schema ClusterQueueSpec#admissionChecksStrategy
    */
@@ -122,7 +113,7 @@ export interface ClusterQueueSpec {
   readonly admissionScope?: ClusterQueueSpecAdmissionScope;
 
   /**
-   * cohort that this ClusterQueue belongs to. CQs that belong to the
+   * cohortName that this ClusterQueue belongs to. CQs that belong to the
    * same cohort can borrow unused resources from each other.
    *
    * A CQ can be a member of a single borrowing cohort. A workload submitted
@@ -135,9 +126,19 @@ export interface ClusterQueueSpec {
    * A cohort is a name that links CQs together, but it doesn't reference any
    * object.
    *
-   * @schema ClusterQueueSpec#cohort
+   * @schema ClusterQueueSpec#cohortName
    */
-  readonly cohort?: string;
+  readonly cohortName?: string;
+
+  /**
+   * concurrentAdmissionPolicy defines the configuration for ConcurrentAdmission feature.
+   * Its main capability is to allow Workloads pursuing multiple flavors at the same time, and starting on the first flavor that led to admission.
+   * Additionally after the admission, Workloads can still try to pursue capacity on the more preferable flavors while running.
+   * It enables them to migrate to more preferable, whenever capacity appears.
+   *
+   * @schema ClusterQueueSpec#concurrentAdmissionPolicy
+   */
+  readonly concurrentAdmissionPolicy?: ClusterQueueSpecConcurrentAdmissionPolicy;
 
   /**
    * fairSharing defines the properties of the ClusterQueue when
@@ -224,10 +225,10 @@ export interface ClusterQueueSpec {
 export function toJson_ClusterQueueSpec(obj: ClusterQueueSpec | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
   const result = {
-    'admissionChecks': obj.admissionChecks?.map(y => y),
     'admissionChecksStrategy': toJson_ClusterQueueSpecAdmissionChecksStrategy(obj.admissionChecksStrategy),
     'admissionScope': toJson_ClusterQueueSpecAdmissionScope(obj.admissionScope),
-    'cohort': obj.cohort,
+    'cohortName': obj.cohortName,
+    'concurrentAdmissionPolicy': toJson_ClusterQueueSpecConcurrentAdmissionPolicy(obj.concurrentAdmissionPolicy),
     'fairSharing': toJson_ClusterQueueSpecFairSharing(obj.fairSharing),
     'flavorFungibility': toJson_ClusterQueueSpecFlavorFungibility(obj.flavorFungibility),
     'namespaceSelector': toJson_ClusterQueueSpecNamespaceSelector(obj.namespaceSelector),
@@ -243,7 +244,6 @@ export function toJson_ClusterQueueSpec(obj: ClusterQueueSpec | undefined): Reco
 
 /**
  * admissionChecksStrategy defines a list of strategies to determine which ResourceFlavors require AdmissionChecks.
- * This property cannot be used in conjunction with the 'admissionChecks' property.
  *
  * @schema ClusterQueueSpecAdmissionChecksStrategy
  */
@@ -253,7 +253,7 @@ export interface ClusterQueueSpecAdmissionChecksStrategy {
    *
    * @schema ClusterQueueSpecAdmissionChecksStrategy#admissionChecks
    */
-  readonly admissionChecks?: ClusterQueueSpecAdmissionChecksStrategyAdmissionChecks[];
+  readonly admissionChecks: ClusterQueueSpecAdmissionChecksStrategyAdmissionChecks[];
 }
 
 /**
@@ -284,7 +284,7 @@ export interface ClusterQueueSpecAdmissionScope {
    *
    * @schema ClusterQueueSpecAdmissionScope#admissionMode
    */
-  readonly admissionMode: string;
+  readonly admissionMode: ClusterQueueSpecAdmissionScopeAdmissionMode;
 }
 
 /**
@@ -295,6 +295,43 @@ export function toJson_ClusterQueueSpecAdmissionScope(obj: ClusterQueueSpecAdmis
   if (obj === undefined) { return undefined; }
   const result = {
     'admissionMode': obj.admissionMode,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * concurrentAdmissionPolicy defines the configuration for ConcurrentAdmission feature.
+ * Its main capability is to allow Workloads pursuing multiple flavors at the same time, and starting on the first flavor that led to admission.
+ * Additionally after the admission, Workloads can still try to pursue capacity on the more preferable flavors while running.
+ * It enables them to migrate to more preferable, whenever capacity appears.
+ *
+ * @schema ClusterQueueSpecConcurrentAdmissionPolicy
+ */
+export interface ClusterQueueSpecConcurrentAdmissionPolicy {
+  /**
+   * migration defines the constraints on Workload's migration.
+   * The mechanism itself creates "Variants" of the same Workload, each pursuing a different flavor.
+   * All Variants belong to the same "Parent" Workload, and are picked up by Kueue scheduler independently.
+   * Once one of the Variants is admitted, the Parent Workload gets also admitted. The Variants that pursue more
+   * favorable flavors keep trying to get admitted and if they succeed, the Workload migrates to the new flavor.
+   * The Variants that pursue less favorable flavors are deactivated.
+   * Flavor preferences are expressed through the order of flavors in the ClusterQueue.
+   *
+   * @schema ClusterQueueSpecConcurrentAdmissionPolicy#migration
+   */
+  readonly migration: ClusterQueueSpecConcurrentAdmissionPolicyMigration;
+}
+
+/**
+ * Converts an object of type 'ClusterQueueSpecConcurrentAdmissionPolicy' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ClusterQueueSpecConcurrentAdmissionPolicy(obj: ClusterQueueSpecConcurrentAdmissionPolicy | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'migration': toJson_ClusterQueueSpecConcurrentAdmissionPolicyMigration(obj.migration),
   };
   // filter undefined values
   return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
@@ -371,7 +408,6 @@ export interface ClusterQueueSpecFlavorFungibility {
    * - `MayStopSearch` (default): stop the search for candidate flavors if workload
    * fits or requires borrowing to fit.
    * - `TryNextFlavor`: try next flavor if workload requires borrowing to fit.
-   * - `Borrow` (deprecated): old name for `MayStopSearch`; please use new name.
    *
    * @schema ClusterQueueSpecFlavorFungibility#whenCanBorrow
    */
@@ -385,7 +421,6 @@ export interface ClusterQueueSpecFlavorFungibility {
    * preemption to fit.
    * - `TryNextFlavor` (default): try next flavor if workload requires preemption
    * to fit in current flavor.
-   * - `Preempt` (deprecated): old name for `MayStopSearch`; please use new name.
    *
    * @schema ClusterQueueSpecFlavorFungibility#whenCanPreempt
    */
@@ -645,6 +680,66 @@ export function toJson_ClusterQueueSpecAdmissionChecksStrategyAdmissionChecks(ob
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
+ * admissionMode indicates which mode for AdmissionFairSharing should be used
+ * in the AdmissionScope. Possible values are:
+ * - UsageBasedAdmissionFairSharing
+ * - NoAdmissionFairSharing
+ *
+ * @schema ClusterQueueSpecAdmissionScopeAdmissionMode
+ */
+export enum ClusterQueueSpecAdmissionScopeAdmissionMode {
+  /** UsageBasedAdmissionFairSharing */
+  USAGE_BASED_ADMISSION_FAIR_SHARING = "UsageBasedAdmissionFairSharing",
+  /** NoAdmissionFairSharing */
+  NO_ADMISSION_FAIR_SHARING = "NoAdmissionFairSharing",
+}
+
+/**
+ * migration defines the constraints on Workload's migration.
+ * The mechanism itself creates "Variants" of the same Workload, each pursuing a different flavor.
+ * All Variants belong to the same "Parent" Workload, and are picked up by Kueue scheduler independently.
+ * Once one of the Variants is admitted, the Parent Workload gets also admitted. The Variants that pursue more
+ * favorable flavors keep trying to get admitted and if they succeed, the Workload migrates to the new flavor.
+ * The Variants that pursue less favorable flavors are deactivated.
+ * Flavor preferences are expressed through the order of flavors in the ClusterQueue.
+ *
+ * @schema ClusterQueueSpecConcurrentAdmissionPolicyMigration
+ */
+export interface ClusterQueueSpecConcurrentAdmissionPolicyMigration {
+  /**
+   * constraints defines the constraints of Workload's migration.
+   *
+   * @schema ClusterQueueSpecConcurrentAdmissionPolicyMigration#constraints
+   */
+  readonly constraints?: ClusterQueueSpecConcurrentAdmissionPolicyMigrationConstraints;
+
+  /**
+   * mode defines the mode of Workload's migration.
+   * The possible values are:
+   * - `TryPreferredFlavors` (default): a Workload will try to migrate to the preferred flavor after it's admitted and running.
+   * - `RetainFirstAdmission`: a Workload, once admitted to a flavor, will stick to a flavor and will not be migrated.
+   *
+   * @schema ClusterQueueSpecConcurrentAdmissionPolicyMigration#mode
+   */
+  readonly mode: ClusterQueueSpecConcurrentAdmissionPolicyMigrationMode;
+}
+
+/**
+ * Converts an object of type 'ClusterQueueSpecConcurrentAdmissionPolicyMigration' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ClusterQueueSpecConcurrentAdmissionPolicyMigration(obj: ClusterQueueSpecConcurrentAdmissionPolicyMigration | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'constraints': toJson_ClusterQueueSpecConcurrentAdmissionPolicyMigrationConstraints(obj.constraints),
+    'mode': obj.mode,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
  * weight gives a comparative advantage to this ClusterQueue
  * or Cohort when competing for unused resources in the
  * Cohort.  The share is based on the dominant resource usage
@@ -698,7 +793,6 @@ export enum ClusterQueueSpecFlavorFungibilityPreference {
  * - `MayStopSearch` (default): stop the search for candidate flavors if workload
  * fits or requires borrowing to fit.
  * - `TryNextFlavor`: try next flavor if workload requires borrowing to fit.
- * - `Borrow` (deprecated): old name for `MayStopSearch`; please use new name.
  *
  * @schema ClusterQueueSpecFlavorFungibilityWhenCanBorrow
  */
@@ -707,8 +801,6 @@ export enum ClusterQueueSpecFlavorFungibilityWhenCanBorrow {
   MAY_STOP_SEARCH = "MayStopSearch",
   /** TryNextFlavor */
   TRY_NEXT_FLAVOR = "TryNextFlavor",
-  /** Borrow */
-  BORROW = "Borrow",
 }
 
 /**
@@ -719,7 +811,6 @@ export enum ClusterQueueSpecFlavorFungibilityWhenCanBorrow {
  * preemption to fit.
  * - `TryNextFlavor` (default): try next flavor if workload requires preemption
  * to fit in current flavor.
- * - `Preempt` (deprecated): old name for `MayStopSearch`; please use new name.
  *
  * @schema ClusterQueueSpecFlavorFungibilityWhenCanPreempt
  */
@@ -728,8 +819,6 @@ export enum ClusterQueueSpecFlavorFungibilityWhenCanPreempt {
   MAY_STOP_SEARCH = "MayStopSearch",
   /** TryNextFlavor */
   TRY_NEXT_FLAVOR = "TryNextFlavor",
-  /** Preempt */
-  PREEMPT = "Preempt",
 }
 
 /**
@@ -918,6 +1007,53 @@ export function toJson_ClusterQueueSpecResourceGroupsFlavors(obj: ClusterQueueSp
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
+ * constraints defines the constraints of Workload's migration.
+ *
+ * @schema ClusterQueueSpecConcurrentAdmissionPolicyMigrationConstraints
+ */
+export interface ClusterQueueSpecConcurrentAdmissionPolicyMigrationConstraints {
+  /**
+   * lastAcceptableFlavorName defines the last acceptable flavor a Workload can migrate to.
+   * The order is based on the order of flavors in ClusterQueue.
+   * It can only be used if the Mode is `TryPreferredFlavors`.
+   * If the Mode is `TryPreferredFlavors` and LastAcceptableFlavorName is not specified, then
+   * Workload can migrate to any flavor that is more preferable than the one it was admitted to.
+   *
+   * @schema ClusterQueueSpecConcurrentAdmissionPolicyMigrationConstraints#lastAcceptableFlavorName
+   */
+  readonly lastAcceptableFlavorName?: string;
+}
+
+/**
+ * Converts an object of type 'ClusterQueueSpecConcurrentAdmissionPolicyMigrationConstraints' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ClusterQueueSpecConcurrentAdmissionPolicyMigrationConstraints(obj: ClusterQueueSpecConcurrentAdmissionPolicyMigrationConstraints | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'lastAcceptableFlavorName': obj.lastAcceptableFlavorName,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * mode defines the mode of Workload's migration.
+ * The possible values are:
+ * - `TryPreferredFlavors` (default): a Workload will try to migrate to the preferred flavor after it's admitted and running.
+ * - `RetainFirstAdmission`: a Workload, once admitted to a flavor, will stick to a flavor and will not be migrated.
+ *
+ * @schema ClusterQueueSpecConcurrentAdmissionPolicyMigrationMode
+ */
+export enum ClusterQueueSpecConcurrentAdmissionPolicyMigrationMode {
+  /** TryPreferredFlavors */
+  TRY_PREFERRED_FLAVORS = "TryPreferredFlavors",
+  /** RetainFirstAdmission */
+  RETAIN_FIRST_ADMISSION = "RetainFirstAdmission",
+}
+
+/**
  * policy determines the policy for preemption to reclaim quota within cohort while borrowing.
  * Possible values are:
  * - `Never` (default): do not allow for preemption, in other
@@ -948,7 +1084,7 @@ export interface ClusterQueueSpecResourceGroupsFlavorsResources {
    * ClusterQueues in the cohort have enough unused quota.
    * If null, it means that there is no borrowing limit.
    * If not null, it must be non-negative.
-   * borrowingLimit must be null if spec.cohort is empty.
+   * borrowingLimit must be null if spec.cohortName is empty.
    *
    * @schema ClusterQueueSpecResourceGroupsFlavorsResources#borrowingLimit
    */
@@ -962,7 +1098,7 @@ export interface ClusterQueueSpecResourceGroupsFlavorsResources {
    * If null, it means that there is no lending limit, meaning that
    * all the nominalQuota can be borrowed by other clusterQueues in the cohort.
    * If not null, it must be non-negative.
-   * lendingLimit must be null if spec.cohort is empty.
+   * lendingLimit must be null if spec.cohortName is empty.
    * This field is in beta stage and is enabled by default.
    *
    * @schema ClusterQueueSpecResourceGroupsFlavorsResources#lendingLimit
@@ -1021,7 +1157,7 @@ export function toJson_ClusterQueueSpecResourceGroupsFlavorsResources(obj: Clust
  * ClusterQueues in the cohort have enough unused quota.
  * If null, it means that there is no borrowing limit.
  * If not null, it must be non-negative.
- * borrowingLimit must be null if spec.cohort is empty.
+ * borrowingLimit must be null if spec.cohortName is empty.
  *
  * @schema ClusterQueueSpecResourceGroupsFlavorsResourcesBorrowingLimit
  */
@@ -1044,7 +1180,7 @@ export class ClusterQueueSpecResourceGroupsFlavorsResourcesBorrowingLimit {
  * If null, it means that there is no lending limit, meaning that
  * all the nominalQuota can be borrowed by other clusterQueues in the cohort.
  * If not null, it must be non-negative.
- * lendingLimit must be null if spec.cohort is empty.
+ * lendingLimit must be null if spec.cohortName is empty.
  * This field is in beta stage and is enabled by default.
  *
  * @schema ClusterQueueSpecResourceGroupsFlavorsResourcesLendingLimit
@@ -1082,1226 +1218,6 @@ export class ClusterQueueSpecResourceGroupsFlavorsResourcesNominalQuota {
   }
   public static fromString(value: string): ClusterQueueSpecResourceGroupsFlavorsResourcesNominalQuota {
     return new ClusterQueueSpecResourceGroupsFlavorsResourcesNominalQuota(value);
-  }
-  private constructor(public readonly value: number | string) {
-  }
-}
-
-
-/**
- * ClusterQueue is the Schema for the clusterQueue API.
- *
- * @schema ClusterQueueV1Beta2
- */
-export class ClusterQueueV1Beta2 extends ApiObject {
-  /**
-   * Returns the apiVersion and kind for "ClusterQueueV1Beta2"
-   */
-  public static readonly GVK: GroupVersionKind = {
-    apiVersion: 'kueue.x-k8s.io/v1beta2',
-    kind: 'ClusterQueue',
-  }
-
-  /**
-   * Renders a Kubernetes manifest for "ClusterQueueV1Beta2".
-   *
-   * This can be used to inline resource manifests inside other objects (e.g. as templates).
-   *
-   * @param props initialization props
-   */
-  public static manifest(props: ClusterQueueV1Beta2Props = {}): any {
-    return {
-      ...ClusterQueueV1Beta2.GVK,
-      ...toJson_ClusterQueueV1Beta2Props(props),
-    };
-  }
-
-  /**
-   * Defines a "ClusterQueueV1Beta2" API object
-   * @param scope the scope in which to define this object
-   * @param id a scope-local name for the object
-   * @param props initialization props
-   */
-  public constructor(scope: Construct, id: string, props: ClusterQueueV1Beta2Props = {}) {
-    super(scope, id, {
-      ...ClusterQueueV1Beta2.GVK,
-      ...props,
-    });
-  }
-
-  /**
-   * Renders the object to Kubernetes JSON.
-   */
-  public override toJson(): any {
-    const resolved = super.toJson();
-
-    return {
-      ...ClusterQueueV1Beta2.GVK,
-      ...toJson_ClusterQueueV1Beta2Props(resolved),
-    };
-  }
-}
-
-/**
- * ClusterQueue is the Schema for the clusterQueue API.
- *
- * @schema ClusterQueueV1Beta2
- */
-export interface ClusterQueueV1Beta2Props {
-  /**
-   * @schema ClusterQueueV1Beta2#metadata
-   */
-  readonly metadata?: ApiObjectMetadata;
-
-  /**
-   * spec is the specification of the ClusterQueue.
-   *
-   * @schema ClusterQueueV1Beta2#spec
-   */
-  readonly spec?: ClusterQueueV1Beta2Spec;
-}
-
-/**
- * Converts an object of type 'ClusterQueueV1Beta2Props' to JSON representation.
- */
-/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-export function toJson_ClusterQueueV1Beta2Props(obj: ClusterQueueV1Beta2Props | undefined): Record<string, any> | undefined {
-  if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': obj.metadata,
-    'spec': toJson_ClusterQueueV1Beta2Spec(obj.spec),
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
-}
-/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-
-/**
- * spec is the specification of the ClusterQueue.
- *
- * @schema ClusterQueueV1Beta2Spec
- */
-export interface ClusterQueueV1Beta2Spec {
-  /**
-   * admissionChecksStrategy defines a list of strategies to determine which ResourceFlavors require AdmissionChecks.
-   *
-   * @schema ClusterQueueV1Beta2Spec#admissionChecksStrategy
-   */
-  readonly admissionChecksStrategy?: ClusterQueueV1Beta2SpecAdmissionChecksStrategy;
-
-  /**
-   * admissionScope indicates whether ClusterQueue uses the Admission Fair Sharing
-   *
-   * @schema ClusterQueueV1Beta2Spec#admissionScope
-   */
-  readonly admissionScope?: ClusterQueueV1Beta2SpecAdmissionScope;
-
-  /**
-   * cohortName that this ClusterQueue belongs to. CQs that belong to the
-   * same cohort can borrow unused resources from each other.
-   *
-   * A CQ can be a member of a single borrowing cohort. A workload submitted
-   * to a queue referencing this CQ can borrow quota from any CQ in the cohort.
-   * Only quota for the [resource, flavor] pairs listed in the CQ can be
-   * borrowed.
-   * If empty, this ClusterQueue cannot borrow from any other ClusterQueue and
-   * vice versa.
-   *
-   * A cohort is a name that links CQs together, but it doesn't reference any
-   * object.
-   *
-   * @schema ClusterQueueV1Beta2Spec#cohortName
-   */
-  readonly cohortName?: string;
-
-  /**
-   * concurrentAdmissionPolicy defines the configuration for ConcurrentAdmission feature.
-   * Its main capability is to allow Workloads pursuing multiple flavors at the same time, and starting on the first flavor that led to admission.
-   * Additionally after the admission, Workloads can still try to pursue capacity on the more preferable flavors while running.
-   * It enables them to migrate to more preferable, whenever capacity appears.
-   *
-   * @schema ClusterQueueV1Beta2Spec#concurrentAdmissionPolicy
-   */
-  readonly concurrentAdmissionPolicy?: ClusterQueueV1Beta2SpecConcurrentAdmissionPolicy;
-
-  /**
-   * fairSharing defines the properties of the ClusterQueue when
-   * participating in FairSharing.  The values are only relevant
-   * if FairSharing is enabled in the Kueue configuration.
-   *
-   * @schema ClusterQueueV1Beta2Spec#fairSharing
-   */
-  readonly fairSharing?: ClusterQueueV1Beta2SpecFairSharing;
-
-  /**
-   * flavorFungibility defines whether a workload should try the next flavor
-   * before borrowing or preempting in the flavor being evaluated.
-   *
-   * @schema ClusterQueueV1Beta2Spec#flavorFungibility
-   */
-  readonly flavorFungibility?: ClusterQueueV1Beta2SpecFlavorFungibility;
-
-  /**
-   * namespaceSelector defines which namespaces are allowed to submit workloads to
-   * this clusterQueue. Beyond this basic support for policy, a policy agent like
-   * Gatekeeper should be used to enforce more advanced policies.
-   * Defaults to null which is a nothing selector (no namespaces eligible).
-   * If set to an empty selector `{}`, then all namespaces are eligible.
-   *
-   * @default null which is a nothing selector (no namespaces eligible).
-   * @schema ClusterQueueV1Beta2Spec#namespaceSelector
-   */
-  readonly namespaceSelector?: ClusterQueueV1Beta2SpecNamespaceSelector;
-
-  /**
-   * preemption defines the preemption policies.
-   *
-   * @schema ClusterQueueV1Beta2Spec#preemption
-   */
-  readonly preemption?: ClusterQueueV1Beta2SpecPreemption;
-
-  /**
-   * queueingStrategy indicates the queueing strategy of the workloads
-   * across the queues in this ClusterQueue.
-   * Current Supported Strategies:
-   *
-   * - StrictFIFO: workloads are ordered strictly by creation time.
-   * Older workloads that can't be admitted will block admitting newer
-   * workloads even if they fit available quota.
-   * - BestEffortFIFO: workloads are ordered by creation time,
-   * however older workloads that can't be admitted will not block
-   * admitting newer workloads that fit existing quota.
-   *
-   * @schema ClusterQueueV1Beta2Spec#queueingStrategy
-   */
-  readonly queueingStrategy?: ClusterQueueV1Beta2SpecQueueingStrategy;
-
-  /**
-   * resourceGroups describes groups of resources.
-   * Each resource group defines the list of resources and a list of flavors
-   * that provide quotas for these resources.
-   * Each resource and each flavor can only form part of one resource group.
-   * resourceGroups can be up to 16, with a max of 256 total flavors across all groups.
-   *
-   * @schema ClusterQueueV1Beta2Spec#resourceGroups
-   */
-  readonly resourceGroups?: ClusterQueueV1Beta2SpecResourceGroups[];
-
-  /**
-   * stopPolicy - if set to a value different from None, the ClusterQueue is considered Inactive, no new reservation being
-   * made.
-   *
-   * Depending on its value, its associated workloads will:
-   *
-   * - None - Workloads are admitted
-   * - HoldAndDrain - Admitted workloads are evicted and Reserving workloads will cancel the reservation.
-   * - Hold - Admitted workloads will run to completion and Reserving workloads will cancel the reservation.
-   *
-   * @schema ClusterQueueV1Beta2Spec#stopPolicy
-   */
-  readonly stopPolicy?: ClusterQueueV1Beta2SpecStopPolicy;
-}
-
-/**
- * Converts an object of type 'ClusterQueueV1Beta2Spec' to JSON representation.
- */
-/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-export function toJson_ClusterQueueV1Beta2Spec(obj: ClusterQueueV1Beta2Spec | undefined): Record<string, any> | undefined {
-  if (obj === undefined) { return undefined; }
-  const result = {
-    'admissionChecksStrategy': toJson_ClusterQueueV1Beta2SpecAdmissionChecksStrategy(obj.admissionChecksStrategy),
-    'admissionScope': toJson_ClusterQueueV1Beta2SpecAdmissionScope(obj.admissionScope),
-    'cohortName': obj.cohortName,
-    'concurrentAdmissionPolicy': toJson_ClusterQueueV1Beta2SpecConcurrentAdmissionPolicy(obj.concurrentAdmissionPolicy),
-    'fairSharing': toJson_ClusterQueueV1Beta2SpecFairSharing(obj.fairSharing),
-    'flavorFungibility': toJson_ClusterQueueV1Beta2SpecFlavorFungibility(obj.flavorFungibility),
-    'namespaceSelector': toJson_ClusterQueueV1Beta2SpecNamespaceSelector(obj.namespaceSelector),
-    'preemption': toJson_ClusterQueueV1Beta2SpecPreemption(obj.preemption),
-    'queueingStrategy': obj.queueingStrategy,
-    'resourceGroups': obj.resourceGroups?.map(y => toJson_ClusterQueueV1Beta2SpecResourceGroups(y)),
-    'stopPolicy': obj.stopPolicy,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
-}
-/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-
-/**
- * admissionChecksStrategy defines a list of strategies to determine which ResourceFlavors require AdmissionChecks.
- *
- * @schema ClusterQueueV1Beta2SpecAdmissionChecksStrategy
- */
-export interface ClusterQueueV1Beta2SpecAdmissionChecksStrategy {
-  /**
-   * admissionChecks is a list of strategies for AdmissionChecks
-   *
-   * @schema ClusterQueueV1Beta2SpecAdmissionChecksStrategy#admissionChecks
-   */
-  readonly admissionChecks: ClusterQueueV1Beta2SpecAdmissionChecksStrategyAdmissionChecks[];
-}
-
-/**
- * Converts an object of type 'ClusterQueueV1Beta2SpecAdmissionChecksStrategy' to JSON representation.
- */
-/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-export function toJson_ClusterQueueV1Beta2SpecAdmissionChecksStrategy(obj: ClusterQueueV1Beta2SpecAdmissionChecksStrategy | undefined): Record<string, any> | undefined {
-  if (obj === undefined) { return undefined; }
-  const result = {
-    'admissionChecks': obj.admissionChecks?.map(y => toJson_ClusterQueueV1Beta2SpecAdmissionChecksStrategyAdmissionChecks(y)),
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
-}
-/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-
-/**
- * admissionScope indicates whether ClusterQueue uses the Admission Fair Sharing
- *
- * @schema ClusterQueueV1Beta2SpecAdmissionScope
- */
-export interface ClusterQueueV1Beta2SpecAdmissionScope {
-  /**
-   * admissionMode indicates which mode for AdmissionFairSharing should be used
-   * in the AdmissionScope. Possible values are:
-   * - UsageBasedAdmissionFairSharing
-   * - NoAdmissionFairSharing
-   *
-   * @schema ClusterQueueV1Beta2SpecAdmissionScope#admissionMode
-   */
-  readonly admissionMode: ClusterQueueV1Beta2SpecAdmissionScopeAdmissionMode;
-}
-
-/**
- * Converts an object of type 'ClusterQueueV1Beta2SpecAdmissionScope' to JSON representation.
- */
-/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-export function toJson_ClusterQueueV1Beta2SpecAdmissionScope(obj: ClusterQueueV1Beta2SpecAdmissionScope | undefined): Record<string, any> | undefined {
-  if (obj === undefined) { return undefined; }
-  const result = {
-    'admissionMode': obj.admissionMode,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
-}
-/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-
-/**
- * concurrentAdmissionPolicy defines the configuration for ConcurrentAdmission feature.
- * Its main capability is to allow Workloads pursuing multiple flavors at the same time, and starting on the first flavor that led to admission.
- * Additionally after the admission, Workloads can still try to pursue capacity on the more preferable flavors while running.
- * It enables them to migrate to more preferable, whenever capacity appears.
- *
- * @schema ClusterQueueV1Beta2SpecConcurrentAdmissionPolicy
- */
-export interface ClusterQueueV1Beta2SpecConcurrentAdmissionPolicy {
-  /**
-   * migration defines the constraints on Workload's migration.
-   * The mechanism itself creates "Variants" of the same Workload, each pursuing a different flavor.
-   * All Variants belong to the same "Parent" Workload, and are picked up by Kueue scheduler independently.
-   * Once one of the Variants is admitted, the Parent Workload gets also admitted. The Variants that pursue more
-   * favorable flavors keep trying to get admitted and if they succeed, the Workload migrates to the new flavor.
-   * The Variants that pursue less favorable flavors are deactivated.
-   * Flavor preferences are expressed through the order of flavors in the ClusterQueue.
-   *
-   * @schema ClusterQueueV1Beta2SpecConcurrentAdmissionPolicy#migration
-   */
-  readonly migration: ClusterQueueV1Beta2SpecConcurrentAdmissionPolicyMigration;
-}
-
-/**
- * Converts an object of type 'ClusterQueueV1Beta2SpecConcurrentAdmissionPolicy' to JSON representation.
- */
-/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-export function toJson_ClusterQueueV1Beta2SpecConcurrentAdmissionPolicy(obj: ClusterQueueV1Beta2SpecConcurrentAdmissionPolicy | undefined): Record<string, any> | undefined {
-  if (obj === undefined) { return undefined; }
-  const result = {
-    'migration': toJson_ClusterQueueV1Beta2SpecConcurrentAdmissionPolicyMigration(obj.migration),
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
-}
-/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-
-/**
- * fairSharing defines the properties of the ClusterQueue when
- * participating in FairSharing.  The values are only relevant
- * if FairSharing is enabled in the Kueue configuration.
- *
- * @schema ClusterQueueV1Beta2SpecFairSharing
- */
-export interface ClusterQueueV1Beta2SpecFairSharing {
-  /**
-   * weight gives a comparative advantage to this ClusterQueue
-   * or Cohort when competing for unused resources in the
-   * Cohort.  The share is based on the dominant resource usage
-   * above nominal quotas for each resource, divided by the
-   * weight.  Admission prioritizes scheduling workloads from
-   * ClusterQueues and Cohorts with the lowest share and
-   * preempting workloads from the ClusterQueues and Cohorts
-   * with the highest share.  A zero weight implies infinite
-   * share value, meaning that this Node will always be at
-   * disadvantage against other ClusterQueues and Cohorts.
-   * When not 0, Weight must be greater than 10^-9.
-   *
-   * @schema ClusterQueueV1Beta2SpecFairSharing#weight
-   */
-  readonly weight?: ClusterQueueV1Beta2SpecFairSharingWeight;
-}
-
-/**
- * Converts an object of type 'ClusterQueueV1Beta2SpecFairSharing' to JSON representation.
- */
-/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-export function toJson_ClusterQueueV1Beta2SpecFairSharing(obj: ClusterQueueV1Beta2SpecFairSharing | undefined): Record<string, any> | undefined {
-  if (obj === undefined) { return undefined; }
-  const result = {
-    'weight': obj.weight?.value,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
-}
-/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-
-/**
- * flavorFungibility defines whether a workload should try the next flavor
- * before borrowing or preempting in the flavor being evaluated.
- *
- * @schema ClusterQueueV1Beta2SpecFlavorFungibility
- */
-export interface ClusterQueueV1Beta2SpecFlavorFungibility {
-  /**
-   * preference guides the choosing of the flavor for admission in case all candidate flavors
-   * require either preemption, borrowing, or both. The possible values are:
-   * - `BorrowingOverPreemption` (default): prefer to use borrowing rather than preemption
-   * when such a choice is possible. More technically it minimizes the borrowing distance
-   * in the cohort tree, and solves tie-breaks by preferring better preemption mode
-   * (reclaim over preemption within ClusterQueue).
-   * - `PreemptionOverBorrowing`: prefer to use preemption rather than borrowing
-   * when such a choice is possible.  More technically it optimizes the preemption mode
-   * (reclaim over preemption within ClusterQueue), and solves tie-breaks by minimizing
-   * the borrowing distance in the cohort tree.
-   *
-   * @schema ClusterQueueV1Beta2SpecFlavorFungibility#preference
-   */
-  readonly preference?: ClusterQueueV1Beta2SpecFlavorFungibilityPreference;
-
-  /**
-   * whenCanBorrow determines whether a workload should try the next flavor
-   * before borrowing in current flavor. The possible values are:
-   *
-   * - `MayStopSearch` (default): stop the search for candidate flavors if workload
-   * fits or requires borrowing to fit.
-   * - `TryNextFlavor`: try next flavor if workload requires borrowing to fit.
-   *
-   * @schema ClusterQueueV1Beta2SpecFlavorFungibility#whenCanBorrow
-   */
-  readonly whenCanBorrow?: ClusterQueueV1Beta2SpecFlavorFungibilityWhenCanBorrow;
-
-  /**
-   * whenCanPreempt determines whether a workload should try the next flavor
-   * before preempting in current flavor. The possible values are:
-   *
-   * - `MayStopSearch`: stop the search for candidate flavors if workload fits or requires
-   * preemption to fit.
-   * - `TryNextFlavor` (default): try next flavor if workload requires preemption
-   * to fit in current flavor.
-   *
-   * @schema ClusterQueueV1Beta2SpecFlavorFungibility#whenCanPreempt
-   */
-  readonly whenCanPreempt?: ClusterQueueV1Beta2SpecFlavorFungibilityWhenCanPreempt;
-}
-
-/**
- * Converts an object of type 'ClusterQueueV1Beta2SpecFlavorFungibility' to JSON representation.
- */
-/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-export function toJson_ClusterQueueV1Beta2SpecFlavorFungibility(obj: ClusterQueueV1Beta2SpecFlavorFungibility | undefined): Record<string, any> | undefined {
-  if (obj === undefined) { return undefined; }
-  const result = {
-    'preference': obj.preference,
-    'whenCanBorrow': obj.whenCanBorrow,
-    'whenCanPreempt': obj.whenCanPreempt,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
-}
-/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-
-/**
- * namespaceSelector defines which namespaces are allowed to submit workloads to
- * this clusterQueue. Beyond this basic support for policy, a policy agent like
- * Gatekeeper should be used to enforce more advanced policies.
- * Defaults to null which is a nothing selector (no namespaces eligible).
- * If set to an empty selector `{}`, then all namespaces are eligible.
- *
- * @default null which is a nothing selector (no namespaces eligible).
- * @schema ClusterQueueV1Beta2SpecNamespaceSelector
- */
-export interface ClusterQueueV1Beta2SpecNamespaceSelector {
-  /**
-   * matchExpressions is a list of label selector requirements. The requirements are ANDed.
-   *
-   * @schema ClusterQueueV1Beta2SpecNamespaceSelector#matchExpressions
-   */
-  readonly matchExpressions?: ClusterQueueV1Beta2SpecNamespaceSelectorMatchExpressions[];
-
-  /**
-   * matchLabels is a map of {key,value} pairs. A single {key,value} in the matchLabels
-   * map is equivalent to an element of matchExpressions, whose key field is "key", the
-   * operator is "In", and the values array contains only "value". The requirements are ANDed.
-   *
-   * @schema ClusterQueueV1Beta2SpecNamespaceSelector#matchLabels
-   */
-  readonly matchLabels?: { [key: string]: string };
-}
-
-/**
- * Converts an object of type 'ClusterQueueV1Beta2SpecNamespaceSelector' to JSON representation.
- */
-/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-export function toJson_ClusterQueueV1Beta2SpecNamespaceSelector(obj: ClusterQueueV1Beta2SpecNamespaceSelector | undefined): Record<string, any> | undefined {
-  if (obj === undefined) { return undefined; }
-  const result = {
-    'matchExpressions': obj.matchExpressions?.map(y => toJson_ClusterQueueV1Beta2SpecNamespaceSelectorMatchExpressions(y)),
-    'matchLabels': ((obj.matchLabels) === undefined) ? undefined : (Object.entries(obj.matchLabels).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
-}
-/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-
-/**
- * preemption defines the preemption policies.
- *
- * @schema ClusterQueueV1Beta2SpecPreemption
- */
-export interface ClusterQueueV1Beta2SpecPreemption {
-  /**
-   * borrowWithinCohort determines whether a pending Workload can preempt
-   * Workloads from other ClusterQueues in the cohort if the workload requires borrowing.
-   * May only be configured with Classical Preemption, and __not__ with Fair Sharing.
-   *
-   * @schema ClusterQueueV1Beta2SpecPreemption#borrowWithinCohort
-   */
-  readonly borrowWithinCohort?: ClusterQueueV1Beta2SpecPreemptionBorrowWithinCohort;
-
-  /**
-   * reclaimWithinCohort determines whether a pending Workload can preempt
-   * Workloads from other ClusterQueues in the cohort that are using more than
-   * their nominal quota. The possible values are:
-   *
-   * - `Never` (default): do not preempt Workloads in the cohort.
-   * - `LowerPriority`: **Classic Preemption** if the pending Workload
-   * fits within the nominal quota of its ClusterQueue, only preempt
-   * Workloads in the cohort that have lower priority than the pending
-   * Workload. **Fair Sharing** only preempt Workloads in the cohort that
-   * have lower priority than the pending Workload and that satisfy the
-   * Fair Sharing preemptionStategies.
-   * - `Any`: **Classic Preemption** if the pending Workload fits within
-   * the nominal quota of its ClusterQueue, preempt any Workload in the
-   * cohort, irrespective of priority. **Fair Sharing** preempt Workloads
-   * in the cohort that satisfy the Fair Sharing preemptionStrategies.
-   *
-   * @schema ClusterQueueV1Beta2SpecPreemption#reclaimWithinCohort
-   */
-  readonly reclaimWithinCohort?: ClusterQueueV1Beta2SpecPreemptionReclaimWithinCohort;
-
-  /**
-   * withinClusterQueue determines whether a pending Workload that doesn't fit
-   * within the nominal quota for its ClusterQueue, can preempt active Workloads in
-   * the ClusterQueue. The possible values are:
-   *
-   * - `Never` (default): do not preempt Workloads in the ClusterQueue.
-   * - `LowerPriority`: only preempt Workloads in the ClusterQueue that have
-   * lower priority than the pending Workload.
-   * - `LowerOrNewerEqualPriority`: only preempt Workloads in the ClusterQueue that
-   * either have a lower priority than the pending workload or equal priority
-   * and are newer than the pending workload.
-   *
-   * @schema ClusterQueueV1Beta2SpecPreemption#withinClusterQueue
-   */
-  readonly withinClusterQueue?: ClusterQueueV1Beta2SpecPreemptionWithinClusterQueue;
-}
-
-/**
- * Converts an object of type 'ClusterQueueV1Beta2SpecPreemption' to JSON representation.
- */
-/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-export function toJson_ClusterQueueV1Beta2SpecPreemption(obj: ClusterQueueV1Beta2SpecPreemption | undefined): Record<string, any> | undefined {
-  if (obj === undefined) { return undefined; }
-  const result = {
-    'borrowWithinCohort': toJson_ClusterQueueV1Beta2SpecPreemptionBorrowWithinCohort(obj.borrowWithinCohort),
-    'reclaimWithinCohort': obj.reclaimWithinCohort,
-    'withinClusterQueue': obj.withinClusterQueue,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
-}
-/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-
-/**
- * queueingStrategy indicates the queueing strategy of the workloads
- * across the queues in this ClusterQueue.
- * Current Supported Strategies:
- *
- * - StrictFIFO: workloads are ordered strictly by creation time.
- * Older workloads that can't be admitted will block admitting newer
- * workloads even if they fit available quota.
- * - BestEffortFIFO: workloads are ordered by creation time,
- * however older workloads that can't be admitted will not block
- * admitting newer workloads that fit existing quota.
- *
- * @schema ClusterQueueV1Beta2SpecQueueingStrategy
- */
-export enum ClusterQueueV1Beta2SpecQueueingStrategy {
-  /** StrictFIFO */
-  STRICT_FIFO = "StrictFIFO",
-  /** BestEffortFIFO */
-  BEST_EFFORT_FIFO = "BestEffortFIFO",
-}
-
-/**
- * @schema ClusterQueueV1Beta2SpecResourceGroups
- */
-export interface ClusterQueueV1Beta2SpecResourceGroups {
-  /**
-   * coveredResources is the list of resources covered by the flavors in this
-   * group.
-   * Examples: cpu, memory, vendor.com/gpu.
-   * The list cannot be empty and it can contain up to 64 resources. With a total
-   * of up to 256 covered resources across all resource groups in the ClusterQueue.
-   *
-   * @schema ClusterQueueV1Beta2SpecResourceGroups#coveredResources
-   */
-  readonly coveredResources: string[];
-
-  /**
-   * flavors is the list of flavors that provide the resources of this group.
-   * Typically, different flavors represent different hardware models
-   * (e.g., gpu models, cpu architectures) or pricing models (on-demand vs spot
-   * cpus).
-   * Each flavor MUST list all the resources listed for this group in the same
-   * order as the .resources field.
-   * The list cannot be empty and it can contain up to 64 flavors, with a max of
-   * 256 total flavors across all resource groups in the ClusterQueue.
-   *
-   * @schema ClusterQueueV1Beta2SpecResourceGroups#flavors
-   */
-  readonly flavors: ClusterQueueV1Beta2SpecResourceGroupsFlavors[];
-}
-
-/**
- * Converts an object of type 'ClusterQueueV1Beta2SpecResourceGroups' to JSON representation.
- */
-/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-export function toJson_ClusterQueueV1Beta2SpecResourceGroups(obj: ClusterQueueV1Beta2SpecResourceGroups | undefined): Record<string, any> | undefined {
-  if (obj === undefined) { return undefined; }
-  const result = {
-    'coveredResources': obj.coveredResources?.map(y => y),
-    'flavors': obj.flavors?.map(y => toJson_ClusterQueueV1Beta2SpecResourceGroupsFlavors(y)),
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
-}
-/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-
-/**
- * stopPolicy - if set to a value different from None, the ClusterQueue is considered Inactive, no new reservation being
- * made.
- *
- * Depending on its value, its associated workloads will:
- *
- * - None - Workloads are admitted
- * - HoldAndDrain - Admitted workloads are evicted and Reserving workloads will cancel the reservation.
- * - Hold - Admitted workloads will run to completion and Reserving workloads will cancel the reservation.
- *
- * @schema ClusterQueueV1Beta2SpecStopPolicy
- */
-export enum ClusterQueueV1Beta2SpecStopPolicy {
-  /** None */
-  NONE = "None",
-  /** Hold */
-  HOLD = "Hold",
-  /** HoldAndDrain */
-  HOLD_AND_DRAIN = "HoldAndDrain",
-}
-
-/**
- * AdmissionCheckStrategyRule defines rules for a single AdmissionCheck
- *
- * @schema ClusterQueueV1Beta2SpecAdmissionChecksStrategyAdmissionChecks
- */
-export interface ClusterQueueV1Beta2SpecAdmissionChecksStrategyAdmissionChecks {
-  /**
-   * name is an AdmissionCheck's name.
-   *
-   * @schema ClusterQueueV1Beta2SpecAdmissionChecksStrategyAdmissionChecks#name
-   */
-  readonly name: string;
-
-  /**
-   * onFlavors is a list of ResourceFlavors' names that this AdmissionCheck should run for.
-   * If empty, the AdmissionCheck will run for all workloads submitted to the ClusterQueue.
-   *
-   * @schema ClusterQueueV1Beta2SpecAdmissionChecksStrategyAdmissionChecks#onFlavors
-   */
-  readonly onFlavors?: string[];
-}
-
-/**
- * Converts an object of type 'ClusterQueueV1Beta2SpecAdmissionChecksStrategyAdmissionChecks' to JSON representation.
- */
-/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-export function toJson_ClusterQueueV1Beta2SpecAdmissionChecksStrategyAdmissionChecks(obj: ClusterQueueV1Beta2SpecAdmissionChecksStrategyAdmissionChecks | undefined): Record<string, any> | undefined {
-  if (obj === undefined) { return undefined; }
-  const result = {
-    'name': obj.name,
-    'onFlavors': obj.onFlavors?.map(y => y),
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
-}
-/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-
-/**
- * admissionMode indicates which mode for AdmissionFairSharing should be used
- * in the AdmissionScope. Possible values are:
- * - UsageBasedAdmissionFairSharing
- * - NoAdmissionFairSharing
- *
- * @schema ClusterQueueV1Beta2SpecAdmissionScopeAdmissionMode
- */
-export enum ClusterQueueV1Beta2SpecAdmissionScopeAdmissionMode {
-  /** UsageBasedAdmissionFairSharing */
-  USAGE_BASED_ADMISSION_FAIR_SHARING = "UsageBasedAdmissionFairSharing",
-  /** NoAdmissionFairSharing */
-  NO_ADMISSION_FAIR_SHARING = "NoAdmissionFairSharing",
-}
-
-/**
- * migration defines the constraints on Workload's migration.
- * The mechanism itself creates "Variants" of the same Workload, each pursuing a different flavor.
- * All Variants belong to the same "Parent" Workload, and are picked up by Kueue scheduler independently.
- * Once one of the Variants is admitted, the Parent Workload gets also admitted. The Variants that pursue more
- * favorable flavors keep trying to get admitted and if they succeed, the Workload migrates to the new flavor.
- * The Variants that pursue less favorable flavors are deactivated.
- * Flavor preferences are expressed through the order of flavors in the ClusterQueue.
- *
- * @schema ClusterQueueV1Beta2SpecConcurrentAdmissionPolicyMigration
- */
-export interface ClusterQueueV1Beta2SpecConcurrentAdmissionPolicyMigration {
-  /**
-   * constraints defines the constraints of Workload's migration.
-   *
-   * @schema ClusterQueueV1Beta2SpecConcurrentAdmissionPolicyMigration#constraints
-   */
-  readonly constraints?: ClusterQueueV1Beta2SpecConcurrentAdmissionPolicyMigrationConstraints;
-
-  /**
-   * mode defines the mode of Workload's migration.
-   * The possible values are:
-   * - `TryPreferredFlavors` (default): a Workload will try to migrate to the preferred flavor after it's admitted and running.
-   * - `RetainFirstAdmission`: a Workload, once admitted to a flavor, will stick to a flavor and will not be migrated.
-   *
-   * @schema ClusterQueueV1Beta2SpecConcurrentAdmissionPolicyMigration#mode
-   */
-  readonly mode: ClusterQueueV1Beta2SpecConcurrentAdmissionPolicyMigrationMode;
-}
-
-/**
- * Converts an object of type 'ClusterQueueV1Beta2SpecConcurrentAdmissionPolicyMigration' to JSON representation.
- */
-/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-export function toJson_ClusterQueueV1Beta2SpecConcurrentAdmissionPolicyMigration(obj: ClusterQueueV1Beta2SpecConcurrentAdmissionPolicyMigration | undefined): Record<string, any> | undefined {
-  if (obj === undefined) { return undefined; }
-  const result = {
-    'constraints': toJson_ClusterQueueV1Beta2SpecConcurrentAdmissionPolicyMigrationConstraints(obj.constraints),
-    'mode': obj.mode,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
-}
-/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-
-/**
- * weight gives a comparative advantage to this ClusterQueue
- * or Cohort when competing for unused resources in the
- * Cohort.  The share is based on the dominant resource usage
- * above nominal quotas for each resource, divided by the
- * weight.  Admission prioritizes scheduling workloads from
- * ClusterQueues and Cohorts with the lowest share and
- * preempting workloads from the ClusterQueues and Cohorts
- * with the highest share.  A zero weight implies infinite
- * share value, meaning that this Node will always be at
- * disadvantage against other ClusterQueues and Cohorts.
- * When not 0, Weight must be greater than 10^-9.
- *
- * @schema ClusterQueueV1Beta2SpecFairSharingWeight
- */
-export class ClusterQueueV1Beta2SpecFairSharingWeight {
-  public static fromNumber(value: number): ClusterQueueV1Beta2SpecFairSharingWeight {
-    return new ClusterQueueV1Beta2SpecFairSharingWeight(value);
-  }
-  public static fromString(value: string): ClusterQueueV1Beta2SpecFairSharingWeight {
-    return new ClusterQueueV1Beta2SpecFairSharingWeight(value);
-  }
-  private constructor(public readonly value: number | string) {
-  }
-}
-
-/**
- * preference guides the choosing of the flavor for admission in case all candidate flavors
- * require either preemption, borrowing, or both. The possible values are:
- * - `BorrowingOverPreemption` (default): prefer to use borrowing rather than preemption
- * when such a choice is possible. More technically it minimizes the borrowing distance
- * in the cohort tree, and solves tie-breaks by preferring better preemption mode
- * (reclaim over preemption within ClusterQueue).
- * - `PreemptionOverBorrowing`: prefer to use preemption rather than borrowing
- * when such a choice is possible.  More technically it optimizes the preemption mode
- * (reclaim over preemption within ClusterQueue), and solves tie-breaks by minimizing
- * the borrowing distance in the cohort tree.
- *
- * @schema ClusterQueueV1Beta2SpecFlavorFungibilityPreference
- */
-export enum ClusterQueueV1Beta2SpecFlavorFungibilityPreference {
-  /** BorrowingOverPreemption */
-  BORROWING_OVER_PREEMPTION = "BorrowingOverPreemption",
-  /** PreemptionOverBorrowing */
-  PREEMPTION_OVER_BORROWING = "PreemptionOverBorrowing",
-}
-
-/**
- * whenCanBorrow determines whether a workload should try the next flavor
- * before borrowing in current flavor. The possible values are:
- *
- * - `MayStopSearch` (default): stop the search for candidate flavors if workload
- * fits or requires borrowing to fit.
- * - `TryNextFlavor`: try next flavor if workload requires borrowing to fit.
- *
- * @schema ClusterQueueV1Beta2SpecFlavorFungibilityWhenCanBorrow
- */
-export enum ClusterQueueV1Beta2SpecFlavorFungibilityWhenCanBorrow {
-  /** MayStopSearch */
-  MAY_STOP_SEARCH = "MayStopSearch",
-  /** TryNextFlavor */
-  TRY_NEXT_FLAVOR = "TryNextFlavor",
-}
-
-/**
- * whenCanPreempt determines whether a workload should try the next flavor
- * before preempting in current flavor. The possible values are:
- *
- * - `MayStopSearch`: stop the search for candidate flavors if workload fits or requires
- * preemption to fit.
- * - `TryNextFlavor` (default): try next flavor if workload requires preemption
- * to fit in current flavor.
- *
- * @schema ClusterQueueV1Beta2SpecFlavorFungibilityWhenCanPreempt
- */
-export enum ClusterQueueV1Beta2SpecFlavorFungibilityWhenCanPreempt {
-  /** MayStopSearch */
-  MAY_STOP_SEARCH = "MayStopSearch",
-  /** TryNextFlavor */
-  TRY_NEXT_FLAVOR = "TryNextFlavor",
-}
-
-/**
- * A label selector requirement is a selector that contains values, a key, and an operator that
- * relates the key and values.
- *
- * @schema ClusterQueueV1Beta2SpecNamespaceSelectorMatchExpressions
- */
-export interface ClusterQueueV1Beta2SpecNamespaceSelectorMatchExpressions {
-  /**
-   * key is the label key that the selector applies to.
-   *
-   * @schema ClusterQueueV1Beta2SpecNamespaceSelectorMatchExpressions#key
-   */
-  readonly key: string;
-
-  /**
-   * operator represents a key's relationship to a set of values.
-   * Valid operators are In, NotIn, Exists and DoesNotExist.
-   *
-   * @schema ClusterQueueV1Beta2SpecNamespaceSelectorMatchExpressions#operator
-   */
-  readonly operator: string;
-
-  /**
-   * values is an array of string values. If the operator is In or NotIn,
-   * the values array must be non-empty. If the operator is Exists or DoesNotExist,
-   * the values array must be empty. This array is replaced during a strategic
-   * merge patch.
-   *
-   * @schema ClusterQueueV1Beta2SpecNamespaceSelectorMatchExpressions#values
-   */
-  readonly values?: string[];
-}
-
-/**
- * Converts an object of type 'ClusterQueueV1Beta2SpecNamespaceSelectorMatchExpressions' to JSON representation.
- */
-/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-export function toJson_ClusterQueueV1Beta2SpecNamespaceSelectorMatchExpressions(obj: ClusterQueueV1Beta2SpecNamespaceSelectorMatchExpressions | undefined): Record<string, any> | undefined {
-  if (obj === undefined) { return undefined; }
-  const result = {
-    'key': obj.key,
-    'operator': obj.operator,
-    'values': obj.values?.map(y => y),
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
-}
-/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-
-/**
- * borrowWithinCohort determines whether a pending Workload can preempt
- * Workloads from other ClusterQueues in the cohort if the workload requires borrowing.
- * May only be configured with Classical Preemption, and __not__ with Fair Sharing.
- *
- * @schema ClusterQueueV1Beta2SpecPreemptionBorrowWithinCohort
- */
-export interface ClusterQueueV1Beta2SpecPreemptionBorrowWithinCohort {
-  /**
-   * maxPriorityThreshold allows to restrict the set of workloads which
-   * might be preempted by a borrowing workload, to only workloads with
-   * priority less than or equal to the specified threshold priority.
-   * When the threshold is not specified, then any workload satisfying the
-   * policy can be preempted by the borrowing workload.
-   *
-   * @schema ClusterQueueV1Beta2SpecPreemptionBorrowWithinCohort#maxPriorityThreshold
-   */
-  readonly maxPriorityThreshold?: number;
-
-  /**
-   * policy determines the policy for preemption to reclaim quota within cohort while borrowing.
-   * Possible values are:
-   * - `Never` (default): do not allow for preemption, in other
-   * ClusterQueues within the cohort, for a borrowing workload.
-   * - `LowerPriority`: allow preemption, in other ClusterQueues
-   * within the cohort, for a borrowing workload, but only if
-   * the preempted workloads are of lower priority.
-   *
-   * @schema ClusterQueueV1Beta2SpecPreemptionBorrowWithinCohort#policy
-   */
-  readonly policy?: ClusterQueueV1Beta2SpecPreemptionBorrowWithinCohortPolicy;
-}
-
-/**
- * Converts an object of type 'ClusterQueueV1Beta2SpecPreemptionBorrowWithinCohort' to JSON representation.
- */
-/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-export function toJson_ClusterQueueV1Beta2SpecPreemptionBorrowWithinCohort(obj: ClusterQueueV1Beta2SpecPreemptionBorrowWithinCohort | undefined): Record<string, any> | undefined {
-  if (obj === undefined) { return undefined; }
-  const result = {
-    'maxPriorityThreshold': obj.maxPriorityThreshold,
-    'policy': obj.policy,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
-}
-/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-
-/**
- * reclaimWithinCohort determines whether a pending Workload can preempt
- * Workloads from other ClusterQueues in the cohort that are using more than
- * their nominal quota. The possible values are:
- *
- * - `Never` (default): do not preempt Workloads in the cohort.
- * - `LowerPriority`: **Classic Preemption** if the pending Workload
- * fits within the nominal quota of its ClusterQueue, only preempt
- * Workloads in the cohort that have lower priority than the pending
- * Workload. **Fair Sharing** only preempt Workloads in the cohort that
- * have lower priority than the pending Workload and that satisfy the
- * Fair Sharing preemptionStategies.
- * - `Any`: **Classic Preemption** if the pending Workload fits within
- * the nominal quota of its ClusterQueue, preempt any Workload in the
- * cohort, irrespective of priority. **Fair Sharing** preempt Workloads
- * in the cohort that satisfy the Fair Sharing preemptionStrategies.
- *
- * @schema ClusterQueueV1Beta2SpecPreemptionReclaimWithinCohort
- */
-export enum ClusterQueueV1Beta2SpecPreemptionReclaimWithinCohort {
-  /** Never */
-  NEVER = "Never",
-  /** LowerPriority */
-  LOWER_PRIORITY = "LowerPriority",
-  /** Any */
-  ANY = "Any",
-}
-
-/**
- * withinClusterQueue determines whether a pending Workload that doesn't fit
- * within the nominal quota for its ClusterQueue, can preempt active Workloads in
- * the ClusterQueue. The possible values are:
- *
- * - `Never` (default): do not preempt Workloads in the ClusterQueue.
- * - `LowerPriority`: only preempt Workloads in the ClusterQueue that have
- * lower priority than the pending Workload.
- * - `LowerOrNewerEqualPriority`: only preempt Workloads in the ClusterQueue that
- * either have a lower priority than the pending workload or equal priority
- * and are newer than the pending workload.
- *
- * @schema ClusterQueueV1Beta2SpecPreemptionWithinClusterQueue
- */
-export enum ClusterQueueV1Beta2SpecPreemptionWithinClusterQueue {
-  /** Never */
-  NEVER = "Never",
-  /** LowerPriority */
-  LOWER_PRIORITY = "LowerPriority",
-  /** LowerOrNewerEqualPriority */
-  LOWER_OR_NEWER_EQUAL_PRIORITY = "LowerOrNewerEqualPriority",
-}
-
-/**
- * @schema ClusterQueueV1Beta2SpecResourceGroupsFlavors
- */
-export interface ClusterQueueV1Beta2SpecResourceGroupsFlavors {
-  /**
-   * name of this flavor. The name should match the .metadata.name of a
-   * ResourceFlavor. If a matching ResourceFlavor does not exist, the
-   * ClusterQueue will have an Active condition set to False.
-   *
-   * @schema ClusterQueueV1Beta2SpecResourceGroupsFlavors#name
-   */
-  readonly name: string;
-
-  /**
-   * resources is the list of quotas for this flavor per resource.
-   * There could be up to 64 resources.
-   *
-   * @schema ClusterQueueV1Beta2SpecResourceGroupsFlavors#resources
-   */
-  readonly resources: ClusterQueueV1Beta2SpecResourceGroupsFlavorsResources[];
-}
-
-/**
- * Converts an object of type 'ClusterQueueV1Beta2SpecResourceGroupsFlavors' to JSON representation.
- */
-/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-export function toJson_ClusterQueueV1Beta2SpecResourceGroupsFlavors(obj: ClusterQueueV1Beta2SpecResourceGroupsFlavors | undefined): Record<string, any> | undefined {
-  if (obj === undefined) { return undefined; }
-  const result = {
-    'name': obj.name,
-    'resources': obj.resources?.map(y => toJson_ClusterQueueV1Beta2SpecResourceGroupsFlavorsResources(y)),
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
-}
-/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-
-/**
- * constraints defines the constraints of Workload's migration.
- *
- * @schema ClusterQueueV1Beta2SpecConcurrentAdmissionPolicyMigrationConstraints
- */
-export interface ClusterQueueV1Beta2SpecConcurrentAdmissionPolicyMigrationConstraints {
-  /**
-   * lastAcceptableFlavorName defines the last acceptable flavor a Workload can migrate to.
-   * The order is based on the order of flavors in ClusterQueue.
-   * It can only be used if the Mode is `TryPreferredFlavors`.
-   * If the Mode is `TryPreferredFlavors` and LastAcceptableFlavorName is not specified, then
-   * Workload can migrate to any flavor that is more preferable than the one it was admitted to.
-   *
-   * @schema ClusterQueueV1Beta2SpecConcurrentAdmissionPolicyMigrationConstraints#lastAcceptableFlavorName
-   */
-  readonly lastAcceptableFlavorName?: string;
-}
-
-/**
- * Converts an object of type 'ClusterQueueV1Beta2SpecConcurrentAdmissionPolicyMigrationConstraints' to JSON representation.
- */
-/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-export function toJson_ClusterQueueV1Beta2SpecConcurrentAdmissionPolicyMigrationConstraints(obj: ClusterQueueV1Beta2SpecConcurrentAdmissionPolicyMigrationConstraints | undefined): Record<string, any> | undefined {
-  if (obj === undefined) { return undefined; }
-  const result = {
-    'lastAcceptableFlavorName': obj.lastAcceptableFlavorName,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
-}
-/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-
-/**
- * mode defines the mode of Workload's migration.
- * The possible values are:
- * - `TryPreferredFlavors` (default): a Workload will try to migrate to the preferred flavor after it's admitted and running.
- * - `RetainFirstAdmission`: a Workload, once admitted to a flavor, will stick to a flavor and will not be migrated.
- *
- * @schema ClusterQueueV1Beta2SpecConcurrentAdmissionPolicyMigrationMode
- */
-export enum ClusterQueueV1Beta2SpecConcurrentAdmissionPolicyMigrationMode {
-  /** TryPreferredFlavors */
-  TRY_PREFERRED_FLAVORS = "TryPreferredFlavors",
-  /** RetainFirstAdmission */
-  RETAIN_FIRST_ADMISSION = "RetainFirstAdmission",
-}
-
-/**
- * policy determines the policy for preemption to reclaim quota within cohort while borrowing.
- * Possible values are:
- * - `Never` (default): do not allow for preemption, in other
- * ClusterQueues within the cohort, for a borrowing workload.
- * - `LowerPriority`: allow preemption, in other ClusterQueues
- * within the cohort, for a borrowing workload, but only if
- * the preempted workloads are of lower priority.
- *
- * @schema ClusterQueueV1Beta2SpecPreemptionBorrowWithinCohortPolicy
- */
-export enum ClusterQueueV1Beta2SpecPreemptionBorrowWithinCohortPolicy {
-  /** Never */
-  NEVER = "Never",
-  /** LowerPriority */
-  LOWER_PRIORITY = "LowerPriority",
-}
-
-/**
- * @schema ClusterQueueV1Beta2SpecResourceGroupsFlavorsResources
- */
-export interface ClusterQueueV1Beta2SpecResourceGroupsFlavorsResources {
-  /**
-   * borrowingLimit is the maximum amount of quota for the [flavor, resource]
-   * combination that this ClusterQueue is allowed to borrow from the unused
-   * quota of other ClusterQueues in the same cohort.
-   * In total, at a given time, Workloads in a ClusterQueue can consume a
-   * quantity of quota equal to nominalQuota+borrowingLimit, assuming the other
-   * ClusterQueues in the cohort have enough unused quota.
-   * If null, it means that there is no borrowing limit.
-   * If not null, it must be non-negative.
-   * borrowingLimit must be null if spec.cohortName is empty.
-   *
-   * @schema ClusterQueueV1Beta2SpecResourceGroupsFlavorsResources#borrowingLimit
-   */
-  readonly borrowingLimit?: ClusterQueueV1Beta2SpecResourceGroupsFlavorsResourcesBorrowingLimit;
-
-  /**
-   * lendingLimit is the maximum amount of unused quota for the [flavor, resource]
-   * combination that this ClusterQueue can lend to other ClusterQueues in the same cohort.
-   * In total, at a given time, ClusterQueue reserves for its exclusive use
-   * a quantity of quota equals to nominalQuota - lendingLimit.
-   * If null, it means that there is no lending limit, meaning that
-   * all the nominalQuota can be borrowed by other clusterQueues in the cohort.
-   * If not null, it must be non-negative.
-   * lendingLimit must be null if spec.cohortName is empty.
-   * This field is in beta stage and is enabled by default.
-   *
-   * @schema ClusterQueueV1Beta2SpecResourceGroupsFlavorsResources#lendingLimit
-   */
-  readonly lendingLimit?: ClusterQueueV1Beta2SpecResourceGroupsFlavorsResourcesLendingLimit;
-
-  /**
-   * name of this resource.
-   *
-   * @schema ClusterQueueV1Beta2SpecResourceGroupsFlavorsResources#name
-   */
-  readonly name: string;
-
-  /**
-   * nominalQuota is the quantity of this resource that is available for
-   * Workloads admitted by this ClusterQueue at a point in time.
-   * The nominalQuota must be non-negative.
-   * nominalQuota should represent the resources in the cluster available for
-   * running jobs (after discounting resources consumed by system components
-   * and pods not managed by kueue). In an autoscaled cluster, nominalQuota
-   * should account for resources that can be provided by a component such as
-   * Kubernetes cluster-autoscaler.
-   *
-   * If the ClusterQueue belongs to a cohort, the sum of the quotas for each
-   * (flavor, resource) combination defines the maximum quantity that can be
-   * allocated by a ClusterQueue in the cohort.
-   *
-   * @schema ClusterQueueV1Beta2SpecResourceGroupsFlavorsResources#nominalQuota
-   */
-  readonly nominalQuota: ClusterQueueV1Beta2SpecResourceGroupsFlavorsResourcesNominalQuota;
-}
-
-/**
- * Converts an object of type 'ClusterQueueV1Beta2SpecResourceGroupsFlavorsResources' to JSON representation.
- */
-/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-export function toJson_ClusterQueueV1Beta2SpecResourceGroupsFlavorsResources(obj: ClusterQueueV1Beta2SpecResourceGroupsFlavorsResources | undefined): Record<string, any> | undefined {
-  if (obj === undefined) { return undefined; }
-  const result = {
-    'borrowingLimit': obj.borrowingLimit?.value,
-    'lendingLimit': obj.lendingLimit?.value,
-    'name': obj.name,
-    'nominalQuota': obj.nominalQuota?.value,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
-}
-/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-
-/**
- * borrowingLimit is the maximum amount of quota for the [flavor, resource]
- * combination that this ClusterQueue is allowed to borrow from the unused
- * quota of other ClusterQueues in the same cohort.
- * In total, at a given time, Workloads in a ClusterQueue can consume a
- * quantity of quota equal to nominalQuota+borrowingLimit, assuming the other
- * ClusterQueues in the cohort have enough unused quota.
- * If null, it means that there is no borrowing limit.
- * If not null, it must be non-negative.
- * borrowingLimit must be null if spec.cohortName is empty.
- *
- * @schema ClusterQueueV1Beta2SpecResourceGroupsFlavorsResourcesBorrowingLimit
- */
-export class ClusterQueueV1Beta2SpecResourceGroupsFlavorsResourcesBorrowingLimit {
-  public static fromNumber(value: number): ClusterQueueV1Beta2SpecResourceGroupsFlavorsResourcesBorrowingLimit {
-    return new ClusterQueueV1Beta2SpecResourceGroupsFlavorsResourcesBorrowingLimit(value);
-  }
-  public static fromString(value: string): ClusterQueueV1Beta2SpecResourceGroupsFlavorsResourcesBorrowingLimit {
-    return new ClusterQueueV1Beta2SpecResourceGroupsFlavorsResourcesBorrowingLimit(value);
-  }
-  private constructor(public readonly value: number | string) {
-  }
-}
-
-/**
- * lendingLimit is the maximum amount of unused quota for the [flavor, resource]
- * combination that this ClusterQueue can lend to other ClusterQueues in the same cohort.
- * In total, at a given time, ClusterQueue reserves for its exclusive use
- * a quantity of quota equals to nominalQuota - lendingLimit.
- * If null, it means that there is no lending limit, meaning that
- * all the nominalQuota can be borrowed by other clusterQueues in the cohort.
- * If not null, it must be non-negative.
- * lendingLimit must be null if spec.cohortName is empty.
- * This field is in beta stage and is enabled by default.
- *
- * @schema ClusterQueueV1Beta2SpecResourceGroupsFlavorsResourcesLendingLimit
- */
-export class ClusterQueueV1Beta2SpecResourceGroupsFlavorsResourcesLendingLimit {
-  public static fromNumber(value: number): ClusterQueueV1Beta2SpecResourceGroupsFlavorsResourcesLendingLimit {
-    return new ClusterQueueV1Beta2SpecResourceGroupsFlavorsResourcesLendingLimit(value);
-  }
-  public static fromString(value: string): ClusterQueueV1Beta2SpecResourceGroupsFlavorsResourcesLendingLimit {
-    return new ClusterQueueV1Beta2SpecResourceGroupsFlavorsResourcesLendingLimit(value);
-  }
-  private constructor(public readonly value: number | string) {
-  }
-}
-
-/**
- * nominalQuota is the quantity of this resource that is available for
- * Workloads admitted by this ClusterQueue at a point in time.
- * The nominalQuota must be non-negative.
- * nominalQuota should represent the resources in the cluster available for
- * running jobs (after discounting resources consumed by system components
- * and pods not managed by kueue). In an autoscaled cluster, nominalQuota
- * should account for resources that can be provided by a component such as
- * Kubernetes cluster-autoscaler.
- *
- * If the ClusterQueue belongs to a cohort, the sum of the quotas for each
- * (flavor, resource) combination defines the maximum quantity that can be
- * allocated by a ClusterQueue in the cohort.
- *
- * @schema ClusterQueueV1Beta2SpecResourceGroupsFlavorsResourcesNominalQuota
- */
-export class ClusterQueueV1Beta2SpecResourceGroupsFlavorsResourcesNominalQuota {
-  public static fromNumber(value: number): ClusterQueueV1Beta2SpecResourceGroupsFlavorsResourcesNominalQuota {
-    return new ClusterQueueV1Beta2SpecResourceGroupsFlavorsResourcesNominalQuota(value);
-  }
-  public static fromString(value: string): ClusterQueueV1Beta2SpecResourceGroupsFlavorsResourcesNominalQuota {
-    return new ClusterQueueV1Beta2SpecResourceGroupsFlavorsResourcesNominalQuota(value);
   }
   private constructor(public readonly value: number | string) {
   }

@@ -14,7 +14,7 @@ export class WorkloadPriorityClass extends ApiObject {
    * Returns the apiVersion and kind for "WorkloadPriorityClass"
    */
   public static readonly GVK: GroupVersionKind = {
-    apiVersion: 'kueue.x-k8s.io/v1beta1',
+    apiVersion: 'kueue.x-k8s.io/v1beta2',
     kind: 'WorkloadPriorityClass',
   }
 
@@ -72,6 +72,7 @@ export interface WorkloadPriorityClassProps {
   /**
    * description is an arbitrary string that usually provides guidelines on
    * when this workloadPriorityClass should be used.
+   * The description is limited to a maximum of 2048 characters.
    *
    * @schema WorkloadPriorityClass#description
    */
@@ -92,107 +93,6 @@ export interface WorkloadPriorityClassProps {
  */
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_WorkloadPriorityClassProps(obj: WorkloadPriorityClassProps | undefined): Record<string, any> | undefined {
-  if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': obj.metadata,
-    'description': obj.description,
-    'value': obj.value,
-  };
-  // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
-}
-/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-
-
-/**
- * WorkloadPriorityClass is the Schema for the workloadPriorityClass API
- *
- * @schema WorkloadPriorityClassV1Beta2
- */
-export class WorkloadPriorityClassV1Beta2 extends ApiObject {
-  /**
-   * Returns the apiVersion and kind for "WorkloadPriorityClassV1Beta2"
-   */
-  public static readonly GVK: GroupVersionKind = {
-    apiVersion: 'kueue.x-k8s.io/v1beta2',
-    kind: 'WorkloadPriorityClass',
-  }
-
-  /**
-   * Renders a Kubernetes manifest for "WorkloadPriorityClassV1Beta2".
-   *
-   * This can be used to inline resource manifests inside other objects (e.g. as templates).
-   *
-   * @param props initialization props
-   */
-  public static manifest(props: WorkloadPriorityClassV1Beta2Props): any {
-    return {
-      ...WorkloadPriorityClassV1Beta2.GVK,
-      ...toJson_WorkloadPriorityClassV1Beta2Props(props),
-    };
-  }
-
-  /**
-   * Defines a "WorkloadPriorityClassV1Beta2" API object
-   * @param scope the scope in which to define this object
-   * @param id a scope-local name for the object
-   * @param props initialization props
-   */
-  public constructor(scope: Construct, id: string, props: WorkloadPriorityClassV1Beta2Props) {
-    super(scope, id, {
-      ...WorkloadPriorityClassV1Beta2.GVK,
-      ...props,
-    });
-  }
-
-  /**
-   * Renders the object to Kubernetes JSON.
-   */
-  public override toJson(): any {
-    const resolved = super.toJson();
-
-    return {
-      ...WorkloadPriorityClassV1Beta2.GVK,
-      ...toJson_WorkloadPriorityClassV1Beta2Props(resolved),
-    };
-  }
-}
-
-/**
- * WorkloadPriorityClass is the Schema for the workloadPriorityClass API
- *
- * @schema WorkloadPriorityClassV1Beta2
- */
-export interface WorkloadPriorityClassV1Beta2Props {
-  /**
-   * @schema WorkloadPriorityClassV1Beta2#metadata
-   */
-  readonly metadata?: ApiObjectMetadata;
-
-  /**
-   * description is an arbitrary string that usually provides guidelines on
-   * when this workloadPriorityClass should be used.
-   * The description is limited to a maximum of 2048 characters.
-   *
-   * @schema WorkloadPriorityClassV1Beta2#description
-   */
-  readonly description?: string;
-
-  /**
-   * value represents the integer value of this workloadPriorityClass. This is the actual priority that workloads
-   * receive when jobs have the name of this class in their workloadPriorityClass label.
-   * Changing the value of workloadPriorityClass doesn't affect the priority of workloads that were already created.
-   *
-   * @schema WorkloadPriorityClassV1Beta2#value
-   */
-  readonly value: number;
-}
-
-/**
- * Converts an object of type 'WorkloadPriorityClassV1Beta2Props' to JSON representation.
- */
-/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
-export function toJson_WorkloadPriorityClassV1Beta2Props(obj: WorkloadPriorityClassV1Beta2Props | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
   const result = {
     'metadata': obj.metadata,

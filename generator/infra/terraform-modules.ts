@@ -1,6 +1,6 @@
 /**
  * The public terraform-aws-modules modules the Terragrunt units are built on, at pinned versions.
- * `../shared/schemas/terraform/<name>@v<version>.json` lists the variables and outputs of each pin;
+ * `vendor/schemas/terraform/<name>@v<version>.json` lists the variables and outputs of each pin;
  * the infra checks read the pins back from the generated `terraform.source` and compare against it.
  */
 export interface TerraformModule {
@@ -34,7 +34,7 @@ export function parseRegistrySource(source: string): TerraformModule | undefined
   return match ? { source: match[1], version: match[2] } : undefined;
 }
 
-/** File name of a module's variable and output list in `../shared/schemas/terraform/`. */
+/** File name of a module's variable and output list in `vendor/schemas/terraform/`. */
 export function schemaFileName(module: TerraformModule): string {
   const [, name, sub] = /^terraform-aws-modules\/([^/]+)\/aws(?:\/\/modules\/(.+))?$/.exec(module.source) ?? [];
   if (!name) throw new Error(`not a terraform-aws-modules registry address: ${module.source}`);

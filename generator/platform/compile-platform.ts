@@ -3,7 +3,7 @@ import { fieldPath, type Problem } from '../config/problems';
 import { moduleApplication } from '../argocd/names';
 import type { K8sObject } from '../render/k8s-object';
 import { teamNamespaceObjects } from '../teams/team-namespace';
-import { SharedDataMissing } from './instance-types';
+import { InstanceTableMissing } from '../instances/instance-table';
 import type { ModuleContext, ModuleProblem, ModuleSource } from './module';
 import type { EnabledModule } from './resolve-modules';
 
@@ -59,7 +59,7 @@ export function compilePlatform(
     try {
       compiled = compileModule(spec, enabledModule, enabled);
     } catch (error) {
-      if (!(error instanceof SharedDataMissing)) throw error;
+      if (!(error instanceof InstanceTableMissing)) throw error;
       return { ok: false, problems: [{ file, field: '', message: error.message }] };
     }
     for (const p of compiled.problems) {

@@ -18,7 +18,8 @@ import {
 import { LABEL_PREFIX, LABELS, MANAGED_BY, type K8sObject } from '../render/k8s-object';
 import { GPU_RESOURCE, NEURON_RESOURCE } from '../teams/team-namespace';
 import { DISCOVERY_TAG, karpenterNodeRole, poolDiscoveryTag } from './aws-names';
-import { instanceTypes, poolInstanceTypes } from './instance-types';
+import { instanceTypes } from '../instances/instance-table';
+import { poolInstanceTypes } from './instance-types';
 import type { ModuleProblem } from './module';
 import { poolZone } from './node-pool-zone';
 

@@ -1,19 +1,20 @@
 import { gibibytes } from '../config/quantity';
 import type { ClusterSpec, NodePool, Team } from '../config/cluster-spec';
 import {
-  ClusterQueueV1Beta2,
-  ClusterQueueV1Beta2SpecPreemptionReclaimWithinCohort,
-  ClusterQueueV1Beta2SpecPreemptionWithinClusterQueue,
-  ClusterQueueV1Beta2SpecQueueingStrategy,
-  ClusterQueueV1Beta2SpecResourceGroupsFlavorsResourcesBorrowingLimit as BorrowingLimit,
-  ClusterQueueV1Beta2SpecResourceGroupsFlavorsResourcesNominalQuota as NominalQuota,
+  ClusterQueue,
+  ClusterQueueSpecPreemptionReclaimWithinCohort,
+  ClusterQueueSpecPreemptionWithinClusterQueue,
+  ClusterQueueSpecQueueingStrategy,
+  ClusterQueueSpecResourceGroupsFlavorsResourcesBorrowingLimit as BorrowingLimit,
+  ClusterQueueSpecResourceGroupsFlavorsResourcesNominalQuota as NominalQuota,
 } from '../imports/kueue-clusterqueue-kueue.x-k8s.io';
-import { LocalQueueV1Beta2 } from '../imports/kueue-localqueue-kueue.x-k8s.io';
-import { ResourceFlavorV1Beta2 } from '../imports/kueue-resourceflavor-kueue.x-k8s.io';
-import { WorkloadPriorityClassV1Beta2 } from '../imports/kueue-workloadpriorityclass-kueue.x-k8s.io';
+import { LocalQueue } from '../imports/kueue-localqueue-kueue.x-k8s.io';
+import { ResourceFlavor } from '../imports/kueue-resourceflavor-kueue.x-k8s.io';
+import { WorkloadPriorityClass } from '../imports/kueue-workloadpriorityclass-kueue.x-k8s.io';
 import { LABELS, MANAGED_BY, type K8sObject } from '../render/k8s-object';
 import { GPU_RESOURCE, NEURON_RESOURCE } from '../teams/team-namespace';
-import { poolInstanceTypes, type InstanceType } from './instance-types';
+import type { InstanceType } from '../instances/instance-table';
+import { poolInstanceTypes } from './instance-types';
 import { EFA_RESOURCE, NODEPOOL_LABEL, usesEfa } from './karpenter-node-pools';
 
 /** Kueue priorities of the teams' runs (`kueue.x-k8s.io/priority-class: <name>`); a team's default is its `priority`. */
@@ -35,12 +36,12 @@ export function kueueObjects(cluster: ClusterSpec): K8sObject[] {
   const objects: K8sObject[] = [];
   for (const [name, value] of Object.entries(PRIORITY_CLASSES)) {
     objects.push(
-      WorkloadPriorityClassV1Beta2.manifest({ metadata: { name, labels }, value, description: `${name} priority runs` }),
+      WorkloadPriorityClass.manifest({ metadata: { name, labels }, value, description: `${name} priority runs` }),
     );
   }
   for (const pool of cluster.nodePools) {
     objects.push(
-      ResourceFlavorV1Beta2.manifest({
+      ResourceFlavor.manifest({
         metadata: { name: pool.name, labels },
         spec: {
           nodeLabels: { [NODEPOOL_LABEL]: pool.name },
@@ -60,15 +61,15 @@ export function kueueObjects(cluster: ClusterSpec): K8sObject[] {
   const capacity = new Map(cluster.nodePools.map((pool) => [pool.name, poolCapacity(pool)]));
   for (const team of cluster.teams) {
     objects.push(
-      ClusterQueueV1Beta2.manifest({
+      ClusterQueue.manifest({
         metadata: { name: team.name, labels: { ...labels, [LABELS.team]: team.name } },
         spec: {
           cohortName: cluster.name,
           namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': team.namespace } },
-          queueingStrategy: ClusterQueueV1Beta2SpecQueueingStrategy.BEST_EFFORT_FIFO,
+          queueingStrategy: ClusterQueueSpecQueueingStrategy.BEST_EFFORT_FIFO,
           preemption: {
-            reclaimWithinCohort: ClusterQueueV1Beta2SpecPreemptionReclaimWithinCohort.ANY,
-            withinClusterQueue: ClusterQueueV1Beta2SpecPreemptionWithinClusterQueue.LOWER_PRIORITY,
+            reclaimWithinCohort: ClusterQueueSpecPreemptionReclaimWithinCohort.ANY,
+            withinClusterQueue: ClusterQueueSpecPreemptionWithinClusterQueue.LOWER_PRIORITY,
           },
           resourceGroups: cluster.nodePools.length
             ? [
@@ -85,7 +86,7 @@ export function kueueObjects(cluster: ClusterSpec): K8sObject[] {
       }),
     );
     objects.push(
-      LocalQueueV1Beta2.manifest({
+      LocalQueue.manifest({
         metadata: { name: team.name, namespace: team.namespace, labels: { ...labels, [LABELS.team]: team.name } },
         spec: { clusterQueue: team.name },
       }),

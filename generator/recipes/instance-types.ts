@@ -1,28 +1,3 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-
-/** Accelerator facts of one EC2 instance type (`../shared/data/ec2-instance-types.json`). */
-export interface InstanceType {
-  readonly vcpu: number;
-  readonly memoryGiB: number;
-  readonly gpus: number;
-  readonly neuronDevices: number;
-  readonly neuronCores: number;
-  readonly efaInterfaces: number;
-  /** On-demand USD per hour by region, where known. */
-  readonly onDemandUsdPerHour: Record<string, number | null> | null;
-}
-
-export const INSTANCE_TABLE = 'data/ec2-instance-types.json';
-
-/** The instance table from the shared data folder, or undefined where it is not present. */
-export function loadInstanceTypes(shared: string): ReadonlyMap<string, InstanceType> | undefined {
-  const path = join(shared, INSTANCE_TABLE);
-  if (!existsSync(path)) return undefined;
-  const data = JSON.parse(readFileSync(path, 'utf-8')) as { instanceTypes: Record<string, InstanceType> };
-  return new Map(Object.entries(data.instanceTypes));
-}
-
 /** The extended resources a pod may request, and the instance fact that bounds each. */
 export const ACCELERATOR_RESOURCES = [
   { resource: 'nvidia.com/gpu', fact: 'gpus', what: 'GPUs' },

@@ -2,7 +2,8 @@ import type { ClusterSpec, NodePool, Team } from '../config/cluster-spec';
 import type { Problem } from '../config/problems';
 import { TEMPLATE_EXPRESSION } from '../workloads/pod-parts';
 import { extraNeeds, KIND_RULES } from '../workloads/workload-kinds';
-import { ACCELERATOR_RESOURCES, parseQuantity, type InstanceType } from './instance-types';
+import type { InstanceType } from '../instances/instance-table';
+import { ACCELERATOR_RESOURCES, parseQuantity } from './instance-types';
 import type { RecipeInput } from './load-recipes';
 import type { RecipeBody, WorkloadKind } from './recipe-schema';
 

@@ -3,7 +3,7 @@ import type { Problem } from '../config/problems';
 import type { CompiledCluster } from '../fleet/compile-cluster';
 import type { GeneratedFile } from '../fleet/generated-file';
 import { LABELS, MANAGED_BY, type K8sObject } from '../render/k8s-object';
-import type { InstanceType } from '../recipes/instance-types';
+import type { InstanceType } from '../instances/instance-table';
 import type { RecipeInput } from '../recipes/load-recipes';
 import { checkPlacement, poolOf } from '../recipes/placement';
 import { stepIdentity, workloadSteps } from './pipeline';

@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
-import { sharedDir } from '../checks/schema-registry';
 import type { Problem } from '../config/problems';
-import { INSTANCE_TABLE, loadInstanceTypes, type InstanceType } from '../recipes/instance-types';
+import { instanceTypes as readInstanceTypes, InstanceTableMissing, type InstanceType } from '../instances/instance-table';
 import { forEachRecipe, type RecipeInput } from '../recipes/load-recipes';
 import { RecipeCache, type JsonText } from '../recipes/recipe-cache';
 
@@ -54,14 +53,13 @@ export function loadFleetRecipes(
     mine.push({ json, digest: createHash('sha1').update(input.file).update('\0').update(digest).digest('base64url'), lineOf: input.lineOf });
   });
   cache.end();
-  // the instance table is an input of every recipe (placement checks, cost estimates): required, so the
-  // output never depends on whether it happens to be there
-  const instanceTypes = loaded ? loadInstanceTypes(sharedDir(root)) : new Map<string, InstanceType>();
-  if (!instanceTypes) {
-    return {
-      ok: false,
-      problems: [{ file: `../shared/${INSTANCE_TABLE}`, field: '', message: 'is missing; recipes are checked and costed against it (put ../shared beside the repository or set FLEET_SHARED_DIR)' }],
-    };
+  // the instance table is an input of every recipe (placement checks, cost estimates)
+  let instanceTypes: ReadonlyMap<string, InstanceType> = new Map();
+  try {
+    if (loaded) instanceTypes = readInstanceTypes();
+  } catch (error) {
+    if (!(error instanceof InstanceTableMissing)) throw error;
+    return { ok: false, problems: [{ file: error.path, field: '', message: error.detail }] };
   }
   const problems = [...loadProblems, ...unknownCluster];
   const takeRecipesOf = (cluster: string) => {

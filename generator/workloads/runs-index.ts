@@ -1,7 +1,7 @@
 import type { GeneratedFile } from '../fleet/generated-file';
 import { clusterFolder } from '../fleet/paths';
 import { markerLine } from '../render/marker';
-import type { InstanceType } from '../recipes/instance-types';
+import type { InstanceType } from '../instances/instance-table';
 import type { RecipeInput } from '../recipes/load-recipes';
 import type { WorkloadStep } from './pipeline';
 import { KIND_RULES } from './workload-kinds';
@@ -57,7 +57,7 @@ export function runsIndex(cluster: string, runs: readonly IndexedRun[]): Generat
     'editing a recipe starts a new run; archiving one removes its folder, and the recipe stays in git as the record.',
     '',
     'Cost: on-demand list price of the nodes the run holds (pods x node price, per hour; times `duration` when the',
-    'recipe gives one), from ../shared/data/ec2-instance-types.json. An estimate: no storage, transfer or discounts.',
+    'recipe gives one), from vendor/data/ec2-instance-types.json. An estimate: no storage, transfer or discounts.',
     '',
     '| run | team | kind | duration | est. cost (on-demand) | recipe | folder |',
     '|---|---|---|---|---|---|---|',

@@ -3,14 +3,11 @@ import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, 
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { promisify } from 'node:util';
-import { sharedDir } from '../../generator/checks/schema-registry';
 import { regenerateFleet } from '../../generator/fleet/regenerate';
 import { PLATFORM_MODULES } from '../../platform';
 import { copyProject } from './project-files';
 
 export const REPO = resolve(__dirname, '..', '..');
-// generator runs on temporary copies read the shared data (instance table, schemas) from beside the repository
-process.env.FLEET_SHARED_DIR ??= join(REPO, '..', 'shared');
 /** The generator options of `.projenrc.ts` (the golden test fails if they drift apart). */
 export const FLEET = { catalog: PLATFORM_MODULES, github: { owner: 'acme', repository: 'eks-mlops-fleet' } };
 export const EXAMPLE_CLUSTERS = ['dev-usw2', 'prod-use1', 'staging-usw2'];
@@ -83,9 +80,8 @@ export async function runProjen(root: string, env: NodeJS.ProcessEnv = {}): Prom
   try {
     const { stdout, stderr } = await run(join(root, 'node_modules', '.bin', 'projen'), [], {
       cwd: root,
-      // the copy has no ../shared beside it: name the shared data (instance types) the generator reads
-      // and it links node_modules: projen's post-synthesis install (on a changed package.json) would empty it
-      env: { ...process.env, CI: 'true', NO_COLOR: '1', FLEET_SHARED_DIR: sharedDir(REPO), PROJEN_DISABLE_POST: 'true', ...env },
+      // the copy links node_modules: projen's post-synthesis install (on a changed package.json) would empty it
+      env: { ...process.env, CI: 'true', NO_COLOR: '1', PROJEN_DISABLE_POST: 'true', ...env },
       maxBuffer: 64 * 1024 * 1024,
     });
     return { code: 0, stdout, stderr };

@@ -12,5 +12,5 @@ export function copyProject(repo: string, dir: string): void {
   for (const path of ['.projenrc.ts', 'package.json', 'package-lock.json', '.projen', ...projenFiles.filter((f) => !/^(generator|\.projen)\//.test(f))]) {
     cpSync(join(repo, path), join(dir, path), { recursive: true });
   }
-  for (const path of ['node_modules', 'generator', 'platform']) symlinkSync(join(repo, path), join(dir, path), 'dir');
+  for (const path of ['node_modules', 'generator', 'platform', 'vendor']) symlinkSync(join(repo, path), join(dir, path), 'dir');
 }

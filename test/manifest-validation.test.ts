@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { checkManifests } from '../generator/checks/check-manifests';
-import { SchemaRegistry, sharedDir } from '../generator/checks/schema-registry';
+import { SchemaRegistry } from '../generator/checks/schema-registry';
 import { generateFleet } from '../generator/fleet/generate';
 import { FLEET, REPO } from './support/fleet';
 
-const registry = SchemaRegistry.forFleet(sharedDir(REPO));
+const registry = SchemaRegistry.forFleet();
 const generated = generateFleet({ root: REPO, ...FLEET });
 if (!generated.ok) throw new Error('example fleet is invalid');
 const files = new Map(generated.files.map((f) => [f.path, f.content]));
@@ -63,8 +63,8 @@ describe('manifest validation', () => {
     const old = { ...queue, spec: { ...queue.spec, cohort: queue.spec.cohortName } };
     delete old.spec.cohortName;
     expect(registry.validate(old).map((p) => p.message)).toContain('must NOT have additional properties "cohort"');
-    // the deprecated v1beta1 is still served, with its own schema, in which `cohort` is right
-    expect(registry.validate({ ...old, apiVersion: 'kueue.x-k8s.io/v1beta1' })).toEqual([]);
+    // only the version the generator emits is vendored: the deprecated v1beta1 is refused
+    expect(registry.validate({ ...old, apiVersion: 'kueue.x-k8s.io/v1beta1' })[0].message).toMatch(/^no schema for kueue.x-k8s.io\/v1beta1 ClusterQueue/);
     expect(registry.validate({ ...queue, apiVersion: 'kueue.x-k8s.io/v1' })[0].message).toMatch(/^no schema for kueue.x-k8s.io\/v1 ClusterQueue/);
 
     const pool = parse(files.get('clusters/prod-use1/platform/karpenter/nodepool-cuda-efa.yaml')!);

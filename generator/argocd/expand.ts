@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, posix } from 'node:path';
-import { parse, parseAllDocuments } from 'yaml';
+import { parse } from 'yaml';
+import { parseManifest } from '../checks/parse-manifest';
 import type { SchemaRegistry } from '../checks/schema-registry';
 import type { Problem } from '../config/problems';
 import { renderGoTemplate, TemplateError } from './go-template';
@@ -57,6 +58,27 @@ export interface RepoTree {
   readonly files: ReadonlySet<string>;
   readonly dirs: ReadonlySet<string>;
 }
+
+/** The files under a folder, at any depth, in path order. */
+function filesUnder(tree: RepoTree, dir: string): string[] {
+  let sorted = sortedFiles.get(tree);
+  if (!sorted) {
+    sorted = [...tree.files].sort();
+    sortedFiles.set(tree, sorted);
+  }
+  const prefix = `${dir}/`;
+  let low = 0;
+  let high = sorted.length;
+  while (low < high) {
+    const mid = (low + high) >>> 1;
+    if (sorted[mid] < prefix) low = mid + 1;
+    else high = mid;
+  }
+  const out: string[] = [];
+  for (let i = low; i < sorted.length && sorted[i].startsWith(prefix); i++) out.push(sorted[i]);
+  return out;
+}
+const sortedFiles = new WeakMap<RepoTree, string[]>();
 
 export function readTree(root: string, top = 'clusters'): RepoTree {
   const files = new Set<string>();
@@ -221,16 +243,16 @@ export function checkApplications(
         continue;
       }
       const exclude = source.directory?.exclude ? globRegExp(source.directory.exclude) : undefined;
-      const manifests = [...tree.files].filter((f) => {
+      const manifests = filesUnder(tree, source.path).filter((f) => {
         const rel = f.slice(source.path!.length + 1);
-        if (!f.startsWith(`${source.path}/`) || (!source.directory?.recurse && rel.includes('/'))) return false;
+        if (!source.directory?.recurse && rel.includes('/')) return false;
         return /\.(ya?ml|json)$/.test(f) && !(exclude && exclude.test(posix.basename(rel)));
       });
       let count = 0;
       for (const manifest of manifests) {
-        for (const doc of parseAllDocuments(readFileSync(join(tree.root, manifest), 'utf-8'))) {
-          const object = doc.toJS() as { apiVersion?: string; kind?: string } | null;
-          if (!object) continue;
+        const { objects, error } = parseManifest(readFileSync(join(tree.root, manifest), 'utf-8'));
+        if (error) problems.push({ file: manifest, field: '', message: error });
+        for (const object of objects) {
           count++;
           for (const p of registry.validate(object)) problems.push({ file: manifest, field: p.path.replace(/^\//, '').replace(/\//g, '.'), message: p.message });
         }

@@ -1,6 +1,6 @@
-import { parseAllDocuments } from 'yaml';
 import type { Problem } from '../config/problems';
 import type { GeneratedFile } from '../fleet/generated-file';
+import { parseManifest } from './parse-manifest';
 import type { SchemaRegistry } from './schema-registry';
 
 export interface ManifestCheckReport {
@@ -15,13 +15,9 @@ export function checkManifests(files: readonly GeneratedFile[], registry: Schema
   const counts = new Map<string, number>();
   for (const file of files) {
     if (!file.path.endsWith('.yaml') || !isManifestPath(file.path)) continue;
-    for (const doc of parseAllDocuments(file.content)) {
-      if (doc.errors.length) {
-        problems.push({ file: file.path, field: '', message: `is not valid YAML: ${doc.errors[0].message}` });
-        continue;
-      }
-      const object = doc.toJS() as { apiVersion?: string; kind?: string; metadata?: { name?: string } } | null;
-      if (!object) continue;
+    const { objects, error } = parseManifest(file.content);
+    if (error) problems.push({ file: file.path, field: '', message: error });
+    for (const object of objects) {
       const gvk = `${object.apiVersion} ${object.kind}`;
       counts.set(gvk, (counts.get(gvk) ?? 0) + 1);
       for (const p of registry.validate(object)) {

@@ -1,17 +1,12 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import Ajv, { type ValidateFunction } from 'ajv';
-import { parse } from 'yaml';
-
-/** Where the vendored upstream schemas live: `../shared` beside the repository, or `$FLEET_SHARED_DIR`. */
-export function sharedDir(root: string): string {
-  return process.env.FLEET_SHARED_DIR ?? join(root, '..', 'shared');
-}
-
-const KUBERNETES_VERSION = 'v1.35.0';
+import { dereference, validate as validateInstance, type OutputUnit, type Schema } from '@cfworker/json-schema';
+import { CRD_DIR, KUBERNETES_DEFINITIONS } from '../vendor/vendor-files';
 
 /** The Kubernetes quantity grammar (resource.Quantity), which the OpenAPI schema only calls a string. */
 const QUANTITY_PATTERN = '^[+-]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)(([KMGTPE]i)|[numkMGTPE]|([eE][+-]?[0-9]+))?$';
+/** The base URI of the Kubernetes definitions; their `$ref`s resolve against it. */
+const KUBERNETES_URI = 'https://kubernetes.schemas.local/';
 
 export interface SchemaProblem {
   /** JSON pointer into the object, `/spec/hard/requests.cpu`. */
@@ -21,48 +16,44 @@ export interface SchemaProblem {
 
 /**
  * JSON schemas of every kind the generator may emit, by `apiVersion` and `kind`: the Kubernetes API
- * definitions, and (added by later stages) the vendored CRDs. Objects are closed: a field the API
- * does not know is an error, as it is under the API server's strict field validation.
+ * definitions and the vendored CRDs (`vendor/schemas`). Objects are closed: a field the API does not know is an
+ * error, as it is under the API server's strict field validation.
+ *
+ * The engine interprets the schema as it walks the object (`@cfworker/json-schema`) instead of compiling code
+ * for it: the CRDs of Argo CD, KubeRay or KServe are megabytes of schema, which a compiling validator takes
+ * seconds to turn into code, while an object touches only the small part of the schema its fields name.
  */
 export class SchemaRegistry {
-  private readonly ajv = new Ajv({ strict: false, validateFormats: false, allErrors: true });
-  private readonly schemas = new Map<string, object>();
-  private readonly compiled = new Map<string, ValidateFunction>();
-  /** Vendored CRD files not read yet, by `group/kind` (two files may define one kind at different versions). */
-  private readonly crdFiles = new Map<string, string[]>();
+  private readonly lookup: Record<string, Schema | boolean> = Object.create(null);
+  private readonly schemas = new Map<string, Schema>();
+  /** Vendored CRD files not read yet, by `group/kind`. */
+  private readonly crdFiles = new Map<string, string>();
 
-  /** The Kubernetes API definitions (`_definitions.json`), read from the shared folder. */
-  static forKubernetes(shared: string): SchemaRegistry {
+  /** The Kubernetes API definitions. */
+  static forKubernetes(definitionsFile = KUBERNETES_DEFINITIONS): SchemaRegistry {
     const registry = new SchemaRegistry();
-    registry.addKubernetesDefinitions(
-      JSON.parse(readFileSync(join(shared, 'schemas', 'kubernetes', KUBERNETES_VERSION, '_definitions.json'), 'utf-8')),
-    );
+    registry.addKubernetesDefinitions(JSON.parse(readFileSync(definitionsFile, 'utf-8')));
     return registry;
   }
 
-  /** The Kubernetes API definitions and every vendored CRD (`schemas/crds/<project>/*.yaml`), read when first needed. */
-  static forFleet(shared: string): SchemaRegistry {
-    const registry = SchemaRegistry.forKubernetes(shared);
-    registry.addCrdDirectory(join(shared, 'schemas', 'crds'));
+  /** The Kubernetes API definitions and every vendored CRD, read when first needed. */
+  static forFleet(definitionsFile = KUBERNETES_DEFINITIONS, crdDir = CRD_DIR): SchemaRegistry {
+    const registry = SchemaRegistry.forKubernetes(definitionsFile);
+    registry.addCrdDirectory(crdDir);
     return registry;
   }
 
-  /**
-   * Indexes the CRD files under `dir` by group and kind. Parsing all of them takes seconds (some are
-   * megabytes), so a file is parsed, and its served versions added, only when an object of its kind is checked.
-   */
+  /** Indexes the CRD files of a folder (`<plural>.<group>.json`) by group and kind; each is parsed when first needed. */
   addCrdDirectory(dir: string): void {
-    for (const project of readdirSync(dir).sort()) {
-      for (const name of readdirSync(join(dir, project)).sort()) {
-        if (!name.endsWith('.yaml')) continue;
-        const path = join(dir, project, name);
-        const text = readFileSync(path, 'utf-8');
-        const group = /^ {2}group: (\S+)$/m.exec(text)?.[1];
-        const kind = /^ {4}kind: (\S+)$/m.exec(text)?.[1];
-        if (!group || !kind) throw new Error(`${path}: not a CustomResourceDefinition with spec.group and spec.names.kind`);
-        const k = `${group}/${kind}`;
-        this.crdFiles.set(k, [...(this.crdFiles.get(k) ?? []), path]);
-      }
+    for (const name of readdirSync(dir).sort()) {
+      if (!name.endsWith('.json')) continue;
+      const path = join(dir, name);
+      // the group and kind sit in the file's first lines, before the versions' schemas
+      const head = readFileSync(path, 'utf-8').slice(0, 4096);
+      const group = /"group": "([^"]+)"/.exec(head)?.[1];
+      const kind = /"kind": "([^"]+)",\s*"listKind"/.exec(head)?.[1];
+      if (!group || !kind) throw new Error(`${path}: not a CustomResourceDefinition with spec.group and spec.names.kind`);
+      this.crdFiles.set(`${group}/${kind}`, path);
     }
   }
 
@@ -75,40 +66,39 @@ export class SchemaRegistry {
   }
 
   addKubernetesDefinitions(document: { definitions: Record<string, Record<string, unknown>> }): void {
-    const definitions = structuredClone(document.definitions);
+    const definitions = document.definitions;
     definitions['io.k8s.apimachinery.pkg.api.resource.Quantity'] = {
       oneOf: [{ type: 'string', pattern: QUANTITY_PATTERN }, { type: 'number' }],
     };
-    for (const definition of Object.values(definitions)) closeObjects(definition);
-    const root = { $id: 'k8s', definitions };
-    this.ajv.addSchema(root);
+    for (const definition of Object.values(definitions)) prepare(definition);
+    dereference({ $id: KUBERNETES_URI, definitions } as Schema, this.lookup);
     for (const [name, definition] of Object.entries(definitions)) {
       const gvks = definition['x-kubernetes-group-version-kind'] as { group: string; version: string; kind: string }[] | undefined;
       for (const gvk of gvks ?? []) {
         const apiVersion = gvk.group ? `${gvk.group}/${gvk.version}` : gvk.version;
-        this.schemas.set(key(apiVersion, gvk.kind), { $ref: `k8s#/definitions/${name}` });
+        this.schemas.set(key(apiVersion, gvk.kind), this.lookup[`${KUBERNETES_URI}#/definitions/${name}`] as Schema);
       }
     }
   }
 
   /** Adds the schema of one kind at one version (for example a CRD version's openAPIV3Schema). */
   addKind(apiVersion: string, kind: string, schema: object): void {
-    const closed = structuredClone(schema) as Record<string, unknown>;
-    closeObjects(closed);
-    this.schemas.set(key(apiVersion, kind), closed);
+    const prepared = prepare(schema) as Schema;
+    dereference({ ...prepared, $id: `https://crds.schemas.local/${apiVersion}/${kind}` }, this.lookup);
+    this.schemas.set(key(apiVersion, kind), this.lookup[`https://crds.schemas.local/${apiVersion}/${kind}`] as Schema);
   }
 
   has(apiVersion: string, kind: string): boolean {
     return this.schemaOf(apiVersion, kind) !== undefined;
   }
 
-  private schemaOf(apiVersion: string, kind: string): object | undefined {
+  private schemaOf(apiVersion: string, kind: string): Schema | undefined {
     const k = key(apiVersion, kind);
     if (!this.schemas.has(k) && apiVersion.includes('/')) {
       const group = apiVersion.slice(0, apiVersion.indexOf('/'));
-      const files = this.crdFiles.get(`${group}/${kind}`) ?? [];
+      const file = this.crdFiles.get(`${group}/${kind}`);
       this.crdFiles.delete(`${group}/${kind}`);
-      for (const file of files) this.addCrd(parse(readFileSync(file, 'utf-8')) as CustomResourceDefinition);
+      if (file) this.addCrd(JSON.parse(readFileSync(file, 'utf-8')) as CustomResourceDefinition);
     }
     return this.schemas.get(k);
   }
@@ -117,24 +107,14 @@ export class SchemaRegistry {
   validate(object: { apiVersion?: unknown; kind?: unknown; metadata?: { name?: unknown } }): SchemaProblem[] {
     const apiVersion = String(object.apiVersion);
     const kind = String(object.kind);
-    const k = key(apiVersion, kind);
     const schema = this.schemaOf(apiVersion, kind);
     if (!schema) return [{ path: '', message: `no schema for ${apiVersion} ${kind}: not a Kubernetes API kind nor a vendored CRD` }];
-    let validate = this.compiled.get(k);
-    if (!validate) {
-      validate = this.ajv.compile(schema);
-      this.compiled.set(k, validate);
-    }
     const problems: SchemaProblem[] = [];
     if (typeof object.metadata?.name !== 'string' || object.metadata.name === '') {
       problems.push({ path: '/metadata/name', message: 'is required' });
     }
-    if (!validate(object)) {
-      for (const error of validate.errors ?? []) {
-        const extra = error.keyword === 'additionalProperties' ? ` "${(error.params as { additionalProperty: string }).additionalProperty}"` : '';
-        problems.push({ path: error.instancePath, message: `${error.message ?? 'is invalid'}${extra}` });
-      }
-    }
+    const result = validateInstance(object, schema, '7', this.lookup, false);
+    if (!result.valid) problems.push(...describe(result.errors));
     return problems;
   }
 }
@@ -151,22 +131,87 @@ function key(apiVersion: string, kind: string) {
   return `${apiVersion}/${kind}`;
 }
 
+/** Keywords whose errors only say that something below them failed: the failure below is the one reported. */
+const WRAPPERS = new Set(['properties', 'items', 'additionalItems', '$ref', 'allOf', 'patternProperties']);
+
 /**
- * Marks every object schema that lists its properties as closed, like the API server's strict field
- * validation, unless it says it keeps unknown fields.
+ * The engine's errors as the fields that are wrong: a wrapper's error is left out for the error below it. A
+ * failed anyOf or oneOf (int-or-string, a quantity) reports the errors of the one alternative of the value's
+ * type, when there is one ("must match pattern"), or else one line for the anyOf itself.
  */
-function closeObjects(schema: unknown): void {
-  if (!schema || typeof schema !== 'object' || Array.isArray(schema)) return;
+function describe(errors: readonly OutputUnit[]): SchemaProblem[] {
+  const problems: SchemaProblem[] = [];
+  for (let i = 0; i < errors.length; i++) {
+    const error = errors[i];
+    if (error.keyword === 'anyOf' || error.keyword === 'oneOf') {
+      const prefix = `${error.keywordLocation}/`;
+      let end = i + 1;
+      while (end < errors.length && errors[end].keywordLocation.startsWith(prefix)) end++;
+      const branches = new Map<string, OutputUnit[]>();
+      for (const e of errors.slice(i + 1, end)) {
+        const branch = e.keywordLocation.slice(prefix.length).split('/')[0];
+        branches.set(branch, [...(branches.get(branch) ?? []), e]);
+      }
+      const ofType = [...branches.values()].filter((b) => !b.some((e) => e.keyword === 'type' && e.instanceLocation === error.instanceLocation));
+      if (ofType.length === 1) problems.push(...describe(ofType[0]));
+      else problems.push({ path: error.instanceLocation.replace(/^#/, ''), message: message(error) });
+      i = end - 1;
+      continue;
+    }
+    if (WRAPPERS.has(error.keyword) || error.keyword === 'false') continue;
+    // a field a closed object does not have (its `false` schema follows), not a wrong value in a map
+    if (error.keyword === 'additionalProperties' && errors[i + 1]?.keyword !== 'false') continue;
+    problems.push({ path: error.instanceLocation.replace(/^#/, ''), message: message(error) });
+  }
+  return problems;
+}
+
+function message(error: OutputUnit): string {
+  switch (error.keyword) {
+    case 'pattern':
+      return `must match pattern ${/pattern (".*")\.?$/.exec(error.error)?.[1] ?? ''}`.trim();
+    case 'type':
+      return `must be ${/Expected "(.*)"\./.exec(error.error)?.[1].split('", "').join(',') ?? 'of another type'}`;
+    case 'required':
+      return `must have required property '${/property "(.*)"\./.exec(error.error)?.[1]}'`;
+    case 'additionalProperties':
+      return `must NOT have additional properties "${/Property "(.*)" does not match/.exec(error.error)?.[1]}"`;
+    case 'enum':
+      return 'must be equal to one of the allowed values';
+    case 'anyOf':
+      return 'must match a schema in anyOf';
+    case 'oneOf':
+      return 'must match exactly one schema in oneOf';
+    default:
+      return error.error;
+  }
+}
+
+/**
+ * Makes a schema say what the API server enforces: every object schema that lists its properties is closed
+ * (strict field validation) unless it keeps unknown fields, and formats are not checked (the API server checks
+ * only a few, and the generator emits none of the others). Walks only the keywords that hold schemas: a field
+ * may be named like a keyword ("properties").
+ */
+function prepare(schema: unknown): unknown {
+  if (!schema || typeof schema !== 'object' || Array.isArray(schema)) return schema;
   const s = schema as Record<string, unknown>;
   if (s.properties && s.additionalProperties === undefined && !s['x-kubernetes-preserve-unknown-fields']) {
     s.additionalProperties = false;
   }
-  // walk only the keywords that hold schemas: a field may be named like a keyword ("properties")
+  // int-or-string in the Kubernetes definitions (CRDs say it with anyOf); nullable is OpenAPI's, not JSON Schema's
+  if (s.format === 'int-or-string') {
+    delete s.type;
+    s.anyOf = [{ type: 'integer' }, { type: 'string' }];
+  }
+  if (s.nullable === true && typeof s.type === 'string') s.type = [s.type, 'null'];
+  delete s.format;
   for (const map of [s.properties, s.patternProperties, s.definitions]) {
-    if (map && typeof map === 'object') for (const sub of Object.values(map)) closeObjects(sub);
+    if (map && typeof map === 'object') for (const sub of Object.values(map)) prepare(sub);
   }
-  for (const sub of [s.items, s.additionalProperties, s.not]) closeObjects(sub);
+  for (const sub of [s.items, s.additionalProperties, s.not]) prepare(sub);
   for (const list of [s.allOf, s.anyOf, s.oneOf]) {
-    if (Array.isArray(list)) for (const sub of list) closeObjects(sub);
+    if (Array.isArray(list)) for (const sub of list) prepare(sub);
   }
+  return schema;
 }

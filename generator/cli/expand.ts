@@ -1,6 +1,6 @@
 import { checkApplications, checkProjects, describeApplication, expandApplicationSets, readTree } from '../argocd/expand';
 import { compareApplications, expectedPlatformApplications } from '../argocd/expected-applications';
-import { SchemaRegistry, sharedDir } from '../checks/schema-registry';
+import { SchemaRegistry } from '../checks/schema-registry';
 import { formatProblem } from '../config/problems';
 import { PLATFORM_MODULES } from '../../platform';
 
@@ -19,7 +19,7 @@ function main() {
   const tree = readTree(root);
   const { applications, problems } = expandApplicationSets(tree);
   const repos = new Set([...expected.expected.values()].map((e) => e.repoURL));
-  const checked = checkApplications(tree, applications, SchemaRegistry.forFleet(sharedDir(root)), repos);
+  const checked = checkApplications(tree, applications, SchemaRegistry.forFleet(), repos);
   problems.push(...checked.problems, ...checkProjects(tree, applications));
   for (const [cluster, { names }] of expected.expected) {
     const actual = applications.filter((a) => a.cluster === cluster && a.applicationSet === `${cluster}-platform`).map((a) => a.application.metadata.name);

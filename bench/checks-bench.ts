@@ -86,7 +86,7 @@ function main() {
     '<!-- Written by `npx projen bench:checks` (bench/checks-bench.ts). -->',
     `Measured ${new Date().toISOString().slice(0, 10)}; the median of ${RUNS} runs of each command as the workflow runs it (\`npx projen validate\`, ` +
       '`npx projen expand`), CPU user + sys and wall seconds from GNU time, peak RSS of the largest process. Objects per second are of wall time, ' +
-      'the whole command included (npx, projen's task runner, loading the command, reading the schemas). The example fleet is the repository\'s; the 10k fleet is `npm run bench`\'s.',
+      'the whole command included (npx, projen\'s task runner, loading the command, reading the schemas). The example fleet is the repository\'s; the 10k fleet is `npm run bench`\'s.',
     '',
     table(rows),
     '',

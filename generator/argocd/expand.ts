@@ -4,6 +4,7 @@ import { parse } from 'yaml';
 import { parseManifest } from '../checks/parse-manifest';
 import type { SchemaRegistry } from '../checks/schema-registry';
 import type { Problem } from '../config/problems';
+import { pathsUnder } from '../sorted-paths';
 import { renderGoTemplate, TemplateError } from './go-template';
 
 /** An Application as the ApplicationSet controller would create it. */
@@ -66,17 +67,7 @@ function filesUnder(tree: RepoTree, dir: string): string[] {
     sorted = [...tree.files].sort();
     sortedFiles.set(tree, sorted);
   }
-  const prefix = `${dir}/`;
-  let low = 0;
-  let high = sorted.length;
-  while (low < high) {
-    const mid = (low + high) >>> 1;
-    if (sorted[mid] < prefix) low = mid + 1;
-    else high = mid;
-  }
-  const out: string[] = [];
-  for (let i = low; i < sorted.length && sorted[i].startsWith(prefix); i++) out.push(sorted[i]);
-  return out;
+  return pathsUnder(sorted, dir);
 }
 const sortedFiles = new WeakMap<RepoTree, string[]>();
 

@@ -6,6 +6,7 @@ import type { GeneratedFile } from '../fleet/generated-file';
 import type { SourceStat } from '../fleet/input-digest';
 import { flatString } from '../flat-string';
 import { hasMarker, markerLine } from '../render/marker';
+import { pathsUnder } from '../sorted-paths';
 
 /** The generator's own list of the files it wrote, so the next run can remove what is no longer generated. */
 export const MANIFEST_PATH = '.projen/fleet-files.json';
@@ -116,7 +117,7 @@ export class WriteSession {
     this.digests.set(flatString(folder), digest);
     if (!this.options.code || this.previousDigests.get(folder) !== digest) return 0;
     this.previousSorted ??= [...this.previous].sort();
-    const paths = under(this.previousSorted, folder);
+    const paths = pathsUnder(this.previousSorted, folder);
     const entries = paths.map((path) => [path, this.cache.get(path)] as const);
     if (!paths.length || entries.some(([path, entry]) => !entry || statOf(join(this.root, path)) !== entry.stat)) return 0;
     for (const [path, entry] of entries) {
@@ -126,7 +127,7 @@ export class WriteSession {
       this.unchanged++;
     }
     this.previousDigestFolders ??= [...this.previousDigests.keys()].sort();
-    for (const inner of under(this.previousDigestFolders, folder)) this.digests.set(inner, this.previousDigests.get(inner)!);
+    for (const inner of pathsUnder(this.previousDigestFolders, folder)) this.digests.set(inner, this.previousDigests.get(inner)!);
     return paths.length;
   }
 
@@ -331,21 +332,6 @@ interface CacheEntry {
   readonly key: string | null;
   /** `size:mtimeMs` of the file when the entry was made. */
   readonly stat: string;
-}
-
-/** The paths of `sorted` inside `folder`: a contiguous run of a sorted list, found by bisection. */
-function under(sorted: readonly string[], folder: string): string[] {
-  const prefix = `${folder}/`;
-  let low = 0;
-  let high = sorted.length;
-  while (low < high) {
-    const mid = (low + high) >>> 1;
-    if (sorted[mid] < prefix) low = mid + 1;
-    else high = mid;
-  }
-  let end = low;
-  while (end < sorted.length && sorted[end].startsWith(prefix)) end++;
-  return sorted.slice(low, end);
 }
 
 function statOf(path: string): string | undefined {

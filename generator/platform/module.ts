@@ -58,6 +58,16 @@ export interface ModuleProblem {
   readonly message: string;
 }
 
+/** A named object a module's upstream install creates on the cluster: what rendered objects may refer to. */
+export interface ProvidedObject {
+  /** `group/version`, or `v1` for the core group. */
+  readonly apiVersion: string;
+  readonly kind: string;
+  readonly name: string;
+  /** For namespaced kinds. */
+  readonly namespace?: string;
+}
+
 /**
  * A platform module: one component of the MLOps platform that a cluster turns on in its
  * `cluster.yaml` (`modules.<name>: true`) and that Argo CD installs. One file per module in `platform/`.
@@ -101,6 +111,13 @@ export interface PlatformModule {
   readonly kustomizePatches?: (context: ModuleContext) => KustomizePatch[];
   /** Objects the project owns for this module (node pools, queues, storage), rendered one file each. */
   readonly manifests?: (context: ModuleContext) => K8sObject[];
+  /**
+   * The named objects the upstream install creates for the values it is given (`values`: the module's values with
+   * the cluster's override merged over them): runtimes, storage classes, priority classes, service accounts,
+   * namespaces, webhooks. The reference check lets rendered objects name them; `charts:check` renders the chart
+   * with these values and proves each one is really there.
+   */
+  readonly provides?: (context: ModuleContext & { readonly values: Record<string, unknown> }) => readonly ProvidedObject[];
   /** Checks of the cluster's settings that only this module can make (the frameworks Kueue integrates with). */
   readonly check?: (context: ModuleContext) => ModuleProblem[];
   /** Upstream documentation or release notes the version was taken from. */

@@ -2,6 +2,7 @@
 import type { PlatformModule } from '../generator/platform/module';
 import { ackSagemakerModule } from './ack-sagemaker';
 import { airflowModule } from './airflow';
+import { argocdModule } from './argocd';
 import { awsLoadBalancerControllerModule } from './aws-load-balancer-controller';
 import { certManagerModule } from './cert-manager';
 import { clusterAutoscalerModule } from './cluster-autoscaler';
@@ -37,6 +38,7 @@ import { trainingOperatorModule } from './training-operator';
 export const PLATFORM_MODULES: readonly PlatformModule[] = [
   ackSagemakerModule,
   airflowModule,
+  argocdModule,
   awsLoadBalancerControllerModule,
   certManagerModule,
   clusterAutoscalerModule,

@@ -29,7 +29,7 @@ describe('the module catalog on prod-use1', () => {
   it('prod-use1 turns on every module of the catalog, each with its folder and descriptor', () => {
     const descriptors = PLATFORM_MODULES.map((m) => `clusters/prod-use1/platform/${m.name}/module.json`);
     for (const path of descriptors) expect(JSON.parse(committed(path)).application).toBe(`prod-use1-${path.split('/')[3]}`);
-    expect(PLATFORM_MODULES.length).toBe(33);
+    expect(PLATFORM_MODULES.length).toBe(34);
   });
 
   it('lets the conflicting alternates run together: each steps aside in its values or patches', () => {

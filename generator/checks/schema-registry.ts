@@ -28,6 +28,10 @@ export class SchemaRegistry {
   private readonly schemas = new Map<string, Schema>();
   /** Vendored CRD files not read yet, by `group/kind`. */
   private readonly crdFiles = new Map<string, string>();
+  /** The CRD (`<plural>.<group>`) of each vendored `group/kind`. */
+  private readonly crdNames = new Map<string, string>();
+  /** `apiVersion/kind` of the Kubernetes API's own kinds. */
+  private readonly kubernetesKinds = new Set<string>();
 
   /** The Kubernetes API definitions. */
   static forKubernetes(definitionsFile = KUBERNETES_DEFINITIONS): SchemaRegistry {
@@ -54,6 +58,7 @@ export class SchemaRegistry {
       const kind = /"kind": "([^"]+)",\s*"listKind"/.exec(head)?.[1];
       if (!group || !kind) throw new Error(`${path}: not a CustomResourceDefinition with spec.group and spec.names.kind`);
       this.crdFiles.set(`${group}/${kind}`, path);
+      this.crdNames.set(`${group}/${kind}`, name.slice(0, -'.json'.length));
     }
   }
 
@@ -77,6 +82,7 @@ export class SchemaRegistry {
       for (const gvk of gvks ?? []) {
         const apiVersion = gvk.group ? `${gvk.group}/${gvk.version}` : gvk.version;
         this.schemas.set(key(apiVersion, gvk.kind), this.lookup[`${KUBERNETES_URI}#/definitions/${name}`] as Schema);
+        this.kubernetesKinds.add(key(apiVersion, gvk.kind));
       }
     }
   }
@@ -86,6 +92,16 @@ export class SchemaRegistry {
     const prepared = prepare(schema) as Schema;
     dereference({ ...prepared, $id: `https://crds.schemas.local/${apiVersion}/${kind}` }, this.lookup);
     this.schemas.set(key(apiVersion, kind), this.lookup[`https://crds.schemas.local/${apiVersion}/${kind}`] as Schema);
+  }
+
+  /** Whether the Kubernetes API itself serves the kind at that version (no CRD needed). */
+  isKubernetesKind(apiVersion: string, kind: string): boolean {
+    return this.kubernetesKinds.has(key(apiVersion, kind));
+  }
+
+  /** The vendored CRD (`<plural>.<group>`) that serves a custom kind, if there is one. */
+  crdOf(apiVersion: string, kind: string): string | undefined {
+    return this.crdNames.get(`${apiVersion.slice(0, apiVersion.indexOf('/'))}/${kind}`);
   }
 
   has(apiVersion: string, kind: string): boolean {

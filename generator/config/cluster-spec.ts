@@ -164,6 +164,11 @@ const teamSchema = strictObject({
   podSecurity: oneOf(['restricted', 'baseline', 'privileged']).optional(),
   labels: labels().default({}),
   /**
+   * Secrets the team creates out of band in its namespace (`kubectl create secret generic hf-token ...`) that its
+   * runs may name. Any other Secret a run names must come from an ExternalSecret the fleet renders.
+   */
+  secrets: list(dnsLabel()).default([]),
+  /**
    * What the team's pods may ask for beyond the Pod Security baseline; all off by default. The generator
    * refuses workloads that ask for more, and a team allowed any of it gets the `privileged` Pod Security level.
    */

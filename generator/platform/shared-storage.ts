@@ -142,11 +142,14 @@ export function sharedStorageObjects(cluster: ClusterSpec, system: 'efs' | 'fsx'
   return objects;
 }
 
+/** The EBS StorageClass the ebs-csi-driver module renders, which runs' scratch volumes claim. */
+export const EBS_STORAGE_CLASS = 'gp3';
+
 /** The cluster's default StorageClass: encrypted gp3 EBS volumes, created where the pod lands. */
 export function ebsStorageClass(cluster: ClusterSpec): K8sObject {
   return KubeStorageClass.manifest({
     metadata: {
-      name: 'gp3',
+      name: EBS_STORAGE_CLASS,
       labels: { [LABELS.managedBy]: MANAGED_BY, [LABELS.cluster]: cluster.name },
       annotations: { 'storageclass.kubernetes.io/is-default-class': 'true' },
     },

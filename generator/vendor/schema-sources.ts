@@ -32,8 +32,8 @@ export interface FileSource {
   readonly license: string;
 }
 
-/** The Argo CD release the fleet's Application, ApplicationSet and AppProject objects are written for. */
-export const ARGOCD_RELEASE = 'v3.5.1';
+/** The Argo CD release the fleet runs: the app version of the argo-cd chart the argocd module pins (platform/argocd.ts). */
+export const ARGOCD_RELEASE = 'v3.4.4';
 
 const vTag = (version: string) => (version.startsWith('v') ? version : `v${version}`);
 const argocd = { ref: ARGOCD_RELEASE, why: 'the Argo CD release the fleet targets' };

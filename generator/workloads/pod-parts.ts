@@ -5,6 +5,7 @@ import {
 } from '../imports/k8s';
 import type { K8sObject } from '../render/k8s-object';
 import type { CommandSpec, EnvVarSpec, RecipeBody, Toleration } from '../recipes/recipe-schema';
+import { EBS_STORAGE_CLASS } from '../platform/shared-storage';
 
 /**
  * The pieces every seed chart puts in its pod templates, reproduced: the launcher script (git clone,
@@ -149,7 +150,7 @@ export function podVolumes(body: RecipeBody, ctx: WorkloadContext, options: PodV
           name: 'ebs',
           ephemeral: {
             volumeClaimTemplate: {
-              spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: Quantity.fromString(storage) } }, storageClassName: 'ebs-sc-wait' },
+              spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: Quantity.fromString(storage) } }, storageClassName: EBS_STORAGE_CLASS },
             },
           },
         },
@@ -166,7 +167,7 @@ export function ebsClaim(body: RecipeBody, ctx: WorkloadContext, defaultSize: st
     metadata: meta(ctx, `ebs-${ctx.release}`),
     spec: {
       accessModes: ['ReadWriteOnce'],
-      storageClassName: 'ebs-sc-wait',
+      storageClassName: EBS_STORAGE_CLASS,
       resources: { requests: { storage: Quantity.fromString(body.ebs.storage ?? defaultSize) } },
     },
   })];

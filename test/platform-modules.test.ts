@@ -1,8 +1,9 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { describeApplication, expandApplicationSets, readTree } from '../generator/argocd/expand';
+import { healthChecks, WORKLOAD_HEALTH } from '../generator/argocd/health-checks';
 import { generateFleet } from '../generator/fleet/generate';
 import type { PlatformModule } from '../generator/platform/module';
 import { resolveModules } from '../generator/platform/resolve-modules';
@@ -24,6 +25,26 @@ function problemsWith(edit: (text: string) => string, file = PROD): string[] {
   const result = generateFleet({ root, ...FLEET });
   return result.ok ? [] : result.problems.map((p) => `${p.file}:${p.line ?? ''}: ${p.field}: ${p.message}`);
 }
+
+describe('Argo CD as part of the fleet', () => {
+  it('its module carries the fleet\'s health check of every run and service kind that needs one in argocd-cm', () => {
+    const values = parse(committed('clusters/prod-use1/platform/argocd/values.yaml'));
+    const cm = values.configs.cm as Record<string, string>;
+    const checks = healthChecks();
+    expect(checks.length).toBeGreaterThan(0);
+    for (const check of checks) expect(cm[`resource.customizations.health.${check.group}_${check.kind}`]).toBe(check.script);
+    // every kind the fleet's own check covers reaches argocd-cm; the rest are built in or upstream Lua
+    const own = Object.entries(WORKLOAD_HEALTH).filter(([, c]) => c.by === 'fleet').map(([kind]) => kind);
+    expect(own.sort()).toEqual(checks.map((c) => `${c.group}/${c.kind}`).sort());
+  });
+
+  it('is off on a cluster a hub Argo CD manages, and refuses to be on there', () => {
+    expect(readdirSync(join(REPO, 'clusters/staging-usw2/platform'))).not.toContain('argocd');
+    expect(problemsWith((text) => text.replace('  argocd: false ', '  argocd: true  '), 'clusters/staging-usw2/cluster.yaml')).toEqual([
+      expect.stringContaining('modules.argocd: this cluster is managed by a hub Argo CD (argocd.destination: hub) and runs none of its own: set modules.argocd: false'),
+    ]);
+  });
+});
 
 describe('the module catalog on prod-use1', () => {
   it('prod-use1 turns on every module of the catalog, each with its folder and descriptor', () => {
@@ -255,8 +276,10 @@ describe('turning a module off', () => {
     const folder = `clusters/prod-use1/platform/${module}/`;
     expect(result.report.deleted).toEqual([...before.keys()].filter((p) => p.startsWith(folder)));
     expect(result.report.deleted.length).toBeGreaterThanOrEqual(2);
-    // the READMEs list the modules; the platform AppProject no longer allows the module's chart repository
-    expect(result.report.written).toEqual(['clusters/README.md', 'clusters/prod-use1/README.md', 'clusters/prod-use1/argocd/appproject-argocd-platform.yaml']);
+    // the READMEs list the modules; the platform AppProject no longer allows the module's chart repository; without
+    // Kueue the runs ignore nothing Kueue would change (argocd-objects.ts runIgnoreDifferences)
+    expect(result.report.written).toEqual(['clusters/README.md', 'clusters/prod-use1/README.md',
+      ...(module === 'kueue' ? ['clusters/prod-use1/argocd/applicationset-argocd-prod-use1-runs.yaml'] : []), 'clusters/prod-use1/argocd/appproject-argocd-platform.yaml']);
     const appsAfter = expandApplicationSets(readTree(root)).applications.map(describeApplication);
     expect(appsBefore.filter((a) => !appsAfter.includes(a))).toEqual([expect.stringMatching(new RegExp(`^prod-use1-${module} `))]);
     expect(appsAfter.filter((a) => !appsBefore.includes(a))).toEqual([]);
@@ -274,6 +297,8 @@ describe('turning a module off', () => {
     expect(result.report.written).toEqual([
       'clusters/README.md',
       'clusters/prod-use1/README.md',
+      // no MPIJob rule in the runs' ignoreDifferences (argocd-objects.ts runIgnoreDifferences)
+      'clusters/prod-use1/argocd/applicationset-argocd-prod-use1-runs.yaml',
       'clusters/prod-use1/argocd/appproject-argocd-platform.yaml',
       // Kueue no longer integrates MPIJob; the training operator keeps its own MPIJob
       'clusters/prod-use1/platform/kueue/values.yaml',

@@ -95,9 +95,12 @@ describe('pull-request.yml', () => {
     expect(detect).toBe(1); // right after the check-out, before anything is installed
     expect(steps[0].with).toMatchObject({ 'persist-credentials': false, 'fetch-depth': 2 }); // the merge commit and its parents
     expect(steps[test].if).toBe("steps.changes.outputs.tests == 'true'");
-    // nothing else is conditional: a recipe-only pull request still regenerates, validates, expands and checks the units
-    expect(steps.filter((s) => s.if !== undefined).map((s) => s.name)).toEqual([steps[test].name]);
-    expect(steps[detect].env).toEqual({ FLEET_INPUTS: pathsPattern(FLEET_INPUT_PATHS) });
+    // besides the chart check (charts change with a cluster's spec or module values), nothing else is conditional:
+    // a recipe-only pull request still regenerates, validates, expands and checks the units
+    const charts = steps.find((s) => s.name === 'Render the platform charts with Helm')!;
+    expect(charts.if).toBe("steps.changes.outputs.charts == 'true'");
+    expect(steps.filter((s) => s.if !== undefined).map((s) => s.name)).toEqual([steps[test].name, charts.name]);
+    expect(steps[detect].env).toMatchObject({ FLEET_INPUTS: pathsPattern(FLEET_INPUT_PATHS) });
   });
 
   describe('the detection step, run on a pull request\'s merge commit', () => {
@@ -158,7 +161,8 @@ describe('pull-request.yml', () => {
         write(root, 'clusters/dev/cluster.yaml', 'y\n');
         rmSync(join(root, 'recipes/team/old.yaml'));
       }));
-      expect(r.output).toBe('tests=false\n');
+      // the cluster spec changed: the charts are rendered again with its values
+      expect(r.output).toBe('charts=true\ntests=false\n');
       expect(r.summary).toContain('### Generator tests skipped');
       expect(r.summary).toContain('`npm test` is skipped');
     });
@@ -169,7 +173,7 @@ describe('pull-request.yml', () => {
           write(root, 'recipes/team/new.yaml');
           write(root, file, 'changed\n');
         }));
-        expect(r.output, file).toBe('tests=true\n');
+        expect(r.output, file).toBe('tests=true\ncharts=true\n');
         expect(r.log, file).toContain(`  ${file}\n`);
         expect(r.summary, file).toBe('');
       }
@@ -177,17 +181,22 @@ describe('pull-request.yml', () => {
 
     it('a generator file moved into recipes/ counts as a generator change (renames are a deletion and an addition)', () => {
       const r = run(pullRequest((root) => git(root, 'mv', 'generator/fleet.ts', 'recipes/team/fleet.ts')));
-      expect(r.output).toBe('tests=true\n');
+      expect(r.output).toBe('tests=true\ncharts=true\n');
     });
 
     it('file names are data: a recipe named like a path elsewhere, with a newline, stays a recipe', () => {
       const r = run(pullRequest((root) => write(root, 'recipes/a\ngenerator/b.yaml')));
-      expect(r.output).toBe('tests=false\n');
+      expect(r.output).toBe('charts=false\ntests=false\n');
+    });
+
+    it('a recipe alone renders no chart; a module\'s values or objects of a cluster do', () => {
+      expect(run(pullRequest((root) => write(root, 'recipes/team/new.yaml'))).output).toBe('charts=false\ntests=false\n');
+      expect(run(pullRequest((root) => write(root, 'clusters/dev/platform/kueue/values.yaml'))).output).toBe('charts=true\ntests=false\n');
     });
 
     it('not a merge commit (workflow_dispatch, or a push): every check runs', () => {
       const r = run(pullRequest((root) => write(root, 'recipes/team/new.yaml'), false));
-      expect(r.output).toBe('tests=true\n');
+      expect(r.output).toBe('tests=true\ncharts=true\n');
     });
   });
 

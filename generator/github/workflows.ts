@@ -84,6 +84,29 @@ const setupNode: JobStep = {
 };
 const install: JobStep = { name: 'Install', run: 'npm ci --no-audit --no-fund' };
 
+/** A cluster's spec and the values and objects of its modules: what the upstream charts are rendered with. */
+const CHART_INPUTS_PATTERN = '^clusters/[^/]+/(cluster\\.yaml$|platform/)';
+
+/**
+ * The chart check (`charts:check`): every enabled module's pinned chart rendered with real Helm and the cluster's
+ * values. It pulls the charts, so it needs the network; a chart that cannot be pulled (exit code 3) is a warning,
+ * not a failure, so that a registry outage does not block a pull request while a real problem does.
+ */
+const chartCheckStep: JobStep = {
+  name: 'Render the platform charts with Helm',
+  if: "steps.changes.outputs.charts == 'true'",
+  run: [
+    'set +e',
+    'node generator/projen/run-cli.cjs charts-check',
+    'code=$?',
+    'if [ "$code" = "3" ]; then',
+    '  echo "::warning::some charts could not be pulled: their check was skipped (see the log)"',
+    '  exit 0',
+    'fi',
+    'exit "$code"',
+  ].join('\n'),
+};
+
 /**
  * Whether the generator's tests must run: `tests=true` unless every file the pull request changes is one of
  * FLEET_INPUT_PATHS. The check-out of a pull request is the merge commit GitHub makes of it into the base
@@ -94,20 +117,25 @@ const install: JobStep = { name: 'Install', run: 'npm ci --no-audit --no-fund' }
 const detectChangesStep: JobStep = {
   id: 'changes',
   name: 'Detect what the pull request changes',
-  env: { FLEET_INPUTS: pathsPattern(FLEET_INPUT_PATHS) },
+  env: { FLEET_INPUTS: pathsPattern(FLEET_INPUT_PATHS), CHART_INPUTS: CHART_INPUTS_PATTERN },
   run: [
     'set -euo pipefail',
     'if ! git rev-parse --verify --quiet "HEAD^2" >/dev/null; then',
-    '  echo "Not the merge commit of a pull request: the generator\'s tests run."',
+    '  echo "Not the merge commit of a pull request: the generator\'s tests and the chart check run."',
     '  echo "tests=true" >> "$GITHUB_OUTPUT"',
+    '  echo "charts=true" >> "$GITHUB_OUTPUT"',
     '  exit 0',
     'fi',
+    // what the charts render from: a cluster's spec or module values, or anything the tests cover
+    'charted=$(git diff --name-only --no-renames -z "HEAD^1" HEAD | { grep -zcE "$CHART_INPUTS" || true; })',
     'others=$(git diff --name-only --no-renames -z "HEAD^1" HEAD | { grep -zcvE "$FLEET_INPUTS" || true; })',
     'if [ "$others" != "0" ]; then',
     '  echo "$others changed file(s) outside the fleet\'s inputs and docs: the generator\'s tests run. Among them:"',
     '  git -c core.quotePath=false diff --name-only --no-renames "HEAD^1" HEAD | grep -vE "$FLEET_INPUTS" | head -n 20 | sed \'s/^/  /\' || true',
     '  echo "tests=true" >> "$GITHUB_OUTPUT"',
+    '  echo "charts=true" >> "$GITHUB_OUTPUT"',
     'else',
+    '  if [ "$charted" != "0" ]; then echo "charts=true" >> "$GITHUB_OUTPUT"; else echo "charts=false" >> "$GITHUB_OUTPUT"; fi',
     '  echo "Only the fleet\'s inputs and docs changed: the generator\'s tests are skipped."',
     '  echo "tests=false" >> "$GITHUB_OUTPUT"',
     '  {',
@@ -160,6 +188,7 @@ function pullRequestCheck(github: GitHub) {
       { name: 'Validate the rendered manifests', run: 'npx projen validate' },
       { name: 'Expand the Argo CD ApplicationSets', run: 'npx projen expand' },
       { name: 'Check the Terragrunt units', run: 'npx projen infra:check' },
+      chartCheckStep,
     ],
   });
 }

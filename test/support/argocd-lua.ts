@@ -2,7 +2,7 @@ import { LuaEngine, LuaFactory, LuaLibraries, type LuaWasm } from 'wasmoon';
 
 /**
  * Runs Argo CD health scripts in a real Lua VM (wasmoon: Lua 5.4 compiled to WebAssembly), set up the way Argo CD
- * v3.5.1 runs them (util/lua/lua.go, runLuaWithResourceActionParameters and ExecuteHealthLua): a fresh state per
+ * v3.4.4 runs them (util/lua/lua.go, runLuaWithResourceActionParameters and ExecuteHealthLua): a fresh state per
  * run with only the base, table and package libraries (no string, math, io or debug library, so no string
  * methods either), the resource as the global `obj`, and the table the script returns read as
  * `{ status, message }`, a status outside the six codes read as Unknown.

@@ -13,23 +13,9 @@
 -- pods still terminating). The same answers as the built-in check on its own test data otherwise.
 -- Lua 5.1 subset with the base and table libraries only (Argo CD runs health checks without the string library).
 
-local function findCondition(conditionType)
-  if type(obj.status) ~= "table" or type(obj.status.conditions) ~= "table" then
-    return nil
-  end
-  for _, condition in ipairs(obj.status.conditions) do
-    if type(condition) == "table" and condition.type == conditionType then
-      return condition
-    end
-  end
-  return nil
-end
+-- SHARED: findCondition, isTrue, describe (_conditions.lua, inserted here when the script is loaded)
 
-local function isTrue(condition)
-  return condition ~= nil and condition.status == "True"
-end
-
-local function describe(condition, fallback)
+local function describeJob(condition, fallback)
   if condition == nil then
     return fallback
   end
@@ -49,27 +35,27 @@ local hs = { status = "Progressing", message = "Waiting for the Job to start" }
 local failed = findCondition("Failed")
 if isTrue(failed) then
   hs.status = "Degraded"
-  hs.message = describe(failed, "Job failed")
+  hs.message = describeJob(failed, "Job failed")
   return hs
 end
 local failureTarget = findCondition("FailureTarget")
 if isTrue(failureTarget) then
   hs.status = "Degraded"
-  hs.message = describe(failureTarget, "Job is failing")
+  hs.message = describeJob(failureTarget, "Job is failing")
   return hs
 end
 
 local complete = findCondition("Complete")
 if isTrue(complete) then
   hs.status = "Healthy"
-  hs.message = describe(complete, "Job completed")
+  hs.message = describeJob(complete, "Job completed")
   return hs
 end
 
 local suspended = findCondition("Suspended")
 if (type(obj.spec) == "table" and obj.spec.suspend == true) or isTrue(suspended) then
   hs.status = "Suspended"
-  hs.message = describe(suspended, "Job is suspended (waiting for Kueue to admit it)")
+  hs.message = describeJob(suspended, "Job is suspended (waiting for Kueue to admit it)")
   return hs
 end
 

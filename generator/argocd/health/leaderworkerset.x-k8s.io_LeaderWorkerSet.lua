@@ -13,39 +13,7 @@
 -- failure condition: a group that cannot start stays Progressing. A LeaderWorkerSet has no suspend.
 -- Lua 5.1 subset with the base and table libraries only (Argo CD runs health checks without the string library).
 
-local function findCondition(conditionType)
-  if type(obj.status) ~= "table" or type(obj.status.conditions) ~= "table" then
-    return nil
-  end
-  for _, condition in ipairs(obj.status.conditions) do
-    if type(condition) == "table" and condition.type == conditionType then
-      return condition
-    end
-  end
-  return nil
-end
-
-local function isTrue(condition)
-  return condition ~= nil and condition.status == "True"
-end
-
-local function describe(condition, fallback)
-  if condition == nil then
-    return fallback
-  end
-  local reason = condition.reason
-  local message = condition.message
-  if type(message) == "string" and message ~= "" then
-    if type(reason) == "string" and reason ~= "" then
-      return reason .. ": " .. message
-    end
-    return message
-  end
-  if type(reason) == "string" and reason ~= "" then
-    return reason
-  end
-  return fallback
-end
+-- SHARED: findCondition, isTrue, describe (_conditions.lua, inserted here when the script is loaded)
 
 local hs = { status = "Progressing", message = "Waiting for the LeaderWorkerSet controller to create the groups" }
 if type(obj.status) ~= "table" then

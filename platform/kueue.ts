@@ -1,6 +1,6 @@
 /** Kueue: job queueing, quotas and fair sharing for batch/training workloads (JobSet, TrainJob, RayJob, MPIJob...). */
 import { parse, stringify } from 'yaml';
-import { kueueObjects } from '../generator/platform/kueue-queues';
+import { kueueObjects, quotaProblems } from '../generator/platform/kueue-queues';
 import type { ModuleContext, PlatformModule } from '../generator/platform/module';
 
 /**
@@ -95,8 +95,9 @@ export const kueueModule: PlatformModule = {
   }),
   // ResourceFlavors per NodePool, ClusterQueues per team, LocalQueues, WorkloadPriorityClasses (kueue-queues.ts)
   manifests: ({ cluster }) => kueueObjects(cluster),
-  check: ({ enabled, overrides }) =>
-    (overriddenFrameworks(overrides) ?? []).flatMap((framework) => {
+  check: ({ cluster, enabled, overrides }) => [
+    ...quotaProblems(cluster).map((p) => ({ field: '', path: p.path, message: p.message })),
+    ...(overriddenFrameworks(overrides) ?? []).flatMap((framework) => {
       const module = INTEGRATIONS[String(framework)];
       if (!(String(framework) in INTEGRATIONS)) {
         return [{ field: `values.${CONFIG_KEY}`, message: `Kueue integration "${String(framework)}" is not one this fleet knows; expected one of ${Object.keys(INTEGRATIONS).join(', ')}` }];
@@ -105,5 +106,6 @@ export const kueueModule: PlatformModule = {
         ? [{ field: `values.${CONFIG_KEY}`, message: `Kueue integration "${String(framework)}" needs module "${module}", which is off on this cluster; turn on "${module}" (modules.${module}: true) or remove the integration from "kueue"` }]
         : [];
     }),
+  ],
   docs: 'https://github.com/kubernetes-sigs/kueue/releases/tag/v0.19.2',
 };

@@ -125,6 +125,48 @@ export function poolCapacity(pool: NodePool): Record<Resource, number> {
   } as Record<Resource, number>;
 }
 
+/** The resources a team's quota can name, with the name of the quota field. */
+const QUOTA_FIELDS: readonly (readonly [Resource, 'cpu' | 'memory' | 'gpu' | 'neuron'])[] = [
+  ['cpu', 'cpu'], ['memory', 'memory'], [GPU_RESOURCE as Resource, 'gpu'], [NEURON_RESOURCE as Resource, 'neuron'],
+];
+
+const QUOTA_UNITS = { cpu: ' CPUs', memory: 'Gi of memory', gpu: ' GPUs', neuron: ' Neuron devices' } as const;
+
+/** A quota the pools cannot honour: at `path` in cluster.yaml. */
+export interface QuotaProblem {
+  readonly path: readonly PropertyKey[];
+  readonly message: string;
+}
+
+/**
+ * The rule for quotas, applied in the open: a team's quota is a guarantee (its ClusterQueue's nominal quota), so
+ * the teams' quotas of a resource together may not exceed what the cluster's pools can ever hold (their limits, or
+ * what their instance types give under their CPU limits). A team may still borrow what the cohort has idle. Pools
+ * without a bound (no limits, no known types) are not checked. One problem per team over it, naming both numbers.
+ */
+export function quotaProblems(cluster: ClusterSpec): QuotaProblem[] {
+  const problems: QuotaProblem[] = [];
+  const capacities = cluster.nodePools.map((pool) => poolCapacity(pool));
+  for (const [resource, field] of QUOTA_FIELDS) {
+    const total = capacities.reduce((sum, c) => sum + c[resource], 0);
+    if (!Number.isFinite(total)) continue;
+    const asked = cluster.teams.map((team) => teamAmount(team, resource) ?? 0);
+    const sum = asked.reduce((a, b) => a + b, 0);
+    if (sum <= total) continue;
+    const amount = (n: number) => `${n}${QUOTA_UNITS[field]}`;
+    const others = cluster.teams.length > 1 ? ` (all teams together: ${amount(sum)})` : '';
+    cluster.teams.forEach((team, i) => {
+      if (!asked[i]) return;
+      problems.push({
+        path: ['teams', i, 'quotas', field],
+        message: `team ${team.name} is guaranteed ${amount(asked[i])}${others}, but the node pools hold at most ${amount(total)}: ` +
+          'lower the quotas (a team may borrow idle capacity beyond its quota) or raise the pools\' limits',
+      });
+    });
+  }
+  return problems;
+}
+
 interface Share {
   readonly nominal: number;
   /** Undefined: may borrow whatever the cohort has idle. */

@@ -6,6 +6,7 @@ import type { InstanceType } from '../instances/instance-table';
 import { ACCELERATOR_RESOURCES, parseQuantity } from './instance-types';
 import type { RecipeInput } from './load-recipes';
 import type { RecipeBody, WorkloadKind } from './recipe-schema';
+import { rayServeProblems } from './serving-checks';
 
 export interface PlacementTarget {
   readonly cluster: ClusterSpec;
@@ -82,6 +83,10 @@ export function checkPlacement(
   const pods = rule.pods(body);
   const perPod: Record<string, number> = {};
   for (const [name, value] of Object.entries({ ...body.resources?.limits, ...body.resources?.requests })) perPod[name] = parseQuantity(value);
+
+  if (kind === 'rayserve-vllm') {
+    for (const p of rayServeProblems(body, nodeType ? poolOf(cluster, nodeType, body) : undefined)) at([...p.path], p.field, p.message);
+  }
 
   if (nodeType) {
     const pool = poolOf(cluster, nodeType, body);

@@ -8,6 +8,9 @@ import {
 import { imageName, imagePullPolicy } from './pytorchjob';
 import { CHART_DIRS } from './train-script';
 
+/** The worker group's size when the app does not say (`resources.min_replicas`, `resources.max_replicas`). */
+export const WORKER_REPLICAS = { min: 1, max: 2 } as const;
+
 /** The rayserve chart's defaults (its values.yaml) that a seed recipe relies on when it leaves them out. */
 const DEFAULTS = {
   version: '2.54.1',
@@ -94,7 +97,8 @@ export function renderRayService(body: RecipeBody, ctx: WorkloadContext): K8sObj
       nodeSelector: nodeSelector(res.node_type ?? DEFAULTS.nodeType, ctx),
     }),
   };
-  const minReplicas = res.min_replicas ?? 1;
+  const minReplicas = res.min_replicas ?? WORKER_REPLICAS.min;
+  const maxReplicas = res.max_replicas ?? WORKER_REPLICAS.max;
   objects.push({
     apiVersion: 'ray.io/v1',
     kind: 'RayService',
@@ -105,11 +109,13 @@ export function renderRayService(body: RecipeBody, ctx: WorkloadContext): K8sObj
       ...(ray.serve_config_v2 ? { serveConfigV2: ray.serve_config_v2.serveConfigV2 } : {}),
       rayClusterConfig: {
         rayVersion: String(ray.version ?? DEFAULTS.version),
+        // Serve scales its replicas; the Ray autoscaler then starts the workers they need, up to maxReplicas
+        ...(maxReplicas > minReplicas ? { enableInTreeAutoscaling: true } : {}),
         headGroupSpec: { rayStartParams: { 'dashboard-host': ray.dashboard?.host ?? '0.0.0.0' }, template: head },
         workerGroupSpecs: [{
           replicas: minReplicas,
           minReplicas,
-          maxReplicas: res.max_replicas ?? 2,
+          maxReplicas,
           numOfHosts: res.num_of_hosts ?? 1,
           groupName: 'serving',
           rayStartParams: {},

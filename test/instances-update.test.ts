@@ -44,7 +44,7 @@ function tableCopy(): string {
  * AWS as the table knows it: every type offered in us-east-1 but p5e.48xlarge (only in us-west-2 here, to show
  * the region fallback), the table's prices as Price List products (none where the table has null), g4dn.metal as
  * a bare-metal product (in us-west-2 only under Dedicated tenancy, as Karpenter prices metal), g6.8xlarge (not in
- * the table) offered and priced in us-east-1 only, and products the filters must leave out.
+ * the table) offered in both regions and priced in us-east-1 only, and products the filters must leave out.
  */
 function awsAsTheTableSays(): FakeAws {
   const aws = new FakeAws();
@@ -167,11 +167,12 @@ describe('instances:update', () => {
     expect(written.asOf).toBe('2026-09-01');
     expect(written.asOfDetail.instanceFacts).toContain('DescribeInstanceTypes');
     expect(written.asOfDetail.prices).toContain('GetProducts');
-    expect(written.sources.filter((s) => s.endsWith(', 2026-09-01'))).toHaveLength(2);
+    expect(written.sources.filter((s) => s.endsWith(', 2026-09-01'))).toHaveLength(3);
+    expect(written.asOfDetail.regions).toContain('DescribeInstanceTypeOfferings');
 
     // EC2: 38 types in us-east-1, 10 a page, each page after the first asked with the previous page's nextToken;
     // p5e.48xlarge, which us-east-1 does not offer here, looked up in us-west-2
-    const ec2 = aws.requests.filter((r) => r.service === 'ec2');
+    const ec2 = aws.requests.filter((r) => r.service === 'ec2' && r.params.Action === 'DescribeInstanceTypes');
     const east = ec2.filter((r) => r.region === 'us-east-1');
     expect(east.map((r) => r.params.Action)).toEqual(['DescribeInstanceTypes', 'DescribeInstanceTypes', 'DescribeInstanceTypes', 'DescribeInstanceTypes']);
     expect(east[0].params.NextToken).toBeUndefined();
@@ -245,6 +246,7 @@ describe('instances:update', () => {
       neuronDeviceModel: null,
       efaInterfaces: 1,
       onDemandUsdPerHour: { 'us-east-1': 2.0144, 'us-west-2': null },
+      regions: ['us-east-1', 'us-west-2'],
       karpenterAllocatableAL2023: { cpu: '31850m', memory: '118312Mi', pods: 234 },
     });
   });
@@ -266,7 +268,7 @@ describe('instances:update', () => {
     expect(result.code).toBe(1);
     expect(result.stdout).toBe('');
     expect(result.stderr.split('\n')).toHaveLength(2); // one line and its newline
-    expect(result.stderr).toMatch(/^error: no AWS credentials found.*: set AWS_PROFILE .*AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY; the command needs ec2:DescribeInstanceTypes and pricing:GetProducts\n$/);
+    expect(result.stderr).toMatch(/^error: no AWS credentials found.*: set AWS_PROFILE .*AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY; the command needs ec2:DescribeInstanceTypes, ec2:DescribeRegions, ec2:DescribeInstanceTypeOfferings and pricing:GetProducts\n$/);
     expect(aws.requests).toEqual([]);
     expect(snapshot(file)).toEqual(before);
   });
@@ -297,6 +299,48 @@ describe('instances:update', () => {
     expect(result.stdout).toBe('');
     expect(result.stderr).toMatch(/^error: Price List GetProducts for \S+ in us-(east-1|west-2) failed \(HTTP 400\): AccessDeniedException: User: arn:aws:iam::123456789012:user\/ci is not authorized to perform: pricing:GetProducts\n$/);
     expect(snapshot(file)).toEqual(before);
+  });
+
+  it('records the regions each type is offered in from DescribeInstanceTypeOfferings, in every region DescribeRegions lists', async () => {
+    const aws = await started(awsAsTheTableSays());
+    // eu-west-1 offers the CPU and GPU types but no Trainium, and lists its offerings two to a page
+    const all = Object.keys(fixtureTable.instanceTypes);
+    aws.offerings.set('eu-west-1', all.filter((t) => !t.startsWith('trn')));
+    aws.offeringsPageSize = 2;
+    const file = tableCopy();
+    const result = await cli(['--file', file, '--as-of', '2026-09-01'], awsEnv(aws));
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    const lines = result.stdout.trimEnd().split('\n');
+    expect(lines).toContain('regionsCovered: updated (the AWS APIs)');
+    expect(lines).toContain('g5.xlarge: regions: ["us-east-1","us-west-2"] → ["eu-west-1","us-east-1","us-west-2"]');
+    expect(lines.filter((l) => l.startsWith('trn'))).toEqual([]);
+    const written = JSON.parse(readFileSync(file, 'utf-8')) as Table & { regionsCovered: string[] };
+    expect(written.regionsCovered).toEqual(['eu-west-1', 'us-east-1', 'us-west-2']);
+    expect(written.instanceTypes['trn1.32xlarge'].regions).toEqual(['us-east-1', 'us-west-2']);
+    expect(written.instanceTypes['p5e.48xlarge'].regions).toEqual(['eu-west-1', 'us-west-2']);
+    expect(Object.keys(written.instanceTypes['g5.xlarge'])).toEqual(Object.keys(fixtureTable.instanceTypes['g5.xlarge']));
+    // asked in each region, for LocationType region, filtered to the table's types, page after page in eu-west-1
+    const offerings = aws.requests.filter((r) => r.service === 'ec2' && r.params.Action === 'DescribeInstanceTypeOfferings');
+    expect([...new Set(offerings.map((r) => r.region))].sort()).toEqual(['eu-west-1', 'us-east-1', 'us-west-2']);
+    expect(offerings.every((r) => r.params.LocationType === 'region' && r.params['Filter.1.Name'] === 'instance-type')).toBe(true);
+    expect(offerings.filter((r) => r.region === 'eu-west-1').length).toBe(Math.ceil((all.length - 4) / 2));
+    expect(aws.requests.filter((r) => r.params.Action === 'DescribeRegions').map((r) => r.region)).toEqual(['us-east-1']);
+  });
+
+  it('--region asks only the regions given, without DescribeRegions', async () => {
+    const aws = await started(awsAsTheTableSays());
+    aws.offerings.set('eu-west-1', ['m5.xlarge']);
+    const file = tableCopy();
+    const result = await cli(['--file', file, '--as-of', '2026-09-01', '--region', 'us-west-2', '--region', 'eu-west-1'], awsEnv(aws));
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    const written = JSON.parse(readFileSync(file, 'utf-8')) as Table & { regionsCovered: string[] };
+    expect(written.regionsCovered).toEqual(['eu-west-1', 'us-west-2']);
+    expect(written.instanceTypes['m5.xlarge'].regions).toEqual(['eu-west-1', 'us-west-2']);
+    expect(written.instanceTypes['g5.xlarge'].regions).toEqual(['us-west-2']);
+    expect(aws.requests.filter((r) => r.params.Action === 'DescribeRegions')).toEqual([]);
+    await expect(updateInstanceTable({ file, regions: ['Ireland'] })).rejects.toThrow('--region: expected an AWS region such as eu-west-1, got "Ireland"');
   });
 
   it('refuses a malformed date and a malformed instance type before asking AWS', async () => {

@@ -183,14 +183,15 @@ describe('Kueue queues', () => {
 });
 
 describe('Kueue quotas at the edges', () => {
-  it('renders finite, valid quotas for pools without limits, unknown instance families and odd quantities', async () => {
+  it('renders finite, valid quotas for pools without limits, families the instance table has no size of and odd quantities', async () => {
     const { SchemaRegistry } = await import('../generator/checks/schema-registry');
     const registry = SchemaRegistry.forFleet();
     const root = exampleInputs();
     const file = 'clusters/dev-usw2/cluster.yaml';
     const text = readFileSync(join(root, file), 'utf-8');
     const edited = text
-      .replace('    limits: { cpu: 256, memory: 1024Gi }\n', '    limits: { cpu: 0 }\n    instanceFamilies: [x9z]\n')
+      // m7i: a default CPU family the fleet knows but the instance table has no size of (an unknown one is refused)
+      .replace('    limits: { cpu: 256, memory: 1024Gi }\n', '    limits: { cpu: 0 }\n    instanceFamilies: [m7i]\n')
       .replace('    limits: { cpu: 192, memory: 768Gi, gpu: 8 }\n', '')
       .replace('quotas: { cpu: 128, memory: 512Gi, gpu: 4 }', 'quotas: { cpu: 128, memory: 1073741824, gpu: 4 }')
       .replace('teams:\n', 'modules:\n  kueue: true\nteams:\n');
@@ -246,8 +247,8 @@ describe('dependencies and conflicts', () => {
 
   it('refuses an instance type that cannot serve its pool, at its line in cluster.yaml', () => {
     expect(problemsWith((t) => t.replace('instanceTypes: [p5.48xlarge, p4d.24xlarge]', 'instanceTypes: [p5.48xlarge, g5.2xlarge, m6i.xlarge]'))).toEqual([
-      `${PROD}:${lineOf(PROD, 'instanceTypes: [p5.48xlarge, p4d.24xlarge]')}: nodePools[2].instanceTypes[1]: expected an instance type with EFA for a cuda-efa pool, got "g5.2xlarge"`,
-      `${PROD}:${lineOf(PROD, 'instanceTypes: [p5.48xlarge, p4d.24xlarge]')}: nodePools[2].instanceTypes[2]: expected an instance type with NVIDIA GPUs for a cuda-efa pool, got "m6i.xlarge"`,
+      `${PROD}:${lineOf(PROD, 'instanceTypes: [p5.48xlarge, p4d.24xlarge]')}: nodePools[2].instanceTypes[1]: expected an instance type with EFA for a cuda-efa pool, got "g5.2xlarge" (no EFA interfaces): use a cuda pool`,
+      `${PROD}:${lineOf(PROD, 'instanceTypes: [p5.48xlarge, p4d.24xlarge]')}: nodePools[2].instanceTypes[2]: expected an instance type with NVIDIA GPUs for a cuda-efa pool, got "m6i.xlarge" (no accelerator): use a cpu pool`,
     ]);
   });
 

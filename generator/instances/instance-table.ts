@@ -12,12 +12,16 @@ export interface InstanceType {
   readonly efaInterfaces: number;
   /** On-demand list price in USD per hour by region; null where AWS publishes none. */
   readonly onDemandUsdPerHour: Readonly<Record<string, number | null>> | null;
+  /** The regions it is offered in, sorted; only the table's `regionsCovered` are known. null: unknown. */
+  readonly regions?: readonly string[] | null;
 }
 
 export interface InstanceTable {
   /** The date of the table's facts and prices. */
   readonly asOf: string;
   readonly types: ReadonlyMap<string, InstanceType>;
+  /** The regions whose offerings the `regions` fields record; any other region is unknown, not unavailable. */
+  readonly regionsCovered: readonly string[];
 }
 
 /** The vendored table is missing or unreadable: a broken checkout, reported without a stack trace. */
@@ -37,13 +41,13 @@ let table: InstanceTable | undefined;
 export function instanceTable(): InstanceTable {
   if (!table) {
     const path = `vendor/${relative(VENDOR_DIR, INSTANCE_TABLE)}`;
-    let data: { asOf: string; instanceTypes: Record<string, InstanceType> };
+    let data: { asOf: string; regionsCovered?: string[]; instanceTypes: Record<string, InstanceType> };
     try {
       data = JSON.parse(readFileSync(INSTANCE_TABLE, 'utf-8'));
     } catch (error) {
       throw new InstanceTableMissing(path, (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'is missing' : `is not valid JSON (${(error as Error).message})`);
     }
-    table = { asOf: data.asOf, types: new Map(Object.entries(data.instanceTypes)) };
+    table = { asOf: data.asOf, types: new Map(Object.entries(data.instanceTypes)), regionsCovered: data.regionsCovered ?? [] };
   }
   return table;
 }

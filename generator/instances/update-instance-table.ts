@@ -1,12 +1,13 @@
 import { chmodSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { DescribeInstanceTypesCommand, EC2Client, type InstanceTypeInfo } from '@aws-sdk/client-ec2';
+import { DescribeInstanceTypeOfferingsCommand, DescribeInstanceTypesCommand, DescribeRegionsCommand, EC2Client, type InstanceTypeInfo } from '@aws-sdk/client-ec2';
 import { GetProductsCommand, PricingClient, type Filter as PricingFilter } from '@aws-sdk/client-pricing';
 
 /**
  * `npx projen instances:update`: refreshes the vendored EC2 instance table (`vendor/data/ec2-instance-types.json`)
  * from the AWS APIs with the user's credentials: instance facts from EC2 DescribeInstanceTypes, on-demand list
- * prices from the Price List Query API (GetProducts). Fields the APIs do not give (`gpuMemoryNominalGB`, `notes`)
+ * prices from the Price List Query API (GetProducts), the regions each type is offered in from EC2
+ * DescribeInstanceTypeOfferings (every region DescribeRegions lists, or an explicit list). Fields the APIs do not give (`gpuMemoryNominalGB`, `notes`)
  * are kept; `karpenterAllocatableAL2023` is recomputed from the DescribeInstanceTypes answer with Karpenter's own
  * formula. Same API answers and the same date give a byte-identical file.
  */
@@ -24,10 +25,11 @@ const FIELD_ORDER = [
   'neuronDeviceModel',
   'efaInterfaces',
   'onDemandUsdPerHour',
+  'regions',
   'karpenterAllocatableAL2023',
 ] as const;
 /** The table's top-level keys in their order (then any other key as it was). */
-const TOP_LEVEL_ORDER = ['asOf', 'asOfDetail', 'sources', 'fieldNotes', 'crossChecks', 'instanceTypes'] as const;
+const TOP_LEVEL_ORDER = ['asOf', 'asOfDetail', 'sources', 'fieldNotes', 'crossChecks', 'regionsCovered', 'instanceTypes'] as const;
 
 /** Karpenter's source the allocatable formula and the bare-metal price filters are read from. */
 export const KARPENTER_SOURCE = 'aws/karpenter-provider-aws@1d927085dd81a9df9301e613f371dac5b4d16bfe';
@@ -37,6 +39,8 @@ const VM_MEMORY_OVERHEAD_PERCENT = 0.075;
 const PRICING_REGION = 'us-east-1';
 /** Parallel GetProducts calls (the Price List API throttles; the SDK retries what it throttles). */
 const PRICING_CONCURRENCY = 4;
+/** Regions asked for offerings at a time. */
+const OFFERINGS_CONCURRENCY = 4;
 
 export interface AllocatableAL2023 {
   cpu: string;
@@ -99,6 +103,8 @@ export interface UpdateOptions extends AwsOptions {
   asOf?: string;
   /** Print the changes without writing. */
   dryRun?: boolean;
+  /** The regions whose offerings to record; default: every region EC2 DescribeRegions lists for the account. */
+  regions?: readonly string[];
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -246,7 +252,7 @@ function describeAwsError(what: string, error: unknown): InstancesUpdateError {
 function noCredentials(detail?: string): InstancesUpdateError {
   const why = detail ? ` (${detail.replace(/\s+/g, ' ').trim()})` : '';
   return new InstancesUpdateError(
-    `no AWS credentials found${why}: set AWS_PROFILE (after "aws sso login" or "aws configure"), or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY; the command needs ec2:DescribeInstanceTypes and pricing:GetProducts`,
+    `no AWS credentials found${why}: set AWS_PROFILE (after "aws sso login" or "aws configure"), or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY; the command needs ec2:DescribeInstanceTypes, ec2:DescribeRegions, ec2:DescribeInstanceTypeOfferings and pricing:GetProducts`,
   );
 }
 
@@ -282,6 +288,52 @@ export async function describeInstanceTypes(types: readonly string[], regions: r
     }
   }
   return found;
+}
+
+/** The regions enabled for the account (EC2 DescribeRegions, asked in us-east-1), sorted. */
+export async function describeRegions(options: AwsOptions = {}): Promise<string[]> {
+  const client = new EC2Client({ region: PRICING_REGION, ...(options.ec2Endpoint ? { endpoint: options.ec2Endpoint } : {}) });
+  try {
+    const answer = await client.send(new DescribeRegionsCommand({})).catch((error: unknown) => {
+      throw describeAwsError(`EC2 DescribeRegions in ${PRICING_REGION}`, error);
+    });
+    return [...new Set((answer.Regions ?? []).map((r) => r.RegionName).filter((r): r is string => !!r))].sort();
+  } finally {
+    client.destroy();
+  }
+}
+
+/**
+ * The regions each of the types is offered in: EC2 DescribeInstanceTypeOfferings with LocationType `region`, asked
+ * in each region (an offering is listed whatever the purchase option: on demand, Spot, Capacity Blocks), paginated.
+ * Every type gets a sorted list, empty when no region offers it.
+ */
+export async function describeOfferings(types: readonly string[], regions: readonly string[], options: AwsOptions = {}): Promise<Map<string, string[]>> {
+  const offered = new Map<string, Set<string>>(types.map((t) => [t, new Set<string>()]));
+  await mapLimited(regions, OFFERINGS_CONCURRENCY, async (region) => {
+    const client = new EC2Client({ region, ...(options.ec2Endpoint ? { endpoint: options.ec2Endpoint } : {}) });
+    try {
+      for (let i = 0; i < types.length; i += 100) {
+        const chunk = types.slice(i, i + 100);
+        let nextToken: string | undefined;
+        do {
+          const page = await client
+            .send(new DescribeInstanceTypeOfferingsCommand({ LocationType: 'region', Filters: [{ Name: 'instance-type', Values: chunk }], MaxResults: 1000, NextToken: nextToken }))
+            .catch((error: unknown) => {
+              throw describeAwsError(`EC2 DescribeInstanceTypeOfferings in ${region}`, error);
+            });
+          for (const offering of page.InstanceTypeOfferings ?? []) {
+            const type = offering.InstanceType;
+            if (type && offered.has(type) && offering.Location === region) offered.get(type)!.add(region);
+          }
+          nextToken = page.NextToken || undefined;
+        } while (nextToken);
+      }
+    } finally {
+      client.destroy();
+    }
+  });
+  return new Map([...offered].map(([type, where]) => [type, [...where].sort()]));
 }
 
 /** Runs `work` over `items` with at most `limit` at a time; results in the items' order. */
@@ -421,7 +473,7 @@ function sortTypes(previous: JsonObject, entries: Map<string, JsonObject>): stri
 }
 
 /** The new entry of one instance type: the APIs' facts and prices, and what the APIs do not give kept from before. */
-function updatedEntry(old: JsonObject | undefined, facts: InstanceFacts, prices: Record<string, number | null>, regions: readonly string[]): JsonObject {
+function updatedEntry(old: JsonObject | undefined, facts: InstanceFacts, prices: Record<string, number | null>, regions: readonly string[], offeredIn: readonly string[] | undefined): JsonObject {
   const entry: JsonObject = {};
   for (const field of FIELD_ORDER) {
     switch (field) {
@@ -431,6 +483,11 @@ function updatedEntry(old: JsonObject | undefined, facts: InstanceFacts, prices:
         break;
       case 'onDemandUsdPerHour':
         entry[field] = Object.fromEntries(regions.map((region) => [region, prices[region] ?? null]));
+        break;
+      case 'regions':
+        // DescribeInstanceTypeOfferings' answer; without one (answers from before offerings were asked) kept as it was
+        if (offeredIn) entry[field] = [...offeredIn];
+        else if (old && field in old) entry[field] = old[field];
         break;
       case 'karpenterAllocatableAL2023':
         entry[field] = { ...facts.karpenterAllocatableAL2023 };
@@ -455,20 +512,28 @@ function diff(path: string, a: Json | undefined, b: Json | undefined, out: { fie
 export interface ApiAnswers {
   facts: Map<string, InstanceFacts>;
   prices: Map<string, Record<string, number | null>>;
+  /** DescribeInstanceTypeOfferings: the regions each type is offered in, and the regions that were asked. */
+  offerings?: { regions: readonly string[]; offeredIn: Map<string, string[]> };
 }
 
 /** The table's metadata after an update from the APIs on `asOf`. */
-function metadata(asOf: string, regions: readonly string[]): { asOfDetail: JsonObject; sources: Json[] } {
+function metadata(asOf: string, regions: readonly string[], offeringRegions: number | undefined): { asOfDetail: JsonObject; sources: Json[] } {
   return {
     asOfDetail: {
       instanceFacts: `EC2 DescribeInstanceTypes (${regions.join(', then ')} for types not offered in the first), ${asOf}`,
       prices: `AWS Price List Query API GetProducts (endpoint ${PRICING_REGION}), AmazonEC2, regionCode ${regions.join(' and ')}, Linux, tenancy Shared, preInstalledSw NA, capacitystatus Used, marketoption OnDemand: OnDemand USD pricePerUnit per hour (bare-metal types with no shared-tenancy price: tenancy Dedicated, productFamily Compute Instance (bare metal), as Karpenter does), ${asOf}`,
+      ...(offeringRegions !== undefined
+        ? { regions: `EC2 DescribeInstanceTypeOfferings, LocationType region, asked in each of the ${offeringRegions} regions of regionsCovered (EC2 DescribeRegions, or the --region list): the regions where each type is offered by any purchase option, ${asOf}` }
+        : {}),
       karpenterAllocatableAL2023: `computed from the DescribeInstanceTypes answers with Karpenter's formula (${KARPENTER_SOURCE}:pkg/providers/instancetype/types.go): AL2023, default kube-reserved, 100Mi hard eviction, 7.5% VM memory overhead, ENI-limited max pods`,
       notApiFields: 'gpuMemoryNominalGB (vendor spec-sheet GPU memory) and notes are not given by the AWS APIs: kept from the hand-checked table (see crossChecks)',
     },
     sources: [
       `EC2 DescribeInstanceTypes (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DescribeInstanceTypes.html), ${asOf}`,
       `AWS Price List Query API GetProducts (https://docs.aws.amazon.com/aws-cost-management/latest/APIReference/API_pricing_GetProducts.html), ${asOf}`,
+      ...(offeringRegions !== undefined
+        ? [`EC2 DescribeInstanceTypeOfferings (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DescribeInstanceTypeOfferings.html) and DescribeRegions, ${asOf}`]
+        : []),
       `${KARPENTER_SOURCE}:pkg/providers/instancetype/types.go`,
       `${KARPENTER_SOURCE}:pkg/providers/pricing/pricing.go`,
       'vantage-sh/ec2instances.info@4ef36cd2c9867c1076206dcb691412ae2de7e8dd:scraper/aws/ec2/gpu_data.go',
@@ -487,7 +552,7 @@ export function applyAnswers(table: JsonObject, add: readonly string[], answers:
   for (const name of names) {
     const facts = answers.facts.get(name)!;
     const old = previous[name] as JsonObject | undefined;
-    const entry = updatedEntry(old, facts, answers.prices.get(name) ?? {}, regions);
+    const entry = updatedEntry(old, facts, answers.prices.get(name) ?? {}, regions, answers.offerings?.offeredIn.get(name) ?? (answers.offerings ? [] : undefined));
     entries.set(name, entry);
     if (!old) {
       changes.push({ instanceType: name, field: '', kind: 'added' });
@@ -501,15 +566,16 @@ export function applyAnswers(table: JsonObject, add: readonly string[], answers:
   }
 
   const next: JsonObject = {};
-  const meta = metadata(asOf, regions);
+  const meta = metadata(asOf, regions, answers.offerings?.regions.length);
   const top: JsonObject = { asOf, asOfDetail: meta.asOfDetail, sources: meta.sources };
+  if (answers.offerings) top.regionsCovered = [...answers.offerings.regions].sort();
   for (const key of TOP_LEVEL_ORDER) {
     if (key === 'instanceTypes') next[key] = Object.fromEntries(sortTypes(previous, entries).map((n) => [n, entries.get(n)!]));
     else if (key in top) next[key] = top[key];
     else if (key in table) next[key] = table[key];
   }
   for (const [key, value] of Object.entries(table)) if (!(key in next)) next[key] = value;
-  for (const key of ['asOf', 'asOfDetail', 'sources'] as const) {
+  for (const key of ['asOf', 'asOfDetail', 'sources', 'regionsCovered'] as const) {
     if (JSON.stringify(table[key]) !== JSON.stringify(next[key])) changes.push({ field: key, old: table[key], new: next[key], kind: 'changed' });
   }
   return { table: next, changes, warnings };
@@ -554,6 +620,7 @@ function writeAtomically(file: string, text: string): void {
 
 const INSTANCE_TYPE_NAME = /^[a-z][a-z0-9-]*\.[a-z0-9-]+$/;
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
+const REGION_NAME = /^[a-z]{2}(-[a-z]+)+-[0-9]$/;
 
 /** The whole command: read the table, ask AWS, write the table (only when it changed), return what changed. */
 export async function updateInstanceTable(options: UpdateOptions): Promise<UpdateResult> {
@@ -561,6 +628,7 @@ export async function updateInstanceTable(options: UpdateOptions): Promise<Updat
   if (!DATE.test(asOf) || new Date(Date.parse(`${asOf}T00:00:00Z`) || 0).toISOString().slice(0, 10) !== asOf) throw new InstancesUpdateError(`--as-of: expected a date YYYY-MM-DD, got "${asOf}"`);
   const add = [...new Set(options.add ?? [])];
   for (const type of add) if (!INSTANCE_TYPE_NAME.test(type)) throw new InstancesUpdateError(`--add: expected an instance type such as g6.xlarge, got "${type}"`);
+  for (const region of options.regions ?? []) if (!REGION_NAME.test(region)) throw new InstancesUpdateError(`--region: expected an AWS region such as eu-west-1, got "${region}"`);
 
   let before: string;
   try {
@@ -578,13 +646,15 @@ export async function updateInstanceTable(options: UpdateOptions): Promise<Updat
   const missing = names.filter((n) => !described.has(n));
   if (missing.length > 0) throw new InstancesUpdateError(`EC2 DescribeInstanceTypes knows no instance type ${missing.join(', ')} in ${regions.join(' or ')}`);
   const facts = new Map(names.map((n) => [n, factsFromInstanceTypeInfo(described.get(n)!.info)]));
+  const offeringRegions = options.regions?.length ? [...new Set(options.regions)].sort() : await describeRegions(aws);
+  const offeredIn = await describeOfferings(names, offeringRegions, aws);
   const prices = await onDemandPrices(
     names.map((name) => ({ name, bareMetal: described.get(name)!.info.BareMetal === true })),
     regions,
     aws,
   );
 
-  const { table: next, changes, warnings } = applyAnswers(table, add, { facts, prices }, asOf);
+  const { table: next, changes, warnings } = applyAnswers(table, add, { facts, prices, offerings: { regions: offeringRegions, offeredIn } }, asOf);
   const text = renderTable(next);
   const written = text !== before && !options.dryRun;
   if (written) writeAtomically(options.file, text);

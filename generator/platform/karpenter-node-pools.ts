@@ -18,9 +18,9 @@ import {
 import { LABEL_PREFIX, LABELS, MANAGED_BY, type K8sObject } from '../render/k8s-object';
 import { GPU_RESOURCE, NEURON_RESOURCE } from '../teams/team-namespace';
 import { DISCOVERY_TAG, karpenterNodeRole, poolDiscoveryTag } from './aws-names';
-import { instanceTypes } from '../instances/instance-table';
 import { poolInstanceTypes } from './instance-types';
 import type { ModuleProblem } from './module';
+import { nodePoolInstanceProblems } from './node-pool-instances';
 import { poolZone } from './node-pool-zone';
 
 /** Label Karpenter puts on every node of a pool; Kueue ResourceFlavors select by it. */
@@ -41,31 +41,13 @@ export function usesEfa(pool: NodePool): boolean {
 }
 
 /**
- * Exact instance types that cannot serve their pool's kind, as far as the instance data knows them: a CUDA
- * pool's types need NVIDIA GPUs, an EFA pool's also EFA, a Neuron pool's Neuron devices.
+ * The node pools' instance types and families checked against the instance table: known (with a "did you mean"),
+ * fit for the pool's kind (accelerators, EFA) and offered in the cluster's region (node-pool-instances.ts). A pool
+ * the checks pass launches only known types, so its EFA security-group selector (usesEfa) cannot vanish because a
+ * misspelt type was left out of poolInstanceTypes.
  */
 export function nodePoolProblems(cluster: ClusterSpec): ModuleProblem[] {
-  const known = instanceTypes();
-  const problems: ModuleProblem[] = [];
-  cluster.nodePools.forEach((pool, i) => {
-    pool.instanceTypes.forEach((name, j) => {
-      const type = known.get(name);
-      if (!type) return;
-      const lacks =
-        (pool.kind === 'cuda' || pool.kind === 'cuda-efa') && type.gpus === 0 ? 'NVIDIA GPUs'
-          : pool.kind === 'cuda-efa' && type.efaInterfaces === 0 ? 'EFA'
-            : pool.kind === 'neuron' && type.neuronDevices === 0 ? 'Neuron devices'
-              : undefined;
-      if (lacks) {
-        problems.push({
-          field: '',
-          path: ['nodePools', i, 'instanceTypes', j],
-          message: `expected an instance type with ${lacks} for a ${pool.kind} pool, got "${name}"`,
-        });
-      }
-    });
-  });
-  return problems;
+  return nodePoolInstanceProblems(cluster);
 }
 
 /** A NodePool and its EC2NodeClass per node pool of the cluster, as the seed's karpenter-components chart. */

@@ -37,7 +37,7 @@ export function rayServeProblems(body: RecipeBody, pool: NodePool | undefined): 
   let applications: ServeApplication[] = [];
   try {
     const config = parse(text) as { applications?: unknown } | null;
-    applications = Array.isArray(config?.applications) ? (config.applications as ServeApplication[]).filter((a) => a && typeof a === 'object') : [];
+    applications = Array.isArray(config?.applications) ? (config.applications as ServeApplication[]).filter((a) => a && typeof a === 'object' && !Array.isArray(a)) : [];
   } catch {
     applications = [];
   }
@@ -56,9 +56,14 @@ export function rayServeProblems(body: RecipeBody, pool: NodePool | undefined): 
   }
 
   // the GPUs Serve may ask for at its most replicas, against the GPUs the worker group can start
-  const serveGpus = applications.flatMap((a) => a.deployments ?? []).reduce((sum, d) => {
-    const replicas = Number(d.autoscaling_config?.max_replicas ?? d.num_replicas ?? 1);
-    const gpus = Number(d.ray_actor_options?.num_gpus ?? 0);
+  // a hand-written config may hold anything: only mappings count
+  const isMap = (x: unknown): x is Record<string, unknown> => !!x && typeof x === 'object' && !Array.isArray(x);
+  const deployments = applications.flatMap((a) => (Array.isArray(a.deployments) ? a.deployments.filter(isMap) : []));
+  const serveGpus = deployments.reduce((sum, d) => {
+    const autoscaling = isMap(d.autoscaling_config) ? d.autoscaling_config : {};
+    const actor = isMap(d.ray_actor_options) ? d.ray_actor_options : {};
+    const replicas = Number(autoscaling.max_replicas ?? d.num_replicas ?? 1);
+    const gpus = Number(actor.num_gpus ?? 0);
     return sum + (Number.isFinite(replicas * gpus) ? replicas * gpus : 0);
   }, 0);
   const resources = body.resources;

@@ -7,7 +7,9 @@ import type { AddressInfo } from 'node:net';
  * SDK clients run against it through their endpoint setting:
  * - EC2 (EC2 Query protocol): a form-encoded POST `Action=DescribeInstanceTypes&Version=2016-11-15&Filter.1.Name=...`,
  *   answered with a `DescribeInstanceTypesResponse` XML document (`instanceTypeSet/item`, `nextToken`), paginated;
- *   errors as `<Response><Errors><Error><Code>`.
+ *   `DescribeRegions` (`regionInfo/item/regionName`); `DescribeInstanceTypeOfferings` with `LocationType=region`
+ *   (`instanceTypeOfferingSet/item` of instanceType, locationType, location; paginated), answered for the region the
+ *   request is signed for; errors as `<Response><Errors><Error><Code>`.
  * - Price List (AWS JSON 1.1): `X-Amz-Target: AWSPriceListService.GetProducts`, answered with
  *   `{"FormatVersion", "PriceList": ["<product JSON string>"...], "NextToken"}`; the TERM_MATCH filters are applied to
  *   the products as AWS does; errors as `x-amzn-ErrorType` and `{"__type", "Message"}`.
@@ -42,6 +44,13 @@ export interface RecordedRequest {
 export class FakeAws {
   /** The instance types each region offers. */
   instanceTypes = new Map<string, InstanceTypeInfoJson[]>();
+  /**
+   * What DescribeInstanceTypeOfferings lists per region (type names); a region not set here offers what
+   * `instanceTypes` holds for it. DescribeRegions lists the regions of both maps.
+   */
+  offerings = new Map<string, string[]>();
+  /** Offerings per DescribeInstanceTypeOfferings page. */
+  offeringsPageSize = 1000;
   products: PriceProduct[] = [];
   /** Items per DescribeInstanceTypes page (AWS may return fewer than MaxResults). */
   ec2PageSize = 10;
@@ -108,6 +117,30 @@ export class FakeAws {
       res.writeHead(this.ec2Error.status, { 'content-type': 'text/xml;charset=UTF-8' }).end(ec2ErrorXml(this.ec2Error.code, this.ec2Error.message));
       return;
     }
+    if (params.Version === '2016-11-15' && params.Action === 'DescribeRegions') {
+      const regions = [...new Set([...this.instanceTypes.keys(), ...this.offerings.keys()])];
+      if (this.reverse) regions.reverse();
+      const items = regions.map((r) => `<item><regionName>${r}</regionName><regionEndpoint>ec2.${r}.amazonaws.com</regionEndpoint><optInStatus>opt-in-not-required</optInStatus></item>`);
+      res.writeHead(200, { 'content-type': 'text/xml;charset=UTF-8' }).end(
+        `<?xml version="1.0" encoding="UTF-8"?>\n<DescribeRegionsResponse xmlns="http://ec2.amazonaws.com/doc/2016-11-15/"><requestId>${randomUUID()}</requestId><regionInfo>${items.join('')}</regionInfo></DescribeRegionsResponse>`,
+      );
+      return;
+    }
+    if (params.Version === '2016-11-15' && params.Action === 'DescribeInstanceTypeOfferings') {
+      if (params.LocationType !== 'region') throw new Error(`unsupported LocationType ${params.LocationType}`);
+      let names = this.offerings.get(region) ?? (this.instanceTypes.get(region) ?? []).map((i) => i.InstanceType);
+      names = names.filter((n) => filterValues(params, 'instance-type').every((values) => values.includes(n)));
+      if (this.reverse) names = [...names].reverse();
+      const start = params.NextToken ? Number(Buffer.from(params.NextToken, 'base64').toString()) : 0;
+      const size = Math.min(this.offeringsPageSize, Number(params.MaxResults ?? 1000));
+      const page = names.slice(start, start + size);
+      const next = start + size < names.length ? Buffer.from(String(start + size)).toString('base64') : undefined;
+      const items = page.map((n) => `<item><instanceType>${n}</instanceType><locationType>region</locationType><location>${region}</location></item>`);
+      res.writeHead(200, { 'content-type': 'text/xml;charset=UTF-8' }).end(
+        `<?xml version="1.0" encoding="UTF-8"?>\n<DescribeInstanceTypeOfferingsResponse xmlns="http://ec2.amazonaws.com/doc/2016-11-15/"><requestId>${randomUUID()}</requestId><instanceTypeOfferingSet>${items.join('')}</instanceTypeOfferingSet>${next ? `<nextToken>${next}</nextToken>` : ''}</DescribeInstanceTypeOfferingsResponse>`,
+      );
+      return;
+    }
     if (params.Action !== 'DescribeInstanceTypes' || params.Version !== '2016-11-15') {
       res.writeHead(400, { 'content-type': 'text/xml;charset=UTF-8' }).end(ec2ErrorXml('InvalidAction', `The action ${params.Action} is not valid for this web service.`));
       return;
@@ -161,6 +194,16 @@ export class FakeAws {
     const next = start + size < matching.length ? Buffer.from(String(start + size)).toString('base64') : undefined;
     res.writeHead(200, json).end(JSON.stringify({ FormatVersion: 'aws_v1', PriceList: page.map((p) => JSON.stringify(p)), ...(next ? { NextToken: next } : {}) }));
   }
+}
+
+/** The values of each `Filter.N` named `name` in EC2 Query form fields (one list per such filter). */
+function filterValues(params: Record<string, string>, name: string): string[][] {
+  const lists: string[][] = [];
+  for (let n = 1; params[`Filter.${n}.Name`]; n++) {
+    if (params[`Filter.${n}.Name`] !== name) throw new Error(`unsupported filter ${params[`Filter.${n}.Name`]}`);
+    lists.push(Object.entries(params).filter(([k]) => k.startsWith(`Filter.${n}.Value.`)).map(([, v]) => v));
+  }
+  return lists;
 }
 
 /** An EC2 Query error document. */

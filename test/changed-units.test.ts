@@ -121,6 +121,34 @@ describe('changedUnits', () => {
   });
 });
 
+describe('an account\'s units (clusters/_accounts/<id>/)', () => {
+  const withAccount = () => {
+    const root = syntheticTree();
+    writeFile(root, 'clusters/_accounts/111122223333/account.hcl', 'locals {\n  account_id = "111122223333"\n}\n');
+    writeFile(root, 'clusters/_accounts/111122223333/README.md', '# account\n');
+    writeFile(root, 'clusters/_accounts/111122223333/github-oidc-provider/terragrunt.hcl', unit('tfr:///terraform-aws-modules/iam/aws//modules/iam-oidc-provider?version=6.5.0'));
+    writeFile(root, 'clusters/dev-usw2/infra/github-oidc/terragrunt.hcl', unit('tfr:///terraform-aws-modules/iam/aws//modules/iam-role?version=6.5.0', ['../../_accounts/111122223333/github-oidc-provider']));
+    return root;
+  };
+
+  it('are owned by the account, and their dependents in clusters follow them', async () => {
+    const units = await unitsOf(withAccount());
+    expect(units.find((u) => u.dir === 'clusters/_accounts/111122223333/github-oidc-provider')).toEqual({
+      cluster: '_account-111122223333', name: 'github-oidc-provider', dir: 'clusters/_accounts/111122223333/github-oidc-provider', dependsOn: [],
+    });
+    expect(changedUnits(['clusters/_accounts/111122223333/github-oidc-provider/terragrunt.hcl'], units)).toEqual([
+      { cluster: '_account-111122223333', units: ['clusters/_accounts/111122223333/github-oidc-provider'], removed: [] },
+      { cluster: 'dev-usw2', units: ['clusters/dev-usw2/infra/github-oidc'], removed: [] },
+    ]);
+    // account.hcl touches every unit of the account (and what follows them); its README none
+    expect(changedUnits(['clusters/_accounts/111122223333/account.hcl'], units).map((c) => c.cluster)).toEqual(['_account-111122223333', 'dev-usw2']);
+    expect(changedUnits(['clusters/_accounts/111122223333/README.md'], units)).toEqual([]);
+    expect(changedUnits(['clusters/_accounts/111122223333/gone/terragrunt.hcl'], units)).toEqual([
+      { cluster: '_account-111122223333', units: [], removed: ['clusters/_accounts/111122223333/gone'] },
+    ]);
+  });
+});
+
 describe('applyOrder', () => {
   it('refuses a dependency cycle, naming the units', () => {
     const units: TerragruntUnit[] = [

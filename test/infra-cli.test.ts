@@ -106,6 +106,46 @@ describe('infra.ts detect', () => {
   });
 });
 
+describe('infra.ts detect, an account\'s units', () => {
+  it('runs them with the roles of the account\'s first cluster by name, in the account\'s region', async () => {
+    const { root } = fleetRepo();
+    // a second cluster in dev-usw2's account, first by name
+    writeFile(root, 'clusters/alpha-usw2/cluster.yaml', readFileSync(join(root, 'clusters/dev-usw2/cluster.yaml'), 'utf-8').replace('name: dev-usw2', 'name: alpha-usw2'));
+    writeFile(root, 'clusters/_accounts/111122223333/account.hcl', 'locals {}\n');
+    writeFile(root, 'clusters/_accounts/111122223333/github-oidc-provider/terragrunt.hcl', unit([]));
+    writeFile(root, 'clusters/dev-usw2/infra/github-oidc/terragrunt.hcl', unit(['../../_accounts/111122223333/github-oidc-provider']));
+    const base = commitAll(root);
+    writeFile(root, 'clusters/_accounts/111122223333/github-oidc-provider/terragrunt.hcl', `${unit([])}# new module version\n`);
+    const head = commitAll(root);
+    const out = join(root, 'out.txt');
+    for (const role of ['plan', 'apply'] as const) {
+      writeFileSync(out, '');
+      const result = await cli(root, ['detect', '--role', role, '--base', base, '--head', head], { GITHUB_OUTPUT: out });
+      expect(result.code, result.stderr).toBe(0);
+      expect(JSON.parse(outputs(out).matrix)).toEqual([
+        {
+          name: '_account-111122223333',
+          environment: 'infra-dev',
+          region: 'us-east-1',
+          role: `arn:aws:iam::111122223333:role/alpha-usw2-github-${role}`,
+          units: 'clusters/_accounts/111122223333/github-oidc-provider',
+        },
+        // the roles that read the provider's ARN
+        { name: 'dev-usw2', environment: 'infra-dev', region: 'us-west-2', role: `arn:aws:iam::111122223333:role/dev-usw2-github-${role}`, units: 'clusters/dev-usw2/infra/github-oidc' },
+      ]);
+    }
+    // the runner accepts the account's folder, and nothing outside it
+    const fake = join(root, 'fake-terragrunt');
+    writeFileSync(fake, '#!/bin/sh\necho "No changes."; exit 0\n');
+    chmodSync(fake, 0o755);
+    const ok = await cli(root, ['run', '--mode', 'plan', '--cluster', '_account-111122223333', '--units', 'clusters/_accounts/111122223333/github-oidc-provider', '--out', 'r'], { TERRAGRUNT_BIN: fake });
+    expect(ok.code, ok.stderr).toBe(0);
+    const outside = await cli(root, ['run', '--mode', 'plan', '--cluster', '_account-111122223333', '--units', 'clusters/dev-usw2/infra/eks', '--out', 'r'], { TERRAGRUNT_BIN: fake });
+    expect(outside.code).toBe(2);
+    expect(outside.stderr).toContain('refusing units outside clusters/_accounts/111122223333/');
+  });
+});
+
 describe('infra.ts detect for the apply', () => {
   it('diffs from the last successful apply, so the changes of a cancelled or failed apply are applied by the next one', async () => {
     const { root, base } = fleetRepo();

@@ -81,10 +81,15 @@ describe('the example fleet infrastructure', () => {
       const base = `clusters/${cluster.spec.name}/infra/`;
       expect(report.applyOrder.get(cluster.spec.name)).toEqual(cluster.applyOrder.map((w) => w.map((d) => d.slice(base.length))));
     }
+    for (const account of infra.accounts) {
+      const base = `clusters/_accounts/${account.accountId}/`;
+      expect(report.applyOrder.get(`_accounts/${account.accountId}`)).toEqual(account.applyOrder.map((w) => w.map((d) => d.slice(base.length))));
+    }
+    expect(report.applyOrder.get('_accounts/777788889999')).toEqual([['github-oidc-provider']]);
+    // the roles read the account's provider (applied before, from its own folder)
     expect(report.applyOrder.get('prod-use1')).toEqual([
-      ['github-oidc/provider', 'network', 'storage/mlflow-artifacts'],
-      ['github-oidc/apply-role', 'github-oidc/plan-role', 'storage/efs', 'storage/fsx'],
-      ['eks'],
+      ['github-oidc/apply-role', 'github-oidc/plan-role', 'network', 'storage/mlflow-artifacts'],
+      ['eks', 'storage/efs', 'storage/fsx'],
       // every module that calls AWS (prod-use1 turns on every module) gets its pod identity once the cluster exists
       ['karpenter', 'pod-identity/ack-sagemaker', 'pod-identity/aws-load-balancer-controller', 'pod-identity/cluster-autoscaler',
         'pod-identity/ebs-csi-driver', 'pod-identity/efs-csi-driver', 'pod-identity/efs-pv-binder', 'pod-identity/external-dns',
@@ -108,9 +113,9 @@ describe('the example fleet infrastructure', () => {
     const state = root.remote_state[0];
     expect(state.backend).toBe('s3');
     expect(state.config).toMatchObject({
-      bucket: '${local.cluster.state_bucket}',
+      bucket: '${local.owner.state_bucket}',
       key: '${path_relative_to_include()}/terraform.tfstate',
-      region: '${local.cluster.region}',
+      region: '${local.owner.region}',
       encrypt: true,
       use_lockfile: true,
     });
@@ -118,10 +123,21 @@ describe('the example fleet infrastructure', () => {
     const unitDirs = [...files.keys()].filter((p) => p.endsWith('/terragrunt.hcl')).map((p) => p.slice('clusters/'.length, -'/terragrunt.hcl'.length));
     expect(new Set(unitDirs).size).toBe(unitDirs.length);
     expect(unitDirs).toContain('prod-use1/infra/eks');
+    expect(unitDirs).toContain('_accounts/777788889999/github-oidc-provider');
+    // a cluster's unit reads its cluster.hcl, an account's unit its account.hcl
+    expect(root.locals[0].owner).toBe('${read_terragrunt_config(find_in_parent_folders("cluster.hcl", find_in_parent_folders("account.hcl", "no cluster.hcl or account.hcl above this unit"))).locals}');
     const provider = root.generate.provider[0].contents as string;
-    expect(provider).toContain('region              = "${local.cluster.region}"');
-    expect(provider).toContain('allowed_account_ids = ["${local.cluster.account_id}"]');
-    expect(provider).toContain('tags = ${jsonencode(local.cluster.tags)}');
+    expect(provider).toContain('region              = "${local.owner.region}"');
+    expect(provider).toContain('allowed_account_ids = ["${local.owner.account_id}"]');
+    expect(provider).toContain('tags = ${jsonencode(local.owner.tags)}');
+    // IAM is global: an account's units keep their state in the partition's IAM region, whichever clusters it has
+    const account = await hcl(files, 'clusters/_accounts/111122223333/account.hcl');
+    expect(account.locals[0]).toEqual({
+      account_id: '111122223333',
+      region: 'us-east-1',
+      state_bucket: 'tfstate-111122223333-us-east-1',
+      tags: { 'managed-by': 'terragrunt' },
+    });
     const cluster = await hcl(files, 'clusters/prod-use1/infra/cluster.hcl');
     expect(cluster.locals[0]).toEqual({
       cluster: 'prod-use1',
@@ -273,12 +289,19 @@ describe('changes to cluster.yaml change exactly the units they should', () => {
     expect(secrets.external_secrets_secrets_manager_arns).toEqual(['arn:aws:secretsmanager:us-west-2:111122223333:secret:dev-usw2/*']);
   });
 
-  it('two clusters in one account: one GitHub OIDC provider, which the other cluster\'s roles wait for', async () => {
+  it('two clusters in one account: one GitHub OIDC provider, in the account\'s folder, whose ARN both clusters\' roles read', async () => {
     const after = generate(editedFleet('staging-usw2', (y) => y.replace('"444455556666"', '"111122223333"')));
-    expect(after.has('clusters/dev-usw2/infra/github-oidc/provider/terragrunt.hcl')).toBe(true);
-    expect(after.has('clusters/staging-usw2/infra/github-oidc/provider/terragrunt.hcl')).toBe(false);
-    const plan = await hcl(after, 'clusters/staging-usw2/infra/github-oidc/plan-role/terragrunt.hcl');
-    expect(plan.dependencies[0].paths).toEqual(['../../../../dev-usw2/infra/github-oidc/provider']);
+    const providers = [...after.keys()].filter((p) => p.endsWith('/terragrunt.hcl') && after.get(p)!.includes('iam-oidc-provider'));
+    expect(providers).toEqual(['clusters/_accounts/111122223333/github-oidc-provider/terragrunt.hcl', 'clusters/_accounts/777788889999/github-oidc-provider/terragrunt.hcl']);
+    // the account that no cluster is in any more has no folder
+    expect([...after.keys()].filter((p) => p.startsWith('clusters/_accounts/444455556666/'))).toEqual([]);
+    expect(after.get('clusters/_accounts/111122223333/github-oidc-provider/terragrunt.hcl')).toBe(base.get('clusters/_accounts/111122223333/github-oidc-provider/terragrunt.hcl'));
+    for (const cluster of ['dev-usw2', 'staging-usw2']) {
+      const plan = await hcl(after, `clusters/${cluster}/infra/github-oidc/plan-role/terragrunt.hcl`);
+      expect(plan.dependency.github_oidc_provider[0].config_path).toBe('../../../../_accounts/111122223333/github-oidc-provider');
+      expect(plan.dependencies).toBeUndefined();
+      expect(plan.inputs.github_provider).toBe('${split("oidc-provider/", dependency.github_oidc_provider.outputs.arn)[1]}');
+    }
     const report = await checkInfra(hclOf(after), SCHEMAS);
     expect(report.problems).toEqual([]);
   });

@@ -4,14 +4,18 @@ import { parse } from '@cdktf/hcl2json';
 import type { Problem } from '../config/problems';
 import type { GeneratedFile } from '../fleet/generated-file';
 import { topologicalWaves } from '../infra/graph';
-import { parseRegistrySource, schemaFileName } from '../infra/terraform-modules';
+import { ACCOUNTS_DIR } from '../fleet/paths';
+import { parseRegistrySource, schemaFileName, type TerraformModule } from '../infra/terraform-modules';
 
 /**
  * Offline checks of the generated Terragrunt tree, from the files alone (not from the generator's model):
  * every .hcl parses; every unit includes a root.hcl found in a parent folder and pins a module whose
  * variable list is vendored; every input is a variable of that module; every dependency points at a unit,
  * mocks only init/validate/plan, and every `dependency.<x>.outputs.<y>` read is an output of x's module
- * with a mock; the units form an acyclic graph, ordered into apply waves per cluster.
+ * with a mock; the units form an acyclic graph, ordered into apply waves per cluster (and per account).
+ * Account-level resources (ACCOUNT_LEVEL_MODULES: the GitHub OIDC provider) are created by an account's unit
+ * (`clusters/_accounts/<id>/`), never by a cluster's, and by one unit per account: two units creating the same
+ * one would fail to apply, and destroying either would take it from everything that trusts it.
  */
 export interface InfraCheckReport {
   readonly problems: Problem[];
@@ -32,9 +36,20 @@ interface ParsedUnit {
   readonly dir: string;
   readonly body: Record<string, unknown>;
   readonly schema?: ModuleSchema;
+  readonly module?: TerraformModule;
 }
 
 const MOCK_COMMANDS = ['init', 'validate', 'plan'];
+/** Files holding a unit's owner facts (account_id, region, state_bucket): a cluster's or an account's. */
+const OWNER_FILES = ['cluster.hcl', 'account.hcl'] as const;
+
+/**
+ * Modules whose resource exists once per AWS account (IAM refuses a second OIDC provider for one URL): the
+ * input that tells two of them apart within an account, and what they are called in messages.
+ */
+export const ACCOUNT_LEVEL_MODULES: Readonly<Record<string, { readonly key: string; readonly what: string }>> = {
+  'terraform-aws-modules/iam/aws//modules/iam-oidc-provider': { key: 'url', what: 'IAM OIDC provider' },
+};
 const INCLUDE_ROOT = '${find_in_parent_folders("root.hcl")}';
 const OUTPUT_READ = /dependency\.([A-Za-z_][A-Za-z0-9_-]*)\.outputs\.([A-Za-z_][A-Za-z0-9_-]*)/g;
 
@@ -74,7 +89,12 @@ export async function checkInfra(files: readonly GeneratedFile[], terraformSchem
     const include = first(body.include, 'root');
     if (include?.path !== INCLUDE_ROOT) at(path, 'include.root.path', 'expected find_in_parent_folders("root.hcl")');
     if (!ancestorFile(dir, 'root.hcl', paths)) at(path, 'include.root', 'no root.hcl in a parent folder');
-    if (!ancestorFile(dir, 'cluster.hcl', paths)) at(path, 'include.root', 'no cluster.hcl in a parent folder (root.hcl reads it)');
+    const owners = OWNER_FILES.filter((name) => ancestorFile(dir, name, paths));
+    if (owners.length !== 1) {
+      at(path, 'include.root', owners.length
+        ? 'both a cluster.hcl and an account.hcl in parent folders; root.hcl reads one'
+        : 'no cluster.hcl or account.hcl in a parent folder (root.hcl reads it)');
+    }
     const source = (asList(body.terraform)[0] as { source?: unknown } | undefined)?.source;
     const module = typeof source === 'string' ? parseRegistrySource(source) : undefined;
     let schema: ModuleSchema | undefined;
@@ -92,7 +112,44 @@ export async function checkInfra(files: readonly GeneratedFile[], terraformSchem
         at(path, `generate.${name}.contents`, `is not valid HCL: ${String(error).replace(/^Error: /, '')}`);
       }
     }
-    units.set(dir, { dir, body, schema });
+    units.set(dir, { dir, body, schema, module });
+  }
+
+  // account-level resources: in an account's folder, one unit each per account
+  const creators = new Map<string, string[]>();
+  for (const unit of units.values()) {
+    const level = unit.module && ACCOUNT_LEVEL_MODULES[unit.module.source];
+    if (!level) continue;
+    const file = `${unit.dir}/terragrunt.hcl`;
+    const inputs = (unit.body.inputs ?? {}) as Record<string, unknown>;
+    const account = ownerAccount(unit.dir, parsed);
+    const name = `${level.what} ${JSON.stringify(inputs[level.key] ?? null)} of account ${account ?? '(unknown)'}`;
+    if (!unit.dir.startsWith(`${ACCOUNTS_DIR}/`)) {
+      at(file, 'terraform.source', `creates the ${name}, which exists once per account: expected it in the account's unit under ${ACCOUNTS_DIR}/${account ?? '<account>'}/, not in a cluster's (adding or removing a cluster would move it)`);
+    }
+    creators.set(name, [...(creators.get(name) ?? []), unit.dir]);
+  }
+  for (const [name, dirs] of [...creators].sort(([a], [b]) => (a < b ? -1 : 1))) {
+    if (dirs.length > 1) {
+      const sorted = [...dirs].sort();
+      for (const dir of sorted) {
+        at(`${dir}/terragrunt.hcl`, 'terraform.source', `creates the ${name}, as ${sorted.length - 1} other unit(s) do (${sorted.filter((d) => d !== dir).join(', ')}); expected one unit per account: the second apply fails, and destroying either removes the provider the other's roles trust`);
+      }
+    }
+  }
+
+  // a role trusting GitHub's OIDC provider reads it from the provider unit of its own account
+  for (const unit of units.values()) {
+    const inputs = (unit.body.inputs ?? {}) as Record<string, unknown>;
+    if (inputs.enable_github_oidc !== true) continue;
+    const account = ownerAccount(unit.dir, parsed);
+    const providers = Object.values((unit.body.dependency ?? {}) as Record<string, unknown>)
+      .map((blocks) => (asList(blocks)[0] as { config_path?: unknown }).config_path)
+      .map((path) => (typeof path === 'string' ? units.get(posix.join(unit.dir, path)) : undefined))
+      .filter((target) => target?.module && ACCOUNT_LEVEL_MODULES[target.module.source] && ownerAccount(target.dir, parsed) === account);
+    if (!providers.length) {
+      at(`${unit.dir}/terragrunt.hcl`, 'inputs.enable_github_oidc', `trusts GitHub's OIDC provider, but has no dependency on the provider unit of account ${account ?? '(unknown)'} (${ACCOUNTS_DIR}/${account ?? '<account>'}/...)`);
+    }
   }
 
   let inputsChecked = 0;
@@ -146,18 +203,38 @@ export async function checkInfra(files: readonly GeneratedFile[], terraformSchem
     }
   }
 
-  const { waves, blocked } = topologicalWaves(needs);
+  const { blocked } = topologicalWaves(needs);
   if (blocked.length) at(blocked[0], '', `units wait on each other in a cycle: ${blocked.join(', ')}`);
-  const applyOrder = new Map<string, string[][]>();
-  for (const wave of waves) {
-    const byCluster = new Map<string, string[]>();
-    for (const dir of wave) {
-      const [, cluster] = dir.split('/');
-      byCluster.set(cluster, [...(byCluster.get(cluster) ?? []), dir.split('/').slice(3).join('/')]);
-    }
-    for (const [cluster, dirs] of byCluster) applyOrder.set(cluster, [...(applyOrder.get(cluster) ?? []), dirs]);
+  // per owner (a cluster, or `_accounts/<id>`), as each owner's README shows it: needs in another owner's
+  // folder (a cluster's roles on its account's provider) are met before, by that owner's apply
+  const owners = new Map<string, Map<string, string[]>>();
+  for (const [dir, edges] of needs) {
+    const [owner, unit] = ownerAndUnit(dir);
+    const own = owners.get(owner) ?? new Map<string, string[]>();
+    own.set(unit, edges.map((edge) => ownerAndUnit(edge)).filter(([o]) => o === owner).map(([, u]) => u));
+    owners.set(owner, own);
   }
+  const applyOrder = new Map<string, string[][]>();
+  for (const [owner, own] of owners) applyOrder.set(owner, topologicalWaves(own).waves);
   return { problems, hclFiles: hclFiles.length, units: units.size, inputsChecked, outputReadsChecked, applyOrder: sortMap(applyOrder) };
+}
+
+/** `clusters/<c>/infra/<unit>` -> [c, unit]; `clusters/_accounts/<id>/<unit>` -> [`_accounts/<id>`, unit]. */
+function ownerAndUnit(dir: string): [string, string] {
+  const parts = dir.split('/');
+  return dir.startsWith(`${ACCOUNTS_DIR}/`) ? [parts.slice(1, 3).join('/'), parts.slice(3).join('/')] : [parts[1], parts.slice(3).join('/')];
+}
+
+/** The account_id of the cluster.hcl or account.hcl above a unit. */
+function ownerAccount(dir: string, parsed: ReadonlyMap<string, Record<string, unknown>>): string | undefined {
+  for (let d = posix.dirname(dir); d !== '.' && d !== '/'; d = posix.dirname(d)) {
+    for (const name of OWNER_FILES) {
+      const body = parsed.get(`${d}/${name}`);
+      const id = body && (asList(body.locals)[0] as { account_id?: unknown } | undefined)?.account_id;
+      if (typeof id === 'string') return id;
+    }
+  }
+  return undefined;
 }
 
 function asList(value: unknown): unknown[] {

@@ -5,7 +5,8 @@ import { parseArgs } from 'node:util';
 import { PLATFORM_MODULES } from '../../platform';
 import { loadFleet } from '../config/load-fleet';
 import { formatProblem, sortProblems, type Problem } from '../config/problems';
-import { changedUnits, readUnits } from '../github/changed-units';
+import { accountOfOwner, changedUnits, ownerFolder, readUnits } from '../github/changed-units';
+import { accountRegion, awsPartition } from '../infra/names';
 import { createGitHubClient, GitHubError, type GitHubClient } from '../github/github-client';
 import { PLAN_MARKER, renderPlanComment } from '../github/plan-comment';
 import { upsertComment } from '../github/pr-comment';
@@ -71,6 +72,25 @@ async function detect(root: string, argv: string[]): Promise<number> {
   const specs = new Map(fleet.clusters.map((c) => [c.spec.name, c.spec]));
   const matrix: InfraMatrixEntry[] = [];
   for (const { cluster, units: dirs } of selected) {
+    const account = accountOfOwner(cluster);
+    if (account) {
+      // An account's units run with the plan or apply role (and in the GitHub environment) of the account's first
+      // cluster by name. Safe: every cluster's apply role is administrator of the whole account and its plan role
+      // reads the whole account and may lock the account units' state, so any of them may run these units;
+      // the choice changes no generated file, and a removed cluster's roles are never picked (the fleet is read at head).
+      if (!dirs.length) continue;
+      const runner = fleet.clusters.map((c) => c.spec).filter((c) => c.aws.accountId === account).sort((a, b) => (a.name < b.name ? -1 : 1))[0];
+      if (!runner) return fail([{ file: ownerFolder(cluster), field: '', message: `expected a cluster.yaml with aws.accountId "${account}", got none` }]);
+      const roleName = role === 'plan' ? planRoleName(runner) : applyRoleName(runner);
+      matrix.push({
+        name: cluster,
+        environment: applyEnvironmentName(runner.environment),
+        region: accountRegion(awsPartition(runner.aws.region)),
+        role: roleArn(runner, roleName),
+        units: dirs.join(' '),
+      });
+      continue;
+    }
     const spec = specs.get(cluster);
     if (!spec) return fail([{ file: `clusters/${cluster}`, field: '', message: 'expected a cluster.yaml beside the infra/ folder, got none' }]);
     if (!dirs.length) continue;
@@ -117,9 +137,10 @@ function run(root: string, argv: string[]): number {
     return 2;
   }
   const units = values.units.split(/\s+/).filter(Boolean);
-  const outside = units.filter((u) => !u.startsWith(`clusters/${values.cluster}/infra/`) || u.split('/').includes('..'));
+  const folder = ownerFolder(values.cluster);
+  const outside = units.filter((u) => !u.startsWith(`${folder}/`) || u.split('/').includes('..'));
   if (outside.length) {
-    console.error(`refusing units outside clusters/${values.cluster}/infra/: ${outside.join(', ')}`);
+    console.error(`refusing units outside ${folder}/: ${outside.join(', ')}`);
     return 2;
   }
   const result = runUnits({ root, cluster: values.cluster, mode, units, terragrunt: process.env.TERRAGRUNT_BIN, log: (t) => process.stdout.write(t) });

@@ -6,7 +6,7 @@ import type { PlatformModule } from '../platform/module';
 import { markerLine } from '../render/marker';
 import { renderTemplate } from '../render/templates';
 import { compileFleetInfra } from '../infra/compile-infra';
-import { renderClusterInfra, renderRootHcl } from '../infra/render-infra';
+import { renderAccountInfra, renderClusterInfra, renderRootHcl } from '../infra/render-infra';
 import { compileCluster, type CompiledCluster } from './compile-cluster';
 import type { GeneratedFile } from './generated-file';
 import { clusterFolder } from './paths';
@@ -99,12 +99,13 @@ export function streamFleet(options: GenerateFleetOptions, sink: FleetSink): Str
   if (problems.length) return { ok: false, problems };
   sink.add(renderFleetReadme(summaries));
   sink.add(renderRootHcl());
+  for (const account of infra.accounts) for (const file of renderAccountInfra(account)) sink.add(file);
   return { ok: true };
 }
 
 /**
  * What a cluster's folder is generated from besides the generator: every cluster spec (a cluster's output
- * depends on others, e.g. which one holds its account's GitHub OIDC provider), then the recipes aimed at it.
+ * may depend on others), then the recipes aimed at it.
  */
 function specsDigest(clusters: readonly ClusterInput[]): string {
   const hash = createHash('sha1');

@@ -4,6 +4,7 @@ import { join, relative } from 'node:path';
 import { flatString } from '../flat-string';
 import { CLUSTER_FILE, CLUSTERS_DIR } from '../config/load-fleet';
 import { GENERATOR_DIR } from '../generator-dir';
+import { ACCOUNTS_DIR } from './paths';
 import { INSTANCE_TABLE, VENDOR_DIR } from '../vendor/vendor-files';
 
 /**
@@ -58,7 +59,8 @@ export function inputsDigest(root: string, known: ReadonlyMap<string, SourceStat
   const fleet = createHash('sha1').update(codeDigest);
   // the cluster specs, not the generated files beside them
   for (const entry of listDir(join(root, CLUSTERS_DIR))) {
-    if (entry.isDirectory()) walk.addFile(fleet, root, join(root, CLUSTERS_DIR, entry.name, CLUSTER_FILE));
+    // clusters/_accounts/ holds generated account units only, never a cluster spec
+    if (entry.isDirectory() && `${CLUSTERS_DIR}/${entry.name}` !== ACCOUNTS_DIR) walk.addFile(fleet, root, join(root, CLUSTERS_DIR, entry.name, CLUSTER_FILE));
   }
   for (const dir of ['recipes', 'apps']) walk.addTree(fleet, join(root, dir), root);
   return { fleet: fleet.digest('base64url'), code: codeDigest, sources: walk.sources, sourcesChanged: walk.changed };

@@ -3,6 +3,7 @@ import { join, posix } from 'node:path';
 import { parse } from '@cdktf/hcl2json';
 import { CLUSTERS_DIR } from '../config/load-fleet';
 import type { Problem } from '../config/problems';
+import { ACCOUNTS_DIR } from '../fleet/paths';
 
 /** The file that makes a folder a Terragrunt unit. */
 export const UNIT_FILE = 'terragrunt.hcl';
@@ -10,10 +11,43 @@ const INFRA_DIR = 'infra';
 /** Files a unit can read (`include`, `read_terragrunt_config`, `yamldecode(file(...))`); a README is not one. */
 const TERRAGRUNT_INPUT = /\.(hcl|json|ya?ml|tfvars)$/;
 
-/** A Terragrunt unit of the committed tree: `clusters/<cluster>/infra/<name>/terragrunt.hcl`. */
+/**
+ * The owner name of an AWS account's units (`clusters/_accounts/<id>/`) where a cluster name would be: it starts
+ * with `_`, which no cluster name (a DNS label) can, and is safe in artifact and concurrency group names.
+ */
+export function accountOwner(accountId: string): string {
+  return `_account-${accountId}`;
+}
+
+/** The account ID of an owner name made by accountOwner, else undefined (a cluster). */
+export function accountOfOwner(owner: string): string | undefined {
+  return /^_account-([0-9]{12})$/.exec(owner)?.[1];
+}
+
+/** The folder holding an owner's units: `clusters/<cluster>/infra` or `clusters/_accounts/<id>`. */
+export function ownerFolder(owner: string): string {
+  const account = accountOfOwner(owner);
+  return account ? `${ACCOUNTS_DIR}/${account}` : `${CLUSTERS_DIR}/${owner}/${INFRA_DIR}`;
+}
+
+/** The owner of a path under a units folder, or undefined for any other path. */
+function ownerOfPath(file: string): { owner: string; base: string } | undefined {
+  const parts = file.split('/');
+  if (parts[0] !== CLUSTERS_DIR || parts.length < 4) return undefined;
+  if (`${parts[0]}/${parts[1]}` === ACCOUNTS_DIR) {
+    return /^[0-9]{12}$/.test(parts[2]) ? { owner: accountOwner(parts[2]), base: parts.slice(0, 3).join('/') } : undefined;
+  }
+  return parts[2] === INFRA_DIR ? { owner: parts[1], base: parts.slice(0, 3).join('/') } : undefined;
+}
+
+/**
+ * A Terragrunt unit of the committed tree: `clusters/<cluster>/infra/<name>/terragrunt.hcl`, or an account's
+ * `clusters/_accounts/<accountId>/<name>/terragrunt.hcl`.
+ */
 export interface TerragruntUnit {
+  /** The cluster that owns the unit, or `_account-<accountId>` (accountOwner) for an account's unit. */
   readonly cluster: string;
-  /** The unit's folder relative to `clusters/<cluster>/infra/`, such as `eks` or `iam/pod-identity`. */
+  /** The unit's folder relative to its owner's folder (ownerFolder), such as `eks` or `iam/pod-identity`. */
   readonly name: string;
   /** The unit's folder relative to the repository root (`/` separators). */
   readonly dir: string;
@@ -21,8 +55,9 @@ export interface TerragruntUnit {
   readonly dependsOn: readonly string[];
 }
 
-/** The units of one cluster that a change touches, in the order they must be planned and applied. */
+/** The units of one cluster (or account) that a change touches, in the order they must be planned and applied. */
 export interface ClusterUnits {
+  /** A cluster's name, or `_account-<accountId>` (accountOwner). */
   readonly cluster: string;
   /** Unit folders, dependencies before dependents. */
   readonly units: readonly string[];
@@ -32,10 +67,13 @@ export interface ClusterUnits {
 
 export type ReadUnitsResult = { ok: true; units: TerragruntUnit[] } | { ok: false; problems: Problem[] };
 
-/** Finds and parses every unit under `clusters/<c>/infra/` of the tree at `root`. */
+/** Finds and parses every unit under `clusters/<c>/infra/` and `clusters/_accounts/<id>/` of the tree at `root`. */
 export async function readUnits(root: string): Promise<ReadUnitsResult> {
   const files: string[] = [];
   const clustersDir = join(root, CLUSTERS_DIR);
+  const accountsDir = join(root, ACCOUNTS_DIR);
+  const accounts = existsSync(accountsDir) ? readdirSync(accountsDir).filter((id) => /^[0-9]{12}$/.test(id)).sort() : [];
+  for (const account of accounts) collectUnitFiles(root, `${ACCOUNTS_DIR}/${account}`, files);
   const clusters = existsSync(clustersDir) ? readdirSync(clustersDir).sort() : [];
   for (const cluster of clusters) {
     const infra = `${CLUSTERS_DIR}/${cluster}/${INFRA_DIR}`;
@@ -64,7 +102,9 @@ function collectUnitFiles(root: string, dir: string, out: string[]) {
 /** Parses one `terragrunt.hcl` (path relative to the repository root) into a unit. */
 export async function parseUnit(file: string, content: string): Promise<{ unit: TerragruntUnit } | { problem: Problem }> {
   const dir = posix.dirname(file);
-  const [, cluster, , ...rest] = dir.split('/');
+  const owner = ownerOfPath(file);
+  const cluster = owner?.owner ?? dir.split('/')[1];
+  const name = owner ? posix.relative(owner.base, dir) : dir.split('/').slice(3).join('/');
   let json: Record<string, unknown>;
   try {
     json = (await parse(file, content)) as Record<string, unknown>;
@@ -99,7 +139,7 @@ export async function parseUnit(file: string, content: string): Promise<{ unit: 
       dependsOn.add(target);
     }
   }
-  return { unit: { cluster, name: rest.join('/'), dir, dependsOn: [...dependsOn].sort() } };
+  return { unit: { cluster, name, dir, dependsOn: [...dependsOn].sort() } };
 }
 
 /** `"../network"` or `"${get_terragrunt_dir()}/../network"`, resolved against the unit's folder. */
@@ -111,9 +151,10 @@ function resolveConfigPath(dir: string, value: unknown): string | undefined {
 }
 
 /**
- * The units a pull request touches, per cluster, in apply order: every unit with a changed file, and every
- * unit that depends on one of those, directly or not. A changed file under `clusters/<c>/infra/` outside any
- * unit (the cluster's shared `.hcl`, `.yaml`, `.json` or `.tfvars` files, not its README) touches every unit of that cluster; a changed root configuration
+ * The units a pull request touches, per cluster (and per account), in apply order: every unit with a changed file,
+ * and every unit that depends on one of those, directly or not (a changed account unit selects the role units of
+ * the account's clusters). A changed file under `clusters/<c>/infra/` or `clusters/_accounts/<id>/` outside any
+ * unit (the owner's shared `.hcl`, `.yaml`, `.json` or `.tfvars` files, not its README) touches every unit of that owner; a changed root configuration
  * (`clusters/root.hcl`, or a `root.hcl` at the top) touches every unit. `cluster.yaml` itself is not a signal: the infra is generated and committed,
  * so a spec change that matters to Terragrunt shows up as a changed unit file.
  */
@@ -127,9 +168,9 @@ export function changedUnits(changedFiles: readonly string[], units: readonly Te
       units.forEach((u) => touched.add(u.dir));
       continue;
     }
-    const parts = file.split('/');
-    if (parts[0] !== CLUSTERS_DIR || parts[2] !== INFRA_DIR || parts.length < 4) continue;
-    const cluster = parts[1];
+    const scope = ownerOfPath(file);
+    if (!scope) continue;
+    const cluster = scope.owner;
     const owner = unitOf(file, byDir);
     if (owner) {
       touched.add(owner.dir);

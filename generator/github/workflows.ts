@@ -14,6 +14,7 @@ const NOT_FROM_FORK = 'github.event.pull_request.head.repo.full_name == github.r
 export const INFRA_PATHS = [
   'clusters/*/cluster.yaml',
   'clusters/*/infra/**',
+  'clusters/_accounts/**',
   'clusters/root.hcl',
   'root.hcl',
   'generator/infra/**',

@@ -4,12 +4,12 @@ import type { CompiledCluster } from '../fleet/compile-cluster';
 import type { GitHubSettings } from '../github/settings';
 import { infraSpecProblems } from './check-spec';
 import { topologicalWaves } from './graph';
-import { INFRA_UNITS } from './names';
-import { unitDir, type InfraContext, type InfraUnit } from './unit';
+import { awsPartition } from './names';
+import type { AccountContext, InfraContext, InfraUnit } from './unit';
 import { eksUnit } from './units/eks';
 import { efsUnit } from './units/efs';
 import { fsxUnit } from './units/fsx';
-import { githubOidcProviderUnit, githubRoleUnits } from './units/github-oidc';
+import { githubOidcProviderDir, githubOidcProviderUnit, githubRoleUnits } from './units/github-oidc';
 import { karpenterUnit } from './units/karpenter';
 import { mlflowArtifactsUnit } from './units/mlflow-artifacts';
 import { networkUnit } from './units/network';
@@ -26,30 +26,61 @@ export interface ClusterInfra {
   readonly applyOrder: readonly (readonly string[])[];
 }
 
-export type CompileInfraResult = { ok: true; clusters: ClusterInfra[] } | { ok: false; problems: Problem[] };
+/**
+ * The units of one AWS account, in `clusters/_accounts/<accountId>/`: what exists once per account (the GitHub
+ * OIDC provider). Built from the account ID and partition alone, so they are the same whichever clusters the
+ * account has; they exist while at least one cluster is in the account.
+ */
+export interface AccountInfra {
+  readonly accountId: string;
+  readonly partition: string;
+  /** Sorted by folder. */
+  readonly units: readonly InfraUnit[];
+  readonly applyOrder: readonly (readonly string[])[];
+}
+
+export type CompileInfraResult = { ok: true; clusters: ClusterInfra[]; accounts: AccountInfra[] } | { ok: false; problems: Problem[] };
 
 /**
- * Decides the units of every cluster. Fleet-wide because one thing is per AWS account, not per cluster:
- * the GitHub OIDC provider, which the first cluster of each account (by name) creates.
+ * Decides the units of every cluster, and of every account the clusters are in. Account-level resources (the
+ * GitHub OIDC provider) belong to the account's units, never to a cluster's: the cluster role units depend on them.
  */
 export function compileFleetInfra(compiled: readonly CompiledCluster[], github: GitHubSettings): CompileInfraResult {
   const problems = compiled.flatMap((c) => infraSpecProblems(c.input, c.modules));
+  const partitions = new Map<string, { partition: string; cluster: string }>();
+  for (const { input } of [...compiled].sort((a, b) => (a.input.spec.name < b.input.spec.name ? -1 : 1))) {
+    const { spec } = input;
+    const partition = awsPartition(spec.aws.region);
+    const seen = partitions.get(spec.aws.accountId);
+    if (!seen) partitions.set(spec.aws.accountId, { partition, cluster: spec.name });
+    else if (seen.partition !== partition) {
+      problems.push({
+        file: input.file,
+        field: 'aws.region',
+        message: `is in partition ${partition}, but cluster ${seen.cluster} puts account ${spec.aws.accountId} in ${seen.partition}; an account ID belongs to one partition`,
+      });
+    }
+  }
   if (problems.length) return { ok: false, problems };
 
-  const providerOfAccount = new Map<string, string>();
-  for (const { input: { spec } } of [...compiled].sort((a, b) => (a.input.spec.name < b.input.spec.name ? -1 : 1))) {
-    if (!providerOfAccount.has(spec.aws.accountId)) providerOfAccount.set(spec.aws.accountId, unitDir(spec, INFRA_UNITS.githubOidcProvider));
-  }
+  const accounts = [...partitions].sort(([a], [b]) => (a < b ? -1 : 1)).map(([accountId, { partition }]) => {
+    const units = accountUnits({ accountId, partition }).sort((a, b) => (a.dir < b.dir ? -1 : 1));
+    return { accountId, partition, units, applyOrder: applyOrder(units) };
+  });
   const clusters = compiled.map(({ input, modules }) => {
-    const context: InfraContext = { spec: input.spec, modules, github, githubProviderUnit: providerOfAccount.get(input.spec.aws.accountId)! };
+    const context: InfraContext = { spec: input.spec, modules, github, githubProviderUnit: githubOidcProviderDir(input.spec.aws.accountId) };
     const units = clusterUnits(context).sort((a, b) => (a.dir < b.dir ? -1 : 1));
     return { spec: input.spec, source: input.file, units, applyOrder: applyOrder(units) };
   });
-  return { ok: true, clusters };
+  return { ok: true, clusters, accounts };
+}
+
+function accountUnits(account: AccountContext): InfraUnit[] {
+  return [githubOidcProviderUnit(account)];
 }
 
 function clusterUnits(context: InfraContext): InfraUnit[] {
-  const optional = [githubOidcProviderUnit(context), karpenterUnit(context), efsUnit(context), fsxUnit(context), mlflowArtifactsUnit(context)];
+  const optional = [karpenterUnit(context), efsUnit(context), fsxUnit(context), mlflowArtifactsUnit(context)];
   return [
     networkUnit(context),
     eksUnit(context),
@@ -60,7 +91,7 @@ function clusterUnits(context: InfraContext): InfraUnit[] {
   ];
 }
 
-/** The units in waves; needs of units in another cluster's folder are met before (that cluster applies first). */
+/** The units in waves; needs of units in another folder (the account's) are met before (the account applies first). */
 export function applyOrder(units: readonly InfraUnit[]): string[][] {
   const { waves, blocked } = topologicalWaves(new Map(units.map((u) => [u.dir, [...u.dependencies.map((d) => d.unit), ...u.after]])));
   if (blocked.length) throw new Error(`generator bug: units that form a cycle: ${blocked.join(', ')}`);

@@ -42,7 +42,25 @@ export function awsPartition(region: string): string {
 
 /** The S3 bucket holding the Terraform state of every cluster of one account and region. */
 export function stateBucketName(cluster: ClusterSpec): string {
-  return `tfstate-${cluster.aws.accountId}-${cluster.aws.region}`;
+  return stateBucketOf(cluster.aws.accountId, cluster.aws.region);
+}
+
+export function stateBucketOf(accountId: string, region: string): string {
+  return `tfstate-${accountId}-${region}`;
+}
+
+/**
+ * The region of an account's own units. IAM is global, so the region only places their state (and the
+ * provider's API calls): fixed per partition, the region of IAM's control plane, so that it never depends on
+ * which clusters the account has.
+ */
+export function accountRegion(partition: string): string {
+  return partition === 'aws-cn' ? 'cn-north-1' : partition === 'aws-us-gov' ? 'us-gov-west-1' : 'us-east-1';
+}
+
+/** The bucket holding the state of an account's own units (see accountRegion). */
+export function accountStateBucket(accountId: string, partition: string): string {
+  return stateBucketOf(accountId, accountRegion(partition));
 }
 
 /** IAM role of the Karpenter controller (bound to its service account by EKS Pod Identity). */
@@ -81,9 +99,16 @@ export const INFRA_UNITS = {
   fsx: 'storage/fsx',
   mlflowArtifacts: 'storage/mlflow-artifacts',
   podIdentity: (owner: string) => `pod-identity/${owner}`,
-  githubOidcProvider: 'github-oidc/provider',
   githubPlanRole: 'github-oidc/plan-role',
   githubApplyRole: 'github-oidc/apply-role',
+} as const;
+
+/**
+ * Folders of the units under `clusters/_accounts/<accountId>/`: what exists once per AWS account (or once per
+ * account and region), owned by the account so that adding or removing a cluster never moves it.
+ */
+export const ACCOUNT_UNITS = {
+  githubOidcProvider: 'github-oidc-provider',
 } as const;
 
 /**

@@ -4,13 +4,16 @@ import type { GeneratedFile } from '../fleet/generated-file';
 import { markerLine } from '../render/marker';
 import { renderTemplate } from '../render/templates';
 import { TERRAFORM, TERRAGRUNT } from '../tool-versions';
-import type { ClusterInfra } from './compile-infra';
+import { accountFolder } from '../fleet/paths';
+import type { AccountInfra, ClusterInfra } from './compile-infra';
 import { GENERATED_TAG_KEYS } from './check-spec';
-import { stateBucketName } from './names';
+import { accountRegion, accountStateBucket, stateBucketName } from './names';
 import { registrySource } from './terraform-modules';
 import { infraFolder, type InfraUnit } from './unit';
 
 export const ROOT_HCL = `${CLUSTERS_DIR}/root.hcl`;
+/** What an account's folder is generated from: the `aws.accountId` of the cluster specs (any one of the account's). */
+export const ACCOUNT_SOURCE = `${CLUSTERS_DIR}/*/cluster.yaml`;
 const ROOT_TEMPLATE = 'infra/root.hcl';
 
 /** The root configuration every unit of every cluster includes. */
@@ -59,6 +62,8 @@ export function renderClusterInfra(infra: ClusterInfra): GeneratedFile[] {
       marker,
       spec,
       stateBucket: stateBucketName(spec),
+      accountFolder: accountFolder(spec.aws.accountId),
+      accountLink: posix.relative(base, accountFolder(spec.aws.accountId)),
       waves: infra.applyOrder.map((wave, i) => ({ number: i + 1, units: wave.map((dir) => posix.relative(base, dir)).join('`, `') })),
       units: infra.units.map((unit) => ({
         path: posix.relative(base, unit.dir),
@@ -69,6 +74,39 @@ export function renderClusterInfra(infra: ClusterInfra): GeneratedFile[] {
     }),
   });
   return files;
+}
+
+/**
+ * An account's folder `clusters/_accounts/<accountId>/`: its facts (account.hcl), a README, and one terragrunt.hcl
+ * per account unit. Rendered from the account alone: the same bytes whichever clusters the account has.
+ */
+export function renderAccountInfra(infra: AccountInfra): GeneratedFile[] {
+  const base = accountFolder(infra.accountId);
+  const marker = markerLine(ACCOUNT_SOURCE);
+  const stateBucket = accountStateBucket(infra.accountId, infra.partition);
+  return [
+    {
+      path: `${base}/account.hcl`,
+      content: renderTemplate('infra/account.hcl', {
+        marker,
+        accountId: infra.accountId,
+        region: accountRegion(infra.partition),
+        stateBucket,
+        tags: { 'managed-by': 'terragrunt' },
+      }),
+    },
+    ...infra.units.map((unit) => ({ path: `${unit.dir}/terragrunt.hcl`, content: renderUnit(unit, marker) })),
+    {
+      path: `${base}/README.md`,
+      content: renderTemplate('infra/account-readme.md', {
+        marker,
+        accountId: infra.accountId,
+        region: accountRegion(infra.partition),
+        stateBucket,
+        units: infra.units.map((unit) => ({ path: posix.relative(base, unit.dir), module: `${unit.module.source} ${unit.module.version}`, summary: unit.summary })),
+      }),
+    },
+  ];
 }
 
 function renderUnit(unit: InfraUnit, marker: string): string {

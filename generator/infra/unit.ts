@@ -17,7 +17,7 @@ export interface UnitDependency {
 
 /** One Terragrunt unit: a folder with a `terragrunt.hcl` that applies one pinned module. */
 export interface InfraUnit {
-  /** Folder relative to the repository root: `clusters/<c>/infra/<unit>`. */
+  /** Folder relative to the repository root: `clusters/<c>/infra/<unit>`, or `clusters/_accounts/<id>/<unit>`. */
   readonly dir: string;
   readonly module: TerraformModule;
   /** Template under generator/templates/infra/, without `.hbs`. */
@@ -36,8 +36,15 @@ export interface InfraContext {
   readonly spec: ClusterSpec;
   readonly modules: readonly EnabledModule[];
   readonly github: GitHubSettings;
-  /** Folder of the unit that creates the GitHub OIDC provider of this cluster's account (the first cluster of the account creates it). */
+  /** Folder of the account unit that creates the GitHub OIDC provider of this cluster's account. */
   readonly githubProviderUnit: string;
+}
+
+/** What an account unit builder sees: the account alone, never its clusters (so clusters never move it). */
+export interface AccountContext {
+  readonly accountId: string;
+  /** `aws`, `aws-cn` or `aws-us-gov`. */
+  readonly partition: string;
 }
 
 export function infraFolder(spec: ClusterSpec): string {

@@ -132,7 +132,7 @@ project.addTask('infra:check', {
 });
 
 project.addTask('instances:update', {
-  description: 'Refresh vendor/data/ec2-instance-types.json from EC2 DescribeInstanceTypes and the Price List API (your AWS credentials): instances:update [--add <type>] [--as-of YYYY-MM-DD]',
+  description: 'Refresh vendor/data/ec2-instance-types.json (facts, on-demand prices, the regions offering each type) from EC2 and the Price List API with your AWS credentials: instances:update [--add <type>] [--region <r>] [--as-of YYYY-MM-DD] [--dry-run]',
   exec: 'tsx generator/cli/instances-update.ts',
   receiveArgs: true,
 });

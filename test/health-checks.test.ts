@@ -442,10 +442,10 @@ describe('a pipeline step waits for the run before it', () => {
 describe('every script', () => {
   const keys = () => healthChecks().map((c) => c.key);
 
-  it('is listed, and every listed check has its script (the shared helpers, `_conditions.lua`, written into each)', () => {
+  it('is listed, and every listed check has its script (the shared code, `_*.lua`, written into each)', () => {
     const files = readdirSync(HEALTH_DIR).filter((f) => f.endsWith('.lua') && !f.startsWith('_')).map((f) => f.slice(0, -'.lua'.length)).sort();
     expect(files).toEqual([...keys()].sort());
-    for (const check of healthChecks()) expect(check.script, check.key).not.toContain('-- SHARED:');
+    for (const check of healthChecks()) expect(check.script, check.key).not.toContain('-- SHARED');
   });
 
   it.each(healthChecks().map((c) => [c.key, c] as const))('%s stays within what Argo CD\'s Lua accepts', (_key, c) => {

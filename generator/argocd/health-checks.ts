@@ -60,20 +60,21 @@ export function healthKey(group: string, kind: string): string {
 
 let loaded: readonly HealthCheck[] | undefined;
 
-/** The line of a script that the shared helpers replace. */
-const SHARED_LINE = /^-- SHARED: .*\n/m;
-/** The helpers every script may use (`_conditions.lua`), without its own header comment. */
-const sharedHelpers = () => readFileSync(join(HEALTH_DIR, '_conditions.lua'), 'utf-8').replace(/^(--.*\n)+\n/, '');
+/** A line of a script that a shared file (`_<name>.lua` of HEALTH_DIR) replaces: `-- SHARED _<name>.lua: ...`. */
+const SHARED_LINE = /^-- SHARED (_[a-z_]+\.lua):.*\n/gm;
+
+/** A shared file's code, without its own header comment. */
+const sharedCode = (file: string) => readFileSync(join(HEALTH_DIR, file), 'utf-8').replace(/^(--.*\n)+\n/, '');
 
 /**
  * The fleet's health checks, sorted by key; the scripts are read on first use. Argo CD runs each script alone, so
- * the helpers they share are written into each one where its `-- SHARED:` line is.
+ * the code they share (the condition helpers, the Kubeflow jobs' status rules) is written into each one where its
+ * `-- SHARED` lines are.
  */
 export function healthChecks(): readonly HealthCheck[] {
-  const helpers = sharedHelpers();
   loaded ??= SPECS.map((spec) => {
     const key = healthKey(spec.group, spec.kind);
-    const script = readFileSync(join(HEALTH_DIR, `${key}.lua`), 'utf-8').replace(SHARED_LINE, () => helpers);
+    const script = readFileSync(join(HEALTH_DIR, `${key}.lua`), 'utf-8').replace(SHARED_LINE, (_line, file: string) => sharedCode(file));
     return { ...spec, key, script };
   }).sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   return loaded;

@@ -1,5 +1,5 @@
 -- Helpers shared by the fleet's health checks: generator/argocd/health-checks.ts inserts them in place of each
--- script's SHARED line (Argo CD runs every script alone, so the text is repeated there, not required).
+-- script's `-- SHARED _conditions.lua` line (Argo CD runs every script alone, so the text is repeated there, not required).
 -- Lua 5.1 subset with the base and table libraries only.
 
 local function findCondition(conditionType)

@@ -13,7 +13,7 @@
 -- pods still terminating). The same answers as the built-in check on its own test data otherwise.
 -- Lua 5.1 subset with the base and table libraries only (Argo CD runs health checks without the string library).
 
--- SHARED: findCondition, isTrue, describe (_conditions.lua, inserted here when the script is loaded)
+-- SHARED _conditions.lua: findCondition, isTrue, describe (inserted here when the script is loaded)
 
 local function describeJob(condition, fallback)
   if condition == nil then

@@ -15,44 +15,7 @@
 -- (created, resumed, running, restarting).
 -- Lua 5.1 subset with the base and table libraries only (Argo CD runs health checks without the string library).
 
--- SHARED: findCondition, isTrue, describe (_conditions.lua, inserted here when the script is loaded)
-
-local hs = { status = "Progressing", message = "Waiting for the training operator to create the PyTorchJob's pods" }
-
-local failed = findCondition("Failed")
-if isTrue(failed) then
-  hs.status = "Degraded"
-  hs.message = describe(failed, "PyTorchJob failed")
-  return hs
-end
-
-local succeeded = findCondition("Succeeded")
-if isTrue(succeeded) then
-  hs.status = "Healthy"
-  hs.message = describe(succeeded, "PyTorchJob succeeded")
-  return hs
-end
-
-local suspended = findCondition("Suspended")
-local runPolicy = nil
-if type(obj.spec) == "table" and type(obj.spec.runPolicy) == "table" then
-  runPolicy = obj.spec.runPolicy
-end
-if (runPolicy ~= nil and runPolicy.suspend == true) or isTrue(suspended) then
-  hs.status = "Suspended"
-  hs.message = describe(suspended, "PyTorchJob is suspended (waiting for Kueue to admit it)")
-  return hs
-end
-
-local conditionTypes = { "Restarting", "Running", "Created" }
-for _, conditionType in ipairs(conditionTypes) do
-  local condition = findCondition(conditionType)
-  if isTrue(condition) then
-    hs.message = describe(condition, "PyTorchJob is " .. conditionType)
-    return hs
-  end
-end
-if suspended ~= nil then
-  hs.message = describe(suspended, hs.message)
-end
-return hs
+local kind = "PyTorchJob"
+local waiting = "Waiting for the training operator to create the PyTorchJob's pods"
+-- SHARED _conditions.lua: findCondition, isTrue, describe (inserted here when the script is loaded)
+-- SHARED _kubeflow_job.lua: the status rules of a Kubeflow job (inserted here when the script is loaded)

@@ -13,7 +13,7 @@
 -- failure condition: a group that cannot start stays Progressing. A LeaderWorkerSet has no suspend.
 -- Lua 5.1 subset with the base and table libraries only (Argo CD runs health checks without the string library).
 
--- SHARED: findCondition, isTrue, describe (_conditions.lua, inserted here when the script is loaded)
+-- SHARED _conditions.lua: findCondition, isTrue, describe (inserted here when the script is loaded)
 
 local hs = { status = "Progressing", message = "Waiting for the LeaderWorkerSet controller to create the groups" }
 if type(obj.status) ~= "table" then

@@ -16,7 +16,7 @@
 -- endpoints).
 -- Lua 5.1 subset with the base and table libraries only (Argo CD runs health checks without the string library).
 
--- SHARED: findCondition, isTrue, describe (_conditions.lua, inserted here when the script is loaded)
+-- SHARED _conditions.lua: findCondition, isTrue, describe (inserted here when the script is loaded)
 
 local hs = { status = "Progressing", message = "Waiting for KubeRay to start the RayService" }
 

@@ -6,7 +6,7 @@ import { parse } from 'yaml';
 import { SchemaRegistry } from '../checks/schema-registry';
 import { CLUSTERS_DIR, loadFleet, type ClusterInput } from '../config/load-fleet';
 import { sortProblems, type Problem } from '../config/problems';
-import { deepMerge, PLATFORM_FOLDER, VALUES_FILE } from '../platform/compile-platform';
+import { moduleValues, PLATFORM_FOLDER, VALUES_FILE } from '../platform/compile-platform';
 import type { HelmSource, ModuleContext, PlatformModule, ProvidedObject } from '../platform/module';
 import { resolveModules, type EnabledModule } from '../platform/resolve-modules';
 import { KUBERNETES_DEFINITIONS } from '../vendor/vendor-files';
@@ -222,7 +222,7 @@ async function renderModule(
     cluster: spec.name, module: module.name, charts: [], kinds: new Map(), unvalidated: 0, provided: 0, problems: [], unavailable: [], notes: [],
   };
   const context: ModuleContext = { cluster: spec, enabled: enabledNames, overrides: enabled.values };
-  const computed = deepMerge(module.values?.(context) ?? {}, enabled.values);
+  const computed = moduleValues(module, context);
   const base = { enabled, check, objects: [] as RenderedObject[], values: computed, valuesFile: '', context, complete: false };
   if (module.source?.kind !== 'helm') {
     const skipped = module.source

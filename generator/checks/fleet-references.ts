@@ -1,6 +1,6 @@
 import { loadFleet } from '../config/load-fleet';
 import type { Problem } from '../config/problems';
-import { deepMerge } from '../platform/compile-platform';
+import { moduleValues } from '../platform/compile-platform';
 import type { PlatformModule } from '../platform/module';
 import { resolveModules } from '../platform/resolve-modules';
 import { checkReferences, type RenderedObject } from './check-references';
@@ -33,7 +33,7 @@ export function checkFleetReferences(
     const modules = resolved.modules.map(({ module, values: overrides }) => ({
       module,
       overrides,
-      values: deepMerge(module.values?.({ cluster: spec, enabled, overrides }) ?? {}, overrides),
+      values: moduleValues(module, { cluster: spec, enabled, overrides }),
     }));
     const objects: RenderedObject[] = [];
     for (const generated of files) {

@@ -1,3 +1,5 @@
+import { editDistance } from '../config/problems';
+
 /**
  * "Did you mean": the known names nearest to a name that is not known.
  *
@@ -39,18 +41,4 @@ export function didYouMean(input: string, candidates: Iterable<string>): string[
 export function didYouMeanSuffix(input: string, candidates: Iterable<string>): string {
   const near = didYouMean(input, candidates);
   return near.length ? `; did you mean ${near.map((n) => `"${n}"`).join(' or ')}?` : '';
-}
-
-/** Optimal string alignment distance (Levenshtein plus the swap of two adjacent characters). */
-export function editDistance(a: string, b: string): number {
-  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => [i, ...new Array<number>(b.length).fill(0)]);
-  for (let j = 1; j <= b.length; j++) d[0][j] = j;
-  for (let i = 1; i <= a.length; i++) {
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
-    }
-  }
-  return d[a.length][b.length];
 }

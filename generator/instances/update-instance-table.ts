@@ -1,7 +1,7 @@
-import { chmodSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { DescribeInstanceTypeOfferingsCommand, DescribeInstanceTypesCommand, DescribeRegionsCommand, EC2Client, type InstanceTypeInfo } from '@aws-sdk/client-ec2';
 import { GetProductsCommand, PricingClient, type Filter as PricingFilter } from '@aws-sdk/client-pricing';
+import { writeFileAtomically } from '../write/atomic-file';
 
 /**
  * `npx projen instances:update`: refreshes the vendored EC2 instance table (`vendor/data/ec2-instance-types.json`)
@@ -599,21 +599,11 @@ export function formatChanges(changes: readonly Change[]): string[] {
   });
 }
 
-/** Writes `text` to `file` atomically (a temporary file beside it, then a rename), keeping the file's mode. */
+/** Writes the table atomically, keeping the file's mode; a failure is the command's error. */
 function writeAtomically(file: string, text: string): void {
-  const temp = join(dirname(file), `.${basename(file)}.${process.pid}.tmp`);
-  let mode: number | undefined;
   try {
-    mode = statSync(file).mode & 0o777;
-  } catch {
-    mode = undefined;
-  }
-  try {
-    writeFileSync(temp, text);
-    if (mode !== undefined) chmodSync(temp, mode);
-    renameSync(temp, file);
+    writeFileAtomically(file, text);
   } catch (error) {
-    rmSync(temp, { force: true });
     throw new InstancesUpdateError(`${file}: could not write (${(error as Error).message})`);
   }
 }

@@ -4,7 +4,7 @@ import { moduleApplication } from '../argocd/names';
 import type { K8sObject } from '../render/k8s-object';
 import { teamNamespaceObjects } from '../teams/team-namespace';
 import { InstanceTableMissing } from '../instances/instance-table';
-import type { ModuleContext, ModuleProblem, ModuleSource } from './module';
+import type { ModuleContext, ModuleProblem, ModuleSource, PlatformModule } from './module';
 import type { EnabledModule } from './resolve-modules';
 
 export const PLATFORM_FOLDER = 'platform';
@@ -111,7 +111,7 @@ function compileModule(spec: ClusterSpec, { module, version, values: overrides }
   const sources: Record<string, unknown>[] = [];
   let values: Record<string, unknown> | undefined;
   if (primary?.kind === 'helm') {
-    values = deepMerge(module.values?.(context) ?? {}, overrides);
+    values = moduleValues(module, context);
     sources.push({
       repoURL: primary.repoURL,
       chart: primary.chart,
@@ -178,6 +178,11 @@ function extraSource(source: ModuleSource): Record<string, unknown> {
 
 function upstreamPin(source: ModuleSource, version: string | undefined): string {
   return source.kind === 'helm' ? `${source.chart}@${version}` : `${source.repoURL}//${source.path}@${version}`;
+}
+
+/** A module's Helm values on a cluster: what it computes from the spec, with the cluster.yaml override merged over. */
+export function moduleValues(module: PlatformModule, context: ModuleContext): Record<string, unknown> {
+  return deepMerge(module.values?.(context) ?? {}, context.overrides);
 }
 
 /** Helm's own rule for values files: mappings merge key by key, anything else (lists too) is replaced. */

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
+import { writeFileAtomically } from '../write/atomic-file';
 import { CRD_SOURCES, FILE_SOURCES, type CrdSource } from './schema-sources';
 
 /** Where upstream files are read from: GitHub's raw file host, `<base>/<owner>/<name>/<ref>/<path>`. */
@@ -86,9 +87,7 @@ export async function updateSchemas(options: UpdateSchemasOptions): Promise<File
       changes.push({ file: f.file, change: 'unchanged', from: f.from });
       continue;
     }
-    mkdirSync(dirname(path), { recursive: true });
-    writeFileSync(`${path}.tmp`, f.content);
-    renameSync(`${path}.tmp`, path);
+    writeFileAtomically(path, f.content);
     changes.push({ file: f.file, change: old === undefined ? 'added' : 'updated', from: f.from });
   }
   // CRDs the generator no longer emits

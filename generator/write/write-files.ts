@@ -7,6 +7,7 @@ import type { SourceStat } from '../fleet/input-digest';
 import { flatString } from '../flat-string';
 import { hasMarker, markerLine } from '../render/marker';
 import { pathsUnder } from '../sorted-paths';
+import { writeFileAtomically } from './atomic-file';
 
 /** The generator's own list of the files it wrote, so the next run can remove what is no longer generated. */
 export const MANIFEST_PATH = '.projen/fleet-files.json';
@@ -401,7 +402,7 @@ function writeRenderCache(root: string, entries: ReadonlyMap<string, CacheEntry>
     folders: Object.fromEntries(byPath(plan.folders)),
     files,
   });
-  if (readIfExists(join(root, CACHE_PATH)) !== text) writeAtomically(join(root, CACHE_PATH), text);
+  if (readIfExists(join(root, CACHE_PATH)) !== text) writeFileAtomically(join(root, CACHE_PATH), text);
 }
 
 /**
@@ -449,7 +450,7 @@ function rollForward(root: string, journal: Journal) {
     killPoint();
   }
   pruneEmptyFolders(root, [...journal.deletes], journal.outputRoots);
-  writeAtomically(join(root, MANIFEST_PATH), journal.manifest);
+  writeFileAtomically(join(root, MANIFEST_PATH), journal.manifest);
   rmSync(join(root, JOURNAL_PATH), { force: true });
   rmSync(join(root, STAGING_DIR), { recursive: true, force: true });
 }
@@ -516,13 +517,6 @@ function readIfExists(path: string): string | undefined {
   }
 }
 
-/** Write to a temporary file beside the target, then rename: a reader never sees half a file. */
-function writeAtomically(path: string, content: string) {
-  mkdirSync(dirname(path), { recursive: true });
-  const temp = `${path}.${process.pid}.tmp`;
-  writeFileSync(temp, content);
-  renameSync(temp, path);
-}
 
 /** Moves every file of `from` to the same place under `to`, then removes `from`. */
 function mergeFolder(from: string, to: string) {

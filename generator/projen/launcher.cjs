@@ -187,4 +187,5 @@ function main() {
 
 if (require.main === module) main();
 
-module.exports = { LAUNCHER, LAUNCHER_FILES: [BUNDLE, STAMP, CODE_CACHE], HEAP_FLAGS };
+// the stamp's helpers serve run-cli.cjs's bundles too
+module.exports = { LAUNCHER, LAUNCHER_FILES: [BUNDLE, STAMP, CODE_CACHE], HEAP_FLAGS, sha1, firstChange, writeAtomically };

@@ -10,15 +10,13 @@
  * Plain JavaScript on purpose: it runs before anything is compiled.
  */
 const { spawnSync } = require('node:child_process');
-const { createHash } = require('node:crypto');
 const fs = require('node:fs');
 const path = require('node:path');
+const { firstChange, sha1, writeAtomically } = require('./launcher.cjs');
 
 const STAMP_VERSION = 1;
 /** Inputs esbuild does not see: the dependencies as installed, this file. */
 const ALSO = ['package-lock.json', 'node_modules/.package-lock.json', 'generator/projen/run-cli.cjs'];
-
-const sha1 = (/** @type {string} */ file) => createHash('sha1').update(fs.readFileSync(file)).digest('base64url');
 
 /** Whether every input is as the stamp recorded it (same size and time, or else same content). */
 function fresh(/** @type {string} */ stampFile) {
@@ -28,18 +26,7 @@ function fresh(/** @type {string} */ stampFile) {
   } catch {
     return false;
   }
-  if (stamp.version !== STAMP_VERSION) return false;
-  for (const [file, [size, mtimeMs, digest]] of Object.entries(stamp.inputs)) {
-    let stat;
-    try {
-      stat = fs.statSync(file);
-    } catch {
-      return false;
-    }
-    if (stat.size === size && stat.mtimeMs === mtimeMs) continue;
-    if (stat.size !== size || sha1(file) !== digest) return false;
-  }
-  return true;
+  return stamp.version === STAMP_VERSION && !!stamp.inputs && !firstChange(stamp).changed;
 }
 
 /** Builds the command's bundle and its stamp; false when esbuild is missing or fails. */
@@ -59,18 +46,14 @@ function build(/** @type {string} */ entry, /** @type {string} */ bundle, /** @t
   } catch {
     return false;
   }
-  const write = (/** @type {string} */ file, /** @type {string | Uint8Array} */ content) => {
-    fs.writeFileSync(`${file}.${process.pid}.tmp`, content);
-    fs.renameSync(`${file}.${process.pid}.tmp`, file);
-  };
-  write(bundle, result.outputFiles[0].contents);
+  writeAtomically(bundle, result.outputFiles[0].contents);
   const inputs = {};
   for (const file of [...Object.keys(result.metafile.inputs).filter((f) => !f.startsWith('node_modules/')), ...ALSO, bundle].sort()) {
     if (!fs.existsSync(file)) continue;
     const stat = fs.statSync(file);
     inputs[file] = [stat.size, stat.mtimeMs, sha1(file)];
   }
-  write(stampFile, JSON.stringify({ version: STAMP_VERSION, inputs }));
+  writeAtomically(stampFile, JSON.stringify({ version: STAMP_VERSION, inputs }));
   return true;
 }
 

@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { closeSync, openSync, readdirSync, readFileSync, readSync } from 'node:fs';
 import { join } from 'node:path';
 import { dereference, validate as validateInstance, type OutputUnit, type Schema } from '@cfworker/json-schema';
 import { CRD_DIR, KUBERNETES_DEFINITIONS } from '../vendor/vendor-files';
@@ -52,8 +52,8 @@ export class SchemaRegistry {
     for (const name of readdirSync(dir).sort()) {
       if (!name.endsWith('.json')) continue;
       const path = join(dir, name);
-      // the group and kind sit in the file's first lines, before the versions' schemas
-      const head = readFileSync(path, 'utf-8').slice(0, 4096);
+      // the group and kind sit in the file's first lines, before the versions' schemas: read only those
+      const head = readHead(path, 4096);
       const group = /"group": "([^"]+)"/.exec(head)?.[1];
       const kind = /"kind": "([^"]+)",\s*"listKind"/.exec(head)?.[1];
       if (!group || !kind) throw new Error(`${path}: not a CustomResourceDefinition with spec.group and spec.names.kind`);
@@ -141,6 +141,17 @@ interface CustomResourceDefinition {
     names: { kind: string };
     versions: { name: string; served: boolean; schema?: { openAPIV3Schema?: object } }[];
   };
+}
+
+/** The first `bytes` of a file, as text. */
+function readHead(path: string, bytes: number): string {
+  const fd = openSync(path, 'r');
+  try {
+    const buffer = Buffer.alloc(bytes);
+    return buffer.toString('utf-8', 0, readSync(fd, buffer, 0, bytes, 0));
+  } finally {
+    closeSync(fd);
+  }
 }
 
 function key(apiVersion: string, kind: string) {

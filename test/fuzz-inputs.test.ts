@@ -100,10 +100,13 @@ describe(`fuzzing recipes and services (seed ${FUZZ_SEED}, FUZZ_SEED=<n> to chan
     const read = parseYamlText(text, file, { expected: RECIPE_EXPECTED });
     if (!read.ok) return read;
     const parsed = parseRecipe(read.source, file.startsWith('apps/') ? 'service' : 'run');
-    if (!parsed.ok) return parsed;
-    const cluster = clusters.get(parsed.input.recipe.cluster);
-    if (!cluster) return { ok: false, problems: [{ file, field: 'cluster', message: `cluster "${parsed.input.recipe.cluster}" does not exist` }] };
-    const compiled = compileWorkloads(cluster, [parsed.input], instanceTypes);
+    // a recipe salvaged from a file with problems goes on to the later stages, as in a regenerate
+    const input = parsed.ok ? parsed.input : parsed.salvaged;
+    if (!input) return parsed as { ok: false; problems: Problem[] };
+    const cluster = clusters.get(input.recipe.cluster);
+    if (!cluster) return { ok: false, problems: [{ file, field: 'cluster', message: `cluster "${input.recipe.cluster}" does not exist` }] };
+    const compiled = compileWorkloads(cluster, [input], instanceTypes);
+    if (!parsed.ok) return { ok: false, problems: [...parsed.problems, ...(compiled.ok ? [] : compiled.problems)] };
     if (!compiled.ok) return compiled;
     for (const [folder, objects] of compiled.cluster.folders) {
       if (cluster.folders.has(folder)) continue;

@@ -42,6 +42,29 @@ describe('malformed recipes', () => {
     expect(snapshotTree(root)).toEqual(before);
   });
 
+  it('a faulty cluster spec does not hide the problems of the recipes, nor of the other clusters', () => {
+    const root = exampleInputs({ withRecipes: true });
+    const staging = readFileSync(join(root, 'clusters/staging-usw2/cluster.yaml'), 'utf-8');
+    writeFile(root, 'clusters/staging-usw2/cluster.yaml', staging.replace('environment: staging', 'environment: stagin'));
+    const dev = readFileSync(join(root, 'clusters/dev-usw2/cluster.yaml'), 'utf-8');
+    writeFile(root, 'clusters/dev-usw2/cluster.yaml', `${dev}unknownField: 1\n`);
+    const typo = corpus.find((c) => c.name === 'typo-in-key')!;
+    writeFile(root, typo.target, typo.content);
+    // aimed at the faulty cluster: checked once its cluster is fixed, not reported as a cluster that does not exist
+    const moduleOff = corpus.find((c) => c.name === 'module-off-on-cluster')!;
+    writeFile(root, moduleOff.target, moduleOff.content);
+    const before = snapshotTree(root);
+    const result = regenerate(root);
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    const messages = sortProblems(result.problems).map(formatProblem);
+    expect(messages).toHaveLength(3);
+    expect(messages[0]).toMatch(/^clusters\/dev-usw2\/cluster\.yaml:\d+: unknownField: unknown key/);
+    expect(messages[1]).toMatch(/^clusters\/staging-usw2\/cluster\.yaml:\d+: environment: expected one of .*got "stagin"$/);
+    expect(messages[2]).toBe(typo.expected[0]);
+    expect(snapshotTree(root)).toEqual(before);
+  });
+
   // one real `npx projen` with every case in place: all problems at once, a non-zero exit, an unchanged tree
   it('npx projen reports every case at once, exits non-zero and leaves the tree as it was', async () => {
     const root = projectCopy();

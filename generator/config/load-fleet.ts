@@ -25,7 +25,13 @@ export interface LoadFleetOptions {
   readonly readdir?: (dir: string) => string[];
 }
 
-export type LoadFleetResult = { ok: true; clusters: ClusterInput[] } | { ok: false; problems: Problem[] };
+/**
+ * Every cluster, or every problem; with the problems, the clusters that did load and the name of every cluster
+ * folder, so that a caller can go on checking what does not depend on the faulty specs (the recipes).
+ */
+export type LoadFleetResult =
+  | { ok: true; clusters: ClusterInput[] }
+  | { ok: false; problems: Problem[]; clusters?: ClusterInput[]; folders?: string[] };
 
 /** Namespaces a team may not take: they belong to Kubernetes, Argo CD or the platform. */
 const RESERVED_NAMESPACES = new Set(['default', 'kube-system', 'kube-public', 'kube-node-lease']);
@@ -54,7 +60,7 @@ export function loadFleet(root: string, options: LoadFleetOptions): LoadFleetRes
     if (loaded.ok) clusters.push(loaded.cluster);
     else problems.push(...loaded.problems);
   }
-  return problems.length ? { ok: false, problems } : { ok: true, clusters };
+  return problems.length ? { ok: false, problems, clusters, folders: [...folders].sort() } : { ok: true, clusters };
 }
 
 export const CLUSTER_FILE_EXPECTED = 'a cluster spec mapping (name, environment, aws, ...)';

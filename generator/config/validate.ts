@@ -39,3 +39,62 @@ function issueProblems(source: YamlSource, issue: z.core.$ZodIssue): Problem[] {
   if (input === undefined) return [at(issue.path, `is required: ${issue.message}`)];
   return [at(issue.path, `${issue.message}, got ${describeValue(input)}`)];
 }
+
+/** What validateSalvaging found: every problem, and the value of what is left once the fields at fault are dropped. */
+export interface SalvagedValue<T> {
+  readonly problems: Problem[];
+  /** Valid when `problems` is empty; otherwise the value without the faulty fields, if that is valid. */
+  readonly value?: T;
+  /** The input without the faulty fields (the input itself when it has none), for the next stage's checks. */
+  readonly data: unknown;
+}
+
+/**
+ * validateSource that goes on past the first problems: the fields at fault (an unknown key, a value of the wrong
+ * type or range) are dropped and the rest validated again, so that the later stages (references, placement, policy)
+ * can check what is left and one run reports every problem of a file. A value that needs a dropped field has none.
+ * Dropping only removes keys, so the lines of the remaining fields are those of the file.
+ */
+export function validateSalvaging<S extends z.ZodType>(source: YamlSource, schema: S): SalvagedValue<z.output<S>> {
+  const problems: Problem[] = [];
+  const dropped = new Set<string>();
+  let data = source.data;
+  // a dropped field can only reveal the checks that zod runs once the rest is valid (refinements): a few rounds
+  for (let round = 0; round < 3; round++) {
+    const result = schema.safeParse(data, { reportInput: true });
+    if (result.success) return { problems, value: result.data, data };
+    // a field dropped for its value is now missing: that is the same problem, said once
+    const issues = result.error.issues.filter((issue) => !dropped.has(JSON.stringify(issue.path)));
+    for (const issue of issues) problems.push(...issueProblems(source, issue));
+    const faulty = issues.flatMap((issue) =>
+      issue.code === 'unrecognized_keys' ? issue.keys.map((key) => [...issue.path, key]) : [issue.path],
+    );
+    for (const path of faulty) dropped.add(JSON.stringify(path));
+    const rest = withoutFields(data, faulty);
+    if (rest === undefined) break;
+    data = rest;
+  }
+  return { problems, data };
+}
+
+/**
+ * A copy of `data` without the fields at `paths`; a field inside a list drops the list's field (list indexes are
+ * kept as written, for lines). Undefined when a path is the whole input or no field is dropped.
+ */
+function withoutFields(data: unknown, paths: readonly (readonly PropertyKey[])[]): unknown {
+  const copy = structuredClone(data);
+  let dropped = 0;
+  for (const path of paths) {
+    let end = path.length;
+    while (end > 0 && typeof path[end - 1] !== 'string') end--;
+    if (end === 0) return undefined;
+    let parent: unknown = copy;
+    for (const part of path.slice(0, end - 1)) parent = (parent as Record<PropertyKey, unknown> | undefined)?.[part];
+    if (!parent || typeof parent !== 'object' || Array.isArray(parent)) continue;
+    const key = path[end - 1] as string;
+    if (!Object.prototype.hasOwnProperty.call(parent, key)) continue;
+    delete (parent as Record<string, unknown>)[key];
+    dropped++;
+  }
+  return dropped ? copy : undefined;
+}

@@ -55,36 +55,39 @@ export type StreamFleetResult = { ok: true } | { ok: false; problems: Problem[] 
  */
 export function streamFleet(options: GenerateFleetOptions, sink: FleetSink): StreamFleetResult {
   const loaded = loadFleet(options.root, { moduleNames: options.catalog.map((m) => m.name), readdir: options.readdir });
-  if (!loaded.ok) return loaded;
-
-  const problems: Problem[] = [];
+  // a faulty cluster spec does not stop the checks of the other clusters and of every recipe: one run, every problem
+  const problems: Problem[] = loaded.ok ? [] : [...loaded.problems];
+  const clusters = loaded.clusters ?? [];
   const platforms: (CompiledCluster | undefined)[] = [];
-  for (const input of loaded.clusters) {
+  for (const input of clusters) {
     const result = compileCluster(input, options.catalog);
-    if (result.ok) platforms.push(result.cluster);
-    else problems.push(...result.problems);
+    platforms.push(result.ok ? result.cluster : undefined);
+    if (!result.ok) problems.push(...result.problems);
   }
-  if (problems.length) return { ok: false, problems };
-  const infra = compileFleetInfra(platforms as CompiledCluster[], options.github);
-  if (!infra.ok) return infra;
+  // the infrastructure is compiled for the fleet as a whole: only when every cluster compiled
+  const infra = problems.length ? undefined : compileFleetInfra(platforms as CompiledCluster[], options.github);
+  if (infra && !infra.ok) problems.push(...infra.problems);
 
-  // runs and services from recipes/ and apps/, into the clusters they target
-  const recipes = loadFleetRecipes(options.root, loaded.clusters.map((c) => c.spec.name), options.readdir, sink.stageCache?.(RECIPE_CACHE_PATH), options.inputDigest);
-  if (!recipes.ok) return recipes;
+  // runs and services from recipes/ and apps/, into the clusters they target (a recipe aimed at a faulty cluster
+  // is checked when its cluster is fixed)
+  const clusterNames = loaded.ok ? clusters.map((c) => c.spec.name) : (loaded.folders ?? []);
+  const recipes = loadFleetRecipes(options.root, clusterNames, options.readdir, sink.stageCache?.(RECIPE_CACHE_PATH), options.inputDigest);
+  if (!recipes.ok) return { ok: false, problems: [...problems, ...recipes.problems] };
   problems.push(...recipes.problems);
   const summaries: ClusterSummary[] = [];
-  const specs = sink.keep ? specsDigest(loaded.clusters) : '';
+  const specs = sink.keep ? specsDigest(clusters) : '';
   platforms.forEach((platform, i) => {
-    const name = platform!.input.spec.name;
+    if (!platform) return;
+    const name = platform.input.spec.name;
     if (sink.keep?.(clusterFolder(name), `${specs}\0${recipes.digestOf(name)}`)) {
-      summaries.push(summaryOf(platform!));
+      summaries.push(summaryOf(platform));
       platforms[i] = undefined;
       return;
     }
     // a run or service folder is kept by its recipe and its cluster's spec (all a workload is compiled from)
-    const own = sink.keep && createHash('sha1').update(JSON.stringify(platform!.input.spec)).digest('base64url');
+    const own = sink.keep && createHash('sha1').update(JSON.stringify(platform.input.spec)).digest('base64url');
     const keepWorkload = sink.keep && ((folder: string, recipe: TakenRecipe) => sink.keep!(`${clusterFolder(name)}/${folder}`, `${own}\0${recipe.digest}`));
-    const workloads = compileWorkloads(platform!, recipes.takeRecipesOf(name), recipes.instanceTypes, keepWorkload);
+    const workloads = compileWorkloads(platform, recipes.takeRecipesOf(name), recipes.instanceTypes, keepWorkload);
     // what is rendered is no longer needed: the next cluster starts from a lighter heap
     platforms[i] = undefined;
     if (!workloads.ok) {
@@ -93,10 +96,11 @@ export function streamFleet(options: GenerateFleetOptions, sink: FleetSink): Str
     }
     summaries.push(summaryOf(workloads.cluster));
     if (problems.length) return; // refused: the rest is only checked
+    if (!infra?.ok) return;
     for (const file of renderCluster(workloads.cluster, renderClusterInfra(infra.clusters[i]))) sink.add(file);
     for (const file of workloads.files) sink.add(file);
   });
-  if (problems.length) return { ok: false, problems };
+  if (problems.length || !infra?.ok) return { ok: false, problems };
   sink.add(renderFleetReadme(summaries));
   sink.add(renderRootHcl());
   for (const account of infra.accounts) for (const file of renderAccountInfra(account)) sink.add(file);

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { lstatSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Problem } from '../config/problems';
-import { validateSource } from '../config/validate';
+import { validateSalvaging } from '../config/validate';
 import { parseYamlText, parseYamlTextWithYaml, readInputText, type YamlSource } from '../config/yaml-source';
 import type { RecipeCache } from './recipe-cache';
 import {
@@ -50,23 +50,31 @@ export function loadRecipes(
   cache?: RecipeCache,
 ): LoadRecipesResult {
   const recipes: RecipeInput[] = [];
-  const problems = forEachRecipe(root, readdir, cache, (input) => recipes.push(input));
+  const problems = forEachRecipe(root, readdir, cache, (input, faulty) => {
+    if (!faulty) recipes.push(input);
+  });
   return { recipes, problems };
 }
 
-/** loadRecipes one recipe at a time, for a caller that keeps less than every recipe; returns the problems. */
+/**
+ * loadRecipes one recipe at a time, for a caller that keeps less than every recipe; returns the problems.
+ * `each` also gets the recipes salvaged from files with problems (`faulty`), for the later stages to check.
+ */
 export function forEachRecipe(
   root: string,
   readdir: (dir: string) => string[] = (d) => readdirSync(d),
   cache: RecipeCache | undefined,
-  each: (input: RecipeInput) => void,
+  each: (input: RecipeInput, faulty: boolean) => void,
 ): Problem[] {
   const problems: Problem[] = [];
   for (const file of recipeFiles(root, readdir, problems)) {
     const role = file.startsWith(`${APPS_DIR}/`) ? 'service' : 'run';
     const result = loadRecipeFile(root, file, role, cache);
-    if (result.ok) each(result.input);
-    else problems.push(...result.problems);
+    if (result.ok) each(result.input, false);
+    else {
+      problems.push(...result.problems);
+      if (result.salvaged) each(result.salvaged, true);
+    }
   }
   return problems;
 }
@@ -121,7 +129,7 @@ export function loadRecipeFile(
   file: string,
   role: 'run' | 'service',
   cache?: RecipeCache,
-): { ok: true; input: RecipeInput } | { ok: false; problems: Problem[] } {
+): RecipeResult {
   const options = { expected: RECIPE_EXPECTED };
   const lineOf = linesOnDemand(join(root, file), file);
   const known = cache?.lookupKnown(file, role);
@@ -133,7 +141,8 @@ export function loadRecipeFile(
   const parsed = parseYamlText(read.text, file, options);
   if (!parsed.ok) return parsed;
   const result = parseRecipe(parsed.source, role);
-  if (!result.ok) return result;
+  // a recipe with problems is not remembered: the next run parses it again and reports them again
+  if (!result.ok) return result.salvaged ? { ...result, salvaged: { ...result.salvaged, lineOf } } : result;
   cache?.remember(file, read.text, result.input);
   return { ok: true, input: { ...result.input, lineOf } };
 }
@@ -154,29 +163,34 @@ function linesOnDemand(absolutePath: string, file: string): RecipeInput['lineOf'
   };
 }
 
+/**
+ * A recipe file's result: valid, or its problems and, when only some fields are at fault, the recipe without
+ * them (`salvaged`), for the later stages to check the rest: one run reports every problem of a file.
+ */
+export type RecipeResult = { ok: true; input: RecipeInput } | { ok: false; problems: Problem[]; salvaged?: RecipeInput };
+
 /** Validates one parsed recipe file (also used by the import command on its own output). */
-export function parseRecipe(source: YamlSource, role: 'run' | 'service'): { ok: true; input: RecipeInput } | { ok: false; problems: Problem[] } {
+export function parseRecipe(source: YamlSource, role: 'run' | 'service'): RecipeResult {
   const file = source.file;
   const at = (path: PropertyKey[], field: string, message: string): Problem => ({ file, line: source.lineOf(path), field, message });
   if (!source.data || typeof source.data !== 'object' || Array.isArray(source.data)) {
     return { ok: false, problems: [at([], '', 'expected a recipe mapping (name, team, cluster, kind, ...)')] };
   }
-  const head = validateSource(source, headerSchema);
-  if (!head.ok) return head;
+  const head = validateSalvaging(source, headerSchema);
+  if (!head.value) return { ok: false, problems: head.problems };
+  const problems: Problem[] = [...head.problems];
   const kind = head.value.kind as WorkloadKind;
   const allowed: readonly string[] = role === 'run' ? RUN_KINDS : SERVICE_KINDS;
   if (!allowed.includes(kind)) {
     const where = role === 'run' ? `${APPS_DIR}/<team>/` : `${RECIPES_DIR}/<team>/`;
-    return {
-      ok: false,
-      problems: [at(['kind'], 'kind', `"${kind}" is a ${role === 'run' ? 'service' : 'run'} kind; move the file to ${where} or use one of: ${allowed.join(', ')}`)],
-    };
+    problems.push(at(['kind'], 'kind', `"${kind}" is a ${role === 'run' ? 'service' : 'run'} kind; move the file to ${where} or use one of: ${allowed.join(', ')}`));
+    return { ok: false, problems };
   }
-  const full = validateSource(source, recipeSchema(kind));
-  if (!full.ok) return { ok: false, problems: full.problems.map((p) => explainForeignKey(p, kind)) };
+  const full = validateSalvaging({ ...source, data: head.data }, recipeSchema(kind));
+  problems.push(...full.problems.map((p) => explainForeignKey(p, kind)));
+  if (!full.value) return { ok: false, problems };
   const value = full.value as Record<string, unknown>;
 
-  const problems: Problem[] = [];
   const parts = file.split('/');
   const base = parts[parts.length - 1].replace(/\.ya?ml$/, '');
   const folderTeam = parts[parts.length - 2];
@@ -185,22 +199,20 @@ export function parseRecipe(source: YamlSource, role: 'run' | 'service'): { ok: 
 
   const steps: Recipe['steps'] = [];
   if (kind === 'pipeline') {
-    const raw = (source.data as { steps: Record<string, unknown>[] }).steps;
+    const raw = (full.data as { steps: Record<string, unknown>[] }).steps;
     const names = new Set<string>();
     (value.steps as { name: string; kind: Exclude<RunKind, 'pipeline'> }[]).forEach((step, i) => {
       if (names.has(step.name)) problems.push(at(['steps', i, 'name'], `steps[${i}].name`, `step name "${step.name}" is used twice`));
       names.add(step.name);
       const { name: _n, kind: _k, ...body } = raw[i];
       const sub: YamlSource = { file, data: body, lineOf: (p) => source.lineOf(['steps', i, ...p]) };
-      const checked = validateSource(sub, bodySchema(step.kind as Exclude<WorkloadKind, 'pipeline'>));
-      if (!checked.ok) {
-        problems.push(...checked.problems.map((p) => explainForeignKey(p, step.kind)).map((p) => ({ ...p, field: `steps[${i}]${p.field.startsWith('[') ? '' : '.'}${p.field}` })));
-      } else {
-        steps.push({ name: step.name, kind: step.kind, body: checked.value as RecipeBody });
-      }
+      const checked = validateSalvaging(sub, bodySchema(step.kind as Exclude<WorkloadKind, 'pipeline'>));
+      problems.push(...checked.problems.map((p) => explainForeignKey(p, step.kind)).map((p) => ({ ...p, field: `steps[${i}]${p.field.startsWith('[') ? '' : '.'}${p.field}` })));
+      if (checked.value) steps.push({ name: step.name, kind: step.kind, body: checked.value as RecipeBody });
     });
+    // a pipeline without one of its steps is not the pipeline written: nothing later to check it against
+    if (steps.length < raw.length) return { ok: false, problems };
   }
-  if (problems.length) return { ok: false, problems };
 
   const { name, team, cluster, priority, duration, archived, steps: _s, kind: _k, ...body } = value as Record<string, unknown>;
   const recipe: Recipe = {
@@ -214,17 +226,15 @@ export function parseRecipe(source: YamlSource, role: 'run' | 'service'): { ok: 
     body: body as RecipeBody,
     steps,
   };
-  return {
-    ok: true,
-    input: {
-      recipe,
-      file,
-      lineOf: source.lineOf,
-      role,
-      archived: archived === true || file.startsWith(`${RECIPES_DIR}/${ARCHIVE_DIR}/`),
-      contentHash: contentHash(source.data as Record<string, unknown>),
-    },
+  const input: RecipeInput = {
+    recipe,
+    file,
+    lineOf: source.lineOf,
+    role,
+    archived: archived === true || file.startsWith(`${RECIPES_DIR}/${ARCHIVE_DIR}/`),
+    contentHash: contentHash(source.data as Record<string, unknown>),
   };
+  return problems.length ? { ok: false, problems, salvaged: input } : { ok: true, input };
 }
 
 /** An unknown key that another kind reads: say so, rather than guess a near spelling. */

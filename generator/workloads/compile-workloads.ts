@@ -64,14 +64,13 @@ export function compileWorkloads<R extends RecipeInput>(
     const name = isRun ? runName(input) : recipe.name;
     const folder = `${isRun ? RUNS_FOLDER : SERVICES_FOLDER}/${team.name}/${name}`;
     const keptFiles = !input.archived && keep ? keep(folder, input) : 0;
-    if (!keptFiles) {
-      const stepProblems = steps.flatMap((s) => checkPlacement(input, s.kind, s.body, team, target, s.path));
-      if (stepProblems.length) {
-        problems.push(...stepProblems);
-        continue;
-      }
+    const placementProblems = keptFiles ? [] : steps.flatMap((s) => checkPlacement(input, s.kind, s.body, team, target, s.path));
+    if (placementProblems.length) {
+      problems.push(...placementProblems);
+      // rendered anyway, for the policy check: one run reports every problem of a file
+      if (input.archived) continue;
     }
-    if (isRun) index.push({ recipe: input, run: name, hourly: hourlyCost(steps, spec.aws.region, instanceTypes) });
+    if (isRun && !placementProblems.length) index.push({ recipe: input, run: name, hourly: hourlyCost(steps, spec.aws.region, instanceTypes) });
     if (input.archived) continue;
     if (keptFiles) {
       kept.set(folder, keptFiles);
@@ -89,7 +88,8 @@ export function compileWorkloads<R extends RecipeInput>(
     const objects: K8sObject[] = [];
     for (const step of steps) {
       const rule = KIND_RULES[step.kind];
-      const renderer = rule.needs.find((n) => modules.has(n.module))!;
+      // a kind whose modules are all off (a placement problem) is rendered as its first module would, for the policy check
+      const renderer = rule.needs.find((n) => modules.has(n.module)) ?? rule.needs[0];
       const ctx: WorkloadContext = {
         cluster: spec,
         team,
@@ -102,7 +102,7 @@ export function compileWorkloads<R extends RecipeInput>(
       objects.push(...renderer.render(step.body, ctx));
     }
     const violations = checkWorkloadPolicy(objects, spec, team, input);
-    if (violations.length) {
+    if (violations.length || placementProblems.length) {
       problems.push(...violations);
       continue;
     }

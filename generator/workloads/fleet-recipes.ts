@@ -38,7 +38,7 @@ export function loadFleetRecipes(
   const byCluster = new Map<string, { json: JsonText; digest: string; lineOf: RecipeInput['lineOf'] }[]>(clusterNames.map((name) => [name, []]));
   let loaded = 0;
   const unknownCluster: Problem[] = [];
-  const loadProblems = forEachRecipe(root, readdir, cache, (input) => {
+  const loadProblems = forEachRecipe(root, readdir, cache, (input, faulty) => {
     loaded++;
     const mine = byCluster.get(input.recipe.cluster);
     if (!mine) {
@@ -48,7 +48,14 @@ export function loadFleetRecipes(
       });
       return;
     }
-    // every recipe loaded is in the cache, looked up or remembered, as the JSON text kept here
+    if (faulty) {
+      // salvaged from a file with problems, only to be checked further (the regenerate is refused): not cached,
+      // and with a digest no kept folder has, so that it is checked
+      const { lineOf: _lineOf, ...data } = input;
+      mine.push({ json: JSON.stringify(data), digest: '', lineOf: input.lineOf });
+      return;
+    }
+    // every valid recipe loaded is in the cache, looked up or remembered, as the JSON text kept here
     const { digest, json } = cache.entryOf(input.file)!;
     mine.push({ json, digest: createHash('sha1').update(input.file).update('\0').update(digest).digest('base64url'), lineOf: input.lineOf });
   });

@@ -245,6 +245,7 @@ describe('instances:update', () => {
       neuronCores: 0,
       neuronDeviceModel: null,
       efaInterfaces: 1,
+      architecture: 'amd64',
       onDemandUsdPerHour: { 'us-east-1': 2.0144, 'us-west-2': null },
       regions: ['us-east-1', 'us-west-2'],
       karpenterAllocatableAL2023: { cpu: '31850m', memory: '118312Mi', pods: 234 },

@@ -119,6 +119,26 @@ describe('node pool instance checks', () => {
     ]);
   });
 
+  it('arm64 (Graviton) pools: Graviton types and families only, x86-64 ones refused, and Graviton refused elsewhere', () => {
+    const spec = cluster((raw) => {
+      raw.nodePools.push({ name: 'graviton', kind: 'cpu', architecture: 'arm64' }); // default families: all Graviton
+      raw.nodePools.push({ name: 'graviton-types', kind: 'cpu', architecture: 'arm64', instanceTypes: ['m7g.xlarge', 'm6i.xlarge'] });
+      raw.nodePools.push({ name: 'graviton-families', kind: 'cpu', architecture: 'arm64', instanceFamilies: ['c7g', 'c6i'] });
+      raw.nodePools[0].instanceFamilies = ['m6i', 'm7g'];
+    });
+    expect(messages(spec)).toEqual([
+      'nodePools.0.instanceFamilies.1: expected an instance family of amd64 (x86-64) for a cpu pool, got "m7g" (arm64, AWS Graviton): set architecture: arm64 on a cpu pool to run Graviton nodes',
+      'nodePools.5.instanceTypes.1: expected an instance type of arm64 (AWS Graviton) for a cpu pool, got "m6i.xlarge" (amd64): the pool\'s architecture is arm64; use a Graviton family such as m7g, c7g, r7g, m8g, c8g, r8g',
+      'nodePools.6.instanceFamilies.1: expected an instance family of arm64 (AWS Graviton) for a cpu pool, got "c6i" (amd64): the pool\'s architecture is arm64; use a Graviton family such as m7g, c7g, r7g, m8g, c8g, r8g',
+    ]);
+    const graviton = spec.nodePools[4];
+    expect(graviton.instanceFamilies).toEqual(['m7g', 'c7g', 'r7g', 'm8g', 'c8g', 'r8g']);
+    expect(graviton.taints).toEqual([{ key: 'mlops-fleet.io/arch', value: 'arm64', effect: 'NoSchedule' }]);
+    // every default Graviton family is in the table, as arm64
+    const all = familiesOf(instanceTypes());
+    for (const family of graviton.instanceFamilies) expect(all.get(family)?.every(([, t]) => t.architecture === 'arm64')).toBe(true);
+  });
+
   it('a Neuron pool that passes launches only known types, so its EFA security-group selector stays', () => {
     const spec = cluster();
     const neuron = spec.nodePools.find((p) => p.kind === 'neuron')!;

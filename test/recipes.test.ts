@@ -189,6 +189,36 @@ describe('frameworks follow the cluster\'s modules', () => {
   });
 });
 
+describe('arm64 (Graviton) pools', () => {
+  it('a run on a Graviton node type lands on the arm64 pool, with its node selector and the pool\'s toleration', () => {
+    const root = exampleInputs();
+    const spec = readFileSync(join(root, 'clusters/dev-usw2/cluster.yaml'), 'utf-8');
+    writeFile(root, 'clusters/dev-usw2/cluster.yaml', `${spec}modules:\n  kueue: true\n`);
+    writeFile(root, 'recipes/ml-dev/tokenize-arm64.yaml', `name: tokenize-arm64
+team: ml-dev
+cluster: dev-usw2
+kind: data-process
+image: public.ecr.aws/docker/library/python:3.12
+resources:
+  requests: { cpu: "8", memory: 32Gi }
+  node_type: m7g.2xlarge
+process:
+  command: [python, -c, "print('tokenized')"]
+`);
+    const result = regenerate(root);
+    expect(result.ok ? [] : result.problems).toEqual([]);
+    const dir = join(root, 'clusters/dev-usw2/workloads/runs/ml-dev');
+    const run = readdirSync(dir).find((d) => d.startsWith('tokenize-arm64-'))!;
+    const job = parse(readFileSync(join(dir, run, readdirSync(join(dir, run)).find((f) => f.startsWith('job-'))!), 'utf-8')) as Obj;
+    const pod = job.spec.template.spec;
+    expect(pod.nodeSelector).toEqual({ 'node.kubernetes.io/instance-type': 'm7g.2xlarge', 'karpenter.sh/nodepool': 'graviton' });
+    expect(pod.tolerations).toContainEqual({ key: 'mlops-fleet.io/arch', operator: 'Exists', effect: 'NoSchedule' });
+    const pool = parse(readFileSync(join(root, 'clusters/dev-usw2/platform/karpenter/nodepool-graviton.yaml'), 'utf-8')) as Obj;
+    expect(pool.spec.template.spec.requirements).toContainEqual({ key: 'kubernetes.io/arch', operator: 'In', values: ['arm64'] });
+    expect(pool.spec.template.spec.taints).toEqual([{ key: 'mlops-fleet.io/arch', value: 'arm64', effect: 'NoSchedule' }]);
+  });
+});
+
 describe('the other kinds, on the example cluster', () => {
   const recipes: Record<string, string> = {
     'recipes/llm-training/horovod-mpi.yaml': `name: horovod-mpi

@@ -25,6 +25,10 @@ export type NodePoolKind = (typeof NODE_POOL_KINDS)[number];
 
 export const CAPACITY_TYPES = ['on-demand', 'spot', 'reserved'] as const;
 
+/** CPU architectures of a node pool, as the `kubernetes.io/arch` node label says them. */
+export const ARCHITECTURES = ['amd64', 'arm64'] as const;
+export type Architecture = (typeof ARCHITECTURES)[number];
+
 /** Instance families per pool kind, as in the seed project's Karpenter node pools. */
 export const DEFAULT_INSTANCE_FAMILIES: Record<NodePoolKind, string[]> = {
   'cpu': ['m6i', 'm7i', 'c6i', 'c7i', 'r6i', 'r7i'],
@@ -32,6 +36,15 @@ export const DEFAULT_INSTANCE_FAMILIES: Record<NodePoolKind, string[]> = {
   'cuda-efa': ['p4d', 'p4de', 'p5', 'p5e', 'p5en'],
   'neuron': ['trn1', 'trn1n', 'trn2', 'inf2'],
 };
+
+/** Instance families of an arm64 (AWS Graviton) cpu pool: Graviton3 and Graviton4 general purpose, compute, memory. */
+export const DEFAULT_ARM64_FAMILIES = ['m7g', 'c7g', 'r7g', 'm8g', 'c8g', 'r8g'];
+
+/**
+ * The taint of an arm64 pool: its nodes only take pods that ask for them (a recipe whose node_type is a Graviton
+ * type gets the toleration), so that an x86-64-only image never lands on an arm64 node by chance.
+ */
+export const ARM64_TAINT: Taint = { key: 'mlops-fleet.io/arch', value: 'arm64', effect: 'NoSchedule' };
 
 /** Taints per pool kind: accelerator nodes only take pods that tolerate them. */
 export const DEFAULT_TAINTS: Record<NodePoolKind, Taint[]> = {
@@ -83,6 +96,8 @@ const resourceAmounts = strictObject({
 const nodePoolSchema = strictObject({
   name: dnsLabel(),
   kind: oneOf(NODE_POOL_KINDS),
+  /** The nodes' CPU architecture: arm64 for AWS Graviton (cpu pools only). */
+  architecture: oneOf(ARCHITECTURES).default('amd64'),
   /** Instance families (`p5`, `trn1`); Karpenter picks sizes. Defaults per kind. */
   instanceFamilies: list(pattern(INSTANCE_FAMILY, 'an instance family such as g5 or trn1')).optional(),
   /** Exact instance types (`p5.48xlarge`); when set, families are not used. */
@@ -100,11 +115,16 @@ const nodePoolSchema = strictObject({
   volumeSizeGiB: positiveInt(65536).default(200),
 }).transform((pool) => ({
   ...pool,
-  instanceFamilies: pool.instanceTypes ? [] : (pool.instanceFamilies ?? DEFAULT_INSTANCE_FAMILIES[pool.kind]),
+  instanceFamilies: pool.instanceTypes ? [] : (pool.instanceFamilies ?? defaultFamilies(pool.kind, pool.architecture)),
   instanceTypes: pool.instanceTypes ?? [],
-  taints: pool.taints ?? DEFAULT_TAINTS[pool.kind],
+  taints: pool.taints ?? (pool.architecture === 'arm64' ? [ARM64_TAINT] : DEFAULT_TAINTS[pool.kind]),
 }));
 export type NodePool = z.infer<typeof nodePoolSchema>;
+
+/** The instance families a pool gets when it names none. */
+export function defaultFamilies(kind: NodePoolKind, architecture: Architecture): string[] {
+  return architecture === 'arm64' ? DEFAULT_ARM64_FAMILIES : DEFAULT_INSTANCE_FAMILIES[kind];
+}
 
 const efsSchema = strictObject({
   throughputMode: oneOf(['elastic', 'bursting']).default('elastic'),

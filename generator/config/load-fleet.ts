@@ -102,6 +102,10 @@ function checkCluster(spec: ClusterSpec, folder: string, source: YamlSource, mod
 
   uniqueNames(spec.nodePools.map((p) => p.name), 'nodePools', 'node pool name', at);
   spec.nodePools.forEach((pool, i) => {
+    if (pool.architecture === 'arm64' && pool.kind !== 'cpu') {
+      at(['nodePools', i, 'architecture'], `nodePools[${i}].architecture`,
+        `expected amd64 for a ${pool.kind} pool, got "arm64": arm64 (AWS Graviton) pools are cpu pools; the GPU and Neuron pools are x86-64`);
+    }
     if (pool.availabilityZone && !azs.includes(pool.availabilityZone)) {
       at(['nodePools', i, 'availabilityZone'], `nodePools[${i}].availabilityZone`,
         `expected one of the cluster's availability zones (${azs.join(', ')}), got "${pool.availabilityZone}"`);

@@ -12,6 +12,8 @@ export interface InstanceType {
   readonly efaInterfaces: number;
   /** On-demand list price in USD per hour by region; null where AWS publishes none. */
   readonly onDemandUsdPerHour: Readonly<Record<string, number | null>> | null;
+  /** The `kubernetes.io/arch` of its nodes; absent: amd64. */
+  readonly architecture?: 'amd64' | 'arm64';
   /** The regions it is offered in, sorted; only the table's `regionsCovered` are known. null: unknown. */
   readonly regions?: readonly string[] | null;
 }

@@ -24,6 +24,7 @@ const FIELD_ORDER = [
   'neuronCores',
   'neuronDeviceModel',
   'efaInterfaces',
+  'architecture',
   'onDemandUsdPerHour',
   'regions',
   'karpenterAllocatableAL2023',
@@ -59,6 +60,7 @@ export interface InstanceFacts {
   neuronCores: number;
   neuronDeviceModel: string | null;
   efaInterfaces: number;
+  architecture: 'amd64' | 'arm64';
   karpenterAllocatableAL2023: AllocatableAL2023;
 }
 
@@ -176,6 +178,8 @@ export function factsFromInstanceTypeInfo(info: InstanceTypeInfo): InstanceFacts
     neuronCores,
     neuronDeviceModel: neuronDevices > 0 ? (devices[0].Name ?? null) : null,
     efaInterfaces: info.NetworkInfo?.EfaInfo?.MaximumEfaInterfaces ?? 0,
+    // the node label's name: x86_64 (with or without i386) is amd64
+    architecture: info.ProcessorInfo?.SupportedArchitectures?.includes('arm64') ? 'arm64' : 'amd64',
     karpenterAllocatableAL2023: karpenterAllocatableAL2023(info),
   };
 }

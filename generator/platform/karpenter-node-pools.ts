@@ -62,7 +62,7 @@ function labels(cluster: ClusterSpec): Record<string, string> {
 function nodePool(cluster: ClusterSpec, pool: NodePool, enabled: ReadonlySet<string>): K8sObject {
   const zone = poolZone(cluster, pool);
   const requirements = [
-    { key: 'kubernetes.io/arch', operator: Op.IN, values: ['amd64'] },
+    { key: 'kubernetes.io/arch', operator: Op.IN, values: [pool.architecture] },
     { key: 'kubernetes.io/os', operator: Op.IN, values: ['linux'] },
     { key: 'karpenter.sh/capacity-type', operator: Op.IN, values: [...pool.capacityTypes] },
     pool.instanceTypes.length
@@ -109,7 +109,8 @@ function nodeClass(cluster: ClusterSpec, pool: NodePool): K8sObject {
   return Ec2NodeClass.manifest({
     metadata: { name: pool.name, labels: labels(cluster) },
     spec: {
-      // al2023@latest picks the NVIDIA or Neuron variant of the EKS AMI per instance type
+      // al2023@latest picks the EKS AMI per instance type: x86_64 or arm64, standard, NVIDIA or Neuron variant
+      // (Karpenter's AL2023 family resolves each from SSM), so an arm64 pool needs no other selector
       amiSelectorTerms: [{ alias: 'al2023@latest' }],
       role: karpenterNodeRole(cluster.name),
       subnetSelectorTerms: [{ tags: { [zone ? poolDiscoveryTag(pool.name) : DISCOVERY_TAG]: cluster.name } }],

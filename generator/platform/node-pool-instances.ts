@@ -1,4 +1,4 @@
-import { DEFAULT_INSTANCE_FAMILIES, type ClusterSpec, type NodePool } from '../config/cluster-spec';
+import { DEFAULT_ARM64_FAMILIES, DEFAULT_INSTANCE_FAMILIES, defaultFamilies, type ClusterSpec, type NodePool } from '../config/cluster-spec';
 import { didYouMeanSuffix } from '../instances/did-you-mean';
 import { instanceTable, type InstanceTable, type InstanceType } from '../instances/instance-table';
 import type { ModuleProblem } from './module';
@@ -49,7 +49,13 @@ export function nodePoolInstanceProblems(cluster: ClusterSpec, table: InstanceTa
       const path = ['nodePools', i, 'instanceFamilies', j];
       const sizes = families.get(family);
       if (!sizes) {
-        if (DEFAULT_FAMILY_NAMES.has(family)) return; // a default family the table has no size of: nothing to check
+        // a default family the table has no size of: only its architecture is known
+        const arch = DEFAULT_ARM64_FAMILIES.includes(family) ? 'arm64' : DEFAULT_FAMILY_NAMES.has(family) ? 'amd64' : undefined;
+        if (arch && arch !== pool.architecture) {
+          const misfit = architectureMisfit(pool, arch);
+          add(path, `expected an instance family ${misfit.wanted} for a ${pool.kind} pool, got "${family}"${misfit.hint}`);
+        }
+        if (arch) return;
         const known = [...new Set([...families.keys(), ...DEFAULT_FAMILY_NAMES])].sort();
         add(path, `"${family}" is not an instance family the fleet knows (${known.join(', ')})${didYouMeanSuffix(family, known)}`);
         return;
@@ -65,7 +71,14 @@ export function nodePoolInstanceProblems(cluster: ClusterSpec, table: InstanceTa
   return problems;
 }
 
-const DEFAULT_FAMILY_NAMES = new Set(Object.values(DEFAULT_INSTANCE_FAMILIES).flat());
+const DEFAULT_FAMILY_NAMES = new Set([...Object.values(DEFAULT_INSTANCE_FAMILIES).flat(), ...DEFAULT_ARM64_FAMILIES]);
+
+/** What a pool is told of instances of the other architecture (`found`). */
+function architectureMisfit(pool: NodePool, found: 'amd64' | 'arm64'): { wanted: string; hint: string } {
+  return pool.architecture === 'arm64'
+    ? { wanted: 'of arm64 (AWS Graviton)', hint: ` (${found}): the pool's architecture is arm64; use a Graviton family such as ${DEFAULT_ARM64_FAMILIES.join(', ')}` }
+    : { wanted: 'of amd64 (x86-64)', hint: ` (${found}, AWS Graviton): set architecture: arm64 on a cpu pool to run Graviton nodes` };
+}
 
 /** The table's types by family (the part of the name before the dot), in the table's order. */
 export function familiesOf(types: ReadonlyMap<string, InstanceType>): Map<string, [string, InstanceType][]> {
@@ -103,6 +116,8 @@ function kindMisfit(
     return types.length === 1 && count > 0 ? `${count} ${count === 1 ? what.replace(/s$/, '') : what}` : what;
   };
   const kindFor = (t: InstanceType) => (t.gpus > 0 ? 'a cuda or cuda-efa' : t.neuronDevices > 0 ? 'a neuron' : 'a cpu');
+  const otherArch = types.find(([, t]) => (t.architecture ?? 'amd64') !== pool.architecture);
+  if (otherArch) return architectureMisfit(pool, otherArch[1].architecture ?? 'amd64');
   switch (pool.kind) {
     case 'cpu': {
       const accelerated = types.find(([, t]) => t.gpus > 0 || t.neuronDevices > 0);
@@ -141,6 +156,6 @@ function offeredIn(regions: readonly string[]): string {
 
 /** The pool's families are its kind's defaults (none written; a list equal to the defaults counts as them). */
 function isDefault(pool: NodePool): boolean {
-  const defaults = DEFAULT_INSTANCE_FAMILIES[pool.kind];
+  const defaults = defaultFamilies(pool.kind, pool.architecture);
   return pool.instanceFamilies === defaults || (pool.instanceFamilies.length === defaults.length && pool.instanceFamilies.every((f, k) => f === defaults[k]));
 }

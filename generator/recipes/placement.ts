@@ -42,12 +42,14 @@ export function checkPlacement(
   const { cluster, modules } = target;
   const rule = KIND_RULES[kind];
 
-  if (!rule.needs.some((n) => modules.has(n.module))) {
+  const kindModuleOff = !rule.needs.some((n) => modules.has(n.module));
+  if (kindModuleOff) {
     const options = rule.needs.map((n) => `"${n.module}" (${n.what})`).join(' or ');
     at(['kind'], 'kind', `"${kind}" needs module ${options}, which is off on cluster "${cluster.name}"; turn it on in clusters/${cluster.name}/cluster.yaml`);
   }
   for (const need of extraNeeds(kind, body)) {
-    if (!modules.has(need)) {
+    // a module the kind's own need already named is said once
+    if (!modules.has(need) && !(kindModuleOff && rule.needs.some((n) => n.module === need))) {
       const why = need === 'kueue' ? 'runs are queued by Kueue' : `"${kind}" with lws renders a LeaderWorkerSet`;
       at(['kind'], 'kind', `needs module "${need}" (${why}), which is off on cluster "${cluster.name}"; turn it on in clusters/${cluster.name}/cluster.yaml`);
     }

@@ -95,17 +95,21 @@ export const kueueModule: PlatformModule = {
   }),
   // ResourceFlavors per NodePool, ClusterQueues per team, LocalQueues, WorkloadPriorityClasses (kueue-queues.ts)
   manifests: ({ cluster }) => kueueObjects(cluster),
-  check: ({ cluster, enabled, overrides }) => [
+  check: ({ cluster, enabled, overrides }) => {
+    // the overridden config text is one YAML string; its line is the best place to point at
+    const configPath = ['modules', 'kueue', 'values', ...CONFIG_KEY.split('.')];
+    return [
     ...quotaProblems(cluster).map((p) => ({ field: '', path: p.path, message: p.message })),
     ...(overriddenFrameworks(overrides) ?? []).flatMap((framework) => {
       const module = INTEGRATIONS[String(framework)];
       if (!(String(framework) in INTEGRATIONS)) {
-        return [{ field: `values.${CONFIG_KEY}`, message: `Kueue integration "${String(framework)}" is not one this fleet knows; expected one of ${Object.keys(INTEGRATIONS).join(', ')}` }];
+        return [{ field: '', path: configPath, message: `Kueue integration "${String(framework)}" is not one this fleet knows; expected one of ${Object.keys(INTEGRATIONS).join(', ')}` }];
       }
       return module && !enabled.has(module)
-        ? [{ field: `values.${CONFIG_KEY}`, message: `Kueue integration "${String(framework)}" needs module "${module}", which is off on this cluster; turn on "${module}" (modules.${module}: true) or remove the integration from "kueue"` }]
+        ? [{ field: '', path: configPath, message: `Kueue integration "${String(framework)}" needs module "${module}", which is off on this cluster; turn on "${module}" (modules.${module}: true) or remove the integration from "kueue"` }]
         : [];
     }),
-  ],
+    ];
+  },
   docs: 'https://github.com/kubernetes-sigs/kueue/releases/tag/v0.19.2',
 };

@@ -1,7 +1,7 @@
 import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { cleanupTemps, exampleInputs, REPO, regenerate, snapshotTree, tempDir, writeFile } from './support/fleet';
+import { cleanupTemps, exampleInputs, lineOf, REPO, regenerate, snapshotTree, tempDir, writeFile } from './support/fleet';
 
 
 afterAll(cleanupTemps);
@@ -74,7 +74,7 @@ describe('hostile inputs are refused with a clear message and nothing written', 
     const text = readFileSync(join(root, 'clusters/dev-usw2/cluster.yaml'), 'utf-8');
     writeFile(root, 'clusters/dev-usw2/cluster.yaml', text.replace('  - name: ml-dev\n', '  - name: ml-dev\n    namespace: kube-system\n'));
     expect(refused(root)).toEqual([
-      'clusters/dev-usw2/cluster.yaml:23: teams[0].namespace: "kube-system" is a system namespace; expected a namespace of the team\'s own',
+      `clusters/dev-usw2/cluster.yaml:${lineOf('clusters/dev-usw2/cluster.yaml', '  - name: ml-dev') + 1}: teams[0].namespace: "kube-system" is a system namespace; expected a namespace of the team's own`,
     ]);
   });
 });

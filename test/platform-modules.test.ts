@@ -241,7 +241,7 @@ describe('dependencies and conflicts', () => {
       file,
     );
     expect(problems).toEqual([
-      `${file}:23: modules.kueue.values.managerConfig.controllerManagerConfigYaml: Kueue integration "ray.io/rayjob" needs module "kuberay", which is off on this cluster; turn on "kuberay" (modules.kuberay: true) or remove the integration from "kueue"`,
+      `${file}:${lineOf(file, 'teams:') + 4}: modules.kueue.values.managerConfig.controllerManagerConfigYaml: Kueue integration "ray.io/rayjob" needs module "kuberay", which is off on this cluster; turn on "kuberay" (modules.kuberay: true) or remove the integration from "kueue"`,
     ]);
   });
 

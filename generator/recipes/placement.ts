@@ -97,8 +97,8 @@ export function checkPlacement(
       at(['resources', 'node_type'], 'resources.node_type',
         `"${nodeType}" belongs to no node pool of cluster "${cluster.name}" (${offered.join('; ') || 'it has none'})`);
     }
-    // accelerators are checked where the instance table knows the type
-    const facts = target.instanceTypes.get(nodeType);
+    // accelerators are checked where the type is on a pool (else the message above says all) and the table knows it
+    const facts = pool && target.instanceTypes.get(nodeType);
     if (facts) {
       for (const acc of ACCELERATOR_RESOURCES) {
         for (const side of ['requests', 'limits'] as const) {

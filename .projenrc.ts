@@ -138,7 +138,7 @@ project.addTask('instances:update', {
 });
 
 project.addTask('import:recipe', {
-  description: 'Turn a seed recipe into a recipe of this project: import:recipe <seed-file> --team T --cluster C [--name N]',
+  description: 'Turn a seed recipe into a recipe of this project: import:recipe <seed-file> --team T --cluster C [--name N] [--image I]',
   exec: 'tsx generator/cli/import-recipe.ts',
   receiveArgs: true,
 });

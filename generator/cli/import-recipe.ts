@@ -1,11 +1,16 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join, relative, resolve } from 'node:path';
+import { dirname, relative, resolve } from 'node:path';
+import { PLATFORM_MODULES } from '../../platform';
+import { formatProblem } from '../config/problems';
 import { APPS_DIR, RECIPES_DIR } from '../recipes/load-recipes';
 import { importSeedRecipe } from '../recipes/seed-import';
+import { checkRecipeText } from '../workloads/check-recipe-text';
 
 /**
  * `npx projen import:recipe <seed-file> --team T --cluster C [--name N] [--image I]`: turns a seed recipe (a Helm values
- * file of the seed project) into `recipes/<team>/<name>.yaml`, or `apps/<team>/<name>.yaml` for a service.
+ * file of the seed project) into `recipes/<team>/<name>.yaml`, or `apps/<team>/<name>.yaml` for a service. What the
+ * regenerate would refuse (an unknown cluster or team, a node type no pool offers, ...) is refused here with the
+ * regenerate's messages, and nothing is written.
  */
 function main(argv: string[]) {
   const flags: Record<string, string> = {};
@@ -25,8 +30,14 @@ function main(argv: string[]) {
   const seedPath = seedFile.includes('/seed-recipes/') ? seedFile.split('/seed-recipes/')[1] : seedFile.includes('/examples/') ? seedFile.split('/examples/')[1] : relative(process.cwd(), seedFile);
   const result = importSeedRecipe(seedPath, readFileSync(seedFile, 'utf-8'), { team: flags.team, cluster: flags.cluster, name: flags.name, image: flags.image });
   if (!result.ok) fail(`${positional[0]}: refused: ${result.reason}`);
-  const out = join(result.role === 'service' ? APPS_DIR : RECIPES_DIR, flags.team, `${result.name}.yaml`);
+  // joined as written, not normalized: a --team such as ../x is then refused by the recipe checks, not followed
+  const out = `${result.role === 'service' ? APPS_DIR : RECIPES_DIR}/${flags.team}/${result.name}.yaml`;
   if (existsSync(out)) fail(`${out} exists already; choose another --name`);
+  const problems = checkRecipeText(process.cwd(), PLATFORM_MODULES, out, result.text);
+  if (problems.length) {
+    const refused = `${positional[0]}: refused: "npx projen" would refuse it as ${out}`;
+    fail([...problems.map(formatProblem), `${refused} (the problems above, at that file's lines); nothing was written`].join('\n'));
+  }
   mkdirSync(dirname(out), { recursive: true });
   writeFileSync(out, result.text);
   console.log(`${out}: ${result.kind} (seed chart ${result.chart}); run "npx projen" to render it`);

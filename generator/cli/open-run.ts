@@ -10,7 +10,8 @@ import { readGitHubSettings, tokenFromEnv } from '../github/settings-file';
 /**
  * `npx projen open-run <recipe-file>` (or `npx tsx generator/cli/open-run.ts <recipe-file>`): checks the recipe,
  * creates the branch `run/<name>` from main with one commit holding the recipe and its generated files, and
- * opens the pull request. Token: GITHUB_TOKEN or GH_TOKEN; repository: the settings of .projenrc.ts.
+ * opens the pull request. Token: GITHUB_TOKEN or GH_TOKEN; repository: the settings of .projenrc.ts; API:
+ * GITHUB_API_URL (GitHub Enterprise Server), else github.com.
  */
 async function main(): Promise<number> {
   const { values, positionals } = parseArgs({ allowPositionals: true, options: { base: { type: 'string', default: 'main' }, branch: { type: 'string' } } });
@@ -18,25 +19,30 @@ async function main(): Promise<number> {
     console.error('usage: npx projen open-run <recipes/file.yaml> [--base main] [--branch run/<name>]');
     return 2;
   }
+  // first: without a token nothing below can end in a pull request, and the regenerate's check takes seconds
+  const token = tokenFromEnv();
+  if (!token) {
+    console.error('Set GITHUB_TOKEN or GH_TOKEN to a token that can push branches and open pull requests ' +
+      '(for example: export GH_TOKEN=$(gh auth token)).');
+    return 1;
+  }
   const root = process.cwd();
   const settings = readGitHubSettings(root);
-  const planned = planOpenRun(root, positionals[0], () => prepareRegenerate({ root, catalog: PLATFORM_MODULES, github: settings, dryRun: true }));
+  const base = values.base ?? 'main';
+  const regenerate = () => prepareRegenerate({ root, catalog: PLATFORM_MODULES, github: settings, dryRun: true });
+  const planned = planOpenRun(root, positionals[0], regenerate, base);
   if (!planned.ok) {
     console.error(sortProblems(planned.problems).map(formatProblem).join('\n'));
     return 1;
   }
-  const token = tokenFromEnv();
-  if (!token) {
-    console.error('Set GITHUB_TOKEN or GH_TOKEN to a token that can push branches and open pull requests (for example: export GH_TOKEN=$(gh auth token)).');
-    return 1;
-  }
   const { plan } = planned;
   for (const path of plan.leftOut) console.log(`left out (not part of the run): ${path}`);
+  // GitHub Enterprise Server: its API root (https://<host>/api/v3); unset or empty: github.com
   const client = createGitHubClient({ token, ...settings, baseUrl: process.env.GITHUB_API_URL });
   try {
     const pr = await openPullRequestWithFiles(client, {
       branch: values.branch ?? plan.branch,
-      base: values.base ?? 'main',
+      base,
       files: plan.files,
       ...pullRequestText(plan),
     });

@@ -68,8 +68,7 @@ export function forEachRecipe(
 ): Problem[] {
   const problems: Problem[] = [];
   for (const file of recipeFiles(root, readdir, problems)) {
-    const role = file.startsWith(`${APPS_DIR}/`) ? 'service' : 'run';
-    const result = loadRecipeFile(root, file, role, cache);
+    const result = loadRecipeFile(root, file, roleOf(file), cache);
     if (result.ok) each(result.input, false);
     else {
       problems.push(...result.problems);
@@ -77,6 +76,11 @@ export function forEachRecipe(
     }
   }
   return problems;
+}
+
+/** A file under apps/ is a service; one under recipes/ a run. */
+export function roleOf(file: string): 'run' | 'service' {
+  return file.startsWith(`${APPS_DIR}/`) ? 'service' : 'run';
 }
 
 function recipeFiles(root: string, readdir: (dir: string) => string[], problems: Problem[]): string[] {
@@ -138,9 +142,7 @@ export function loadRecipeFile(
   if (!read.ok) return read;
   const hit = cache?.lookup(file, read.text, role);
   if (hit) return { ok: true, input: { ...hit, lineOf } };
-  const parsed = parseYamlText(read.text, file, options);
-  if (!parsed.ok) return parsed;
-  const result = parseRecipe(parsed.source, role);
+  const result = parseRecipeText(read.text, file, role);
   // a recipe with problems is not remembered: the next run parses it again and reports them again
   if (!result.ok) return result.salvaged ? { ...result, salvaged: { ...result.salvaged, lineOf } } : result;
   cache?.remember(file, read.text, result.input);
@@ -169,7 +171,13 @@ function linesOnDemand(absolutePath: string, file: string): RecipeInput['lineOf'
  */
 export type RecipeResult = { ok: true; input: RecipeInput } | { ok: false; problems: Problem[]; salvaged?: RecipeInput };
 
-/** Validates one parsed recipe file (also used by the import command on its own output). */
+/** A recipe file's text, parsed and validated: as a regenerate reads it, and as the import checks what it would write. */
+export function parseRecipeText(text: string, file: string, role: 'run' | 'service'): RecipeResult {
+  const parsed = parseYamlText(text, file, { expected: RECIPE_EXPECTED });
+  return parsed.ok ? parseRecipe(parsed.source, role) : parsed;
+}
+
+/** Validates one parsed recipe file. */
 export function parseRecipe(source: YamlSource, role: 'run' | 'service'): RecipeResult {
   const file = source.file;
   const at = (path: PropertyKey[], field: string, message: string): Problem => ({ file, line: source.lineOf(path), field, message });

@@ -21,8 +21,9 @@ export const PRIORITIES = ['low', 'medium', 'high'] as const;
  * a Job's name must stay a 63-character label: 13 + 36 + 7 + 4 = 60.
  */
 export const MAX_NAME = 36;
-const recipeName = () =>
-  pattern(new RegExp(`^[a-z0-9]([-a-z0-9]{0,${MAX_NAME - 2}}[a-z0-9])?$`), `a recipe name (lowercase letters, digits and "-", at most ${MAX_NAME} characters)`);
+export const RECIPE_NAME = new RegExp(`^[a-z0-9]([-a-z0-9]{0,${MAX_NAME - 2}}[a-z0-9])?$`);
+export const RECIPE_NAME_EXPECTED = `a recipe name (lowercase letters, digits and "-", at most ${MAX_NAME} characters)`;
+const recipeName = () => pattern(RECIPE_NAME, RECIPE_NAME_EXPECTED);
 
 const str = () => z.string({ error: 'expected a string' });
 /** Seed scripts and args: YAML may read `1e-4` or `true` as non-strings; Helm prints them as written. */

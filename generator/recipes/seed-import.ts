@@ -1,6 +1,6 @@
 import { parseDocument } from 'yaml';
 import type { WorkloadKind } from './recipe-schema';
-import { MAX_NAME } from './recipe-schema';
+import { MAX_NAME, RECIPE_NAME, RECIPE_NAME_EXPECTED } from './recipe-schema';
 
 /** Where a seed recipe goes: the workload kind and the seed chart it was written for. */
 export type SeedTarget = { ok: true; kind: Exclude<WorkloadKind, 'pipeline'>; chart: string; lws?: boolean } | { ok: false; reason: string };
@@ -50,7 +50,7 @@ export function inferSeedTarget(path: string, data: Record<string, unknown>): Se
 export interface ImportOptions {
   readonly team: string;
   readonly cluster: string;
-  /** Defaults to a name made from the seed file's path. */
+  /** Defaults to a name made from the seed file's own name (see nameFromPath). */
   readonly name?: string;
   /**
    * The image to fill in where the seed leaves `image` empty: many seed recipes expect the image the
@@ -101,6 +101,10 @@ export function importSeedRecipe(seedPath: string, text: string, options: Import
     return { ok: false, reason: `it uses ${helmValue[0]}, a value set on the helm command line (--set), which a recipe file cannot carry` };
   }
   const name = options.name ?? nameFromPath(seedPath);
+  if (name === undefined) {
+    return { ok: false, reason: `no recipe name can be made from its file or folder name; give one with --name (${RECIPE_NAME_EXPECTED})` };
+  }
+  if (!RECIPE_NAME.test(name)) return { ok: false, reason: `--name ${JSON.stringify(name)} is not ${RECIPE_NAME_EXPECTED}` };
   const header = [
     `# Imported from the seed recipe ${seedPath} (chart ${target.chart}).`,
     `name: ${name}`,
@@ -122,11 +126,28 @@ export function importSeedRecipe(seedPath: string, text: string, options: Import
   };
 }
 
-/** `legacy/neuronx-distributed/llama3_8b/pretrain.yaml` -> `llama3-8b-pretrain`. */
-export function nameFromPath(seedPath: string): string {
-  const parts = seedPath.replace(/\.ya?ml$/, '').split('/');
-  const slug = parts.slice(-2).join('-').toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '');
-  return slug.slice(0, MAX_NAME).replace(/-+$/, '');
+/** A seed file named only this says nothing of what it runs: the seed keeps one chart's values per folder. */
+const GENERIC_NAME = 'values';
+
+/**
+ * The recipe name of a seed file without --name: the file's own name (`llama3_8b/pretrain.yaml` -> `pretrain`,
+ * `.Fine_Tune.yml` -> `fine-tune`), or the name of the folder it is in when its own is empty or the generic `values`
+ * (`tcga-brca/values.yaml`, `gpt-pretrain-p5/.values.yaml`); never a path joined into a name. Cut to the
+ * longest recipe name; undefined when neither name holds a letter or digit.
+ */
+export function nameFromPath(seedPath: string): string | undefined {
+  const parts = seedPath.split(/[\\/]/).filter(Boolean);
+  const file = parts.pop() ?? '';
+  // the extension is what follows the last dot, also in a hidden file: `.yaml` has no name of its own
+  const own = slug(file.replace(/\.[^.]*$/, ''));
+  const name = own && own !== GENERIC_NAME ? own : slug(parts.pop() ?? '');
+  const short = name.slice(0, MAX_NAME).replace(/-+$/, '');
+  return RECIPE_NAME.test(short) ? short : undefined;
+}
+
+/** Lowercase letters, digits and single "-" between them: leading dots and every other character go. */
+function slug(text: string): string {
+  return text.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '');
 }
 
 /** Sets an empty `image:` (or `image.name:`) line of the seed's text, leaving every other line as written. */

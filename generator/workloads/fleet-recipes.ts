@@ -42,10 +42,7 @@ export function loadFleetRecipes(
     loaded++;
     const mine = byCluster.get(input.recipe.cluster);
     if (!mine) {
-      unknownCluster.push({
-        file: input.file, line: input.lineOf(['cluster']), field: 'cluster',
-        message: `cluster "${input.recipe.cluster}" does not exist (clusters: ${clusterNames.join(', ') || 'none'})`,
-      });
+      unknownCluster.push(unknownClusterProblem(input, clusterNames));
       return;
     }
     if (faulty) {
@@ -60,14 +57,9 @@ export function loadFleetRecipes(
     mine.push({ json, digest: createHash('sha1').update(input.file).update('\0').update(digest).digest('base64url'), lineOf: input.lineOf });
   });
   cache.end();
-  // the instance table is an input of every recipe (placement checks, cost estimates)
-  let instanceTypes: ReadonlyMap<string, InstanceType> = new Map();
-  try {
-    if (loaded) instanceTypes = readInstanceTypes();
-  } catch (error) {
-    if (!(error instanceof InstanceTableMissing)) throw error;
-    return { ok: false, problems: [{ file: error.path, field: '', message: error.detail }] };
-  }
+  const table = loaded ? recipeInstanceTypes() : { ok: true as const, types: new Map<string, InstanceType>() };
+  if (!table.ok) return table;
+  const instanceTypes = table.types;
   const problems = [...loadProblems, ...unknownCluster];
   const takeRecipesOf = (cluster: string) => {
     const waiting = byCluster.get(cluster) ?? [];
@@ -83,4 +75,25 @@ export function loadFleetRecipes(
     return hash.digest('base64url');
   };
   return { ok: true, problems, takeRecipesOf, digestOf, instanceTypes };
+}
+
+/** A recipe that names a cluster the fleet does not have. */
+export function unknownClusterProblem(input: RecipeInput, clusterNames: readonly string[]): Problem {
+  return {
+    file: input.file, line: input.lineOf(['cluster']), field: 'cluster',
+    message: `cluster "${input.recipe.cluster}" does not exist (clusters: ${clusterNames.join(', ') || 'none'})`,
+  };
+}
+
+/**
+ * The instance table, an input of every recipe (placement checks, cost estimates); a missing or broken table is
+ * a broken checkout, reported as a problem rather than a stack trace.
+ */
+export function recipeInstanceTypes(): { ok: true; types: ReadonlyMap<string, InstanceType> } | { ok: false; problems: Problem[] } {
+  try {
+    return { ok: true, types: readInstanceTypes() };
+  } catch (error) {
+    if (!(error instanceof InstanceTableMissing)) throw error;
+    return { ok: false, problems: [{ file: error.path, field: '', message: error.detail }] };
+  }
 }

@@ -3,15 +3,11 @@ import type { Problem } from '../config/problems';
 import { moduleValues } from '../platform/compile-platform';
 import type { PlatformModule } from '../platform/module';
 import { resolveModules } from '../platform/resolve-modules';
+import { markerInput } from '../render/marker';
 import { checkReferences, type RenderedObject } from './check-references';
 import { isManifestPath } from './check-manifests';
 import { parseManifest } from './parse-manifest';
 import type { SchemaRegistry } from './schema-registry';
-
-/** The input a generated file names in its projen marker ("To modify, edit <input> and run ..."). */
-export function markerInput(content: string): string {
-  return /To modify, edit (\S+) and run/.exec(content.slice(0, content.indexOf('\n')))?.[1] ?? 'its input';
-}
 
 /**
  * The reference check of every cluster of the fleet at `root`, on its generated files as committed: each

@@ -1,4 +1,5 @@
-import { FAILSAFE_SCHEMA, load, Type, type State } from 'js-yaml';
+import { FAILSAFE_SCHEMA, load, Type, type LoadOptions, type State } from 'js-yaml';
+import { MAX_NESTING } from './nesting';
 
 /**
  * The data of a YAML text parsed with js-yaml (about ten times faster than `yaml`), or undefined when that
@@ -22,13 +23,19 @@ export function fastParseYaml(text: string): { data: unknown } | undefined {
   const watch = new NodeWatch();
   let data: unknown;
   try {
-    data = load(text, { schema: CORE_PLAIN_SCHEMA, listener: watch.listener });
+    data = load(text, { schema: CORE_PLAIN_SCHEMA, listener: watch.listener, ...WITHIN_NESTING });
   } catch {
     return undefined;
   }
   if (watch.unsafe || data === null || data === undefined || !keysAreSafe(data)) return undefined;
   return { data };
 }
+
+/**
+ * js-yaml's `maxDepth` (documented in its README, not yet in its types) stops it at a node nested deeper, the scalar
+ * at the bottom counted: a document nested too deep goes to the `yaml` path, which says so with its line.
+ */
+const WITHIN_NESTING: LoadOptions = { maxDepth: MAX_NESTING + 1 } as LoadOptions;
 
 const PLAIN_SCALAR_TAG = 'tag:fast-parse,core-plain-scalar';
 

@@ -1,6 +1,7 @@
 import { lstatSync, readFileSync } from 'node:fs';
-import { isMap, isPair, isScalar, isSeq, LineCounter, parseAllDocuments, type Document, type Node } from 'yaml';
-import { findSecrets } from '../checks/secrets';
+import { Composer, isMap, isPair, isScalar, isSeq, Lexer, LineCounter, Parser, type CST, type Document, type Node } from 'yaml';
+import { findSecrets, findSecretsInText } from '../checks/secrets';
+import { MAX_NESTING, nestedTooDeep } from './nesting';
 import type { Problem } from './problems';
 import { fastParseYaml } from './yaml-fast-parse';
 
@@ -28,7 +29,7 @@ export type ReadYamlResult = { ok: true; source: YamlSource } | { ok: false; pro
 /**
  * Reads and parses one hand-written YAML file, refusing what a person did not mean to write:
  * oversized files, bytes that are not UTF-8, YAML syntax errors, duplicate keys, custom tags,
- * several documents in one file, alias bombs, and empty files.
+ * several documents in one file, alias bombs, nesting deeper than MAX_NESTING, empty files, and credentials.
  */
 export function readYamlFile(absolutePath: string, file: string, options: ReadYamlOptions = {}): ReadYamlResult {
   const read = readInputText(absolutePath, file, options);
@@ -73,7 +74,8 @@ export function parseYamlText(text: string, file: string, options: ReadYamlOptio
   const fast = fastParseYaml(text);
   if (!fast) return parseYamlTextWithYaml(text, file, options);
   const data = fast.data;
-  if (findSecrets(data, file, () => undefined).length) return parseYamlTextWithYaml(text, file, options);
+  // problems are reported by the `yaml` path, which has their lines
+  if (findSecrets(text, data, file, () => undefined).length) return parseYamlTextWithYaml(text, file, options);
   let lineOf: YamlSource['lineOf'] | undefined;
   return {
     ok: true,
@@ -91,19 +93,25 @@ export function parseYamlText(text: string, file: string, options: ReadYamlOptio
   };
 }
 
-/** parseYamlText with `yaml` only (its fast path is checked against this). */
+/**
+ * parseYamlText with `yaml` only (its fast path is checked against this). Every hand-written input is read here
+ * (or by the fast path, which comes here when it finds a problem): none may carry a credential, in its text
+ * whether it parses or not, or in what it parses to.
+ */
 export function parseYamlTextWithYaml(text: string, file: string, options: ReadYamlOptions = {}): ReadYamlResult {
+  const parsed = parseYamlDocument(text, file, options);
+  if (!parsed.ok) return { ok: false, problems: [...parsed.problems, ...findSecretsInText(text, file)] };
+  const secrets = findSecrets(text, parsed.source.data, file, parsed.source.lineOf);
+  return secrets.length ? { ok: false, problems: secrets } : parsed;
+}
+
+function parseYamlDocument(text: string, file: string, options: ReadYamlOptions): ReadYamlResult {
   const lineCounter = new LineCounter();
   const problems: Problem[] = [];
-  const docs = parseAllDocuments(text, {
-    lineCounter,
-    prettyErrors: false,
-    uniqueKeys: true,
-    schema: 'core',
-    merge: false,
-    strict: true,
-  });
-  const list = Array.isArray(docs) ? docs : [];
+  const cst = parseWithinNesting(text, lineCounter);
+  if (!cst.ok) return { ok: false, problems: [nestedTooDeep(file, lineCounter.linePos(cst.offset).line)] };
+  const composer = new Composer({ prettyErrors: false, uniqueKeys: true, schema: 'core', merge: false, strict: true });
+  const list = [...composer.compose(cst.tokens)];
   for (const doc of list) {
     // one syntax error cascades into several; the first is the one to fix
     const error = doc.errors[0];
@@ -144,10 +152,31 @@ export function parseYamlTextWithYaml(text: string, file: string, options: ReadY
     const offset = offsetOf(doc, path);
     return offset === undefined ? undefined : lineCounter.linePos(offset).line;
   };
-  // every hand-written input is read here: none may carry a credential
-  const secrets = findSecrets(data, file, lineOf);
-  if (secrets.length) return { ok: false, problems: secrets };
   return { ok: true, source: { file, data, lineOf } };
+}
+
+const COLLECTIONS: ReadonlySet<string> = new Set(['block-map', 'block-seq', 'flow-collection']);
+
+/**
+ * The syntax tree of `text` (what `parseAllDocuments` composes), or the offset of the first collection nested
+ * deeper than MAX_NESTING. `yaml`'s parser keeps its open collections on a stack, its composer recurses into them:
+ * a document nested thousands deep overflows the composer's stack (or, a million deep, takes seconds to parse), so
+ * the parser is fed lexeme by lexeme and stopped as soon as its stack holds too many.
+ */
+function parseWithinNesting(text: string, lineCounter: LineCounter): { ok: true; tokens: CST.Token[] } | { ok: false; offset: number } {
+  const parser = new Parser(lineCounter.addNewLine);
+  lineCounter.addNewLine(0); // as Parser.parse does, for the first line
+  const tokens: CST.Token[] = [];
+  for (const lexeme of new Lexer().lex(text)) {
+    for (const token of parser.next(lexeme)) tokens.push(token);
+    // the stack also holds the document and the token being read: only a stack this long can be too deep
+    if (parser.stack.length > MAX_NESTING) {
+      const open = parser.stack.filter((token) => COLLECTIONS.has(token.type));
+      if (open.length > MAX_NESTING) return { ok: false, offset: open[MAX_NESTING].offset };
+    }
+  }
+  for (const token of parser.end()) tokens.push(token);
+  return { ok: true, tokens };
 }
 
 function yamlMessage(code: string, message: string): string {
@@ -157,17 +186,20 @@ function yamlMessage(code: string, message: string): string {
   return `YAML syntax error: ${first}`;
 }
 
-/** Explicit tags such as `!!binary` or `!ref` change how text is read: input files may not use them. */
-function findExplicitTag(node: Node | null | undefined, depth = 0): Node | undefined {
-  if (!node || depth > 200) return undefined;
+/**
+ * Explicit tags such as `!!binary` or `!ref` change how text is read: input files may not use them. The recursion
+ * is as deep as the document, which parseWithinNesting bounds.
+ */
+function findExplicitTag(node: Node | null | undefined): Node | undefined {
+  if (!node) return undefined;
   if (node.tag) return node;
   if (isMap(node) || isSeq(node)) {
     for (const item of node.items) {
       if (isPair(item)) {
-        const found = findExplicitTag(item.key as Node, depth + 1) ?? findExplicitTag(item.value as Node, depth + 1);
+        const found = findExplicitTag(item.key as Node) ?? findExplicitTag(item.value as Node);
         if (found) return found;
       } else {
-        const found = findExplicitTag(item as Node, depth + 1);
+        const found = findExplicitTag(item as Node);
         if (found) return found;
       }
     }
@@ -183,10 +215,11 @@ function offsetOf(doc: Document, path: readonly PropertyKey[]): number | undefin
       const pair = node.items.find((p) => isScalar(p.key) && String(p.key.value) === String(part));
       if (!pair) return offset;
       const keyNode = pair.key as Node;
-      offset = (pair.value as Node | null)?.range?.[0] ?? keyNode.range?.[0] ?? offset;
-      // an unknown key is reported at the key itself
       node = pair.value as Node | null;
-      if (!node) return keyNode.range?.[0] ?? offset;
+      // a field is reported at its key: a mapping or list below it starts on the next line; a missing value is the key's
+      const atKey = !node || isMap(node) || isSeq(node);
+      offset = (atKey ? keyNode.range?.[0] : node?.range?.[0]) ?? offset;
+      if (!node) return offset;
     } else if (isSeq(node) && typeof part === 'number') {
       const item = node.items[part] as Node | undefined;
       if (!item) return offset;

@@ -1,12 +1,16 @@
 import { createHash } from 'node:crypto';
-import { closeSync, openSync, readFileSync, readSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, readSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { writeAll } from '../write/write-all';
 import type { RecipeInput } from './load-recipes';
 
 /** Where parsed recipes are kept between regenerates (not committed, see .gitignore). */
 export const RECIPE_CACHE_PATH = '.projen/fleet-recipes-cache.json';
-/** Bumped whenever what a recipe parses to changes (schema, defaults) or the file's layout: an old cache is then ignored. */
-const VERSION = 'recipes-4';
+/**
+ * Bumped whenever what a recipe parses to changes (schema, defaults), what refuses one (5: the secret scan reads comments and
+ * the whole depth), or the file's layout: an old cache is then ignored.
+ */
+const VERSION = 'recipes-5';
 
 type Cached = Omit<RecipeInput, 'lineOf'>;
 /** The digest of a recipe file's text, and what it parsed to as JSON text: a string is a fraction of the objects' memory. */
@@ -158,7 +162,7 @@ export class RecipeCache {
   private flush() {
     if (this.out === undefined || !this.chunk) return;
     this.fd ??= openSync(this.out, 'w');
-    writeSync(this.fd, this.chunk);
+    writeAll(this.fd, this.chunk);
     this.chunk = '';
   }
 }

@@ -12,3 +12,8 @@ export function hasMarker(content: string): boolean {
   // the marker is always in the first lines; do not scan large files
   return content.slice(0, 512).includes(PROJEN_MARKER);
 }
+
+/** The input a generated file names in its projen marker ("To modify, edit <input> and run ..."). */
+export function markerInput(content: string): string {
+  return /To modify, edit (\S+) and run/.exec(content.slice(0, content.indexOf('\n')))?.[1] ?? 'its input';
+}

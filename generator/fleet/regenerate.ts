@@ -3,7 +3,10 @@ import { PLATFORM_MODULES } from '../../platform';
 import type { Problem } from '../config/problems';
 import { readGitHubSettings } from '../github/settings-file';
 import { acquireLock, LOCK_PATH } from '../write/lock';
-import { applyWrite, readRenderCache, recoverInterruptedWrite, unchangedPlan, WriteSession, type WritePlan, type WriteReport } from '../write/write-files';
+import { asWriteError } from '../write/write-error';
+import {
+  applyWrite, readRenderCache, recoverInterruptedWrite, STAGING_DIR, unchangedPlan, WriteSession, type WritePlan, type WriteReport,
+} from '../write/write-files';
 import { inputsDigest, sourceDigest } from './input-digest';
 import { streamFleet, type GenerateFleetOptions } from './generate';
 import { OUTPUT_ROOTS } from './paths';
@@ -13,7 +16,7 @@ export type PrepareResult = { ok: true; plan: WritePlan } | { ok: false; problem
 /**
  * Everything a regenerate decides, with nothing in the tree written yet: inputs in, a write plan out, its new
  * files staged (not with `dryRun`). When no input changed since the last regenerate and its outputs are
- * untouched, nothing is generated at all.
+ * untouched, nothing is generated at all. A file-system failure throws a WriteError, the staging removed.
  */
 export function prepareRegenerate(options: GenerateFleetOptions & { readonly dryRun?: boolean }): PrepareResult {
   const renderCache = readRenderCache(options.root);
@@ -21,13 +24,20 @@ export function prepareRegenerate(options: GenerateFleetOptions & { readonly dry
   const unchanged = unchangedPlan(options.root, inputs.fleet, OUTPUT_ROOTS, renderCache);
   // a no-op; it records the stats of inputs it had to read (touched, not changed) for the next one
   if (unchanged) return { ok: true, plan: inputs.sourcesChanged ? { ...unchanged, sources: inputs.sources, cacheCurrent: false } : unchanged };
-  const session = new WriteSession(options.root, OUTPUT_ROOTS, { stage: !options.dryRun, code: inputs.code, renderCache });
-  const generated = streamFleet({ ...options, inputDigest: (file) => sourceDigest(inputs.sources, file) }, session);
-  if (!generated.ok) {
-    session.abort();
-    return generated;
+  let session: WriteSession | undefined;
+  try {
+    session = new WriteSession(options.root, OUTPUT_ROOTS, { stage: !options.dryRun, code: inputs.code, renderCache });
+    const generated = streamFleet({ ...options, inputDigest: (file) => sourceDigest(inputs.sources, file) }, session);
+    if (!generated.ok) {
+      session.abort();
+      return generated;
+    }
+    return session.finish({ inputs: inputs.fleet, sources: inputs.sources });
+  } catch (error) {
+    session?.abort();
+    // every write of a plan goes to the staging folder: one without a path (a cache's, to its open file) went there
+    throw asWriteError(error, options.root, { fallback: STAGING_DIR });
   }
-  return session.finish({ inputs: inputs.fleet, sources: inputs.sources });
 }
 
 /**
@@ -48,7 +58,7 @@ export type RegenerateResult =
 
 /**
  * A whole regenerate: take the lock, finish any interrupted regenerate, prepare, then write.
- * On a problem, nothing is written.
+ * On a problem, nothing is written; a file-system failure throws a WriteError (write/write-error.ts).
  */
 export function regenerateFleet(options: GenerateFleetOptions): RegenerateResult {
   const lock = acquireLock(options.root);

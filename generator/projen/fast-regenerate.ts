@@ -1,5 +1,6 @@
 import { problemsReport } from '../config/problems';
 import { limitHeapGrowth, regenerateFleet, repositoryFleetOptions, writeSummary } from '../fleet/regenerate';
+import { WriteError } from '../write/write-error';
 
 /**
  * The regenerate of the default task's fast path (see launcher.cjs): what the fleet component does in a projen
@@ -7,7 +8,14 @@ import { limitHeapGrowth, regenerateFleet, repositoryFleetOptions, writeSummary 
  */
 export function main(root: string): number {
   limitHeapGrowth();
-  const result = regenerateFleet(repositoryFleetOptions(root));
+  let result: ReturnType<typeof regenerateFleet>;
+  try {
+    result = regenerateFleet(repositoryFleetOptions(root));
+  } catch (error) {
+    if (!(error instanceof WriteError)) throw error;
+    process.stderr.write(`${error.message}\n`);
+    return 1;
+  }
   if (!result.ok) {
     process.stderr.write(problemsReport(result.problems));
     return 1;

@@ -5,6 +5,7 @@ import { limitHeapGrowth, prepareRegenerate, writeSummary } from '../fleet/regen
 import { SETTINGS_FILE } from '../github/settings-file';
 import type { GitHubSettings } from '../github/settings';
 import { acquireLock, LOCK_PATH } from '../write/lock';
+import { WriteError } from '../write/write-error';
 import { applyWrite, recoverInterruptedWrite, type WritePlan } from '../write/write-files';
 
 // the launcher is plain JavaScript (it runs before anything is compiled); its paths, typed
@@ -45,23 +46,34 @@ export class FleetGenerator extends Component {
   preSynthesize(): void {
     limitHeapGrowth();
     const root = this.project.outdir;
-    const lock = acquireLock(root);
+    const lock = exitOnWriteError(() => acquireLock(root));
     if (!lock.ok) exitWithProblems([{ file: LOCK_PATH, field: '', message: lock.message }]);
     this.releaseLock = lock.release;
-    if (recoverInterruptedWrite(root) === 'rolled-forward') {
+    if (exitOnWriteError(() => recoverInterruptedWrite(root)) === 'rolled-forward') {
       this.project.logger.info('fleet: finished writing an interrupted regenerate');
     }
-    const prepared = prepareRegenerate({ root, catalog: PLATFORM_MODULES, github: this.options.github });
+    const prepared = exitOnWriteError(() => prepareRegenerate({ root, catalog: PLATFORM_MODULES, github: this.options.github }));
     if (!prepared.ok) exitWithProblems(prepared.problems);
     this.plan = prepared.plan;
   }
 
   synthesize(): void {
     if (!this.plan) return;
-    const report = applyWrite(this.plan);
+    const report = exitOnWriteError(() => applyWrite(this.plan!));
     this.releaseLock?.();
     const summary = writeSummary(report);
     if (summary) this.project.logger.info(summary);
+  }
+}
+
+/** A full disk or a permission is not a crash either: its one line, no stack trace, exit non-zero. */
+function exitOnWriteError<T>(step: () => T): T {
+  try {
+    return step();
+  } catch (error) {
+    if (!(error instanceof WriteError)) throw error;
+    process.stderr.write(`${error.message}\n`);
+    process.exit(1);
   }
 }
 

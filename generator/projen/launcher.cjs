@@ -20,6 +20,7 @@ const fs = require('node:fs');
 const Module = require('node:module');
 const path = require('node:path');
 const vm = require('node:vm');
+const { systemErrorCode, failedPath, failureLine } = require('../write/fs-failure.cjs');
 
 const LAUNCHER = 'generator/projen/launcher.cjs';
 const ENTRY = 'generator/projen/fast-regenerate.ts';
@@ -58,8 +59,30 @@ function readStamp() {
 
 function writeAtomically(/** @type {string} */ file, /** @type {string | Uint8Array} */ content) {
   const temp = `${file}.${process.pid}.tmp`;
-  fs.writeFileSync(temp, content);
-  fs.renameSync(temp, file);
+  try {
+    fs.writeFileSync(temp, content);
+    fs.renameSync(temp, file);
+  } catch (error) {
+    fs.rmSync(temp, { force: true });
+    throw error;
+  }
+}
+
+/**
+ * Runs `save`, which writes the launchers' own files (bundles, stamps, code cache): they only save time, so when the
+ * file system refuses one (a full disk), one line says so and the run goes on without it. Returns whether it saved.
+ * @param {() => void} save
+ */
+function saveOptional(save) {
+  try {
+    save();
+    return true;
+  } catch (error) {
+    const code = systemErrorCode(error);
+    if (!code) throw error;
+    process.stderr.write(`${failureLine(failedPath(error, process.cwd()) ?? '.projen', code)}; not saved, the next run is slower\n`);
+    return false;
+  }
 }
 
 /**
@@ -99,8 +122,11 @@ function synthesize() {
  * Without esbuild (or when it fails) there is no stamp, and every run is a full synthesis.
  */
 function buildFastPath() {
-  fs.rmSync(STAMP, { force: true });
-  fs.rmSync(CODE_CACHE, { force: true });
+  const removed = saveOptional(() => {
+    fs.rmSync(STAMP, { force: true });
+    fs.rmSync(CODE_CACHE, { force: true });
+  });
+  if (!removed) return;
   let esbuild;
   try {
     esbuild = require(require.resolve('esbuild', { paths: [process.cwd()] }));
@@ -118,7 +144,8 @@ function buildFastPath() {
     debug(`no bundle (${error instanceof Error ? error.message : error}): the next run is a full synthesis too`);
     return;
   }
-  writeAtomically(BUNDLE, bundle.outputFiles[0].contents);
+  const contents = bundle.outputFiles[0].contents;
+  if (!saveOptional(() => writeAtomically(BUNDLE, contents))) return;
   const projenFiles = JSON.parse(fs.readFileSync('.projen/files.json', 'utf-8')).files;
   const sources = [...Object.keys(projenrc.metafile.inputs), ...Object.keys(bundle.metafile.inputs)].filter((file) => !file.startsWith('node_modules/'));
   const files = [...new Set([...sources, ...projenFiles, '.projen/files.json', ...ALSO, BUNDLE])].filter((file) => fs.existsSync(file)).sort();
@@ -128,8 +155,7 @@ function buildFastPath() {
     const stat = fs.statSync(file);
     stamp.inputs[file] = [stat.size, stat.mtimeMs, sha1(file)];
   }
-  writeAtomically(STAMP, JSON.stringify(stamp));
-  debug(`bundled the regenerate; ${files.length} inputs stamped`);
+  if (saveOptional(() => writeAtomically(STAMP, JSON.stringify(stamp)))) debug(`bundled the regenerate; ${files.length} inputs stamped`);
 }
 
 /**
@@ -159,7 +185,7 @@ function loadBundle() {
     exports: bundle.exports,
     /** After a run, when the cache was missing or rejected: the functions it compiled are in the cache too. */
     saveCodeCache() {
-      if (stale) writeAtomically(CODE_CACHE, script.createCachedData());
+      if (stale) saveOptional(() => writeAtomically(CODE_CACHE, script.createCachedData()));
     },
   };
 }
@@ -182,10 +208,10 @@ function main() {
     return;
   }
   bundle.saveCodeCache();
-  if (refreshed) writeAtomically(STAMP, JSON.stringify(stamp));
+  if (refreshed) saveOptional(() => writeAtomically(STAMP, JSON.stringify(stamp)));
 }
 
 if (require.main === module) main();
 
 // the stamp's helpers serve run-cli.cjs's bundles too
-module.exports = { LAUNCHER, LAUNCHER_FILES: [BUNDLE, STAMP, CODE_CACHE], HEAP_FLAGS, sha1, firstChange, writeAtomically };
+module.exports = { LAUNCHER, LAUNCHER_FILES: [BUNDLE, STAMP, CODE_CACHE], HEAP_FLAGS, sha1, firstChange, writeAtomically, saveOptional };

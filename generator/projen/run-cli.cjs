@@ -12,7 +12,7 @@
 const { spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const path = require('node:path');
-const { firstChange, sha1, writeAtomically } = require('./launcher.cjs');
+const { firstChange, saveOptional, sha1, writeAtomically } = require('./launcher.cjs');
 
 const STAMP_VERSION = 1;
 /** Inputs esbuild does not see: the dependencies as installed, this file. */
@@ -29,7 +29,7 @@ function fresh(/** @type {string} */ stampFile) {
   return stamp.version === STAMP_VERSION && !!stamp.inputs && !firstChange(stamp).changed;
 }
 
-/** Builds the command's bundle and its stamp; false when esbuild is missing or fails. */
+/** Builds the command's bundle and its stamp; false when esbuild is missing or fails, or the bundle cannot be saved. */
 function build(/** @type {string} */ entry, /** @type {string} */ bundle, /** @type {string} */ stampFile) {
   let esbuild;
   try {
@@ -46,14 +46,15 @@ function build(/** @type {string} */ entry, /** @type {string} */ bundle, /** @t
   } catch {
     return false;
   }
-  writeAtomically(bundle, result.outputFiles[0].contents);
+  const contents = result.outputFiles[0].contents;
+  if (!saveOptional(() => writeAtomically(bundle, contents))) return false;
   const inputs = {};
   for (const file of [...Object.keys(result.metafile.inputs).filter((f) => !f.startsWith('node_modules/')), ...ALSO, bundle].sort()) {
     if (!fs.existsSync(file)) continue;
     const stat = fs.statSync(file);
     inputs[file] = [stat.size, stat.mtimeMs, sha1(file)];
   }
-  writeAtomically(stampFile, JSON.stringify({ version: STAMP_VERSION, inputs }));
+  saveOptional(() => writeAtomically(stampFile, JSON.stringify({ version: STAMP_VERSION, inputs })));
   return true;
 }
 

@@ -1,6 +1,10 @@
 import { createHash } from 'node:crypto';
-import { closeSync, existsSync, fstatSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import {
+  accessSync, closeSync, constants, existsSync, fstatSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmdirSync,
+  rmSync, statSync, writeFileSync,
+} from 'node:fs';
 import { dirname, join } from 'node:path';
+import { findSecretInGenerated } from '../checks/secrets';
 import type { Problem } from '../config/problems';
 import type { GeneratedFile } from '../fleet/generated-file';
 import type { SourceStat } from '../fleet/input-digest';
@@ -8,6 +12,9 @@ import { flatString } from '../flat-string';
 import { hasMarker, markerLine } from '../render/marker';
 import { pathsUnder } from '../sorted-paths';
 import { writeFileAtomically } from './atomic-file';
+import { stepBoundary } from './crash-test-hook';
+import { writeAll } from './write-all';
+import { asWriteError, systemError } from './write-error';
 
 /** The generator's own list of the files it wrote, so the next run can remove what is no longer generated. */
 export const MANIFEST_PATH = '.projen/fleet-files.json';
@@ -50,6 +57,9 @@ export interface WritePlan {
 }
 
 export type PlanResult = { ok: true; plan: WritePlan } | { ok: false; problems: Problem[] };
+
+/** Where a regenerate stages what it writes (not committed), until its commit moves it into the tree. */
+export const STAGING_DIR = '.projen/fleet-staging';
 
 /**
  * Decides, file by file as the generator produces them, how to bring the tree in line with its output: a file
@@ -99,7 +109,7 @@ export class WriteSession {
     this.cache = cache.entries;
     this.previousDigests = cache.folders;
     if (this.stage) {
-      rmSync(join(root, STAGING_DIR), { recursive: true, force: true });
+      removeStaging(root);
       mkdirSync(join(root, STAGING_DIR), { recursive: true });
     }
   }
@@ -147,9 +157,15 @@ export class WriteSession {
       this.cached.set(path, entry);
       return;
     }
-    const existing = this.folders.get(dirname(path)) ? readIfExists(target) : undefined;
-    if (existing === undefined) return this.write(path, file.key, file.content);
     const content = file.content;
+    // every file rendered, staged or not (a clean clone, as in CI, renders the files it has): none may hold a credential
+    const secret = findSecretInGenerated(path, content);
+    if (secret) {
+      this.problems.push(secret);
+      return;
+    }
+    const existing = this.folders.get(dirname(path)) ? readIfExists(target) : undefined;
+    if (existing === undefined) return this.write(path, file.key, content);
     if (existing === content) {
       this.unchanged++;
       this.cached.set(path, { key: file.key ?? null, stat: statOf(target)! });
@@ -206,7 +222,7 @@ export class WriteSession {
 
   /** Removes what was staged: the tree and `.projen/` are as they were. */
   abort() {
-    if (this.stage) rmSync(join(this.root, STAGING_DIR), { recursive: true, force: true });
+    if (this.stage) discardStaging(this.root);
   }
 
   /**
@@ -229,20 +245,25 @@ export class WriteSession {
       }
     }
     if (!this.stage || this.problems.length) return;
-    const stagingFolder = dirname(staged);
-    if (!this.stagingFolders.has(stagingFolder)) {
-      mkdirSync(join(this.root, stagingFolder), { recursive: true });
-      this.stagingFolders.add(stagingFolder);
-    }
-    const fd = openSync(join(this.root, staged), 'w');
     try {
-      writeSync(fd, content);
-      const stat = fstatSync(fd);
-      this.written.set(path, { key: key ?? null, stat: flatString(`${stat.size}:${stat.mtimeMs}`) });
-    } finally {
-      closeSync(fd);
+      const stagingFolder = dirname(staged);
+      if (!this.stagingFolders.has(stagingFolder)) {
+        mkdirSync(join(this.root, stagingFolder), { recursive: true });
+        this.stagingFolders.add(stagingFolder);
+      }
+      const fd = openSync(join(this.root, staged), 'w');
+      try {
+        writeAll(fd, content);
+        const stat = fstatSync(fd);
+        this.written.set(path, { key: key ?? null, stat: flatString(`${stat.size}:${stat.mtimeMs}`) });
+      } finally {
+        closeSync(fd);
+      }
+    } catch (error) {
+      // named by its place in the tree: the staged copy's name says nothing to a person
+      throw asWriteError(error, this.root, { path });
     }
-    killPoint();
+    stepBoundary('staged');
   }
 
   /**
@@ -276,8 +297,10 @@ export class WriteSession {
       if (known) continue;
       const stat = lstatSync(join(this.root, folder), { throwIfNoEntry: false });
       if (stat?.isSymbolicLink()) return this.linkProblem(folder);
-      this.folders.set(folder, stat !== undefined);
-      if (!stat) return true;
+      // a file where a folder belongs is no folder: its files are staged as a new folder, which checkTargets refuses
+      const isFolder = stat?.isDirectory() ?? false;
+      this.folders.set(folder, isFolder);
+      if (!isFolder) return true;
     }
     if (lstatSync(join(this.root, path), { throwIfNoEntry: false })?.isSymbolicLink()) return this.linkProblem(path);
     return true;
@@ -290,34 +313,99 @@ export class WriteSession {
 }
 
 /**
- * Carries out a plan as one transaction: every new file is first staged out of sight, then a journal
- * is committed (one atomic rename), then the staged files are moved into place, stale files deleted,
- * emptied folders pruned and the manifest written. A run killed before the commit leaves the old tree;
- * one killed after it is rolled forward by the next run (recoverInterruptedWrite), before it plans.
+ * Carries out a plan as one transaction: every new file is first staged out of sight, with the manifest and the
+ * render cache, then a journal is committed (one atomic rename), then the staged files are moved into place, stale
+ * files deleted, emptied folders pruned and the manifest and cache moved into place. A run killed before the commit
+ * leaves the old tree; one killed after it is rolled forward by the next run (recoverInterruptedWrite), before it
+ * plans. Whatever takes space or may be refused (checkTargets) is done before the commit, so that a full disk, a
+ * permission or a file in the way stops the run with a WriteError, the staging removed and the tree as it was.
  */
 export function applyWrite(plan: WritePlan): WriteReport {
   const { root } = plan;
   if (!plan.staged) throw new Error('generator bug: a dry-run plan cannot be applied');
-  // a cache holds what inputs parse to, right for the old tree as for the new: it can go in place first
-  for (const [staged, target] of plan.caches) {
-    if (existsSync(join(root, staged))) renameSync(join(root, staged), join(root, target));
+  let journal: Journal | undefined;
+  try {
+    const renderCache = plan.cacheCurrent ? undefined : changedRenderCache(root, plan);
+    // a cache holds what inputs parse to, right for the old tree as for the new: it can go in place first
+    for (const [staged, target] of plan.caches) {
+      if (existsSync(join(root, staged))) renameSync(join(root, staged), join(root, target));
+      stepBoundary('cache-in-place');
+    }
+    if (plan.toWrite.length || plan.toDelete.length || readIfExists(join(root, MANIFEST_PATH)) !== plan.manifest) {
+      writeFileSync(join(root, STAGED_MANIFEST), plan.manifest);
+      stepBoundary('manifest-staged');
+      if (renderCache !== undefined) {
+        writeFileSync(join(root, STAGED_RENDER_CACHE), renderCache);
+        stepBoundary('render-cache-staged');
+      }
+      journal = { moves: plan.moves, deletes: [...plan.toDelete], outputRoots: [...plan.outputRoots] };
+      writeFileSync(join(root, `${JOURNAL_PATH}.tmp`), JSON.stringify(journal));
+      stepBoundary('journal-written');
+      checkTargets(root, plan); // last, so that little can change between it and the commit
+      renameSync(join(root, `${JOURNAL_PATH}.tmp`), join(root, JOURNAL_PATH)); // the commit point
+    } else {
+      removeStaging(root);
+      if (renderCache !== undefined) {
+        writeFileAtomically(join(root, CACHE_PATH), renderCache);
+        stepBoundary('render-cache-written');
+      }
+    }
+  } catch (error) {
+    discardStaging(root);
+    throw asWriteError(error, root);
   }
-  if (plan.toWrite.length || plan.toDelete.length || readIfExists(join(root, MANIFEST_PATH)) !== plan.manifest) {
-    const journal: Journal = { moves: plan.moves, deletes: [...plan.toDelete], manifest: plan.manifest, outputRoots: [...plan.outputRoots] };
-    writeFileSync(join(root, `${JOURNAL_PATH}.tmp`), JSON.stringify(journal));
-    killPoint();
-    renameSync(join(root, `${JOURNAL_PATH}.tmp`), join(root, JOURNAL_PATH)); // the commit point
-    killPoint();
-    rollForward(root, journal);
-  } else {
-    rmSync(join(root, STAGING_DIR), { recursive: true, force: true });
-  }
-  if (!plan.cacheCurrent) {
-    const entries = new Map(plan.cached);
-    for (const [path, entry] of plan.written) entries.set(path, entry);
-    writeRenderCache(root, entries, plan);
+  if (journal) {
+    stepBoundary('commit');
+    finishCommitted(root, journal);
   }
   return { written: [...plan.toWrite], deleted: [...plan.toDelete], unchanged: plan.unchanged };
+}
+
+/**
+ * Before the commit point, what would stop the roll-forward after it: a file to replace or delete that is a folder
+ * now (EISDIR), the place of a new folder taken by a file, or a file on the way to a target (ENOTDIR), a folder the
+ * writer may not change (EACCES, EROFS). One lstat per target and one access per folder, little next to the moves;
+ * a change made after this check stops the roll-forward, for the next regenerate to finish once it is undone.
+ */
+function checkTargets(root: string, plan: WritePlan) {
+  const folders = new Set<string>();
+  const check = (path: string, isFolder: boolean) => {
+    const stat = lstatSync(join(root, path), { throwIfNoEntry: false });
+    if (stat && stat.isDirectory() !== isFolder) throw systemError(isFolder ? 'ENOTDIR' : 'EISDIR', 'lstat', join(root, path));
+    folders.add(dirname(path));
+  };
+  for (const [staged, target] of plan.moves) check(target, staged.startsWith(`${STAGING_TREE}/`));
+  for (const path of plan.toDelete) check(path, false);
+  for (const folder of folders) {
+    try {
+      accessSync(join(root, folder), constants.W_OK);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error; // made by the roll-forward
+    }
+  }
+}
+
+/** Completes a committed journal; a failure then leaves it, and the staging, for the next regenerate to finish. */
+function finishCommitted(root: string, journal: Journal) {
+  try {
+    rollForward(root, journal);
+  } catch (error) {
+    throw asWriteError(error, root, { committed: true });
+  }
+}
+
+function removeStaging(root: string) {
+  rmSync(join(root, STAGING_DIR), { recursive: true, force: true });
+}
+
+/** After a failure before the commit point: the staging goes, if it can (else the next regenerate removes it). */
+function discardStaging(root: string) {
+  try {
+    rmSync(join(root, `${JOURNAL_PATH}.tmp`), { force: true });
+    removeStaging(root);
+  } catch {
+    // the failure being reported is the one that matters
+  }
 }
 
 /**
@@ -391,43 +479,38 @@ export function unchangedPlan(root: string, inputs: string, outputRoots: readonl
   return { root, outputRoots, toWrite: [], staged: true, moves: [], toDelete: [], manifest, unchanged: paths.size, cached: cache.entries, written: new Map(), inputs, sources: cache.sources, folders: cache.folders, caches: [], cacheCurrent: true };
 }
 
-/** Writes the cache when it changed: a no-op regenerate writes nothing at all. */
-function writeRenderCache(root: string, entries: ReadonlyMap<string, CacheEntry>, plan: WritePlan) {
+/** The render cache as this plan leaves it; undefined when the file already holds it (a no-op writes nothing). */
+function changedRenderCache(root: string, plan: WritePlan): string | undefined {
+  const entries = new Map(plan.cached);
+  for (const [path, entry] of plan.written) entries.set(path, entry);
   const byPath = <T>(map: ReadonlyMap<string, T>) => [...map].sort(([a], [b]) => (a < b ? -1 : 1));
-  const files = Object.fromEntries(byPath(entries).map(([path, e]) => [path, [e.key, e.stat]]));
   const text = JSON.stringify({
     version: CACHE_VERSION,
     inputs: plan.inputs,
     sources: Object.fromEntries(byPath(plan.sources ?? new Map())),
     folders: Object.fromEntries(byPath(plan.folders)),
-    files,
+    files: Object.fromEntries(byPath(entries).map(([path, e]) => [path, [e.key, e.stat]])),
   });
-  if (readIfExists(join(root, CACHE_PATH)) !== text) writeFileAtomically(join(root, CACHE_PATH), text);
+  return readIfExists(join(root, CACHE_PATH)) === text ? undefined : text;
 }
 
-/**
- * Test hook for the crash test: with FLEET_KILL_AT_STEP=n, the process kills itself (SIGKILL) after
- * the n-th step of a write (a staged file, the journal, its commit, a move, a delete).
- */
-const killAtStep = Number(process.env.FLEET_KILL_AT_STEP ?? 0);
-let steps = 0;
-function killPoint() {
-  if (killAtStep > 0 && ++steps === killAtStep) process.kill(process.pid, 'SIGKILL');
-}
-
-const STAGING_DIR = '.projen/fleet-staging';
 /** Where files of new folders are staged, each at its path in the tree. */
 const STAGING_TREE = `${STAGING_DIR}/tree`;
+/** The manifest and the render cache as the commit puts them in place, staged with the files. */
+const STAGED_MANIFEST = `${STAGING_DIR}/files.json`;
+const STAGED_RENDER_CACHE = `${STAGING_DIR}/render-cache.json`;
 const JOURNAL_PATH = '.projen/fleet-journal.json';
 
 interface Journal {
   readonly moves: readonly (readonly [staged: string, target: string])[];
   readonly deletes: readonly string[];
-  readonly manifest: string;
   readonly outputRoots: readonly string[];
 }
 
-/** Finishes the work of a committed journal. Idempotent: every step can run again after a kill. */
+/**
+ * Finishes the work of a committed journal: only renames and deletes, which take no space. Idempotent: every
+ * step can run again after a kill.
+ */
 function rollForward(root: string, journal: Journal) {
   const folders = new Set<string>();
   for (const [staged, target] of journal.moves) {
@@ -438,21 +521,37 @@ function rollForward(root: string, journal: Journal) {
       renameSync(join(root, staged), join(root, target));
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
-      if (code === 'ENOENT') continue; // moved before the kill
-      // a new folder that exists now after all (a move cut short by a kill, or made meanwhile): merged into it
-      if (code !== 'ENOTEMPTY' && code !== 'EEXIST') throw error;
-      mergeFolder(join(root, staged), join(root, target));
+      // ENOENT: moved before a kill. ENOTEMPTY, EEXIST: a new folder that exists now after all (a move cut short by
+      // a kill, or made meanwhile): merged into it
+      if (code === 'ENOTEMPTY' || code === 'EEXIST') mergeFolder(join(root, staged), join(root, target));
+      else if (code !== 'ENOENT') throw error;
     }
-    killPoint();
+    stepBoundary('moved');
   }
   for (const path of journal.deletes) {
     rmSync(join(root, path), { force: true });
-    killPoint();
+    stepBoundary('deleted');
   }
   pruneEmptyFolders(root, [...journal.deletes], journal.outputRoots);
-  writeFileAtomically(join(root, MANIFEST_PATH), journal.manifest);
+  stepBoundary('pruned');
+  // the manifest last: in place, it lists files that are all there
+  moveIfStaged(root, STAGED_MANIFEST, MANIFEST_PATH);
+  stepBoundary('manifest-in-place');
+  moveIfStaged(root, STAGED_RENDER_CACHE, CACHE_PATH);
+  stepBoundary('render-cache-in-place');
   rmSync(join(root, JOURNAL_PATH), { force: true });
-  rmSync(join(root, STAGING_DIR), { recursive: true, force: true });
+  stepBoundary('journal-removed');
+  removeStaging(root);
+  stepBoundary('staging-removed');
+}
+
+/** Moves a staged file into place; one already moved (before a kill) is not staged any more. */
+function moveIfStaged(root: string, staged: string, target: string) {
+  try {
+    renameSync(join(root, staged), join(root, target));
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  }
 }
 
 /**
@@ -460,21 +559,25 @@ function rollForward(root: string, journal: Journal) {
  * commit point, or discards the staging of one killed before it. Returns whether there was one.
  */
 export function recoverInterruptedWrite(root: string): 'none' | 'rolled-forward' | 'discarded' {
-  const text = readIfExists(join(root, JOURNAL_PATH));
-  if (text !== undefined) {
-    const journal = JSON.parse(text) as Journal;
-    const safe = journal.moves.every(([staged, target]) => staged.startsWith(`${STAGING_DIR}/`) && isOutputPath(target, journal.outputRoots))
-      && journal.deletes.every((path) => isOutputPath(path, journal.outputRoots));
-    if (!safe) throw new Error(`${JOURNAL_PATH} names paths outside the output folders; remove it and regenerate`);
-    rollForward(root, journal);
-    return 'rolled-forward';
+  let text: string | undefined;
+  try {
+    text = readIfExists(join(root, JOURNAL_PATH));
+    if (text === undefined) {
+      rmSync(join(root, `${JOURNAL_PATH}.tmp`), { force: true });
+      if (!existsSync(join(root, STAGING_DIR))) return 'none';
+      removeStaging(root);
+      return 'discarded';
+    }
+  } catch (error) {
+    throw asWriteError(error, root);
   }
-  rmSync(join(root, `${JOURNAL_PATH}.tmp`), { force: true });
-  if (existsSync(join(root, STAGING_DIR))) {
-    rmSync(join(root, STAGING_DIR), { recursive: true, force: true });
-    return 'discarded';
-  }
-  return 'none';
+  stepBoundary('recovering');
+  const journal = JSON.parse(text) as Journal;
+  const safe = journal.moves.every(([staged, target]) => staged.startsWith(`${STAGING_DIR}/`) && isOutputPath(target, journal.outputRoots))
+    && journal.deletes.every((path) => isOutputPath(path, journal.outputRoots));
+  if (!safe) throw new Error(`${JOURNAL_PATH} names paths outside the output folders; remove it and regenerate`);
+  finishCommitted(root, journal);
+  return 'rolled-forward';
 }
 
 /** Paths listed in the previous manifest that are safe to consider (inside an output root). */
@@ -512,7 +615,10 @@ function readIfExists(path: string): string | undefined {
   try {
     return readFileSync(path, 'utf-8');
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT' || (error as NodeJS.ErrnoException).code === 'ENOTDIR') return undefined;
+    const e = error as NodeJS.ErrnoException;
+    if (e.code === 'ENOENT' || e.code === 'ENOTDIR') return undefined;
+    // a folder in the way fails the read of the open file (EISDIR), which names no path: this one
+    e.path ??= path;
     throw error;
   }
 }

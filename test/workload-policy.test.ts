@@ -4,6 +4,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { checkWorkloadPolicy, TEAM_RESOURCES } from '../generator/checks/workload-policy';
 import { clusterSpecSchema, type ClusterSpec } from '../generator/config/cluster-spec';
+import { parseRecipeText } from '../generator/recipes/load-recipes';
 import type { K8sObject } from '../generator/render/k8s-object';
 import { compiledClusters } from './support/rendered-objects';
 import { cleanupTemps, exampleInputs, regenerate, REPO, snapshotTree, tempDir, writeFile } from './support/fleet';
@@ -183,6 +184,94 @@ describe('a violation fails the regenerate, nothing written', () => {
     ]);
     expect(snapshotTree(root)).toEqual(before);
     expect(snapshotTree(outside)).toEqual(new Map([['keep.txt', 'x']]));
+  });
+});
+
+describe('a problem names the line of the recipe field it comes from', () => {
+  /** An example run of llm-training as a regenerate reads it, and its rendered objects: the subject of one workload. */
+  const example = (name: string) => {
+    const file = `recipes/llm-training/${name}.yaml`;
+    const text = readFileSync(join(REPO, file), 'utf-8');
+    const parsed = parseRecipeText(text, file, 'run');
+    if (!parsed.ok) throw new Error(`${file} is invalid`);
+    const subject = { file, lineOf: parsed.input.lineOf, step: { path: [], body: parsed.input.recipe.body } };
+    const lineOf = (start: string) => text.split('\n').findIndex((l) => l.startsWith(start)) + 1;
+    return { subject, objects: objectsOf(`workloads/runs/llm-training/${name}`), lineOf };
+  };
+  const located = (objects: K8sObject[], subject: Parameters<typeof checkWorkloadPolicy>[3], cluster = spec) =>
+    checkWorkloadPolicy(objects, cluster, cluster.teams[0], subject).map((p) => `${p.file}:${p.line}: ${p.field}: ${p.message}`);
+
+  it('a pipeline whose second step\'s image is from a registry the cluster does not allow: that step\'s image line', () => {
+    const root = exampleInputs();
+    const file = 'recipes/llm-training/two-registries.yaml';
+    writeFile(root, file, [
+      'name: two-registries',
+      'team: llm-training',
+      'cluster: prod-use1',
+      'kind: pipeline',
+      'steps:',
+      '  - name: prep',
+      '    kind: data-process',
+      '    image: public.ecr.aws/docker/library/python:3.12',
+      '    process:',
+      '      command: [python, prep.py]',
+      '  - name: train',
+      '    kind: pytorch-distributed',
+      '    image: ghcr.io/someone/trainer:1',
+      '    train:',
+      '      command: [torchrun, train.py]',
+      '',
+    ].join('\n'));
+    const result = regenerate(root);
+    expect(result.ok ? [] : result.problems.map((p) => `${p.file}:${p.line}: ${p.field}: ${p.message}`)).toEqual([
+      expect.stringMatching(new RegExp(
+        `^${file}:13: TrainJob/two-registries-[0-9a-f]{6}-s2 spec\\.trainer\\.image: ` +
+          'image "ghcr\\.io/someone/trainer:1" is not from a registry',
+      )),
+    ]);
+  });
+
+  it('a host path volume: the line of the pvc entry it was rendered from; a privileged container: the kind\'s line', () => {
+    const { subject, objects, lineOf } = example('bert-raytrain-fine-tune');
+    const job = find(objects, 'RayJob');
+    const worker = job.spec.rayClusterSpec.workerGroupSpecs[0].template.spec;
+    const i = worker.volumes.findIndex((v: { name: string }) => v.name === 'pv-1');
+    worker.volumes[i] = { name: 'pv-1', hostPath: { path: '/efs' } };
+    job.spec.rayClusterSpec.headGroupSpec.template.spec.containers[0].securityContext = { privileged: true };
+    const at = `${subject.file}:%d: RayJob/${job.metadata.name} spec.rayClusterSpec`;
+    expect(located(objects, subject)).toEqual([
+      `${at.replace('%d', String(lineOf('kind:')))}.headGroupSpec.template.spec.containers[0].securityContext.privileged: ` +
+        `privileged containers are not allowed for team "llm-training" (${SPEC}: teams[0].allow.privileged)`,
+      `${at.replace('%d', String(lineOf('  - name: pv-efs')))}.workerGroupSpecs[0].template.spec.volumes[${i}].hostPath: ` +
+        `host path volumes ("/efs") are not allowed for team "llm-training" (${SPEC}: teams[0].allow.hostPath); ` +
+        'use a PersistentVolumeClaim (pv-efs, pv-fsx) or an emptyDir',
+    ]);
+  });
+
+  it('the EBS volume as a host path: the ebs field\'s line; an image the recipe wrote: its line', () => {
+    const { subject, objects, lineOf } = example('gpt2-wikicorpus-preprocess');
+    const job = find(objects, 'Job');
+    const pod = job.spec.template.spec;
+    const i = pod.volumes.findIndex((v: { name: string }) => v.name === 'ebs');
+    pod.volumes[i] = { name: 'ebs', hostPath: { path: '/mnt/nvme' } };
+    pod.containers[0].image = 'quay.io/x/megatron:1';
+    expect(located(objects, subject).map((m) => m.split(': ').slice(0, 2).join(': '))).toEqual([
+      `${subject.file}:${lineOf('image:')}: Job/${job.metadata.name} spec.template.spec.containers[0].image`,
+      `${subject.file}:${lineOf('ebs:')}: Job/${job.metadata.name} spec.template.spec.volumes[${i}].hostPath`,
+    ]);
+  });
+
+  it('an image the recipe does not write (the model download\'s default): the kind\'s line', () => {
+    const { subject, objects, lineOf } = example('qwen3-14b-download');
+    const raw = parse(readFileSync(join(REPO, SPEC), 'utf-8'));
+    raw.policy.imageRegistries = ['nvcr.io'];
+    const strict = clusterSpecSchema.parse(raw);
+    const job = find(objects, 'Job');
+    expect(located(objects, subject, strict)).toEqual([
+      `${subject.file}:${lineOf('kind:')}: Job/${job.metadata.name} spec.template.spec.containers[0].image: ` +
+        `image "public.ecr.aws/docker/library/python:slim-bullseye" is not from a registry the cluster allows ` +
+        `(${SPEC}: policy.imageRegistries: nvcr.io)`,
+    ]);
   });
 });
 

@@ -1,13 +1,13 @@
-import { cpSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { cpSync } from 'node:fs';
+import { join } from 'node:path';
 import fc from 'fast-check';
 import { stringify } from 'yaml';
 import { afterAll, describe, expect, it } from 'vitest';
-import { importSeedRecipe } from '../generator/recipes/seed-import';
 import { emitPlainYaml, emitYaml, YAML_OPTIONS } from '../generator/render/yaml-emitter';
-import { cleanupTemps, REPO, tempDir, writeFile } from './support/fleet';
+import { cleanupTemps, REPO, tempDir } from './support/fleet';
 import { FUZZ_SEED } from './support/mutations';
 import { renderedObjects } from './support/rendered-objects';
+import { importSeedCorpus } from './support/seed-corpus';
 
 afterAll(cleanupTemps);
 
@@ -30,26 +30,9 @@ describe('emitYaml gives the text of yaml stringify', () => {
   });
 
   it('for every workload compiled from the seed recipe corpus, on both fixture clusters', () => {
-    const seedDir = join(REPO, 'test', 'fixtures', 'seed-recipes');
-    const seeds = (function list(dir: string): string[] {
-      return readdirSync(dir).sort().flatMap((entry) => {
-        const path = join(dir, entry);
-        return statSync(path).isDirectory() ? list(path) : entry.endsWith('.yaml') ? [relative(seedDir, path)] : [];
-      });
-    })(seedDir);
     const root = tempDir('emitter-corpus-');
     cpSync(join(REPO, 'test', 'fixtures', 'recipe-corpus', 'clusters'), join(root, 'clusters'), { recursive: true });
-    let imported = 0;
-    seeds.forEach((seed, i) => {
-      const text = readFileSync(join(seedDir, seed), 'utf-8');
-      (['corpus-v2', 'corpus-v1'] as const).forEach((cluster, c) => {
-        const name = `${c === 0 ? 'a' : 'b'}${String(i).padStart(3, '0')}`;
-        const result = importSeedRecipe(seed, text, { team: 'ml', cluster, name, image: '111122223333.dkr.ecr.us-west-2.amazonaws.com/seed-built:latest' });
-        if (!result.ok) return;
-        writeFile(root, `${result.role === 'service' ? 'apps' : 'recipes'}/ml/${name}.yaml`, result.text);
-        imported++;
-      });
-    });
+    const imported = importSeedCorpus(root).imported.length;
     expect(imported).toBeGreaterThan(150);
     const objects = renderedObjects(root);
     expect(objects.length).toBeGreaterThan(imported);

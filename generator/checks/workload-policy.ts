@@ -1,6 +1,7 @@
 import { imageRegistries, type ClusterSpec, type Team } from '../config/cluster-spec';
 import type { Problem } from '../config/problems';
 import type { K8sObject } from '../render/k8s-object';
+import type { RecipeBody } from '../recipes/recipe-schema';
 
 /**
  * The workload policy of a cluster, checked on every object a run or service renders: the objects land in
@@ -44,9 +45,35 @@ const groupOf = (apiVersion: string) => (apiVersion.includes('/') ? apiVersion.s
 export interface PolicySubject {
   readonly file: string;
   readonly lineOf: (path: readonly PropertyKey[]) => number | undefined;
+  /** The workload that rendered the objects: its field path in the file (`['steps', 1]`, or none) and its fields. */
+  readonly step?: { readonly path: readonly PropertyKey[]; readonly body: RecipeBody };
 }
 
 type Json = Record<string, unknown>;
+
+/**
+ * The recipe field an object field was rendered from, by the object field's path and the mapping holding it: the
+ * renderers copy `image` into every container, init container, TrainJob trainer and KServe model, and name the volumes
+ * of `pvc[i]` `pv-<i + 1>` and the EBS volume `ebs` (pod-parts.ts). What no recipe field sets (host namespaces,
+ * security contexts, the object's kind and namespace, a kind's default image) is the renderer's doing for the
+ * workload's kind: it is reported at `kind`.
+ */
+const RECIPE_SOURCES: readonly { field: RegExp; source: (body: RecipeBody, node: Json) => PropertyKey[] | undefined }[] = [
+  { field: /(^|\.)image$/, source: (body) => (body.image ? ['image'] : undefined) },
+  { field: /(^|\.)volumes\[\d+\]\.hostPath$/, source: (body, volume) => volumeSource(body, String(volume.name)) },
+];
+
+function volumeSource(body: RecipeBody, volume: string): PropertyKey[] | undefined {
+  const pvc = /^pv-(\d+)$/.exec(volume);
+  if (pvc && body.pvc) return ['pvc', Number(pvc[1]) - 1];
+  return volume === 'ebs' && body.ebs ? ['ebs'] : undefined;
+}
+
+/** The recipe field behind `field` (an object field path) of `node`, relative to the workload; `kind` when none is. */
+function recipeField(field: string, node: Json | undefined, body: RecipeBody | undefined): PropertyKey[] {
+  const rule = body && RECIPE_SOURCES.find((r) => r.field.test(field));
+  return (rule && rule.source(body, node ?? {})) ?? ['kind'];
+}
 
 export function checkWorkloadPolicy(objects: readonly K8sObject[], cluster: ClusterSpec, team: Team, subject: PolicySubject): Problem[] {
   const problems: Problem[] = [];
@@ -57,8 +84,12 @@ export function checkWorkloadPolicy(objects: readonly K8sObject[], cluster: Clus
 
   for (const object of objects) {
     const id = `${object.kind}/${String(object.metadata?.name ?? '?')}`;
-    const add = (path: string, message: string, recipeField?: PropertyKey[]) =>
-      problems.push({ file: subject.file, line: subject.lineOf(recipeField ?? []), field: `${id} ${path}`.trim(), message });
+    const add = (path: string, message: string, node?: Json) => problems.push({
+      file: subject.file,
+      line: subject.lineOf([...(subject.step?.path ?? []), ...recipeField(path, node, subject.step?.body)]),
+      field: `${id} ${path}`.trim(),
+      message,
+    });
 
     if (!TEAM_KINDS.has(`${groupOf(String(object.apiVersion))}/${object.kind}`)) {
       add('kind', `kind "${object.kind}" (${String(object.apiVersion)}) is not a namespaced workload kind a team may deploy (allowed: ${TEAM_RESOURCES.map((r) => r.kind).join(', ')})`);
@@ -73,11 +104,14 @@ export function checkWorkloadPolicy(objects: readonly K8sObject[], cluster: Clus
       if (node.hostPID === true && !allow.hostPID) add(`${path}hostPID`, `the host's PID namespace is not allowed for team "${team.name}" (${spec}: ${teamAt}.hostPID)`);
       if (node.hostIPC === true && !allow.hostIPC) add(`${path}hostIPC`, `the host's IPC namespace is not allowed for team "${team.name}" (${spec}: ${teamAt}.hostIPC)`);
       if (isObject(node.hostPath) && !allow.hostPath) {
-        add(`${path}hostPath`, `host path volumes ("${String(node.hostPath.path ?? '')}") are not allowed for team "${team.name}" (${spec}: ${teamAt}.hostPath); use a PersistentVolumeClaim (pv-efs, pv-fsx) or an emptyDir`);
+        const volume = String(node.hostPath.path ?? '');
+        add(`${path}hostPath`, `host path volumes ("${volume}") are not allowed for team "${team.name}" (${spec}: ${teamAt}.hostPath); ` +
+          'use a PersistentVolumeClaim (pv-efs, pv-fsx) or an emptyDir', node);
       }
       if (typeof node.hostPort === 'number' && !allow.hostNetwork) add(`${path}hostPort`, `host ports are not allowed for team "${team.name}" (${spec}: ${teamAt}.hostNetwork)`);
       if (typeof node.image === 'string' && !fromRegistry(node.image, registries)) {
-        add(`${path}image`, `image "${node.image}" is not from a registry the cluster allows (${spec}: policy.imageRegistries: ${registries.join(', ')})`, ['image']);
+        const allowed = `${spec}: policy.imageRegistries: ${registries.join(', ')}`;
+        add(`${path}image`, `image "${node.image}" is not from a registry the cluster allows (${allowed})`, node);
       }
       const security = node.securityContext;
       if (isObject(security)) {

@@ -5,6 +5,7 @@ import { extraNeeds, KIND_RULES } from '../workloads/workload-kinds';
 import type { InstanceType } from '../instances/instance-table';
 import { ACCELERATOR_RESOURCES, parseQuantity } from './instance-types';
 import type { RecipeInput } from './load-recipes';
+import { pathProblems } from './path-policy';
 import type { RecipeBody, WorkloadKind } from './recipe-schema';
 import { rayServeProblems } from './serving-checks';
 
@@ -24,8 +25,8 @@ export function poolOf(cluster: ClusterSpec, nodeType: string, body: RecipeBody)
 
 /**
  * Checks one workload (a recipe body, or one pipeline step's) against its cluster: modules, image,
- * something to run, node type, accelerators per instance and the team's quota. `prefix` is the field
- * path of a pipeline step (`steps[1].`).
+ * something to run, its paths (path-policy.ts), node type, accelerators per instance and the team's quota.
+ * `prefix` is the field path of a pipeline step (`steps[1].`).
  */
 export function checkPlacement(
   input: RecipeInput,
@@ -75,6 +76,8 @@ export function checkPlacement(
     }
   }
   if (kind === 'model-download' && !body.hf_model_id) at([], 'hf_model_id', 'is required: the Hugging Face model to download');
+
+  for (const p of pathProblems(body, team.name)) at([...p.path], p.field, p.message);
 
   const templated = findTemplate(body);
   if (templated) {

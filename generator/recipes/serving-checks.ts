@@ -1,4 +1,4 @@
-import { parse } from 'yaml';
+import { parseEmbeddedYaml } from '../config/embedded-yaml';
 import type { NodePool } from '../config/cluster-spec';
 import { parseQuantity } from './instance-types';
 import { WORKER_REPLICAS } from '../workloads/rayservice';
@@ -34,13 +34,10 @@ export function rayServeProblems(body: RecipeBody, pool: NodePool | undefined): 
     });
     return problems;
   }
-  let applications: ServeApplication[] = [];
-  try {
-    const config = parse(text) as { applications?: unknown } | null;
-    applications = Array.isArray(config?.applications) ? (config.applications as ServeApplication[]).filter((a) => a && typeof a === 'object' && !Array.isArray(a)) : [];
-  } catch {
-    applications = [];
-  }
+  const config = parseEmbeddedYaml(text) as { applications?: unknown } | null | undefined;
+  const applications = Array.isArray(config?.applications)
+    ? (config.applications as ServeApplication[]).filter((a) => a && typeof a === 'object' && !Array.isArray(a))
+    : [];
   const configPath = ['ray', 'serve_config_v2', 'serveConfigV2'];
   if (applications.length === 0) {
     problems.push({ path: configPath, field: 'ray.serve_config_v2.serveConfigV2', message: 'names no application: expected YAML with applications: [{name, import_path, deployments}]' });

@@ -86,6 +86,7 @@ export function compileWorkloads<R extends RecipeInput>(
     };
     const priority = recipe.priority ?? team.priority;
     const objects: K8sObject[] = [];
+    const violations: Problem[] = [];
     for (const step of steps) {
       const rule = KIND_RULES[step.kind];
       // a kind whose modules are all off (a placement problem) is rendered as its first module would, for the policy check
@@ -99,9 +100,11 @@ export function compileWorkloads<R extends RecipeInput>(
         queueLabels: rule.queued ? { [QUEUE_LABEL]: team.name, [PRIORITY_LABEL]: priority } : {},
         modules,
       };
-      objects.push(...renderer.render(step.body, ctx));
+      const rendered = renderer.render(step.body, ctx);
+      objects.push(...rendered);
+      // checked step by step: a problem names the line of the step's field it comes from
+      violations.push(...checkWorkloadPolicy(rendered, spec, team, { file: input.file, lineOf: input.lineOf, step }));
     }
-    const violations = checkWorkloadPolicy(objects, spec, team, input);
     if (violations.length || placementProblems.length) {
       problems.push(...violations);
       continue;

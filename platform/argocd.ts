@@ -1,6 +1,6 @@
 /** Argo CD itself: installed once at bootstrap with its chart, then managed by its own Application. */
 import { argocdCmHealthEntries } from '../generator/argocd/health-checks';
-import type { PlatformModule } from '../generator/platform/module';
+import type { PlatformModule } from '../generator/model/platform-module';
 
 const NAMESPACE = 'argocd';
 

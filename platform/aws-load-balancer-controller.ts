@@ -1,5 +1,5 @@
 /** AWS Load Balancer Controller: ALBs for Ingress/Gateway and NLBs for Services. */
-import type { PlatformModule } from '../generator/platform/module';
+import type { PlatformModule } from '../generator/model/platform-module';
 
 export const awsLoadBalancerControllerModule: PlatformModule = {
   name: 'aws-load-balancer-controller',

@@ -1,5 +1,5 @@
 /** cert-manager: issues webhook and TLS certificates for KServe, Slurm, Kubeflow and others. */
-import type { PlatformModule } from '../generator/platform/module';
+import type { PlatformModule } from '../generator/model/platform-module';
 
 // Installed with `crds.enabled: true` (values below) so the chart owns its CRDs.
 export const certManagerModule: PlatformModule = {

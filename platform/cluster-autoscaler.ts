@@ -1,5 +1,5 @@
 /** Kubernetes Cluster Autoscaler (AWS provider): scales managed node groups; an alternative to Karpenter. */
-import type { PlatformModule } from '../generator/platform/module';
+import type { PlatformModule } from '../generator/model/platform-module';
 
 // It and Karpenter may run together: it is scoped to the tagged (system) node groups, which Karpenter never manages.
 export const clusterAutoscalerModule: PlatformModule = {

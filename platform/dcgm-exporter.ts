@@ -1,5 +1,5 @@
 /** NVIDIA DCGM exporter: per-GPU utilisation, memory, power and XID metrics for Prometheus. */
-import type { PlatformModule } from '../generator/platform/module';
+import type { PlatformModule } from '../generator/model/platform-module';
 
 // With nvidia-gpu-operator on too, the operator's own DCGM exporter is turned off (nvidia-gpu-operator.ts): one exporter.
 export const dcgmExporterModule: PlatformModule = {

@@ -1,5 +1,5 @@
 /** Determined AI: distributed training, hyperparameter search and experiment tracking platform. */
-import type { PlatformModule } from '../generator/platform/module';
+import type { PlatformModule } from '../generator/model/platform-module';
 
 // Upstream has had no release since 0.38.1 (March 2025); treat as unmaintained.
 export const determinedModule: PlatformModule = {

@@ -1,5 +1,5 @@
 /** Amazon EBS CSI driver: dynamic gp3/io2 block volumes for checkpoints and databases. */
-import type { PlatformModule } from '../generator/platform/module';
+import type { PlatformModule } from '../generator/model/platform-module';
 import { ebsStorageClass } from '../generator/platform/shared-storage';
 
 export const ebsCsiDriverModule: PlatformModule = {

@@ -1,5 +1,5 @@
 /** AWS EFA device plugin: exposes vpc.amazonaws.com/efa on EFA-capable instances for NCCL/Neuron collectives. */
-import type { PlatformModule } from '../generator/platform/module';
+import type { PlatformModule } from '../generator/model/platform-module';
 
 export const efaDevicePluginModule: PlatformModule = {
   name: 'efa-device-plugin',

@@ -1,5 +1,5 @@
 /** Amazon EFS CSI driver: shared ReadWriteMany file systems for datasets, home directories and code. */
-import type { PlatformModule } from '../generator/platform/module';
+import type { PlatformModule } from '../generator/model/platform-module';
 import { sharedStorageObjects } from '../generator/platform/shared-storage';
 
 export const efsCsiDriverModule: PlatformModule = {

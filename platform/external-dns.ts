@@ -1,5 +1,5 @@
 /** ExternalDNS: publishes Route 53 records for Services, Ingresses and Gateways. */
-import type { PlatformModule } from '../generator/platform/module';
+import type { PlatformModule } from '../generator/model/platform-module';
 
 export const externalDnsModule: PlatformModule = {
   name: 'external-dns',

@@ -1,5 +1,5 @@
 /** External Secrets Operator: syncs AWS Secrets Manager / SSM Parameter Store secrets into Kubernetes Secrets. */
-import type { PlatformModule } from '../generator/platform/module';
+import type { PlatformModule } from '../generator/model/platform-module';
 
 export const externalSecretsModule: PlatformModule = {
   name: 'external-secrets',

@@ -1,5 +1,5 @@
 /** Amazon FSx for Lustre CSI driver: high-throughput scratch/persistent Lustre volumes for training data. */
-import type { PlatformModule } from '../generator/platform/module';
+import type { PlatformModule } from '../generator/model/platform-module';
 import { sharedStorageObjects } from '../generator/platform/shared-storage';
 
 export const fsxCsiDriverModule: PlatformModule = {

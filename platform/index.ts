@@ -1,5 +1,5 @@
 /** The catalog of platform modules, one file per module, sorted by name. */
-import type { PlatformModule } from '../generator/platform/module';
+import type { PlatformModule } from '../generator/model/platform-module';
 import { ackSagemakerModule } from './ack-sagemaker';
 import { airflowModule } from './airflow';
 import { argocdModule } from './argocd';

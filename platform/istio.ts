@@ -1,5 +1,5 @@
 /** Istio service mesh (istiod control plane); ingress and mTLS for Kubeflow and Kiali. */
-import type { PlatformModule } from '../generator/platform/module';
+import type { PlatformModule } from '../generator/model/platform-module';
 
 // Upstream installs two charts at the same version from this repository: `base` (the CRDs below) before `istiod`.
 // `base` is an extra source of the same Application; Argo CD applies CRDs first. Keep both versions equal.

@@ -1,5 +1,5 @@
 /** JobSet: a group of Jobs run as one unit; the runtime under Kubeflow Trainer v2. */
-import type { PlatformModule } from '../generator/platform/module';
+import type { PlatformModule } from '../generator/model/platform-module';
 
 export const jobsetModule: PlatformModule = {
   name: 'jobset',

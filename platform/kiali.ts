@@ -1,5 +1,5 @@
 /** Kiali operator: service-mesh observability console for Istio (create a Kiali CR to deploy the server). */
-import type { PlatformModule } from '../generator/platform/module';
+import type { PlatformModule } from '../generator/model/platform-module';
 
 export const kialiModule: PlatformModule = {
   name: 'kiali',

@@ -1,5 +1,5 @@
 /** KServe: InferenceService model serving (standard/raw-deployment mode), webhooks certified by cert-manager. */
-import type { PlatformModule } from '../generator/platform/module';
+import type { PlatformModule } from '../generator/model/platform-module';
 
 // Upstream splits KServe into two charts at the same version: `kserve-crd` (the CRDs below) is an extra source of
 // the same Application, and Argo CD applies CRDs before the objects of the same wave. Keep both versions equal.

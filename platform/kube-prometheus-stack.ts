@@ -1,5 +1,5 @@
 /** kube-prometheus-stack: Prometheus Operator, Prometheus, Alertmanager, Grafana and the monitoring.coreos.com CRDs. */
-import type { PlatformModule } from '../generator/platform/module';
+import type { PlatformModule } from '../generator/model/platform-module';
 
 // Its CRDs are too large for client-side apply: synced with ServerSideApply=true.
 export const kubePrometheusStackModule: PlatformModule = {

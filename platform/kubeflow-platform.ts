@@ -1,5 +1,5 @@
 /** Kubeflow platform from kubeflow/manifests: central dashboard, notebooks, pipelines, Katib, profiles, tensorboards. */
-import type { PlatformModule } from '../generator/platform/module';
+import type { PlatformModule } from '../generator/model/platform-module';
 
 /** kubeflow/manifests at the pinned release: the same tag for every path. */
 const MANIFESTS = 'https://github.com/kubeflow/manifests';

@@ -1,5 +1,5 @@
 /** Kubeflow Trainer v2: TrainJob and (Cluster)TrainingRuntime APIs for PyTorch, DeepSpeed, MPI and JAX training on JobSet. */
-import type { PlatformModule } from '../generator/platform/module';
+import type { PlatformModule } from '../generator/model/platform-module';
 import { chartRuntimesTurnedOn, torchDistributedRuntime } from '../generator/platform/trainer-runtimes';
 
 // The chart bundles JobSet as a subchart: rendered with `jobset.install: false`, since the jobset module owns JobSet.

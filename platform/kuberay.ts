@@ -1,5 +1,5 @@
 /** KubeRay operator: RayCluster, RayJob and RayService for Ray training and serving. */
-import type { PlatformModule } from '../generator/platform/module';
+import type { PlatformModule } from '../generator/model/platform-module';
 
 export const kubeRayModule: PlatformModule = {
   name: 'kuberay',

@@ -1,7 +1,7 @@
 /** Kueue: job queueing, quotas and fair sharing for batch/training workloads (JobSet, TrainJob, RayJob, MPIJob...). */
 import { parse, stringify } from 'yaml';
 import { kueueObjects, quotaProblems } from '../generator/platform/kueue-queues';
-import type { ModuleContext, PlatformModule } from '../generator/platform/module';
+import type { ModuleContext, PlatformModule } from '../generator/model/platform-module';
 
 /**
  * Kueue's job integrations (in the order of the chart's default configuration) and the module that installs

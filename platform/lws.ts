@@ -1,5 +1,5 @@
 /** LeaderWorkerSet: leader/worker pod groups for multi-node inference (vLLM, SGLang) and training. */
-import type { PlatformModule } from '../generator/platform/module';
+import type { PlatformModule } from '../generator/model/platform-module';
 
 export const lwsModule: PlatformModule = {
   name: 'lws',

@@ -1,5 +1,5 @@
 /** metrics-server: resource metrics API (kubectl top, HPA). */
-import type { PlatformModule } from '../generator/platform/module';
+import type { PlatformModule } from '../generator/model/platform-module';
 
 export const metricsServerModule: PlatformModule = {
   name: 'metrics-server',

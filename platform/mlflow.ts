@@ -1,6 +1,6 @@
 /** MLflow tracking server and model registry (community-charts chart). */
 import { MLFLOW_SERVICE_ACCOUNT, mlflowArtifactBucket } from '../generator/platform/aws-names';
-import type { PlatformModule } from '../generator/platform/module';
+import type { PlatformModule } from '../generator/model/platform-module';
 
 export const mlflowModule: PlatformModule = {
   name: 'mlflow',

@@ -1,5 +1,5 @@
 /** Kubeflow MPI Operator: MPIJob (kubeflow.org/v2beta1) for Horovod/NCCL/Neuron MPI-style training. */
-import type { PlatformModule } from '../generator/platform/module';
+import type { PlatformModule } from '../generator/model/platform-module';
 
 // No Helm chart upstream: Argo CD builds the standalone kustomize overlay. Shares mpijobs.kubeflow.org with
 // training-operator (v1), which steps aside when both are on (see training-operator.ts).

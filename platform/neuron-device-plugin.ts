@@ -1,5 +1,5 @@
 /** AWS Neuron Helm chart: Neuron device plugin plus the Neuron scheduler extension for Trainium/Inferentia nodes. */
-import type { PlatformModule } from '../generator/platform/module';
+import type { PlatformModule } from '../generator/model/platform-module';
 
 export const neuronDevicePluginModule: PlatformModule = {
   name: 'neuron-device-plugin',

@@ -1,5 +1,5 @@
 /** NVIDIA k8s-device-plugin: advertises nvidia.com/gpu on GPU nodes (the lightweight alternative to the GPU Operator). */
-import type { PlatformModule } from '../generator/platform/module';
+import type { PlatformModule } from '../generator/model/platform-module';
 
 export const nvidiaDevicePluginModule: PlatformModule = {
   name: 'nvidia-device-plugin',

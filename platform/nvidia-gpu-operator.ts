@@ -1,5 +1,5 @@
 /** NVIDIA GPU Operator: driver, toolkit, device plugin, DCGM and GFD as one operator; an alternative to nvidia-device-plugin. */
-import type { PlatformModule } from '../generator/platform/module';
+import type { PlatformModule } from '../generator/model/platform-module';
 
 // Runs its own device plugin and DCGM exporter: when nvidia-device-plugin or dcgm-exporter is on too, the values
 // below turn those operands off, so each runs once.

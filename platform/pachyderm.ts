@@ -1,5 +1,5 @@
 /** Pachyderm: data versioning and data-driven pipelines. */
-import type { PlatformModule } from '../generator/platform/module';
+import type { PlatformModule } from '../generator/model/platform-module';
 
 // Upstream has had no stable release since 2.11.6 (December 2024); treat as unmaintained.
 export const pachydermModule: PlatformModule = {

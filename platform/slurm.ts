@@ -1,5 +1,5 @@
 /** Slinky slurm-operator: runs Slurm clusters (controller, NodeSets, login, REST API) on Kubernetes. */
-import type { PlatformModule } from '../generator/platform/module';
+import type { PlatformModule } from '../generator/model/platform-module';
 
 // Rendered with `crds.enabled: true` so the bundled slurm-operator-crds subchart installs the CRDs (default is false).
 // The Slurm cluster itself is the separate `slurm` chart, deployed per cluster into namespace `slurm`.

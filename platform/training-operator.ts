@@ -1,5 +1,5 @@
 /** Kubeflow Training Operator v1: PyTorchJob, TFJob, MPIJob and friends; the legacy alternative to Kubeflow Trainer v2. */
-import type { PlatformModule } from '../generator/platform/module';
+import type { PlatformModule } from '../generator/model/platform-module';
 
 /** The v1 job kinds it runs (its `--enable-scheme` values); MPIJob goes to the MPI operator when that is on. */
 const SCHEMES = ['pytorchjob', 'tfjob', 'xgboostjob', 'paddlejob', 'jaxjob', 'mpijob'];

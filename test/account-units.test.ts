@@ -3,9 +3,9 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { checkInfra } from '../generator/checks/check-infra';
 import { formatProblem } from '../generator/config/problems';
-import { OUTPUT_ROOTS } from '../generator/fleet/paths';
+import { OUTPUT_ROOTS } from '../generator/model/paths';
 import { changedUnits, readUnits } from '../generator/github/changed-units';
-import { TERRAFORM_MODULE_DIR } from '../generator/vendor/vendor-files';
+import { TERRAFORM_MODULE_DIR } from '../generator/model/vendor-files';
 import { readManifest } from '../generator/write/write-files';
 import { cleanupTemps, regenerate, REPO, snapshotTree, tempDir, writeFile } from './support/fleet';
 

@@ -1,9 +1,9 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { checkApplications, checkProjects, describeApplication, expandApplicationSets, readTree, type ExpandedApplication } from '../generator/argocd/expand';
-import { compareApplications, expectedPlatformApplications } from '../generator/argocd/expected-applications';
-import { renderGoTemplate, TemplateError } from '../generator/argocd/go-template';
+import { checkApplications, checkProjects, describeApplication, expandApplicationSets, readTree, type ExpandedApplication } from '../generator/checks/argocd-expand';
+import { compareApplications, expectedPlatformApplications } from '../generator/fleet/expected-applications';
+import { renderGoTemplate, TemplateError } from '../generator/checks/go-template';
 import { SchemaRegistry } from '../generator/checks/schema-registry';
 import { PLATFORM_MODULES } from '../platform';
 import { cleanupTemps, EXAMPLE_CLUSTERS, exampleInputs, regenerate, REPO, writeFile } from './support/fleet';

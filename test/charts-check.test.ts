@@ -10,7 +10,7 @@ import { parseRendered } from '../generator/charts/helm-template';
 import { readZipEntry } from '../generator/charts/zip-entry';
 import { SchemaRegistry } from '../generator/checks/schema-registry';
 import { formatProblem } from '../generator/config/problems';
-import type { PlatformModule } from '../generator/platform/module';
+import type { PlatformModule } from '../generator/model/platform-module';
 
 const REPO = resolve(__dirname, '..');
 const temps: string[] = [];

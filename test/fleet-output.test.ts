@@ -5,8 +5,8 @@ import { parse } from 'yaml';
 import { generateFleet, streamFleet } from '../generator/fleet/generate';
 import { RECIPE_CACHE_PATH } from '../generator/recipes/recipe-cache';
 import { applyWrite, MANIFEST_PATH, readManifest, WriteSession } from '../generator/write/write-files';
-import { inputsDigest } from '../generator/fleet/input-digest';
-import { OUTPUT_ROOTS } from '../generator/fleet/paths';
+import { inputsDigest } from '../generator/config/input-digest';
+import { OUTPUT_ROOTS } from '../generator/model/paths';
 import { prepareRegenerate } from '../generator/fleet/regenerate';
 import { cleanupTemps, EXAMPLE_CLUSTERS, exampleInputs, FLEET, notOutput, regenerate, REPO, snapshotTree, writeFile } from './support/fleet';
 

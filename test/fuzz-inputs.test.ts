@@ -6,12 +6,13 @@ import { parse } from 'yaml';
 import { CLUSTER_FILE_EXPECTED, loadClusterSource, loadFleet } from '../generator/config/load-fleet';
 import type { Problem } from '../generator/config/problems';
 import { parseYamlText } from '../generator/config/yaml-source';
-import { compileCluster, type CompiledCluster } from '../generator/fleet/compile-cluster';
+import { compileCluster } from '../generator/fleet/compile-cluster';
+import type { CompiledCluster } from '../generator/model/compiled-cluster';
 import { instanceTypes as readInstanceTypes } from '../generator/instances/instance-table';
 import { parseRecipe, RECIPE_EXPECTED } from '../generator/recipes/load-recipes';
 import { compileWorkloads } from '../generator/workloads/compile-workloads';
 import { renderYamlFile } from '../generator/render/yaml';
-import { renderCluster } from '../generator/fleet/render-cluster';
+import { renderCluster } from '../generator/render/render-cluster';
 import { dataMutation, FUZZ_SEED, textMutation } from './support/mutations';
 import { EXAMPLE_CLUSTERS, FLEET, REPO } from './support/fleet';
 

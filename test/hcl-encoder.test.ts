@@ -1,6 +1,6 @@
 import { parse } from '@cdktf/hcl2json';
 import { describe, expect, it } from 'vitest';
-import { expression, hclKey, hclString, hclValue, type HclValue } from '../generator/render/hcl';
+import { expression, hclKey, hclString, hclValue, type HclValue } from '../generator/infra/hcl';
 
 /** What hcl2json gives back for a string literal: template sequences stay escaped (`$${`, `%%{`). */
 const asParsed = (text: string) => text.replace(/([$%])\{/g, (_, c: string) => `${c}${c}{`);

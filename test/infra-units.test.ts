@@ -7,12 +7,12 @@ import { loadFleet } from '../generator/config/load-fleet';
 import { formatProblem } from '../generator/config/problems';
 import { compileCluster } from '../generator/fleet/compile-cluster';
 import { generateFleet } from '../generator/fleet/generate';
-import type { GeneratedFile } from '../generator/fleet/generated-file';
-import { applyEnvironmentName, applyRoleName, planRoleName } from '../generator/github/settings';
+import type { GeneratedFile } from '../generator/model/generated-file';
+import { applyEnvironmentName, applyRoleName, planRoleName } from '../generator/model/github-settings';
 import { compileFleetInfra } from '../generator/infra/compile-infra';
 import { POD_IDENTITY_MODULES } from '../generator/infra/units/pod-identity';
 import { karpenterControllerRoleName, karpenterInterruptionQueue, karpenterNodeRole, poolDiscoveryTag, poolZone, storageParameter } from '../generator/infra/names';
-import { TERRAFORM_MODULE_DIR } from '../generator/vendor/vendor-files';
+import { TERRAFORM_MODULE_DIR } from '../generator/model/vendor-files';
 import { cleanupTemps, exampleInputs, FLEET, REPO } from './support/fleet';
 
 afterAll(cleanupTemps);

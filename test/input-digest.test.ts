@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { join, relative } from 'node:path';
-import { GENERATOR_DIR } from '../generator/generator-dir';
+import { GENERATOR_DIR } from '../generator/model/generator-dir';
 import { afterAll, describe, expect, it } from 'vitest';
-import { inputsDigest, sourceDigest } from '../generator/fleet/input-digest';
+import { inputsDigest, sourceDigest } from '../generator/config/input-digest';
 import { cleanupTemps, exampleInputs, notOutput, regenerate, snapshotTree, writeFile } from './support/fleet';
 
 afterAll(cleanupTemps);

@@ -3,7 +3,7 @@ import { cpSync, existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
-import { OUTPUT_ROOTS } from '../generator/fleet/paths';
+import { OUTPUT_ROOTS } from '../generator/model/paths';
 import { LOCK_PATH } from '../generator/write/lock';
 import { cleanupTemps, notOutput, projectCopy, runProjen, snapshotTree, tempDir, writeFile } from './support/fleet';
 import { runRegenerate, seededRandom, type RunResult } from './support/regenerate-process';

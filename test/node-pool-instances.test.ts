@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { clusterSpecSchema, type ClusterSpec } from '../generator/config/cluster-spec';
+import { clusterSpecSchema, type ClusterSpec } from '../generator/model/cluster-spec';
 import { editDistance } from '../generator/config/problems';
 import { didYouMean, didYouMeanSuffix } from '../generator/instances/did-you-mean';
 import { instanceTable, instanceTypes, type InstanceTable } from '../generator/instances/instance-table';

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { afterAll, describe, expect, it } from 'vitest';
 import { formatProblem, type Problem } from '../generator/config/problems';
-import { PATH_FIELDS, PATH_KINDS, pathProblems } from '../generator/recipes/path-policy';
+import { PATH_FIELDS, PATH_KINDS, pathProblems } from '../generator/workloads/path-policy';
 import { KIND_KEYS, SERVICE_KINDS, type RecipeBody } from '../generator/recipes/recipe-schema';
 import { importSeedRecipe } from '../generator/recipes/seed-import';
 import { cleanupTemps, exampleInputs, regenerate, REPO, writeFile } from './support/fleet';

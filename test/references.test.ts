@@ -5,7 +5,7 @@ import { parse, stringify } from 'yaml';
 import { checkFleetReferences } from '../generator/checks/fleet-references';
 import { SchemaRegistry } from '../generator/checks/schema-registry';
 import { formatProblem } from '../generator/config/problems';
-import { OUTPUT_ROOTS } from '../generator/fleet/paths';
+import { OUTPUT_ROOTS } from '../generator/model/paths';
 import { readManifest } from '../generator/write/write-files';
 import { PLATFORM_MODULES } from '../platform';
 import { cleanupTemps, exampleInputs, REPO, runProjen, projectCopy } from './support/fleet';

@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import type { ClusterSpec } from '../generator/config/cluster-spec';
+import type { ClusterSpec } from '../generator/model/cluster-spec';
 import { loadFleet } from '../generator/config/load-fleet';
-import { gibibytes as gib } from '../generator/config/quantity';
+import { gibibytes as gib } from '../generator/model/quantity';
 import { poolFit, quotaFit, type InstanceCapacity } from '../generator/github/run-fit';
-import { INSTANCE_TABLE } from '../generator/vendor/vendor-files';
+import { INSTANCE_TABLE } from '../generator/model/vendor-files';
 import { PLATFORM_MODULES } from '../platform';
 import { REPO } from './support/fleet';
 

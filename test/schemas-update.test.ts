@@ -4,10 +4,10 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
-import { sourceVersion } from '../generator/platform/module';
+import { sourceVersion } from '../generator/model/platform-module';
 import { CRD_SOURCES, FILE_SOURCES } from '../generator/vendor/schema-sources';
 import { describeChanges, refOf, updateSchemas, UpstreamProblem } from '../generator/vendor/update-schemas';
-import { SCHEMAS_DIR } from '../generator/vendor/vendor-files';
+import { SCHEMAS_DIR } from '../generator/model/vendor-files';
 import { PLATFORM_MODULES } from '../platform';
 import { cleanupTemps, tempDir } from './support/fleet';
 

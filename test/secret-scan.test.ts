@@ -2,10 +2,10 @@ import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { findSecretInGenerated, SECRET_HELP } from '../generator/checks/secrets';
+import { findSecretInGenerated, SECRET_HELP } from '../generator/config/secrets';
 import { MAX_NESTING } from '../generator/config/nesting';
 import { formatProblem } from '../generator/config/problems';
-import { markerLine } from '../generator/render/marker';
+import { markerLine } from '../generator/model/marker';
 import { cleanupTemps, exampleInputs, regenerate, REPO, snapshotTree, writeFile } from './support/fleet';
 
 afterAll(cleanupTemps);

@@ -6,8 +6,8 @@ import { join } from 'node:path';
 import { parse as parseHcl } from '@cdktf/hcl2json';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { NODE, TERRAFORM, TERRAGRUNT } from '../generator/tool-versions';
-import { allowsAll, satisfies, unsatisfied, versionSelectorRange } from '../generator/version-constraint';
+import { NODE, TERRAFORM, TERRAGRUNT } from '../generator/model/tool-versions';
+import { allowsAll, satisfies, unsatisfied, versionSelectorRange } from '../generator/util/version-constraint';
 
 const REPO = join(__dirname, '..');
 const WORKFLOWS = join(REPO, '.github', 'workflows');
@@ -46,7 +46,7 @@ function installedVersions(file: string, text: string): { installed: Installed[]
       if (step.uses?.startsWith('actions/setup-node@')) {
         installed.push({ where, tool: 'node', version: String(step.with?.['node-version'] ?? '') });
       } else if (step.uses && /terraform|terragrunt|opentofu|tofu|tfenv/i.test(step.uses)) {
-        problems.push(`${where}: ${step.uses} sets up Terraform or Terragrunt; expected the checksum-verified download of generator/tool-versions.ts`);
+        problems.push(`${where}: ${step.uses} sets up Terraform or Terragrunt; expected the checksum-verified download of generator/model/tool-versions.ts`);
       }
       if (step.env?.TERRAFORM_VERSION !== undefined) installed.push({ where, tool: 'terraform', version: String(step.env.TERRAFORM_VERSION) });
       if (step.env?.TERRAGRUNT_VERSION !== undefined) installed.push({ where, tool: 'terragrunt', version: String(step.env.TERRAGRUNT_VERSION) });
@@ -94,7 +94,7 @@ describe('the versions the workflows install', () => {
     expect(versionProblems(workflows, required)).toEqual([]);
   });
 
-  it('are found: Terraform and Terragrunt in the plan and the apply, Node.js in every job that sets it up, all from generator/tool-versions.ts', () => {
+  it('are found: Terraform and Terragrunt in the plan and the apply, Node.js in every job that sets it up, all from generator/model/tool-versions.ts', () => {
     const all = Object.entries(workflows).flatMap(([file, text]) => installedVersions(file, text).installed);
     const by = (tool: Tool) => all.filter((i) => i.tool === tool);
     expect(by('terraform').map((i) => i.where)).toEqual(['infra-apply.yml: jobs.apply.steps[1]', 'infra-plan.yml: jobs.plan.steps[1]']);
@@ -109,7 +109,7 @@ describe('the versions the workflows install', () => {
     expect(allowsAll('>= 24.0.0, < 25.0.0', versionSelectorRange(NODE.version))).toBe(true);
   });
 
-  it('root.hcl\'s constraints are those of generator/tool-versions.ts, and the pinned versions satisfy them', () => {
+  it('root.hcl\'s constraints are those of generator/model/tool-versions.ts, and the pinned versions satisfy them', () => {
     expect(required.terraform).toBe(TERRAFORM.constraint);
     expect(required.terragrunt).toBe(TERRAGRUNT.constraint);
     expect(satisfies(TERRAFORM.version, TERRAFORM.constraint)).toBe(true);
@@ -177,7 +177,7 @@ describe('the versions test fails when a version and a constraint disagree', () 
   it('a setup action installing Terraform instead of the checked download', () => {
     const text = workflows['infra-plan.yml'].replace(/( *)- name: Install Terraform/, '$1- uses: hashicorp/setup-terraform@dfe3c3f87815947d99a8997f908cb6525fc44e9e # v4.0.1\n$1- name: Install Terraform');
     expect(versionProblems({ ...workflows, 'infra-plan.yml': text }, required)).toEqual([
-      'infra-plan.yml: jobs.plan.steps[1]: hashicorp/setup-terraform@dfe3c3f87815947d99a8997f908cb6525fc44e9e sets up Terraform or Terragrunt; expected the checksum-verified download of generator/tool-versions.ts',
+      'infra-plan.yml: jobs.plan.steps[1]: hashicorp/setup-terraform@dfe3c3f87815947d99a8997f908cb6525fc44e9e sets up Terraform or Terragrunt; expected the checksum-verified download of generator/model/tool-versions.ts',
     ]);
   });
 });

@@ -8,7 +8,7 @@ import {
   unsatisfied,
   versionSelectorRange,
   VersionSyntaxError,
-} from '../generator/version-constraint';
+} from '../generator/util/version-constraint';
 
 const cmp = (a: string, b: string) => compareVersions(parseVersion(a), parseVersion(b));
 

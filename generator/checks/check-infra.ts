@@ -2,9 +2,9 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, posix } from 'node:path';
 import { parse } from '@cdktf/hcl2json';
 import type { Problem } from '../config/problems';
-import type { GeneratedFile } from '../fleet/generated-file';
+import type { GeneratedFile } from '../model/generated-file';
 import { topologicalWaves } from '../infra/graph';
-import { ACCOUNTS_DIR } from '../fleet/paths';
+import { ACCOUNTS_DIR } from '../model/paths';
 import { parseRegistrySource, schemaFileName, type TerraformModule } from '../infra/terraform-modules';
 
 /**

@@ -1,5 +1,5 @@
 import type { Problem } from '../config/problems';
-import type { GeneratedFile } from '../fleet/generated-file';
+import type { GeneratedFile } from '../model/generated-file';
 import { parseManifest } from './parse-manifest';
 import type { SchemaRegistry } from './schema-registry';
 

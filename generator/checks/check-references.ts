@@ -1,6 +1,6 @@
-import type { ClusterSpec } from '../config/cluster-spec';
+import type { ClusterSpec } from '../model/cluster-spec';
 import type { Problem } from '../config/problems';
-import type { PlatformModule, ProvidedObject } from '../platform/module';
+import type { PlatformModule, ProvidedObject } from '../model/platform-module';
 import type { ManifestObject } from './parse-manifest';
 import type { SchemaRegistry } from './schema-registry';
 

@@ -1,9 +1,9 @@
 import { loadFleet } from '../config/load-fleet';
 import type { Problem } from '../config/problems';
 import { moduleValues } from '../platform/compile-platform';
-import type { PlatformModule } from '../platform/module';
+import type { PlatformModule } from '../model/platform-module';
 import { resolveModules } from '../platform/resolve-modules';
-import { markerInput } from '../render/marker';
+import { markerInput } from '../model/marker';
 import { checkReferences, type RenderedObject } from './check-references';
 import { isManifestPath } from './check-manifests';
 import { parseManifest } from './parse-manifest';

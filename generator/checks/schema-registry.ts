@@ -1,7 +1,7 @@
 import { closeSync, openSync, readdirSync, readFileSync, readSync } from 'node:fs';
 import { join } from 'node:path';
 import { dereference, validate as validateInstance, type OutputUnit, type Schema } from '@cfworker/json-schema';
-import { CRD_DIR, KUBERNETES_DEFINITIONS } from '../vendor/vendor-files';
+import { CRD_DIR, KUBERNETES_DEFINITIONS } from '../model/vendor-files';
 
 /** The Kubernetes quantity grammar (resource.Quantity), which the OpenAPI schema only calls a string. */
 const QUANTITY_PATTERN = '^[+-]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)(([KMGTPE]i)|[numkMGTPE]|([eE][+-]?[0-9]+))?$';

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import Ajv from 'ajv';
 import { parse } from 'yaml';
-import { WORKFLOW_SCHEMA } from '../vendor/vendor-files';
+import { WORKFLOW_SCHEMA } from '../model/vendor-files';
 
 /** A workflow rule broken: `.github/workflows/x.yml: jobs.plan: ...`. */
 export interface WorkflowFinding {

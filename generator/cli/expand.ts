@@ -1,5 +1,5 @@
-import { checkApplications, checkProjects, describeApplication, expandApplicationSets, readTree } from '../argocd/expand';
-import { compareApplications, expectedPlatformApplications } from '../argocd/expected-applications';
+import { checkApplications, checkProjects, describeApplication, expandApplicationSets, readTree } from '../checks/argocd-expand';
+import { compareApplications, expectedPlatformApplications } from '../fleet/expected-applications';
 import { SchemaRegistry } from '../checks/schema-registry';
 import { formatProblem } from '../config/problems';
 import { PLATFORM_MODULES } from '../../platform';

@@ -4,7 +4,7 @@ import { PLATFORM_MODULES } from '../../platform';
 import { formatProblem } from '../config/problems';
 import { APPS_DIR, RECIPES_DIR } from '../recipes/load-recipes';
 import { importSeedRecipe } from '../recipes/seed-import';
-import { checkRecipeText } from '../workloads/check-recipe-text';
+import { checkRecipeText } from '../fleet/check-recipe-text';
 
 /**
  * `npx projen import:recipe <seed-file> --team T --cluster C [--name N] [--image I]`: turns a seed recipe (a Helm values

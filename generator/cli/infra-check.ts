@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { checkInfra } from '../checks/check-infra';
 import { formatProblem } from '../config/problems';
-import { OUTPUT_ROOTS } from '../fleet/paths';
-import { TERRAFORM_MODULE_DIR } from '../vendor/vendor-files';
+import { OUTPUT_ROOTS } from '../model/paths';
+import { TERRAFORM_MODULE_DIR } from '../model/vendor-files';
 import { readManifest } from '../write/write-files';
 
 /**

@@ -10,8 +10,8 @@ import { accountRegion, awsPartition } from '../infra/names';
 import { createGitHubClient, GitHubError, type GitHubClient } from '../github/github-client';
 import { PLAN_MARKER, renderPlanComment } from '../github/plan-comment';
 import { upsertComment } from '../github/pr-comment';
-import { applyEnvironmentName, applyRoleName, planRoleName, roleArn } from '../github/settings';
-import { readGitHubSettings, tokenFromEnv } from '../github/settings-file';
+import { applyEnvironmentName, applyRoleName, planRoleName, roleArn } from '../model/github-settings';
+import { readGitHubSettings, tokenFromEnv } from '../config/github-settings-file';
 import { lastSuccessfulRunCommit } from '../github/workflow-runs';
 import { runUnits, type ClusterRunResult, type TerragruntMode } from '../github/terragrunt-run';
 

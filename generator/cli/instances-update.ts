@@ -1,7 +1,7 @@
 import { relative } from 'node:path';
 import { parseArgs } from 'node:util';
 import { formatChanges, InstancesUpdateError, updateInstanceTable } from '../instances/update-instance-table';
-import { INSTANCE_TABLE } from '../vendor/vendor-files';
+import { INSTANCE_TABLE } from '../model/vendor-files';
 
 /**
  * `npx projen instances:update [--add <type>]... [--region <region>]... [--as-of YYYY-MM-DD] [--dry-run] [--file <table>]`:

@@ -5,7 +5,7 @@ import { prepareRegenerate } from '../fleet/regenerate';
 import { createGitHubClient, GitHubError } from '../github/github-client';
 import { planOpenRun, pullRequestText } from '../github/open-run';
 import { openPullRequestWithFiles } from '../github/pull-request';
-import { readGitHubSettings, tokenFromEnv } from '../github/settings-file';
+import { readGitHubSettings, tokenFromEnv } from '../config/github-settings-file';
 
 /**
  * `npx projen open-run <recipe-file>` (or `npx tsx generator/cli/open-run.ts <recipe-file>`): checks the recipe,

@@ -4,7 +4,7 @@ import { createGitHubClient } from '../github/github-client';
 import { loadInstancePrices } from '../github/instance-prices';
 import { runPreviewCommand } from '../github/run-preview-command';
 import { runPreviewProvider } from '../github/run-preview-provider';
-import { readGitHubSettings, tokenFromEnv } from '../github/settings-file';
+import { readGitHubSettings, tokenFromEnv } from '../config/github-settings-file';
 
 /**
  * `tsx generator/cli/run-preview.ts --base <sha> [--head <sha>]`: previews the runs a pull request adds or

@@ -1,5 +1,5 @@
-import { sourceVersion } from '../platform/module';
-import { SCHEMAS_DIR } from '../vendor/vendor-files';
+import { sourceVersion } from '../model/platform-module';
+import { SCHEMAS_DIR } from '../model/vendor-files';
 import { describeChanges, UPSTREAM_BASE_URL, updateSchemas, UpstreamProblem } from '../vendor/update-schemas';
 import { PLATFORM_MODULES } from '../../platform';
 

@@ -4,7 +4,7 @@ import { checkManifests } from '../checks/check-manifests';
 import { checkFleetReferences } from '../checks/fleet-references';
 import { SchemaRegistry } from '../checks/schema-registry';
 import { formatProblem } from '../config/problems';
-import { OUTPUT_ROOTS } from '../fleet/paths';
+import { OUTPUT_ROOTS } from '../model/paths';
 import { readManifest } from '../write/write-files';
 import { PLATFORM_MODULES } from '../../platform';
 

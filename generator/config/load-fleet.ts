@@ -1,22 +1,12 @@
 import { existsSync, lstatSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { contains, isAligned, overlaps, parseCidr } from './cidr';
-import { clusterSpecSchema, type ClusterSpec } from './cluster-spec';
+import { clusterSpecSchema, type ClusterSpec } from '../model/cluster-spec';
+import type { ClusterInput } from '../model/compiled-cluster';
+import { CLUSTER_FILE, CLUSTERS_DIR } from '../model/paths';
 import { didYouMean, type Problem } from './problems';
 import { validateSource } from './validate';
 import { readYamlFile, type YamlSource } from './yaml-source';
-
-/** The hand-written file of every cluster, by convention. */
-export const CLUSTERS_DIR = 'clusters';
-export const CLUSTER_FILE = 'cluster.yaml';
-
-export interface ClusterInput {
-  readonly spec: ClusterSpec;
-  /** `clusters/<name>/cluster.yaml`, relative to the repository root. */
-  readonly file: string;
-  /** Line of a field path in the file, for problems found by later stages. */
-  readonly lineOf: (path: readonly PropertyKey[]) => number | undefined;
-}
 
 export interface LoadFleetOptions {
   /** Names of the platform modules that exist, for `modules:` keys. */

@@ -5,7 +5,7 @@ import type { Problem } from './problems';
  * person writes (the example fleet's inputs and the seed recipes go 7 deep), far below where the parsers' recursion
  * overflows the stack (a few thousand levels in `yaml`'s composer). The one limit of the parser's gate
  * (yaml-source.ts), js-yaml's fast path (yaml-fast-parse.ts) and the secret scan's walk of the parsed data
- * (checks/secrets.ts): what is parsed is scanned whole.
+ * (secrets.ts): what is parsed is scanned whole.
  */
 export const MAX_NESTING = 64;
 

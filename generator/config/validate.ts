@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import { describeValue, didYouMean, fieldPath, type Problem } from './problems';
 import type { YamlSource } from './yaml-source';
-import { UNKNOWN_KEY_MARKER } from './zod-helpers';
+import { UNKNOWN_KEY_MARKER } from '../model/zod-helpers';
 
 /**
  * Validates a parsed YAML file with a zod schema and turns every issue into a Problem with the

@@ -1,6 +1,6 @@
 import { lstatSync, readFileSync } from 'node:fs';
 import { Composer, isMap, isPair, isScalar, isSeq, Lexer, LineCounter, Parser, type CST, type Document, type Node } from 'yaml';
-import { findSecrets, findSecretsInText } from '../checks/secrets';
+import { findSecrets, findSecretsInText } from './secrets';
 import { MAX_NESTING, nestedTooDeep } from './nesting';
 import type { Problem } from './problems';
 import { fastParseYaml } from './yaml-fast-parse';

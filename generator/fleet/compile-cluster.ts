@@ -1,26 +1,9 @@
 import { ARGOCD_FOLDER, argocdObjects } from '../argocd/argocd-objects';
-import type { ClusterInput } from '../config/load-fleet';
 import type { Problem } from '../config/problems';
-import { compilePlatform, PLATFORM_FOLDER, TEAMS_MODULE, type ModuleDescriptor } from '../platform/compile-platform';
-import type { PlatformModule } from '../platform/module';
-import { resolveModules, type EnabledModule } from '../platform/resolve-modules';
-import type { K8sObject } from '../render/k8s-object';
-
-/** Everything the generator decided for one cluster, before it is turned into text. */
-export interface CompiledCluster {
-  readonly input: ClusterInput;
-  readonly modules: EnabledModule[];
-  /** Rendered objects per folder, relative to the cluster's folder (`platform/teams`). */
-  readonly folders: ReadonlyMap<string, K8sObject[]>;
-  /** Other generated data files (Helm values, module descriptors), by path relative to the cluster's folder. */
-  readonly documents: ReadonlyMap<string, unknown>;
-  /** The platform Applications Argo CD will generate, one per module folder. */
-  readonly applications: readonly ModuleDescriptor[];
-  /** The input file a folder is generated from, when it is not cluster.yaml (a run's recipe). */
-  readonly sources?: ReadonlyMap<string, string>;
-  /** Folders the writer kept as the last regenerate made them (not rendered again), with their number of files. */
-  readonly kept?: ReadonlyMap<string, number>;
-}
+import type { ClusterInput, CompiledCluster } from '../model/compiled-cluster';
+import type { PlatformModule } from '../model/platform-module';
+import { compilePlatform, PLATFORM_FOLDER, TEAMS_MODULE } from '../platform/compile-platform';
+import { resolveModules } from '../platform/resolve-modules';
 
 export const TEAMS_FOLDER = `${PLATFORM_FOLDER}/${TEAMS_MODULE}`;
 

@@ -1,16 +1,17 @@
 import { createHash } from 'node:crypto';
-import { CLUSTERS_DIR, loadFleet, type ClusterInput } from '../config/load-fleet';
+import { loadFleet } from '../config/load-fleet';
+import type { ClusterInput, CompiledCluster } from '../model/compiled-cluster';
 import type { Problem } from '../config/problems';
-import type { GitHubSettings } from '../github/settings';
-import type { PlatformModule } from '../platform/module';
-import { markerLine } from '../render/marker';
+import type { GitHubSettings } from '../model/github-settings';
+import type { PlatformModule } from '../model/platform-module';
+import { markerLine } from '../model/marker';
 import { renderTemplate } from '../render/templates';
 import { compileFleetInfra } from '../infra/compile-infra';
-import { renderAccountInfra, renderClusterInfra, renderRootHcl } from '../infra/render-infra';
-import { compileCluster, type CompiledCluster } from './compile-cluster';
-import type { GeneratedFile } from './generated-file';
-import { clusterFolder } from './paths';
-import { renderCluster } from './render-cluster';
+import { renderAccountInfra, renderClusterInfra, renderRootHcl } from '../render/render-infra';
+import { compileCluster } from './compile-cluster';
+import type { GeneratedFile } from '../model/generated-file';
+import { clusterFolder, CLUSTERS_DIR } from '../model/paths';
+import { renderCluster } from '../render/render-cluster';
 import { loadFleetRecipes, type TakenRecipe } from '../workloads/fleet-recipes';
 import { RECIPE_CACHE_PATH } from '../recipes/recipe-cache';
 import { compileWorkloads } from '../workloads/compile-workloads';
@@ -24,7 +25,7 @@ export interface GenerateFleetOptions {
   readonly github: GitHubSettings;
   /** Directory listing, replaceable so tests can prove the output does not depend on it. */
   readonly readdir?: (dir: string) => string[];
-  /** The content digest of a hand-written input (by path), when the caller read it already (fleet/input-digest.ts). */
+  /** The content digest of a hand-written input (by path), when the caller read it already (config/input-digest.ts). */
   readonly inputDigest?: (file: string) => string | undefined;
 }
 

@@ -1,15 +1,15 @@
 import { setFlagsFromString } from 'node:v8';
 import { PLATFORM_MODULES } from '../../platform';
 import type { Problem } from '../config/problems';
-import { readGitHubSettings } from '../github/settings-file';
+import { readGitHubSettings } from '../config/github-settings-file';
 import { acquireLock, LOCK_PATH } from '../write/lock';
 import { asWriteError } from '../write/write-error';
 import {
   applyWrite, readRenderCache, recoverInterruptedWrite, STAGING_DIR, unchangedPlan, WriteSession, type WritePlan, type WriteReport,
 } from '../write/write-files';
-import { inputsDigest, sourceDigest } from './input-digest';
+import { inputsDigest, sourceDigest } from '../config/input-digest';
 import { streamFleet, type GenerateFleetOptions } from './generate';
-import { OUTPUT_ROOTS } from './paths';
+import { OUTPUT_ROOTS } from '../model/paths';
 
 export type PrepareResult = { ok: true; plan: WritePlan } | { ok: false; problems: Problem[] };
 

@@ -1,9 +1,9 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, posix } from 'node:path';
 import { parse } from '@cdktf/hcl2json';
-import { CLUSTERS_DIR } from '../config/load-fleet';
+import { CLUSTERS_DIR } from '../model/paths';
 import type { Problem } from '../config/problems';
-import { ACCOUNTS_DIR } from '../fleet/paths';
+import { ACCOUNTS_DIR } from '../model/paths';
 
 /** The file that makes a folder a Terragrunt unit. */
 export const UNIT_FILE = 'terragrunt.hcl';

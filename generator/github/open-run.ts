@@ -5,7 +5,7 @@ import type { Problem } from '../config/problems';
 import { readYamlFile } from '../config/yaml-source';
 import type { PrepareResult } from '../fleet/regenerate';
 import { ARCHIVE_DIR, RECIPES_DIR } from '../recipes/load-recipes';
-import { hasMarker, markerLine } from '../render/marker';
+import { hasMarker, markerLine } from '../model/marker';
 import { MANIFEST_PATH } from '../write/write-files';
 import type { CommitFile } from './pull-request';
 

@@ -4,7 +4,7 @@
  * To update one: look up the new tag's commit (`git ls-remote https://github.com/<repo> refs/tags/<tag>^{}`)
  * and change both fields here, then `npx projen`. Each runs on a supported runtime: at the commit pinned, the
  * `action.yml` of every one says `runs.using: node24`. Terraform and Terragrunt are not set up by actions but
- * downloaded and checked against their checksums (versions and checksums in `generator/tool-versions.ts`).
+ * downloaded and checked against their checksums (versions and checksums in `generator/model/tool-versions.ts`).
  */
 export interface PinnedAction {
   readonly repo: string;

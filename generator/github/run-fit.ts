@@ -1,5 +1,5 @@
-import { gibibytes as gib } from '../config/quantity';
-import type { NodePool, Team } from '../config/cluster-spec';
+import { gibibytes as gib } from '../model/quantity';
+import type { NodePool, Team } from '../model/cluster-spec';
 import type { Fit } from './run-preview';
 
 /** What a run asks for: its nodes and what each node's pods request. */

@@ -1,6 +1,6 @@
 import { GithubWorkflow, type GitHub, type GitHubProject } from 'projen/lib/github';
 import { JobPermission, type Job, type JobStep } from 'projen/lib/github/workflows-model';
-import { NODE, TERRAFORM, TERRAGRUNT } from '../tool-versions';
+import { NODE, TERRAFORM, TERRAGRUNT } from '../model/tool-versions';
 import { MANIFEST_PATH } from '../write/write-files';
 import { ACTIONS, annotateVersions, uses } from './pinned-actions';
 
@@ -228,7 +228,7 @@ function detectJob(role: 'plan' | 'apply', base: string, head: string): Job {
 const TOOLS_BIN = '$RUNNER_TEMP/infra-tools/bin';
 
 /**
- * Terraform and Terragrunt at the versions of generator/tool-versions.ts, downloaded from their releases and
+ * Terraform and Terragrunt at the versions of generator/model/tool-versions.ts, downloaded from their releases and
  * refused unless the download's SHA-256 is the one pinned there; then each must report that version.
  * Terragrunt is told to run exactly this Terraform (TG_TF_PATH), not another found on the runner.
  */

@@ -1,7 +1,6 @@
-import type { ClusterInput } from '../config/load-fleet';
+import type { ClusterInput, EnabledModule } from '../model/compiled-cluster';
 import { fieldPath, type Problem } from '../config/problems';
-import { applyRoleName, planRoleName } from '../github/settings';
-import type { EnabledModule } from '../platform/resolve-modules';
+import { applyRoleName, planRoleName } from '../model/github-settings';
 import {
   eksClusterRoleName,
   karpenterControllerRoleName,

@@ -1,7 +1,7 @@
-import type { ClusterSpec } from '../config/cluster-spec';
+import type { ClusterSpec } from '../model/cluster-spec';
 import type { Problem } from '../config/problems';
-import type { CompiledCluster } from '../fleet/compile-cluster';
-import type { GitHubSettings } from '../github/settings';
+import type { CompiledCluster } from '../model/compiled-cluster';
+import type { GitHubSettings } from '../model/github-settings';
 import { infraSpecProblems } from './check-spec';
 import { topologicalWaves } from './graph';
 import { awsPartition } from './names';

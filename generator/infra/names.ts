@@ -5,7 +5,7 @@
  * generator/platform/aws-names.ts, which the platform modules use too; this file adds the names only the
  * Terragrunt units need, and the service accounts that EKS Pod Identity binds roles to.
  */
-import type { ClusterSpec } from '../config/cluster-spec';
+import type { ClusterSpec } from '../model/cluster-spec';
 import { MLFLOW_SERVICE_ACCOUNT, storageBinderServiceAccount } from '../platform/aws-names';
 
 export { DISCOVERY_TAG, karpenterInterruptionQueue, karpenterNodeRole, mlflowArtifactBucket, poolDiscoveryTag, storageParameter } from '../platform/aws-names';

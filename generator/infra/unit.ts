@@ -1,8 +1,8 @@
-import type { ClusterSpec } from '../config/cluster-spec';
-import { clusterFolder } from '../fleet/paths';
-import type { GitHubSettings } from '../github/settings';
-import type { EnabledModule } from '../platform/resolve-modules';
-import type { HclValue } from '../render/hcl';
+import type { ClusterSpec } from '../model/cluster-spec';
+import { clusterFolder } from '../model/paths';
+import type { GitHubSettings } from '../model/github-settings';
+import type { EnabledModule } from '../model/compiled-cluster';
+import type { HclValue } from './hcl';
 import type { TerraformModule } from './terraform-modules';
 
 /** A `dependency` block: another unit whose outputs this one reads. */

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { relative } from 'node:path';
-import { INSTANCE_TABLE, VENDOR_DIR } from '../vendor/vendor-files';
+import { INSTANCE_TABLE, VENDOR_DIR } from '../model/vendor-files';
 
 /** What the generator knows of an EC2 instance type (`vendor/data/ec2-instance-types.json`; units in its fieldNotes). */
 export interface InstanceType {

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { DescribeInstanceTypeOfferingsCommand, DescribeInstanceTypesCommand, DescribeRegionsCommand, EC2Client, type InstanceTypeInfo } from '@aws-sdk/client-ec2';
 import { GetProductsCommand, PricingClient, type Filter as PricingFilter } from '@aws-sdk/client-pricing';
-import { writeFileAtomically } from '../write/atomic-file';
+import { writeFileAtomically } from '../util/atomic-file';
 
 /**
  * `npx projen instances:update`: refreshes the vendored EC2 instance table (`vendor/data/ec2-instance-types.json`)

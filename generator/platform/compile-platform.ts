@@ -1,11 +1,11 @@
-import type { ClusterSpec } from '../config/cluster-spec';
+import type { ClusterSpec } from '../model/cluster-spec';
 import { fieldPath, type Problem } from '../config/problems';
-import { moduleApplication } from '../argocd/names';
-import type { K8sObject } from '../render/k8s-object';
+import { moduleApplication } from '../model/argocd-names';
+import type { K8sObject } from '../model/k8s-object';
 import { teamNamespaceObjects } from '../teams/team-namespace';
 import { InstanceTableMissing } from '../instances/instance-table';
-import type { ModuleContext, ModuleProblem, ModuleSource, PlatformModule } from './module';
-import type { EnabledModule } from './resolve-modules';
+import type { ModuleContext, ModuleProblem, ModuleSource, PlatformModule } from '../model/platform-module';
+import type { EnabledModule, ModuleDescriptor } from '../model/compiled-cluster';
 
 export const PLATFORM_FOLDER = 'platform';
 /** The descriptor of a module's Application, read by the platform ApplicationSet's git file generator. */
@@ -14,20 +14,6 @@ export const MODULE_DESCRIPTOR = 'module.json';
 export const VALUES_FILE = 'values.yaml';
 /** The team namespaces: not a catalog module, but synced like one (its own Application). */
 export const TEAMS_MODULE = 'teams';
-
-/** The Argo CD Application of one module, as the ApplicationSet generates it from the module's descriptor. */
-export interface ModuleDescriptor {
-  readonly module: string;
-  readonly application: string;
-  readonly namespace: string;
-  /** Sync wave, as text: it is also a label value. */
-  readonly wave: string;
-  /** The upstream pin, for people and label selectors: `chart@version` or `repo//path@ref`. */
-  readonly upstream: string;
-  /** The Application's `spec.sources`, exactly. */
-  readonly sources: Record<string, unknown>[];
-  readonly syncOptions: string[];
-}
 
 /** What one cluster's platform folder holds: objects per module folder, and the descriptors and values beside them. */
 export interface CompiledPlatform {

@@ -1,4 +1,4 @@
-import type { ClusterSpec, NodePool } from '../config/cluster-spec';
+import type { ClusterSpec, NodePool } from '../model/cluster-spec';
 import {
   Ec2NodeClass,
   Ec2NodeClassSpecBlockDeviceMappingsEbsVolumeType,
@@ -12,14 +12,17 @@ import {
   NodePoolSpecDisruptionConsolidationPolicy,
   NodePoolSpecLimits,
   NodePoolSpecTemplateSpecRequirementsOperator as Op,
+  type NodePoolSpecTemplateSpecRequirements,
+  type NodePoolSpecTemplateSpecStartupTaints,
+  type NodePoolSpecTemplateSpecTaints,
   NodePoolSpecTemplateSpecStartupTaintsEffect,
   NodePoolSpecTemplateSpecTaintsEffect,
 } from '../imports/karpenter-nodepool-karpenter.sh';
-import { LABEL_PREFIX, LABELS, MANAGED_BY, type K8sObject } from '../render/k8s-object';
+import { LABEL_PREFIX, LABELS, MANAGED_BY, type K8sObject } from '../model/k8s-object';
 import { GPU_RESOURCE, NEURON_RESOURCE } from '../teams/team-namespace';
 import { DISCOVERY_TAG, karpenterNodeRole, poolDiscoveryTag } from './aws-names';
 import { poolInstanceTypes } from './instance-types';
-import type { ModuleProblem } from './module';
+import type { ModuleProblem } from '../model/platform-module';
 import { nodePoolInstanceProblems } from './node-pool-instances';
 import { poolZone } from './node-pool-zone';
 
@@ -61,7 +64,7 @@ function labels(cluster: ClusterSpec): Record<string, string> {
 
 function nodePool(cluster: ClusterSpec, pool: NodePool, enabled: ReadonlySet<string>): K8sObject {
   const zone = poolZone(cluster, pool);
-  const requirements = [
+  const requirements: NodePoolSpecTemplateSpecRequirements[] = [
     { key: 'kubernetes.io/arch', operator: Op.IN, values: [pool.architecture] },
     { key: 'kubernetes.io/os', operator: Op.IN, values: ['linux'] },
     { key: 'karpenter.sh/capacity-type', operator: Op.IN, values: [...pool.capacityTypes] },
@@ -79,7 +82,10 @@ function nodePool(cluster: ClusterSpec, pool: NodePool, enabled: ReadonlySet<str
   if (pool.limits.neuron !== undefined) limits[NEURON_RESOURCE] = NodePoolSpecLimits.fromString(String(pool.limits.neuron));
   const startupTaints = Object.entries(CSI_STARTUP_TAINTS)
     .filter(([module]) => enabled.has(module))
-    .map(([, key]) => ({ key, effect: NodePoolSpecTemplateSpecStartupTaintsEffect.NO_EXECUTE }));
+    .map(([, key]): NodePoolSpecTemplateSpecStartupTaints => ({
+      key,
+      effect: NodePoolSpecTemplateSpecStartupTaintsEffect.NO_EXECUTE,
+    }));
   return KarpenterNodePool.manifest({
     metadata: { name: pool.name, labels: labels(cluster) },
     spec: {
@@ -88,7 +94,11 @@ function nodePool(cluster: ClusterSpec, pool: NodePool, enabled: ReadonlySet<str
         spec: {
           nodeClassRef: { group: 'karpenter.k8s.aws', kind: 'EC2NodeClass', name: pool.name },
           requirements,
-          taints: pool.taints.map((t) => ({ key: t.key, value: t.value, effect: t.effect as NodePoolSpecTemplateSpecTaintsEffect })),
+          taints: pool.taints.map((t): NodePoolSpecTemplateSpecTaints => ({
+            key: t.key,
+            value: t.value,
+            effect: t.effect as NodePoolSpecTemplateSpecTaintsEffect,
+          })),
           ...(startupTaints.length ? { startupTaints } : {}),
         },
       },

@@ -1,5 +1,5 @@
-import { gibibytes } from '../config/quantity';
-import type { ClusterSpec, NodePool, Team } from '../config/cluster-spec';
+import { gibibytes } from '../model/quantity';
+import type { ClusterSpec, NodePool, Team } from '../model/cluster-spec';
 import {
   ClusterQueue,
   ClusterQueueSpecPreemptionReclaimWithinCohort,
@@ -7,11 +7,13 @@ import {
   ClusterQueueSpecQueueingStrategy,
   ClusterQueueSpecResourceGroupsFlavorsResourcesBorrowingLimit as BorrowingLimit,
   ClusterQueueSpecResourceGroupsFlavorsResourcesNominalQuota as NominalQuota,
+  type ClusterQueueSpecResourceGroupsFlavors,
+  type ClusterQueueSpecResourceGroupsFlavorsResources,
 } from '../imports/kueue-clusterqueue-kueue.x-k8s.io';
 import { LocalQueue } from '../imports/kueue-localqueue-kueue.x-k8s.io';
-import { ResourceFlavor } from '../imports/kueue-resourceflavor-kueue.x-k8s.io';
+import { ResourceFlavor, type ResourceFlavorSpecTolerations } from '../imports/kueue-resourceflavor-kueue.x-k8s.io';
 import { WorkloadPriorityClass } from '../imports/kueue-workloadpriorityclass-kueue.x-k8s.io';
-import { LABELS, MANAGED_BY, type K8sObject } from '../render/k8s-object';
+import { LABELS, MANAGED_BY, type K8sObject } from '../model/k8s-object';
 import { GPU_RESOURCE, NEURON_RESOURCE } from '../teams/team-namespace';
 import type { InstanceType } from '../instances/instance-table';
 import { poolInstanceTypes } from './instance-types';
@@ -47,7 +49,7 @@ export function kueueObjects(cluster: ClusterSpec): K8sObject[] {
           nodeLabels: { [NODEPOOL_LABEL]: pool.name },
           ...(pool.taints.length
             ? {
-              tolerations: pool.taints.map((t) =>
+              tolerations: pool.taints.map((t): ResourceFlavorSpecTolerations =>
                 t.value === undefined
                   ? { key: t.key, operator: 'Exists', effect: t.effect }
                   : { key: t.key, operator: 'Equal', value: t.value, effect: t.effect }),
@@ -75,7 +77,7 @@ export function kueueObjects(cluster: ClusterSpec): K8sObject[] {
             ? [
               {
                 coveredResources: covered,
-                flavors: cluster.nodePools.map((pool) => ({
+                flavors: cluster.nodePools.map((pool): ClusterQueueSpecResourceGroupsFlavors => ({
                   name: pool.name,
                   resources: covered.map((resource) => teamQuota(cluster, team, pool, resource, capacity)),
                 })),
@@ -173,7 +175,9 @@ interface Share {
   readonly borrowing: number | undefined;
 }
 
-function teamQuota(cluster: ClusterSpec, team: Team, pool: NodePool, resource: Resource, capacity: Map<string, Record<Resource, number>>) {
+function teamQuota(
+  cluster: ClusterSpec, team: Team, pool: NodePool, resource: Resource, capacity: Map<string, Record<Resource, number>>,
+): ClusterQueueSpecResourceGroupsFlavorsResources {
   const { nominal, borrowing } = teamShare(cluster, team, pool, resource, capacity);
   const format = (n: number) => (resource === 'memory' ? `${n}Gi` : String(n));
   return {

@@ -1,7 +1,7 @@
-import { DEFAULT_ARM64_FAMILIES, DEFAULT_INSTANCE_FAMILIES, defaultFamilies, type ClusterSpec, type NodePool } from '../config/cluster-spec';
+import { DEFAULT_ARM64_FAMILIES, DEFAULT_INSTANCE_FAMILIES, defaultFamilies, type ClusterSpec, type NodePool } from '../model/cluster-spec';
 import { didYouMeanSuffix } from '../instances/did-you-mean';
 import { instanceTable, type InstanceTable, type InstanceType } from '../instances/instance-table';
-import type { ModuleProblem } from './module';
+import type { ModuleProblem } from '../model/platform-module';
 
 /**
  * The node pools' instance types and families checked against the vendored instance table

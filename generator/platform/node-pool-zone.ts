@@ -1,4 +1,4 @@
-import type { ClusterSpec, NodePool } from '../config/cluster-spec';
+import type { ClusterSpec, NodePool } from '../model/cluster-spec';
 
 /**
  * The single AZ a pool's nodes are placed in, or undefined for any of the cluster's AZs. EFA and Neuron

@@ -1,18 +1,7 @@
-import type { ClusterSpec } from '../config/cluster-spec';
+import type { ClusterSpec } from '../model/cluster-spec';
+import type { EnabledModule } from '../model/compiled-cluster';
 import type { Problem } from '../config/problems';
-import type { PlatformModule } from './module';
-
-/** A module as it runs on one cluster. */
-export interface EnabledModule {
-  readonly module: PlatformModule;
-  /** The chart or git version in use: the cluster's override, or the catalog's pin. */
-  readonly version: string | undefined;
-  readonly values: Record<string, unknown>;
-  /** Why it is on: a base module, turned on in cluster.yaml, or needed by another module. */
-  readonly reason: string;
-  /** How it shares the cluster with a conflicting module that is on too. */
-  readonly notes: string[];
-}
+import type { PlatformModule } from '../model/platform-module';
 
 /**
  * Decides which modules run on a cluster: base modules unless turned off, plus those turned on,

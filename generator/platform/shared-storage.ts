@@ -1,4 +1,4 @@
-import type { ClusterSpec } from '../config/cluster-spec';
+import type { ClusterSpec } from '../model/cluster-spec';
 import {
   KubeClusterRole,
   KubeClusterRoleBinding,
@@ -10,7 +10,7 @@ import {
   KubeStorageClass,
   Quantity,
 } from '../imports/k8s';
-import { LABELS, MANAGED_BY, type K8sObject } from '../render/k8s-object';
+import { LABELS, MANAGED_BY, type K8sObject } from '../model/k8s-object';
 import { storageBinderServiceAccount, storageParameter } from './aws-names';
 
 /** The claim every team namespace gets, by the name the recipes mount (`pvc: [{name: pv-fsx, mount_path: /fsx}]`). */

@@ -1,5 +1,7 @@
-import type { ClusterSpec } from '../config/cluster-spec';
-import { LABELS, MANAGED_BY, type K8sObject } from '../render/k8s-object';
+import type { ClusterSpec } from '../model/cluster-spec';
+import type { ClusterTrainingRuntimeProps } from '../imports/trainer-clustertrainingruntime-trainer.kubeflow.org';
+import { LABELS, MANAGED_BY, type K8sObject } from '../model/k8s-object';
+import type { PlainObjectOf } from '../model/typed';
 
 /** The Trainer v2 runtime every distributed PyTorch run uses: JobSet based, one replicated job `node`. */
 export const TORCH_RUNTIME = { name: 'torch-distributed', replicatedJob: 'node', container: 'node' } as const;
@@ -12,7 +14,7 @@ export const TORCH_RUNTIME = { name: 'torch-distributed', replicatedJob: 'node',
  * Runs replace the image (`trainer.image`) and patch the pod template (`runtimePatches`).
  */
 export function torchDistributedRuntime(cluster: ClusterSpec): K8sObject {
-  return {
+  const runtime: PlainObjectOf<ClusterTrainingRuntimeProps> = {
     apiVersion: 'trainer.kubeflow.org/v1alpha1',
     kind: 'ClusterTrainingRuntime',
     metadata: {
@@ -38,6 +40,7 @@ export function torchDistributedRuntime(cluster: ClusterSpec): K8sObject {
       },
     },
   };
+  return runtime;
 }
 
 /** The chart's own runtime switches (values.yaml `runtimes`, `dataCache.runtimes`) that a cluster override may turn on. */

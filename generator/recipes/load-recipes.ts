@@ -4,7 +4,6 @@ import { join } from 'node:path';
 import type { Problem } from '../config/problems';
 import { validateSalvaging } from '../config/validate';
 import { parseYamlText, parseYamlTextWithYaml, readInputText, type YamlSource } from '../config/yaml-source';
-import type { RecipeCache } from './recipe-cache';
 import {
   bodySchema,
   headerSchema,
@@ -37,6 +36,19 @@ export interface RecipeInput {
   readonly contentHash: string;
 }
 
+/**
+ * Recipes parsed by an earlier regenerate, by file and text (recipe-cache.ts keeps them): a hit spares the parse.
+ * Declared where it is used, so that loading a recipe does not depend on how the cache is stored.
+ */
+export interface ParsedRecipes {
+  /** What `file` parsed to when its text was `text`. */
+  lookup(file: string, text: string, role: RecipeInput['role']): Omit<RecipeInput, 'lineOf'> | undefined;
+  /** The same, by the digest the caller took of the file already, without its text. */
+  lookupKnown(file: string, role: RecipeInput['role']): Omit<RecipeInput, 'lineOf'> | undefined;
+  /** Keeps what `file`'s text parsed to, for the next regenerate. */
+  remember(file: string, text: string, input: RecipeInput): void;
+}
+
 /** The recipes that are valid, and the problems of those that are not (both: every problem is reported at once). */
 export interface LoadRecipesResult { readonly recipes: RecipeInput[]; readonly problems: Problem[] }
 
@@ -47,7 +59,7 @@ export interface LoadRecipesResult { readonly recipes: RecipeInput[]; readonly p
 export function loadRecipes(
   root: string,
   readdir: (dir: string) => string[] = (d) => readdirSync(d),
-  cache?: RecipeCache,
+  cache?: ParsedRecipes,
 ): LoadRecipesResult {
   const recipes: RecipeInput[] = [];
   const problems = forEachRecipe(root, readdir, cache, (input, faulty) => {
@@ -63,7 +75,7 @@ export function loadRecipes(
 export function forEachRecipe(
   root: string,
   readdir: (dir: string) => string[] = (d) => readdirSync(d),
-  cache: RecipeCache | undefined,
+  cache: ParsedRecipes | undefined,
   each: (input: RecipeInput, faulty: boolean) => void,
 ): Problem[] {
   const problems: Problem[] = [];
@@ -132,7 +144,7 @@ export function loadRecipeFile(
   root: string,
   file: string,
   role: 'run' | 'service',
-  cache?: RecipeCache,
+  cache?: ParsedRecipes,
 ): RecipeResult {
   const options = { expected: RECIPE_EXPECTED };
   const lineOf = linesOnDemand(join(root, file), file);

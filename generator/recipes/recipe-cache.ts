@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { closeSync, openSync, readFileSync, readSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeAll } from '../write/write-all';
-import type { RecipeInput } from './load-recipes';
+import { writeAll } from '../util/write-all';
+import type { ParsedRecipes, RecipeInput } from './load-recipes';
 
 /** Where parsed recipes are kept between regenerates (not committed, see .gitignore). */
 export const RECIPE_CACHE_PATH = '.projen/fleet-recipes-cache.json';
@@ -33,7 +33,7 @@ const CHUNK = 256 * 1024;
  * the writer stages and puts in place only when the regenerate succeeds), so a fleet's parsed recipes are
  * never held in memory all at once. Without `out` (a dry run, tests), nothing is written.
  */
-export class RecipeCache {
+export class RecipeCache implements ParsedRecipes {
   /** The previous cache's entries not yet looked up or replaced. */
   private readonly previous: Map<string, Entry>;
   private readonly out: string | undefined;
@@ -49,7 +49,7 @@ export class RecipeCache {
   private bytes = 0;
 
   /**
-   * `known`: the digest of each recipe file's content as the caller already read it (fleet/input-digest.ts),
+   * `known`: the digest of each recipe file's content as the caller already read it (config/input-digest.ts),
    * so that a recipe the cache holds need not be read again (lookupKnown).
    */
   static load(root: string, out?: string, known?: (file: string) => string | undefined): RecipeCache {

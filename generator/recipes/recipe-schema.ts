@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { dnsLabel, list, nonNegativeInt, oneOf, pattern, positiveInt, strictObject, text } from '../config/zod-helpers';
+import { dnsLabel, list, nonNegativeInt, oneOf, pattern, positiveInt, strictObject, text } from '../model/zod-helpers';
 
 /**
  * The schema of a recipe: `recipes/<team>/<name>.yaml` (an ML run) or `apps/<team>/<name>.yaml` (a service).

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Handlebars from 'handlebars';
-import { GENERATOR_DIR } from '../generator-dir';
-import { hclValue, type HclValue } from './hcl';
+import { GENERATOR_DIR } from '../model/generator-dir';
+import { hclValue, type HclValue } from '../infra/hcl';
 
 const TEMPLATES_DIR = join(GENERATOR_DIR, 'templates');
 const cache = new Map<string, Handlebars.TemplateDelegate>();

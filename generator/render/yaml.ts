@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import type { GeneratedFile } from '../fleet/generated-file';
-import type { K8sObject } from './k8s-object';
-import { markerLine } from './marker';
+import type { GeneratedFile } from '../model/generated-file';
+import type { K8sObject } from '../model/k8s-object';
+import { markerLine } from '../model/marker';
 import { emitYaml } from './yaml-emitter';
 
 /** One object as a YAML file, with the marker naming the input to edit. */

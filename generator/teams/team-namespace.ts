@@ -1,6 +1,6 @@
-import type { ClusterSpec, Team } from '../config/cluster-spec';
+import type { ClusterSpec, Team } from '../model/cluster-spec';
 import { KubeLimitRange, KubeNamespace, KubeResourceQuota, Quantity } from '../imports/k8s';
-import { LABELS, MANAGED_BY, type K8sObject } from '../render/k8s-object';
+import { LABELS, MANAGED_BY, type K8sObject } from '../model/k8s-object';
 
 /** Extended resource names of the accelerators, as the device plugins advertise them. */
 export const GPU_RESOURCE = 'nvidia.com/gpu';

@@ -1,4 +1,4 @@
-import { KUBERNETES_VERSION } from './vendor-files';
+import { KUBERNETES_VERSION } from '../model/vendor-files';
 
 /**
  * Where each vendored schema comes from. A CRD is taken at the release its platform module pins (the chart's

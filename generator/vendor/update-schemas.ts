@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
-import { writeFileAtomically } from '../write/atomic-file';
+import { writeFileAtomically } from '../util/atomic-file';
 import { CRD_SOURCES, FILE_SOURCES, type CrdSource } from './schema-sources';
 
 /** Where upstream files are read from: GitHub's raw file host, `<base>/<owner>/<name>/<ref>/<path>`. */

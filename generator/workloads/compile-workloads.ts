@@ -1,11 +1,11 @@
-import { checkWorkloadPolicy } from '../checks/workload-policy';
+import { checkWorkloadPolicy } from './workload-policy';
 import type { Problem } from '../config/problems';
-import type { CompiledCluster } from '../fleet/compile-cluster';
-import type { GeneratedFile } from '../fleet/generated-file';
-import { LABELS, MANAGED_BY, type K8sObject } from '../render/k8s-object';
+import type { CompiledCluster } from '../model/compiled-cluster';
+import type { GeneratedFile } from '../model/generated-file';
+import { LABELS, MANAGED_BY, type K8sObject } from '../model/k8s-object';
 import type { InstanceType } from '../instances/instance-table';
 import type { RecipeInput } from '../recipes/load-recipes';
-import { checkPlacement, poolOf } from '../recipes/placement';
+import { checkPlacement, poolOf } from './placement';
 import { stepIdentity, workloadSteps } from './pipeline';
 import type { WorkloadContext } from './pod-parts';
 import { hourlyCost, runsIndex, RUNS_FOLDER, SERVICES_FOLDER, type IndexedRun } from './runs-index';

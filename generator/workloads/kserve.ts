@@ -1,4 +1,11 @@
-import type { K8sObject } from '../render/k8s-object';
+import type {
+  InferenceServiceProps,
+  InferenceServiceSpecPredictorModel,
+  InferenceServiceSpecPredictorModelVolumeMounts,
+  InferenceServiceSpecPredictorVolumes,
+} from '../imports/kserve-inferenceservice-serving.kserve.io';
+import type { K8sObject } from '../model/k8s-object';
+import type { Plain, PlainObjectOf } from '../model/typed';
 import type { RecipeBody } from '../recipes/recipe-schema';
 import { compact, envVars, meta, nodeSelector, podTolerations, resourcesJson, type WorkloadContext } from './pod-parts';
 import { imageName } from './pytorchjob';
@@ -10,9 +17,15 @@ import { imageName } from './pytorchjob';
 export function renderKServe(body: RecipeBody, ctx: WorkloadContext): K8sObject[] {
   const autoscaling = body.server?.autoscaling;
   const image = imageName(body);
-  const volumes = (body.pvc ?? []).map((pv, i) => ({ name: `pv-${i + 1}`, persistentVolumeClaim: { claimName: pv.name } }));
-  const mounts = (body.pvc ?? []).map((pv, i) => ({ name: `pv-${i + 1}`, mountPath: pv.mount_path }));
-  const model = compact({
+  const volumes = (body.pvc ?? []).map((pv, i): Plain<InferenceServiceSpecPredictorVolumes> => ({
+    name: `pv-${i + 1}`,
+    persistentVolumeClaim: { claimName: pv.name },
+  }));
+  const mounts = (body.pvc ?? []).map((pv, i): Plain<InferenceServiceSpecPredictorModelVolumeMounts> => ({
+    name: `pv-${i + 1}`,
+    mountPath: pv.mount_path,
+  }));
+  const model: Plain<InferenceServiceSpecPredictorModel> = compact({
     modelFormat: { name: body.model_format ?? 'huggingface' },
     storageUri: body.storage_uri,
     image,
@@ -22,7 +35,7 @@ export function renderKServe(body: RecipeBody, ctx: WorkloadContext): K8sObject[
     resources: resourcesJson(body.resources?.requests, body.resources?.limits),
     volumeMounts: mounts.length ? mounts : undefined,
   });
-  return [{
+  const service: PlainObjectOf<InferenceServiceProps> = {
     apiVersion: 'serving.kserve.io/v1beta1',
     kind: 'InferenceService',
     metadata: meta(ctx, ctx.release),
@@ -37,5 +50,6 @@ export function renderKServe(body: RecipeBody, ctx: WorkloadContext): K8sObject[
         model,
       }),
     },
-  }];
+  };
+  return [service];
 }

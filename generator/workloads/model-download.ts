@@ -1,5 +1,5 @@
 import { KubeJob } from '../imports/k8s';
-import type { K8sObject } from '../render/k8s-object';
+import type { K8sObject } from '../model/k8s-object';
 import type { RecipeBody } from '../recipes/recipe-schema';
 import { containerResources, ebsClaim, envVars, podMetadata, podVolumes, queuedMeta, scriptConfigMap, type WorkloadContext } from './pod-parts';
 import { imageName } from './pytorchjob';

@@ -1,4 +1,6 @@
-import type { K8sObject } from '../render/k8s-object';
+import type { MpiJobProps } from '../imports/mpi-operator-mpijob-kubeflow.org';
+import type { K8sObject } from '../model/k8s-object';
+import type { PlainObjectOf } from '../model/typed';
 import type { RecipeBody } from '../recipes/recipe-schema';
 import { compact, containerResources, envVars, nodeSelector, podMetadata, podSpecJson, podTolerations, queuedMeta, type WorkloadContext } from './pod-parts';
 import { imageName } from './pytorchjob';
@@ -14,7 +16,7 @@ export function renderMpiJob(body: RecipeBody, ctx: WorkloadContext): K8sObject[
   const tolerations = podTolerations(body.tolerations, ctx);
   const selector = nodeSelector(body.resources?.node_type, ctx);
   const nproc = body.resources?.nproc_per_node;
-  const job: K8sObject = {
+  const job: PlainObjectOf<MpiJobProps> = {
     apiVersion: 'kubeflow.org/v2beta1',
     kind: 'MPIJob',
     metadata: queuedMeta(ctx, `mpijob-${ctx.release}`),

@@ -1,9 +1,11 @@
-import type { ClusterSpec, NodePool, Team } from '../config/cluster-spec';
+import type { ClusterSpec, NodePool, Team } from '../model/cluster-spec';
 import {
   KubeConfigMap, KubePersistentVolumeClaim, Quantity, toJson_PodSpec,
-  type EnvVar, type ObjectMeta, type PodSpec, type ResourceRequirements, type Toleration as K8sToleration, type Volume, type VolumeMount,
+  type EnvVar, type ObjectMeta, type PodSpec, type ResourceRequirements, type SecretKeySelector,
+  type Toleration as K8sToleration, type Volume, type VolumeMount,
 } from '../imports/k8s';
-import type { K8sObject } from '../render/k8s-object';
+import type { K8sObject } from '../model/k8s-object';
+import type { Plain } from '../model/typed';
 import type { CommandSpec, EnvVarSpec, RecipeBody, Toleration } from '../recipes/recipe-schema';
 import { EBS_STORAGE_CLASS } from '../platform/shared-storage';
 
@@ -94,14 +96,18 @@ export function scriptConfigMap(ctx: WorkloadContext, name: string, key: string,
   return KubeConfigMap.manifest({ metadata: meta(ctx, name), data: { [key]: script } });
 }
 
-export function meta(ctx: WorkloadContext, name: string, extraLabels: Record<string, string> = {}): ObjectMeta & { name: string } {
+/** The metadata `meta` gives: it fits both a generated class's ObjectMeta and a plain object's (model/typed.ts). */
+export type WorkloadMeta = Pick<ObjectMeta, 'namespace' | 'labels' | 'annotations'> & { readonly name: string };
+
+export function meta(ctx: WorkloadContext, name: string, extraLabels: Record<string, string> = {}): WorkloadMeta {
   const annotations = Object.keys(ctx.annotations).length ? { annotations: { ...ctx.annotations } } : {};
   return { name, namespace: ctx.namespace, labels: { ...ctx.labels, ...extraLabels }, ...annotations };
 }
 
 /** A pod spec as plain JSON, for the pod templates inside custom resources (their schema is the core PodSpec). */
-export function podSpecJson(spec: PodSpec): Record<string, unknown> {
-  return toJson_PodSpec(spec)!;
+export function podSpecJson(spec: PodSpec): Plain<PodSpec> {
+  // the generated converter writes the API's JSON of the typed PodSpec (keys in its order, quantities as values)
+  return toJson_PodSpec(spec) as Plain<PodSpec>;
 }
 
 export interface PodVolumeOptions {
@@ -178,7 +184,7 @@ export function ebsClaim(body: RecipeBody, ctx: WorkloadContext, defaultSize: st
  * already tolerate (a cuda-efa pool also taints `vpc.amazonaws.com/efa`).
  */
 export function podTolerations(tolerations: readonly Toleration[], ctx: WorkloadContext): K8sToleration[] {
-  const out: K8sToleration[] = tolerations.map((t) => ({
+  const out: K8sToleration[] = tolerations.map((t): K8sToleration => ({
     key: tpl(t.key, ctx.release),
     ...(t.operator ? { operator: t.operator } : {}),
     ...(t.value !== undefined ? { value: t.value } : {}),
@@ -200,14 +206,22 @@ export function nodeSelector(nodeType: string | undefined, ctx: WorkloadContext)
 
 export const POD_ANNOTATIONS = { 'karpenter.sh/do-not-disrupt': 'true', 'sidecar.istio.io/inject': 'false' };
 
-export function podMetadata(ctx: WorkloadContext, extraLabels: Record<string, string> = {}) {
+export function podMetadata(
+  ctx: WorkloadContext,
+  extraLabels: Record<string, string> = {},
+): Pick<ObjectMeta, 'labels' | 'annotations'> {
   return {
     labels: { ...ctx.labels, ...extraLabels },
     annotations: { ...POD_ANNOTATIONS, 'app.kubernetes.io/instance': ctx.release },
   };
 }
 
-export function envVars(env: readonly EnvVarSpec[] | undefined, ctx: WorkloadContext): EnvVar[] {
+/** An environment variable as `envVars` writes it: a value or a Secret's key; it fits the core EnvVar and a CRD's. */
+export type WorkloadEnvVar = Pick<EnvVar, 'name' | 'value'> & {
+  readonly valueFrom?: { readonly secretKeyRef: Pick<SecretKeySelector, 'name' | 'key'> };
+};
+
+export function envVars(env: readonly EnvVarSpec[] | undefined, ctx: WorkloadContext): WorkloadEnvVar[] {
   return (env ?? []).map((e) =>
     e.valueFrom ? { name: e.name, valueFrom: { secretKeyRef: { name: e.valueFrom.secretKeyRef.name, key: e.valueFrom.secretKeyRef.key } } } : { name: e.name, value: tpl(e.value ?? '', ctx.release) },
   );
@@ -222,8 +236,11 @@ export function containerResources(requests: Record<string, string> | undefined,
 }
 
 /** The resources of `containerResources` as plain JSON, for fields of custom resources. */
-export function resourcesJson(requests: Record<string, string> | undefined, limits: Record<string, string> | undefined): Record<string, Record<string, string>> {
-  const out: Record<string, Record<string, string>> = {};
+export function resourcesJson(
+  requests: Record<string, string> | undefined,
+  limits: Record<string, string> | undefined,
+): { requests?: Record<string, string>; limits?: Record<string, string> } {
+  const out: { requests?: Record<string, string>; limits?: Record<string, string> } = {};
   if (requests && Object.keys(requests).length) out.requests = { ...requests };
   if (limits && Object.keys(limits).length) out.limits = { ...limits };
   return out;
@@ -234,7 +251,10 @@ export function queuedMeta(ctx: WorkloadContext, name: string) {
   return meta(ctx, name, ctx.queueLabels);
 }
 
-/** Drops undefined fields so the YAML stays as short as the chart's. */
-export function compact<T extends Record<string, unknown>>(object: T): T {
+/**
+ * Drops undefined fields so the YAML stays as short as the chart's. `T` comes from where the result goes (a typed
+ * field or variable), never from the argument, so a misspelt field of the argument is still an error.
+ */
+export function compact<T extends object>(object: NoInfer<T>): T {
   return Object.fromEntries(Object.entries(object).filter(([, v]) => v !== undefined)) as T;
 }

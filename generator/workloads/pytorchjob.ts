@@ -1,4 +1,8 @@
-import type { K8sObject } from '../render/k8s-object';
+import type {
+  PyTorchJobProps, PyTorchJobSpecPytorchReplicaSpecs, PyTorchJobSpecPytorchReplicaSpecsTemplate,
+} from '../imports/training-operator-pytorchjob-kubeflow.org';
+import type { K8sObject } from '../model/k8s-object';
+import type { Plain, PlainObjectOf } from '../model/typed';
 import type { RecipeBody } from '../recipes/recipe-schema';
 import { compact, containerResources, envVars, nodeSelector, podMetadata, podSpecJson, podTolerations, queuedMeta, type WorkloadContext } from './pod-parts';
 import { CHART_DIRS, trainScript } from './train-script';
@@ -11,7 +15,7 @@ import { CHART_DIRS, trainScript } from './train-script';
 export function renderPyTorchJob(body: RecipeBody, ctx: WorkloadContext, elastic = false): K8sObject[] {
   const script = trainScript(body, ctx, elastic ? CHART_DIRS.elastic : CHART_DIRS.distributed);
   const nnodes = body.resources?.nnodes ?? (elastic ? 1 : 2);
-  const template = {
+  const template: Plain<PyTorchJobSpecPytorchReplicaSpecsTemplate> = {
     metadata: podMetadata(ctx),
     spec: podSpecJson({
       volumes: script.volumes,
@@ -29,9 +33,13 @@ export function renderPyTorchJob(body: RecipeBody, ctx: WorkloadContext, elastic
       }],
     }),
   };
-  const replica = (replicas: number) => ({ replicas, restartPolicy: 'OnFailure', template });
+  const replica = (replicas: number): Plain<PyTorchJobSpecPytorchReplicaSpecs> => ({
+    replicas,
+    restartPolicy: 'OnFailure',
+    template,
+  });
   const ep = body.elastic_policy ?? {};
-  const job: K8sObject = {
+  const job: PlainObjectOf<PyTorchJobProps> = {
     apiVersion: 'kubeflow.org/v1',
     kind: 'PyTorchJob',
     metadata: queuedMeta(ctx, `pytorchjob-${ctx.release}`),

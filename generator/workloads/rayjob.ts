@@ -1,6 +1,8 @@
-import type { K8sObject } from '../render/k8s-object';
+import type { RayJobProps, RayJobSpec, RayJobSpecSubmitterPodTemplate } from '../imports/kuberay-rayjob-ray.io';
+import type { K8sObject } from '../model/k8s-object';
+import type { Plain, PlainObjectOf } from '../model/typed';
 import type { RecipeBody } from '../recipes/recipe-schema';
-import type { Container } from '../imports/k8s';
+import type { Container, ContainerPort } from '../imports/k8s';
 import { containerResources, envVars, nodeSelector, podMetadata, podSpecJson, podTolerations, queuedMeta, type WorkloadContext } from './pod-parts';
 import { imageName, imagePullPolicy } from './pytorchjob';
 import { CHART_DIRS, trainScript } from './train-script';
@@ -22,12 +24,16 @@ export function renderRayJob(body: RecipeBody, ctx: WorkloadContext): K8sObject[
   const headResources = containerResources(ray.resources?.requests, ray.resources?.limits);
   const noShm = script.mounts.filter((m) => m.name !== 'shm');
   const nnodes = body.resources?.nnodes ?? 1;
-  const podSpec = (restartPolicy: string, container: Container) => ({
+  // the head's and workers' templates have the same schema as the submitter's
+  const podSpec = (restartPolicy: string, container: Container): Plain<RayJobSpecSubmitterPodTemplate> => ({
     metadata: podMetadata(ctx),
     spec: podSpecJson({ restartPolicy, schedulerName: body.scheduler_name, volumes: script.volumes, tolerations, nodeSelector: selector, containers: [container] }),
   });
-  const runtimeEnv = ray.runtime_env_yaml && typeof ray.runtime_env_yaml === 'object' ? (ray.runtime_env_yaml as Record<string, unknown>) : {};
-  const job: K8sObject = {
+  // the seed's `runtime_env_yaml` holds fields of the RayJob's spec (`runtimeEnvYAML`), merged in as written
+  const runtimeEnv = ray.runtime_env_yaml && typeof ray.runtime_env_yaml === 'object'
+    ? (ray.runtime_env_yaml as Plain<RayJobSpec>)
+    : {};
+  const job: PlainObjectOf<RayJobProps> = {
     apiVersion: 'ray.io/v1',
     kind: 'RayJob',
     metadata: queuedMeta(ctx, `rayjob-${ctx.release}`),
@@ -44,7 +50,7 @@ export function renderRayJob(body: RecipeBody, ctx: WorkloadContext): K8sObject[
           rayStartParams: { 'dashboard-host': ray.dashboard?.host ?? '0.0.0.0', 'num-gpus': '0' },
           template: podSpec('OnFailure', {
             name: 'ray-head', env, image, imagePullPolicy: pullPolicy,
-            ports: ray.ports?.map((p) => ({ name: p.name, containerPort: p.port })),
+            ports: ray.ports?.map((p): ContainerPort => ({ name: p.name, containerPort: p.port })),
             volumeMounts: noShm, resources: headResources,
           }),
         },

@@ -1,7 +1,13 @@
 import { parseEmbeddedYaml } from '../config/embedded-yaml';
-import type { K8sObject } from '../render/k8s-object';
+import type {
+  RayServiceProps,
+  RayServiceSpecRayClusterConfigHeadGroupSpecTemplate,
+  RayServiceSpecRayClusterConfigWorkerGroupSpecsTemplate,
+} from '../imports/kuberay-rayservice-ray.io';
+import type { K8sObject } from '../model/k8s-object';
+import type { Plain, PlainObjectOf } from '../model/typed';
 import type { RecipeBody } from '../recipes/recipe-schema';
-import { KubeConfigMap } from '../imports/k8s';
+import { KubeConfigMap, type Container, type ContainerPort, type Volume, type VolumeMount } from '../imports/k8s';
 import {
   containerResources, envVars, frameworkFetch, meta, nodeSelector, podMetadata, podSpecJson, podTolerations, podVolumes, type WorkloadContext,
 } from './pod-parts';
@@ -42,24 +48,24 @@ export function renderRayService(body: RecipeBody, ctx: WorkloadContext): K8sObj
   }));
 
   const { volumes: pvcVolumes, mounts: pvcMounts } = podVolumes(body, ctx, { framework: Boolean(framework) });
-  const volumes = [
+  const volumes: Volume[] = [
     ...pvcVolumes.filter((v) => v.name === 'shm'),
     { name: 'engine-config', configMap: { defaultMode: 420, name: engineConfig } },
     ...(body.engine?.code ? [{ name: 'engine-code', configMap: { defaultMode: 420, name: engineCode } }] : []),
     ...pvcVolumes.filter((v) => v.name !== 'shm'),
   ];
-  const mounts = [
+  const mounts: VolumeMount[] = [
     ...pvcMounts.filter((m) => m.name === 'shm'),
     { mountPath: '/etc/engine-config', name: 'engine-config' },
     ...(body.engine?.code ? [{ mountPath: '/etc/engine-code', name: 'engine-code' }] : []),
     ...pvcMounts.filter((m) => m.name !== 'shm'),
   ];
-  const initContainers = framework
+  const initContainers: Container[] | undefined = framework
     ? [{ name: 'init-framework-scripts', image, command: ['sh', '-c', frameworkFetch(framework, CHART_DIRS.rayserve).join('\n')], volumeMounts: mounts.filter((m) => m.name === 'framework-scripts') }]
     : undefined;
   const env = envVars(ray.env ?? DEFAULTS.env, ctx);
   const headResources = ray.resources ?? DEFAULTS.headResources;
-  const head = {
+  const head: Plain<RayServiceSpecRayClusterConfigHeadGroupSpecTemplate> = {
     metadata: podMetadata(ctx),
     spec: podSpecJson({
       restartPolicy: ray.restart_policy?.head ?? 'OnFailure',
@@ -67,7 +73,7 @@ export function renderRayService(body: RecipeBody, ctx: WorkloadContext): K8sObj
       containers: [{
         name: 'ray-head', image, imagePullPolicy: pullPolicy,
         command: ['/bin/bash', '-c', 'CMD="${KUBERAY_GEN_RAY_START_CMD:-ray start --head --dashboard-host=0.0.0.0 --block}"\neval "$CMD"\n'],
-        ports: (ray.ports ?? DEFAULTS.ports).map((p) => ({ name: p.name, containerPort: p.port })),
+        ports: (ray.ports ?? DEFAULTS.ports).map((p): ContainerPort => ({ name: p.name, containerPort: p.port })),
         env: env.length ? env : undefined,
         volumeMounts: mounts,
         resources: containerResources(headResources.requests, headResources.limits),
@@ -78,7 +84,7 @@ export function renderRayService(body: RecipeBody, ctx: WorkloadContext): K8sObj
     }),
   };
   const res = body.resources ?? { requests: {}, limits: {} };
-  const worker = {
+  const worker: Plain<RayServiceSpecRayClusterConfigWorkerGroupSpecsTemplate> = {
     metadata: { ...podMetadata(ctx, { 'autoscaling-group': ctx.release }) },
     spec: podSpecJson({
       restartPolicy: ray.restart_policy?.worker ?? 'OnFailure',
@@ -99,7 +105,7 @@ export function renderRayService(body: RecipeBody, ctx: WorkloadContext): K8sObj
   };
   const minReplicas = res.min_replicas ?? WORKER_REPLICAS.min;
   const maxReplicas = res.max_replicas ?? WORKER_REPLICAS.max;
-  objects.push({
+  const service: PlainObjectOf<RayServiceProps> = {
     apiVersion: 'ray.io/v1',
     kind: 'RayService',
     metadata: meta(ctx, ctx.release),
@@ -123,7 +129,8 @@ export function renderRayService(body: RecipeBody, ctx: WorkloadContext): K8sObj
         }],
       },
     },
-  });
+  };
+  objects.push(service);
   return objects;
 }
 

@@ -1,6 +1,6 @@
-import type { GeneratedFile } from '../fleet/generated-file';
-import { clusterFolder } from '../fleet/paths';
-import { markerLine } from '../render/marker';
+import type { GeneratedFile } from '../model/generated-file';
+import { clusterFolder } from '../model/paths';
+import { markerLine } from '../model/marker';
 import type { InstanceType } from '../instances/instance-table';
 import type { RecipeInput } from '../recipes/load-recipes';
 import type { WorkloadStep } from './pipeline';

@@ -1,4 +1,4 @@
-import type { K8sObject } from '../render/k8s-object';
+import type { K8sObject } from '../model/k8s-object';
 import type { RecipeBody } from '../recipes/recipe-schema';
 import { launcherScript, podVolumes, scriptConfigMap, type WorkloadContext } from './pod-parts';
 

@@ -1,4 +1,6 @@
-import type { K8sObject } from '../render/k8s-object';
+import type { K8sObject } from '../model/k8s-object';
+import type { PlainObjectOf } from '../model/typed';
+import type { TrainJobProps } from '../imports/trainer-trainjob-trainer.kubeflow.org';
 import type { RecipeBody } from '../recipes/recipe-schema';
 import { compact, envVars, nodeSelector, podMetadata, podSpecJson, podTolerations, queuedMeta, resourcesJson, type WorkloadContext } from './pod-parts';
 import { TORCH_RUNTIME } from '../platform/trainer-runtimes';
@@ -16,7 +18,7 @@ export const RUNTIME_PATCH_MANAGER = 'mlops-fleet.io/generator';
 export function renderTrainJob(body: RecipeBody, ctx: WorkloadContext): K8sObject[] {
   const script = trainScript(body, ctx, CHART_DIRS.distributed);
   const nproc = body.resources?.nproc_per_node;
-  const trainJob: K8sObject = {
+  const trainJob: PlainObjectOf<TrainJobProps> = {
     apiVersion: 'trainer.kubeflow.org/v1alpha1',
     kind: 'TrainJob',
     metadata: queuedMeta(ctx, ctx.release),

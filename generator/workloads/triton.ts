@@ -1,8 +1,10 @@
 import {
   IntOrString, KubeDeployment, KubeHorizontalPodAutoscalerV2, KubeService, Quantity,
-  type Container, type MetricSpecV2, type PodSpec, type Probe,
+  type Container, type ContainerPort, type MetricSpecV2, type PodSpec, type Probe, type ServicePort,
 } from '../imports/k8s';
-import type { K8sObject } from '../render/k8s-object';
+import type { LeaderWorkerSetProps } from '../imports/lws-leaderworkerset-leaderworkerset.x-k8s.io';
+import type { K8sObject } from '../model/k8s-object';
+import type { PlainObjectOf } from '../model/typed';
 import type { RecipeBody } from '../recipes/recipe-schema';
 import {
   containerResources, ebsClaim, envVars, launcherScript, meta, nodeSelector, podMetadata, podSpecJson, podTolerations, podVolumes,
@@ -72,7 +74,7 @@ export function renderServer(body: RecipeBody, ctx: WorkloadContext, flavour: Se
     command: ['/etc/config/launcher.sh'],
     image: imageName(body),
     imagePullPolicy: imagePullPolicy(body),
-    ports: flavour.ports.map((p) => ({ name: p.name, containerPort: p.value })),
+    ports: flavour.ports.map((p): ContainerPort => ({ name: p.name, containerPort: p.value })),
     livenessProbe: probe(flavour.health.live, server?.liveness_probe, [10, 3], 15),
     readinessProbe: probe(flavour.health.ready, server?.readiness_probe, [5, 3], 5),
     startupProbe: probe(flavour.health.ready, server?.startup_probe, [10, 30]),
@@ -103,7 +105,7 @@ export function renderServer(body: RecipeBody, ctx: WorkloadContext, flavour: Se
       volumeMounts: mounts.filter((m) => m.name !== 'config'),
       resources: container.resources,
     };
-    objects.push({
+    const leaderWorkerSet: PlainObjectOf<LeaderWorkerSetProps> = {
       ...target,
       metadata: meta(ctx, ctx.release, ctx.queueLabels),
       spec: {
@@ -114,7 +116,8 @@ export function renderServer(body: RecipeBody, ctx: WorkloadContext, flavour: Se
           workerTemplate: { metadata: podMetadata(ctx, { role: 'worker' }), spec: podSpecJson(podSpec([worker], false)) },
         },
       },
-    });
+    };
+    objects.push(leaderWorkerSet);
   } else {
     target = KubeDeployment.GVK;
     selector = appLabel;
@@ -141,7 +144,12 @@ export function renderServer(body: RecipeBody, ctx: WorkloadContext, flavour: Se
   objects.push(KubeService.manifest({
     metadata: meta(ctx, ctx.release),
     spec: {
-      ports: flavour.ports.map((p) => ({ protocol: 'TCP', name: p.name, port: p.value, targetPort: IntOrString.fromNumber(p.value) })),
+      ports: flavour.ports.map((p): ServicePort => ({
+        protocol: 'TCP',
+        name: p.name,
+        port: p.value,
+        targetPort: IntOrString.fromNumber(p.value),
+      })),
       selector,
       type: 'ClusterIP',
     },

@@ -1,4 +1,4 @@
-import type { K8sObject } from '../render/k8s-object';
+import type { K8sObject } from '../model/k8s-object';
 import type { RecipeBody, WorkloadKind } from '../recipes/recipe-schema';
 import { renderDataProcess } from './data-process';
 import { renderDjlLmi } from './djl-lmi';

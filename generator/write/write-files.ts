@@ -4,16 +4,16 @@ import {
   rmSync, statSync, writeFileSync,
 } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { findSecretInGenerated } from '../checks/secrets';
+import { findSecretInGenerated } from '../config/secrets';
 import type { Problem } from '../config/problems';
-import type { GeneratedFile } from '../fleet/generated-file';
-import type { SourceStat } from '../fleet/input-digest';
-import { flatString } from '../flat-string';
-import { hasMarker, markerLine } from '../render/marker';
-import { pathsUnder } from '../sorted-paths';
-import { writeFileAtomically } from './atomic-file';
+import type { GeneratedFile } from '../model/generated-file';
+import type { SourceStat } from '../config/input-digest';
+import { flatString } from '../util/flat-string';
+import { hasMarker, markerLine } from '../model/marker';
+import { pathsUnder } from '../util/sorted-paths';
+import { writeFileAtomically } from '../util/atomic-file';
 import { stepBoundary } from './crash-test-hook';
-import { writeAll } from './write-all';
+import { writeAll } from '../util/write-all';
 import { asWriteError, systemError } from './write-error';
 
 /** The generator's own list of the files it wrote, so the next run can remove what is no longer generated. */
@@ -45,10 +45,10 @@ export interface WritePlan {
   readonly cached: ReadonlyMap<string, CacheEntry>;
   /** Render-cache entries of the files to write, taken from each staged file (a move keeps its size and time). */
   readonly written: ReadonlyMap<string, CacheEntry>;
-  /** The digest of every input (fleet/input-digest.ts), and of each kept or generated folder's own inputs. */
+  /** The digest of every input (config/input-digest.ts), and of each kept or generated folder's own inputs. */
   readonly inputs?: string;
   readonly folders: ReadonlyMap<string, string>;
-  /** The stat and digest of each input read (fleet/input-digest.ts), kept in the render cache for the next regenerate. */
+  /** The stat and digest of each input read (config/input-digest.ts), kept in the render cache for the next regenerate. */
   readonly sources?: ReadonlyMap<string, SourceStat>;
   /** Caches for the next regenerate (not committed), staged as this one made them: [staged, target]. */
   readonly caches: readonly (readonly [staged: string, target: string])[];

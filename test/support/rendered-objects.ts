@@ -1,5 +1,6 @@
 import { loadFleet } from '../../generator/config/load-fleet';
-import { compileCluster, type CompiledCluster } from '../../generator/fleet/compile-cluster';
+import { compileCluster } from '../../generator/fleet/compile-cluster';
+import type { CompiledCluster } from '../../generator/model/compiled-cluster';
 import { compileWorkloads } from '../../generator/workloads/compile-workloads';
 import { loadFleetRecipes } from '../../generator/workloads/fleet-recipes';
 import { FLEET } from './fleet';
@@ -21,7 +22,7 @@ export function compiledClusters(root: string): CompiledCluster[] {
 
 /**
  * Every object the generator serializes to YAML for the fleet at `root`, as the renderer receives it
- * (fleet/render-cluster.ts): the objects of each cluster folder, and its YAML documents.
+ * (render/render-cluster.ts): the objects of each cluster folder, and its YAML documents.
  */
 export function renderedObjects(root: string): unknown[] {
   return compiledClusters(root).flatMap((cluster) => [

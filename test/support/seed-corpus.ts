@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { parse } from 'yaml';
-import { pathProblems } from '../../generator/recipes/path-policy';
+import { pathProblems } from '../../generator/workloads/path-policy';
 import type { RecipeBody } from '../../generator/recipes/recipe-schema';
 import { importSeedRecipe } from '../../generator/recipes/seed-import';
 import { REPO, writeFile } from './fleet';

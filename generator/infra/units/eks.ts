@@ -1,8 +1,8 @@
-import { expression, type HclValue } from '../../render/hcl';
+import { expression, type HclValue } from '../hcl';
 import { awsPartition, DISCOVERY_TAG, eksClusterRoleName, INFRA_UNITS, poolDiscoveryTag, roleArnOf, SYSTEM_NODE_LABEL } from '../names';
 import { MODULES } from '../terraform-modules';
 import { mockSubnetIds, unitDir, type InfraContext, type InfraUnit } from '../unit';
-import { applyRoleName } from '../../github/settings';
+import { applyRoleName } from '../../model/github-settings';
 
 /** The system node group: Argo CD, Karpenter, CoreDNS and the controllers run here; ML workloads run on Karpenter nodes. */
 const SYSTEM_NODES = {

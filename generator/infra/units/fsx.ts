@@ -1,4 +1,4 @@
-import { expression } from '../../render/hcl';
+import { expression } from '../hcl';
 import { fsxName, INFRA_UNITS } from '../names';
 import { storageParameters } from './storage-parameters';
 import { MODULES } from '../terraform-modules';

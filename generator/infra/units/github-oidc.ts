@@ -1,5 +1,11 @@
-import { applyEnvironmentName, applyRoleName, applySubject, planRoleName, planSubject } from '../../github/settings';
-import { accountFolder } from '../../fleet/paths';
+import {
+  applyEnvironmentName,
+  applyRoleName,
+  applySubject,
+  planRoleName,
+  planSubject,
+} from '../../model/github-settings';
+import { accountFolder } from '../../model/paths';
 import { accountStateBucket, ACCOUNT_UNITS, awsPartition, INFRA_UNITS, stateBucketName } from '../names';
 import { MODULES } from '../terraform-modules';
 import { unitDir, type AccountContext, type InfraContext, type InfraUnit } from '../unit';

@@ -1,5 +1,5 @@
 import { defaultSubnets, parseCidr } from '../../config/cidr';
-import type { ClusterSpec } from '../../config/cluster-spec';
+import type { ClusterSpec } from '../../model/cluster-spec';
 import { DISCOVERY_TAG, INFRA_UNITS, poolDiscoveryTag, poolZone } from '../names';
 import { MODULES } from '../terraform-modules';
 import { unitDir, type InfraContext, type InfraUnit } from '../unit';

@@ -1,5 +1,5 @@
-import type { ClusterSpec } from '../../config/cluster-spec';
-import { expression, type HclValue } from '../../render/hcl';
+import type { ClusterSpec } from '../../model/cluster-spec';
+import { expression, type HclValue } from '../hcl';
 import { awsPartition, INFRA_UNITS, mlflowArtifactBucket, POD_IDENTITY_SERVICE_ACCOUNTS, podIdentityRoleName, STORAGE_PARAMETERS, storageParameter } from '../names';
 import { MODULES } from '../terraform-modules';
 import { isEnabled, moduleNamespace, unitDir, type InfraContext, type InfraUnit, type UnitDependency } from '../unit';

@@ -1,4 +1,4 @@
-import type { ClusterSpec } from '../../config/cluster-spec';
+import type { ClusterSpec } from '../../model/cluster-spec';
 import { STORAGE_PARAMETERS, storageParameter } from '../names';
 
 /**

@@ -1,10 +1,10 @@
 import { loadFleet } from '../config/load-fleet';
 import { sortProblems, type Problem } from '../config/problems';
-import { compileCluster } from '../fleet/compile-cluster';
-import type { PlatformModule } from '../platform/module';
+import { compileCluster } from './compile-cluster';
+import type { PlatformModule } from '../model/platform-module';
 import { parseRecipeText, roleOf } from '../recipes/load-recipes';
-import { compileWorkloads } from './compile-workloads';
-import { recipeInstanceTypes, unknownClusterProblem } from './fleet-recipes';
+import { compileWorkloads } from '../workloads/compile-workloads';
+import { recipeInstanceTypes, unknownClusterProblem } from '../workloads/fleet-recipes';
 
 /**
  * The problems a regenerate would report for a recipe not written yet: `text` as the file `file`

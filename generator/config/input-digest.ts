@@ -1,11 +1,10 @@
 import { createHash, type Hash } from 'node:crypto';
 import { lstatSync, readdirSync, readFileSync, readlinkSync, type Dirent, type Stats } from 'node:fs';
 import { join, relative } from 'node:path';
-import { flatString } from '../flat-string';
-import { CLUSTER_FILE, CLUSTERS_DIR } from '../config/load-fleet';
-import { GENERATOR_DIR } from '../generator-dir';
-import { ACCOUNTS_DIR } from './paths';
-import { INSTANCE_TABLE, VENDOR_DIR } from '../vendor/vendor-files';
+import { flatString } from '../util/flat-string';
+import { GENERATOR_DIR } from '../model/generator-dir';
+import { ACCOUNTS_DIR, CLUSTER_FILE, CLUSTERS_DIR } from '../model/paths';
+import { INSTANCE_TABLE, VENDOR_DIR } from '../model/vendor-files';
 
 /**
  * A file's content digest (sha1, base64url) and the stat it was taken at: `<size>:<mtimeMs>:<ctimeMs>:<ino>

@@ -1,4 +1,6 @@
-import { CLUSTERS_DIR } from '../config/load-fleet';
+/** The hand-written file of every cluster, by convention. */
+export const CLUSTERS_DIR = 'clusters';
+export const CLUSTER_FILE = 'cluster.yaml';
 
 export function clusterFolder(name: string): string {
   return `${CLUSTERS_DIR}/${name}`;

@@ -1,12 +1,12 @@
 import { ARGOCD_FOLDER } from '../argocd/argocd-objects';
 import { TEAMS_MODULE } from '../platform/compile-platform';
-import { clusterFolder } from './paths';
-import type { CompiledCluster } from './compile-cluster';
-import type { GeneratedFile } from './generated-file';
-import { objectFileName } from '../render/k8s-object';
-import { markerLine } from '../render/marker';
-import { renderTemplate } from '../render/templates';
-import { renderJsonFile, yamlFile } from '../render/yaml';
+import { clusterFolder } from '../model/paths';
+import type { CompiledCluster } from '../model/compiled-cluster';
+import type { GeneratedFile } from '../model/generated-file';
+import { objectFileName } from '../model/k8s-object';
+import { markerLine } from '../model/marker';
+import { renderTemplate } from './templates';
+import { renderJsonFile, yamlFile } from './yaml';
 
 /** Turns one compiled cluster into files: its objects, one file each, the files rendered by other stages, and its README. */
 export function renderCluster(compiled: CompiledCluster, rendered: readonly GeneratedFile[] = []): GeneratedFile[] {

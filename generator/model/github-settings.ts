@@ -1,4 +1,4 @@
-import type { ClusterSpec, Environment } from '../config/cluster-spec';
+import type { ClusterSpec, Environment } from './cluster-spec';
 
 /** The GitHub repository this fleet lives in, from `.projenrc.ts`. The OIDC trust policies accept only it. */
 export interface GitHubSettings {

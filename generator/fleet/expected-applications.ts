@@ -1,7 +1,7 @@
 import { loadFleet } from '../config/load-fleet';
 import type { Problem } from '../config/problems';
-import { compileCluster } from '../fleet/compile-cluster';
-import type { PlatformModule } from '../platform/module';
+import { compileCluster } from './compile-cluster';
+import type { PlatformModule } from '../model/platform-module';
 
 /** Per cluster, the platform Applications its spec asks for (one per enabled module, and the teams), and its repository. */
 export type ExpectedApplications = Map<string, { names: string[]; repoURL: string }>;

@@ -1,10 +1,10 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, posix } from 'node:path';
 import { parse } from 'yaml';
-import { parseManifest } from '../checks/parse-manifest';
-import type { SchemaRegistry } from '../checks/schema-registry';
+import { parseManifest } from './parse-manifest';
+import type { SchemaRegistry } from './schema-registry';
 import type { Problem } from '../config/problems';
-import { pathsUnder } from '../sorted-paths';
+import { pathsUnder } from '../util/sorted-paths';
 import { renderGoTemplate, TemplateError } from './go-template';
 
 /** An Application as the ApplicationSet controller would create it. */

@@ -1,4 +1,4 @@
-import type { ClusterSpec } from '../config/cluster-spec';
+import type { ClusterSpec } from './cluster-spec';
 
 /** The API server address Argo CD calls its own cluster by. */
 export const IN_CLUSTER_SERVER = 'https://kubernetes.default.svc';

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { GitHubSettings } from './settings';
+import type { GitHubSettings } from '../model/github-settings';
 
 /** The repository settings of `.projenrc.ts`, written by projen for the command-line tools. */
 export const SETTINGS_FILE = '.projen/github-settings.json';

@@ -1,12 +1,12 @@
-import type { ClusterSpec, NodePool, Team } from '../config/cluster-spec';
+import type { ClusterSpec, NodePool, Team } from '../model/cluster-spec';
 import type { Problem } from '../config/problems';
-import { TEMPLATE_EXPRESSION } from '../workloads/pod-parts';
-import { extraNeeds, KIND_RULES } from '../workloads/workload-kinds';
+import { TEMPLATE_EXPRESSION } from './pod-parts';
+import { extraNeeds, KIND_RULES } from './workload-kinds';
 import type { InstanceType } from '../instances/instance-table';
-import { ACCELERATOR_RESOURCES, parseQuantity } from './instance-types';
-import type { RecipeInput } from './load-recipes';
+import { ACCELERATOR_RESOURCES, parseQuantity } from '../recipes/instance-types';
+import type { RecipeInput } from '../recipes/load-recipes';
 import { pathProblems } from './path-policy';
-import type { RecipeBody, WorkloadKind } from './recipe-schema';
+import type { RecipeBody, WorkloadKind } from '../recipes/recipe-schema';
 import { rayServeProblems } from './serving-checks';
 
 export interface PlacementTarget {

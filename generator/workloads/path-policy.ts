@@ -1,9 +1,9 @@
 import { parseEmbeddedYaml } from '../config/embedded-yaml';
 import { fieldPath } from '../config/problems';
 import { SHARED_CLAIMS } from '../platform/shared-storage';
-import { PRETRAINED_MODELS } from '../workloads/model-download';
-import { DEFAULT_PVC, tpl } from '../workloads/pod-parts';
-import type { EnvVarSpec, RecipeBody } from './recipe-schema';
+import { PRETRAINED_MODELS } from './model-download';
+import { DEFAULT_PVC, tpl } from './pod-parts';
+import type { EnvVarSpec, RecipeBody } from '../recipes/recipe-schema';
 import type { ServingProblem } from './serving-checks';
 
 /**

@@ -1,5 +1,5 @@
-import type { ClusterSpec } from '../config/cluster-spec';
-import type { K8sObject } from '../render/k8s-object';
+import type { ClusterSpec } from './cluster-spec';
+import type { K8sObject } from './k8s-object';
 
 /** An upstream Helm chart at a pinned version, installed by Argo CD from its repository. */
 export interface HelmSource {

@@ -1,15 +1,15 @@
 import { posix } from 'node:path';
-import { CLUSTERS_DIR } from '../config/load-fleet';
-import type { GeneratedFile } from '../fleet/generated-file';
-import { markerLine } from '../render/marker';
-import { renderTemplate } from '../render/templates';
-import { TERRAFORM, TERRAGRUNT } from '../tool-versions';
-import { accountFolder } from '../fleet/paths';
-import type { AccountInfra, ClusterInfra } from './compile-infra';
-import { GENERATED_TAG_KEYS } from './check-spec';
-import { accountRegion, accountStateBucket, stateBucketName } from './names';
-import { registrySource } from './terraform-modules';
-import { infraFolder, type InfraUnit } from './unit';
+import { CLUSTERS_DIR } from '../model/paths';
+import type { GeneratedFile } from '../model/generated-file';
+import { markerLine } from '../model/marker';
+import { renderTemplate } from './templates';
+import { TERRAFORM, TERRAGRUNT } from '../model/tool-versions';
+import { accountFolder } from '../model/paths';
+import type { AccountInfra, ClusterInfra } from '../infra/compile-infra';
+import { GENERATED_TAG_KEYS } from '../infra/check-spec';
+import { accountRegion, accountStateBucket, stateBucketName } from '../infra/names';
+import { registrySource } from '../infra/terraform-modules';
+import { infraFolder, type InfraUnit } from '../infra/unit';
 
 export const ROOT_HCL = `${CLUSTERS_DIR}/root.hcl`;
 /** What an account's folder is generated from: the `aws.accountId` of the cluster specs (any one of the account's). */

@@ -1,7 +1,8 @@
-import { imageRegistries, type ClusterSpec, type Team } from '../config/cluster-spec';
+import { imageRegistries, type ClusterSpec, type Team } from '../model/cluster-spec';
 import type { Problem } from '../config/problems';
-import type { K8sObject } from '../render/k8s-object';
+import type { K8sObject } from '../model/k8s-object';
 import type { RecipeBody } from '../recipes/recipe-schema';
+import { TEAM_RESOURCES } from '../teams/team-resources';
 
 /**
  * The workload policy of a cluster, checked on every object a run or service renders: the objects land in
@@ -13,31 +14,6 @@ import type { RecipeBody } from '../recipes/recipe-schema';
  * Argo CD's team AppProject enforces the namespace and kinds again, Pod Security admission the pod limits.
  */
 
-/**
- * The kinds a team's runs and services may hold, with their API groups: namespaced, and none that changes who
- * may do what (RBAC, service accounts), the team's limits (ResourceQuota, LimitRange, LocalQueue) or the network
- * (NetworkPolicy). The team AppProjects whitelist the same list.
- */
-export const TEAM_RESOURCES: readonly { group: string; kind: string }[] = [
-  { group: '', kind: 'ConfigMap' },
-  { group: '', kind: 'Service' },
-  { group: '', kind: 'PersistentVolumeClaim' },
-  { group: '', kind: 'Pod' },
-  { group: 'batch', kind: 'Job' },
-  { group: 'batch', kind: 'CronJob' },
-  { group: 'apps', kind: 'Deployment' },
-  { group: 'apps', kind: 'StatefulSet' },
-  { group: 'autoscaling', kind: 'HorizontalPodAutoscaler' },
-  { group: 'trainer.kubeflow.org', kind: 'TrainJob' },
-  { group: 'kubeflow.org', kind: 'PyTorchJob' },
-  { group: 'kubeflow.org', kind: 'MPIJob' },
-  { group: 'jobset.x-k8s.io', kind: 'JobSet' },
-  { group: 'ray.io', kind: 'RayJob' },
-  { group: 'ray.io', kind: 'RayCluster' },
-  { group: 'ray.io', kind: 'RayService' },
-  { group: 'leaderworkerset.x-k8s.io', kind: 'LeaderWorkerSet' },
-  { group: 'serving.kserve.io', kind: 'InferenceService' },
-];
 const TEAM_KINDS = new Set(TEAM_RESOURCES.map((r) => `${r.group}/${r.kind}`));
 const groupOf = (apiVersion: string) => (apiVersion.includes('/') ? apiVersion.split('/')[0] : '');
 

@@ -1,6 +1,6 @@
-import { MAX_NESTING, nestedTooDeep } from '../config/nesting';
-import { fieldPath, type Problem } from '../config/problems';
-import { markerInput } from '../render/marker';
+import { MAX_NESTING, nestedTooDeep } from './nesting';
+import { fieldPath, type Problem } from './problems';
+import { markerInput } from '../model/marker';
 
 /**
  * No credentials in git: the whole text of every hand-written input (cluster.yaml, recipes, apps), comments

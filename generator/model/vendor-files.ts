@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { GENERATOR_DIR } from '../generator-dir';
+import { GENERATOR_DIR } from './generator-dir';
 
 /**
  * Upstream data the generator reads at run time, vendored into the repository (`vendor/`, with the source and

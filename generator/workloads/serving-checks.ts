@@ -1,8 +1,8 @@
 import { parseEmbeddedYaml } from '../config/embedded-yaml';
-import type { NodePool } from '../config/cluster-spec';
-import { parseQuantity } from './instance-types';
-import { WORKER_REPLICAS } from '../workloads/rayservice';
-import type { RecipeBody } from './recipe-schema';
+import type { NodePool } from '../model/cluster-spec';
+import { parseQuantity } from '../recipes/instance-types';
+import { WORKER_REPLICAS } from './rayservice';
+import type { RecipeBody } from '../recipes/recipe-schema';
 
 /** A problem of a serving app, at a field path of its file. */
 export interface ServingProblem {

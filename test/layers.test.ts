@@ -1,7 +1,8 @@
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join, posix } from 'node:path';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
+import { GENERATED_IMPORTS, sourceFiles } from './support/source-files';
 
 const REPO = join(__dirname, '..');
 
@@ -43,21 +44,8 @@ const LAYERS = [
   '.projenrc.ts',
 ];
 
-/** Classes made by `cdk8s import` (`import:k8s`, `import:crds`): any layer may use them; they import none of ours. */
-const GENERATED = 'generator/imports';
-
 const CODE = /\.(ts|cjs)$/;
-
-function codeFiles(dir: string): string[] {
-  const files: string[] = [];
-  for (const entry of readdirSync(join(REPO, dir), { withFileTypes: true })) {
-    const path = posix.join(dir, entry.name);
-    if (entry.isDirectory()) {
-      if (path !== GENERATED) files.push(...codeFiles(path));
-    } else if (CODE.test(entry.name)) files.push(path);
-  }
-  return files;
-}
+const codeFiles = (dir: string) => sourceFiles(dir, CODE);
 
 function layerOf(file: string): string {
   if (file === '.projenrc.ts') return file;
@@ -98,7 +86,7 @@ function importGraph(): Graph {
       if (!fileName.startsWith('.')) continue;
       const target = resolveImport(file, fileName);
       if (!target) unresolved.push(`${file}: ${fileName}`);
-      else if (!target.startsWith(`${GENERATED}/`) && CODE.test(target)) targets.push(target);
+      else if (!target.startsWith(`${GENERATED_IMPORTS}/`) && CODE.test(target)) targets.push(target);
     }
     imports.set(file, [...new Set(targets)]);
   }

@@ -4,21 +4,12 @@ import { dirname, join, posix, resolve } from 'node:path';
 import ts from 'typescript';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { API_FIELD_NAMES } from '../generator/model/typed';
+import { GENERATED_IMPORTS, sourceFiles } from './support/source-files';
 
 const REPO = join(__dirname, '..');
-const IMPORTS = 'generator/imports';
+const IMPORTS = GENERATED_IMPORTS;
 
-/** The .ts files under a folder of the repository (repository-relative), the generated imports left out. */
-function sources(dir: string): string[] {
-  const files: string[] = [];
-  for (const entry of readdirSync(join(REPO, dir), { withFileTypes: true })) {
-    const path = posix.join(dir, entry.name);
-    if (entry.isDirectory()) {
-      if (path !== IMPORTS) files.push(...sources(path));
-    } else if (entry.name.endsWith('.ts')) files.push(path);
-  }
-  return files;
-}
+const sources = (dir: string) => sourceFiles(dir, /\.ts$/);
 
 const read = (file: string) => readFileSync(join(REPO, file), 'utf-8');
 

@@ -1,6 +1,6 @@
 /** Amazon EBS CSI driver: dynamic gp3/io2 block volumes for checkpoints and databases. */
 import type { PlatformModule } from '../generator/model/platform-module';
-import { ebsStorageClass } from '../generator/platform/shared-storage';
+import { ebsStorageClass } from './shared-storage';
 
 export const ebsCsiDriverModule: PlatformModule = {
   name: 'ebs-csi-driver',

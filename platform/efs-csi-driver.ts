@@ -1,6 +1,6 @@
 /** Amazon EFS CSI driver: shared ReadWriteMany file systems for datasets, home directories and code. */
 import type { PlatformModule } from '../generator/model/platform-module';
-import { sharedStorageObjects } from '../generator/platform/shared-storage';
+import { sharedStorageObjects } from './shared-storage';
 
 export const efsCsiDriverModule: PlatformModule = {
   name: 'efs-csi-driver',

@@ -1,6 +1,6 @@
 /** Amazon FSx for Lustre CSI driver: high-throughput scratch/persistent Lustre volumes for training data. */
 import type { PlatformModule } from '../generator/model/platform-module';
-import { sharedStorageObjects } from '../generator/platform/shared-storage';
+import { sharedStorageObjects } from './shared-storage';
 
 export const fsxCsiDriverModule: PlatformModule = {
   name: 'fsx-csi-driver',

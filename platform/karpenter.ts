@@ -1,6 +1,6 @@
 /** Karpenter: just-in-time node provisioning for EKS (NodePools, EC2NodeClasses); the chart ships its CRDs. */
 import { karpenterInterruptionQueue } from '../generator/platform/aws-names';
-import { karpenterNodePoolObjects, nodePoolProblems } from '../generator/platform/karpenter-node-pools';
+import { karpenterNodePoolObjects, nodePoolProblems } from './karpenter-node-pools';
 import type { PlatformModule } from '../generator/model/platform-module';
 
 export const karpenterModule: PlatformModule = {

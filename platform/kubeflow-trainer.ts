@@ -1,9 +1,9 @@
 /** Kubeflow Trainer v2: TrainJob and (Cluster)TrainingRuntime APIs for PyTorch, DeepSpeed, MPI and JAX training on JobSet. */
 import type { PlatformModule } from '../generator/model/platform-module';
-import { chartRuntimesTurnedOn, torchDistributedRuntime } from '../generator/platform/trainer-runtimes';
+import { chartRuntimesTurnedOn, torchDistributedRuntime } from './kubeflow-trainer-runtimes';
 
 // The chart bundles JobSet as a subchart: rendered with `jobset.install: false`, since the jobset module owns JobSet.
-// The runtimes the runs use are rendered by the fleet (trainer-runtimes.ts), not by the chart's installer hook.
+// The runtimes the runs use are rendered by the fleet (kubeflow-trainer-runtimes.ts), not by the chart's installer hook.
 export const kubeflowTrainerModule: PlatformModule = {
   name: 'kubeflow-trainer',
   description: 'Kubeflow Trainer v2 (TrainJob, TrainingRuntime) for distributed training and LLM fine-tuning',

@@ -1,6 +1,6 @@
 /** Kueue: job queueing, quotas and fair sharing for batch/training workloads (JobSet, TrainJob, RayJob, MPIJob...). */
 import { parse, stringify } from 'yaml';
-import { kueueObjects, quotaProblems } from '../generator/platform/kueue-queues';
+import { kueueObjects, quotaProblems } from './kueue-queues';
 import type { ModuleContext, PlatformModule } from '../generator/model/platform-module';
 
 /**

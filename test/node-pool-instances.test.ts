@@ -6,7 +6,7 @@ import { clusterSpecSchema, type ClusterSpec } from '../generator/model/cluster-
 import { editDistance } from '../generator/config/problems';
 import { didYouMean, didYouMeanSuffix } from '../generator/instances/did-you-mean';
 import { instanceTable, instanceTypes, type InstanceTable } from '../generator/instances/instance-table';
-import { usesEfa } from '../generator/platform/karpenter-node-pools';
+import { usesEfa } from '../platform/karpenter-node-pools';
 import { familiesOf, needsEfa, nodePoolInstanceProblems } from '../generator/platform/node-pool-instances';
 
 const REPO = join(__dirname, '..');

@@ -69,10 +69,10 @@ const words = (text: string): string[] => text.match(/[A-Za-z_]\w*/g) ?? [];
 /** The misspelt field: the first name in `wrong` that `right` does not have. */
 const misspelt = (m: Misspelling) => words(m.wrong).find((w) => !words(m.right).includes(w))!;
 
-/** The one file of the generator that declares the function. */
+/** The one file of generator/ or platform/ that declares the function. */
 function builderFile(name: string): string {
-  const files = sources('generator').filter((f) => new RegExp(`\\bfunction ${name}\\(`).test(read(f)));
-  expect(files, `one generator file declares ${name}`).toHaveLength(1);
+  const files = [...sources('generator'), ...sources('platform')].filter((f) => new RegExp(`\\bfunction ${name}\\(`).test(read(f)));
+  expect(files, `one file of generator/ or platform/ declares ${name}`).toHaveLength(1);
   return files[0];
 }
 

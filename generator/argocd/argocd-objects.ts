@@ -3,7 +3,7 @@ import { Application, type ApplicationSpecSyncPolicyRetry } from '../imports/arg
 import { ApplicationSet, type ApplicationSetSpecGenerators } from '../imports/argocd-applicationset-argoproj.io';
 import { AppProject } from '../imports/argocd-appproject-argoproj.io';
 import { TEAM_RESOURCES } from '../teams/team-resources';
-import { kueueObjects } from '../platform/kueue-queues';
+import { poolTolerations } from '../model/platform-names';
 import type { ModuleDescriptor } from '../model/compiled-cluster';
 import { MODULE_DESCRIPTOR, PLATFORM_FOLDER } from '../platform/compile-platform';
 import { LABEL_PREFIX, LABELS, MANAGED_BY, type K8sObject } from '../model/k8s-object';
@@ -163,10 +163,8 @@ export function serviceIgnoreDifferences(enabled: ReadonlySet<string>): IgnoreDi
  */
 function flavorTolerations(cluster: ClusterSpec): string[] {
   const out = new Set<string>();
-  for (const object of kueueObjects(cluster)) {
-    if (object.kind !== 'ResourceFlavor') continue;
-    const tolerations = ((object as { spec?: { tolerations?: Record<string, unknown>[] } }).spec?.tolerations) ?? [];
-    for (const t of tolerations) out.add(JSON.stringify(Object.fromEntries(Object.entries(t).sort(([a], [b]) => (a < b ? -1 : 1)))));
+  for (const pool of cluster.nodePools) {
+    for (const t of poolTolerations(pool)) out.add(JSON.stringify(Object.fromEntries(Object.entries(t).sort(([a], [b]) => (a < b ? -1 : 1)))));
   }
   return [...out];
 }

@@ -1,6 +1,6 @@
 import { parseEmbeddedYaml } from '../config/embedded-yaml';
 import { fieldPath } from '../config/problems';
-import { SHARED_CLAIMS } from '../platform/shared-storage';
+import { SHARED_CLAIMS } from '../model/platform-names';
 import { PRETRAINED_MODELS } from './model-download';
 import { DEFAULT_PVC, tpl } from './pod-parts';
 import type { EnvVarSpec, RecipeBody } from '../recipes/recipe-schema';

@@ -7,7 +7,7 @@ import {
 import type { K8sObject } from '../model/k8s-object';
 import type { Plain } from '../model/typed';
 import type { CommandSpec, EnvVarSpec, RecipeBody, Toleration } from '../recipes/recipe-schema';
-import { EBS_STORAGE_CLASS } from '../platform/shared-storage';
+import { EBS_STORAGE_CLASS, NODEPOOL_LABEL } from '../model/platform-names';
 
 /**
  * The pieces every seed chart puts in its pod templates, reproduced: the launcher script (git clone,
@@ -199,7 +199,7 @@ export function podTolerations(tolerations: readonly Toleration[], ctx: Workload
 
 export function nodeSelector(nodeType: string | undefined, ctx: WorkloadContext): Record<string, string> | undefined {
   const selector: Record<string, string> = {};
-  if (ctx.pool) selector['karpenter.sh/nodepool'] = ctx.pool.name;
+  if (ctx.pool) selector[NODEPOOL_LABEL] = ctx.pool.name;
   if (nodeType) selector['node.kubernetes.io/instance-type'] = nodeType;
   return Object.keys(selector).length ? selector : undefined;
 }

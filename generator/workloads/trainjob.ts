@@ -3,7 +3,7 @@ import type { PlainObjectOf } from '../model/typed';
 import type { TrainJobProps } from '../imports/trainer-trainjob-trainer.kubeflow.org';
 import type { RecipeBody } from '../recipes/recipe-schema';
 import { compact, envVars, nodeSelector, podMetadata, podSpecJson, podTolerations, queuedMeta, resourcesJson, type WorkloadContext } from './pod-parts';
-import { TORCH_RUNTIME } from '../platform/trainer-runtimes';
+import { TORCH_RUNTIME } from '../model/platform-names';
 import { imageName } from './pytorchjob';
 import { CHART_DIRS, trainScript } from './train-script';
 

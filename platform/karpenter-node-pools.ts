@@ -1,4 +1,4 @@
-import type { ClusterSpec, NodePool } from '../model/cluster-spec';
+import type { ClusterSpec, NodePool } from '../generator/model/cluster-spec';
 import {
   Ec2NodeClass,
   Ec2NodeClassSpecBlockDeviceMappingsEbsVolumeType,
@@ -6,7 +6,7 @@ import {
   Ec2NodeClassSpecMetadataOptionsHttpEndpoint,
   Ec2NodeClassSpecMetadataOptionsHttpProtocolIPv6,
   Ec2NodeClassSpecMetadataOptionsHttpTokens,
-} from '../imports/karpenter-ec2nodeclass-karpenter.k8s.aws';
+} from '../generator/imports/karpenter-ec2nodeclass-karpenter.k8s.aws';
 import {
   NodePool as KarpenterNodePool,
   NodePoolSpecDisruptionConsolidationPolicy,
@@ -17,18 +17,15 @@ import {
   type NodePoolSpecTemplateSpecTaints,
   NodePoolSpecTemplateSpecStartupTaintsEffect,
   NodePoolSpecTemplateSpecTaintsEffect,
-} from '../imports/karpenter-nodepool-karpenter.sh';
-import { LABEL_PREFIX, LABELS, MANAGED_BY, type K8sObject } from '../model/k8s-object';
-import { GPU_RESOURCE, NEURON_RESOURCE } from '../teams/team-namespace';
-import { DISCOVERY_TAG, karpenterNodeRole, poolDiscoveryTag } from './aws-names';
-import { poolInstanceTypes } from './instance-types';
-import type { ModuleProblem } from '../model/platform-module';
-import { nodePoolInstanceProblems } from './node-pool-instances';
-import { poolZone } from './node-pool-zone';
+} from '../generator/imports/karpenter-nodepool-karpenter.sh';
+import { LABEL_PREFIX, LABELS, MANAGED_BY, type K8sObject } from '../generator/model/k8s-object';
+import { GPU_RESOURCE, NEURON_RESOURCE } from '../generator/teams/team-namespace';
+import { DISCOVERY_TAG, karpenterNodeRole, poolDiscoveryTag } from '../generator/platform/aws-names';
+import { poolInstanceTypes } from '../generator/platform/instance-types';
+import type { ModuleProblem } from '../generator/model/platform-module';
+import { nodePoolInstanceProblems } from '../generator/platform/node-pool-instances';
+import { poolZone } from '../generator/platform/node-pool-zone';
 
-/** Label Karpenter puts on every node of a pool; Kueue ResourceFlavors select by it. */
-export const NODEPOOL_LABEL = 'karpenter.sh/nodepool';
-export const EFA_RESOURCE = 'vpc.amazonaws.com/efa';
 
 /** The CSI node plugins remove these once they run, so no pod lands on a node before its volumes can mount. */
 const CSI_STARTUP_TAINTS: Record<string, string> = {

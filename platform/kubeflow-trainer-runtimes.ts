@@ -1,10 +1,9 @@
-import type { ClusterSpec } from '../model/cluster-spec';
-import type { ClusterTrainingRuntimeProps } from '../imports/trainer-clustertrainingruntime-trainer.kubeflow.org';
-import { LABELS, MANAGED_BY, type K8sObject } from '../model/k8s-object';
-import type { PlainObjectOf } from '../model/typed';
+import type { ClusterSpec } from '../generator/model/cluster-spec';
+import type { ClusterTrainingRuntimeProps } from '../generator/imports/trainer-clustertrainingruntime-trainer.kubeflow.org';
+import { LABELS, MANAGED_BY, type K8sObject } from '../generator/model/k8s-object';
+import type { PlainObjectOf } from '../generator/model/typed';
+import { TORCH_RUNTIME } from '../generator/model/platform-names';
 
-/** The Trainer v2 runtime every distributed PyTorch run uses: JobSet based, one replicated job `node`. */
-export const TORCH_RUNTIME = { name: 'torch-distributed', replicatedJob: 'node', container: 'node' } as const;
 
 /**
  * The `torch-distributed` ClusterTrainingRuntime, as kubeflow/trainer v2.3.0 ships it

@@ -1,4 +1,4 @@
-import type { ClusterSpec } from '../model/cluster-spec';
+import type { ClusterSpec } from '../generator/model/cluster-spec';
 import {
   KubeClusterRole,
   KubeClusterRoleBinding,
@@ -9,13 +9,12 @@ import {
   KubeServiceAccount,
   KubeStorageClass,
   Quantity,
-} from '../imports/k8s';
-import { LABELS, MANAGED_BY, type K8sObject } from '../model/k8s-object';
-import { storageBinderServiceAccount, storageParameter } from './aws-names';
+} from '../generator/imports/k8s';
+import { LABELS, MANAGED_BY, type K8sObject } from '../generator/model/k8s-object';
+import { storageBinderServiceAccount, storageParameter } from '../generator/platform/aws-names';
+import { EBS_STORAGE_CLASS, SHARED_CLAIMS } from '../generator/model/platform-names';
 
-/** The claim every team namespace gets, by the name the recipes mount (`pvc: [{name: pv-fsx, mount_path: /fsx}]`). */
-export const SHARED_CLAIMS = { efs: 'pv-efs', fsx: 'pv-fsx' } as const;
-export const STORAGE_CLASSES = { efs: 'efs-sc', fsx: 'fsx-sc' } as const;
+const STORAGE_CLASSES = { efs: 'efs-sc', fsx: 'fsx-sc' } as const;
 const DRIVERS = { efs: 'efs.csi.aws.com', fsx: 'fsx.csi.aws.com' } as const;
 
 /** The AWS CLI image the binder runs (AWS CLI v2, Amazon Linux 2 with curl and sed). */
@@ -141,9 +140,6 @@ export function sharedStorageObjects(cluster: ClusterSpec, system: 'efs' | 'fsx'
   );
   return objects;
 }
-
-/** The EBS StorageClass the ebs-csi-driver module renders, which runs' scratch volumes claim. */
-export const EBS_STORAGE_CLASS = 'gp3';
 
 /** The cluster's default StorageClass: encrypted gp3 EBS volumes, created where the pod lands. */
 export function ebsStorageClass(cluster: ClusterSpec): K8sObject {

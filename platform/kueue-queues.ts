@@ -1,5 +1,5 @@
-import { gibibytes } from '../model/quantity';
-import type { ClusterSpec, NodePool, Team } from '../model/cluster-spec';
+import { gibibytes } from '../generator/model/quantity';
+import type { ClusterSpec, NodePool, Team } from '../generator/model/cluster-spec';
 import {
   ClusterQueue,
   ClusterQueueSpecPreemptionReclaimWithinCohort,
@@ -9,15 +9,16 @@ import {
   ClusterQueueSpecResourceGroupsFlavorsResourcesNominalQuota as NominalQuota,
   type ClusterQueueSpecResourceGroupsFlavors,
   type ClusterQueueSpecResourceGroupsFlavorsResources,
-} from '../imports/kueue-clusterqueue-kueue.x-k8s.io';
-import { LocalQueue } from '../imports/kueue-localqueue-kueue.x-k8s.io';
-import { ResourceFlavor, type ResourceFlavorSpecTolerations } from '../imports/kueue-resourceflavor-kueue.x-k8s.io';
-import { WorkloadPriorityClass } from '../imports/kueue-workloadpriorityclass-kueue.x-k8s.io';
-import { LABELS, MANAGED_BY, type K8sObject } from '../model/k8s-object';
-import { GPU_RESOURCE, NEURON_RESOURCE } from '../teams/team-namespace';
-import type { InstanceType } from '../instances/instance-table';
-import { poolInstanceTypes } from './instance-types';
-import { EFA_RESOURCE, NODEPOOL_LABEL, usesEfa } from './karpenter-node-pools';
+} from '../generator/imports/kueue-clusterqueue-kueue.x-k8s.io';
+import { LocalQueue } from '../generator/imports/kueue-localqueue-kueue.x-k8s.io';
+import { ResourceFlavor } from '../generator/imports/kueue-resourceflavor-kueue.x-k8s.io';
+import { WorkloadPriorityClass } from '../generator/imports/kueue-workloadpriorityclass-kueue.x-k8s.io';
+import { LABELS, MANAGED_BY, type K8sObject } from '../generator/model/k8s-object';
+import { GPU_RESOURCE, NEURON_RESOURCE } from '../generator/teams/team-namespace';
+import type { InstanceType } from '../generator/instances/instance-table';
+import { poolInstanceTypes } from '../generator/platform/instance-types';
+import { usesEfa } from './karpenter-node-pools';
+import { EFA_RESOURCE, NODEPOOL_LABEL, poolTolerations } from '../generator/model/platform-names';
 
 /** Kueue priorities of the teams' runs (`kueue.x-k8s.io/priority-class: <name>`); a team's default is its `priority`. */
 export const PRIORITY_CLASSES = { low: 100, medium: 1000, high: 10000 } as const;
@@ -47,14 +48,7 @@ export function kueueObjects(cluster: ClusterSpec): K8sObject[] {
         metadata: { name: pool.name, labels },
         spec: {
           nodeLabels: { [NODEPOOL_LABEL]: pool.name },
-          ...(pool.taints.length
-            ? {
-              tolerations: pool.taints.map((t): ResourceFlavorSpecTolerations =>
-                t.value === undefined
-                  ? { key: t.key, operator: 'Exists', effect: t.effect }
-                  : { key: t.key, operator: 'Equal', value: t.value, effect: t.effect }),
-            }
-            : {}),
+          ...(pool.taints.length ? { tolerations: poolTolerations(pool) } : {}),
         },
       }),
     );

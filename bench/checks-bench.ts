@@ -40,7 +40,11 @@ function check(dir: string, task: string, pattern: RegExp): { measure: Measure; 
   const runs = Array.from({ length: RUNS }, () => timed(dir, ['npx', 'projen', task]));
   const count = Number(pattern.exec(runs[0].stdout ?? '')?.[1] ?? NaN);
   return {
-    measure: { cpu: median(runs.map((r) => r.cpu)), wall: median(runs.map((r) => r.wall)), rssMiB: Math.max(...runs.map((r) => r.rssMiB)) },
+    measure: {
+      cpu: median(runs.map((r) => r.cpu)),
+      wall: median(runs.map((r) => r.wall)),
+      rssMiB: Math.max(...runs.map((r) => r.rssMiB)),
+    },
     count,
   };
 }
@@ -51,7 +55,13 @@ function benchFleet(size: string): Row {
     fleetOf(size, dir);
     const validate = check(dir, 'validate', /^\s*(\d+)\s+objects in \d+ generated files$/m);
     const expand = check(dir, 'expand', /Applications; (\d+) objects in their sources/);
-    return { fleet: size, objects: validate.count, validate: validate.measure, expand: expand.measure, expandObjects: expand.count };
+    return {
+      fleet: size,
+      objects: validate.count,
+      validate: validate.measure,
+      expand: expand.measure,
+      expandObjects: expand.count,
+    };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -61,13 +71,17 @@ const f = (n: number, digits = 2) => n.toFixed(digits);
 
 function table(rows: Row[]): string {
   const lines = [
-    '| fleet | objects | validate CPU s (wall) | validate objects/s (wall) | validate peak RSS MiB | expand objects | expand CPU s (wall) | expand objects/s (wall) | expand peak RSS MiB | validate + expand wall s, peak RSS MiB |',
+    '| fleet | objects | validate CPU s (wall) | validate objects/s (wall) | ' +
+      'validate peak RSS MiB | expand objects | expand CPU s (wall) | expand objects/s ' +
+      '(wall) | expand peak RSS MiB | validate + expand wall s, peak RSS MiB |',
     '|---|---|---|---|---|---|---|---|---|---|',
   ];
   for (const r of rows) {
     lines.push(
-      `| ${r.fleet} | ${r.objects} | ${f(r.validate.cpu)} (${f(r.validate.wall)}) | ${f(r.objects / r.validate.wall, 0)} | ${f(r.validate.rssMiB, 0)} | ` +
-        `${r.expandObjects} | ${f(r.expand.cpu)} (${f(r.expand.wall)}) | ${f(r.expandObjects / r.expand.wall, 0)} | ${f(r.expand.rssMiB, 0)} | ` +
+      `| ${r.fleet} | ${r.objects} | ${f(r.validate.cpu)} (${f(r.validate.wall)}) ` +
+        `| ${f(r.objects / r.validate.wall, 0)} | ${f(r.validate.rssMiB, 0)} | ` +
+        (`${r.expandObjects} | ${f(r.expand.cpu)} (${f(r.expand.wall)}) ` +
+          `| ${f(r.expandObjects / r.expand.wall, 0)} | ${f(r.expand.rssMiB, 0)} | `) +
         `${f(r.validate.wall + r.expand.wall)}, ${f(Math.max(r.validate.rssMiB, r.expand.rssMiB), 0)} |`,
     );
   }
@@ -84,9 +98,12 @@ function main() {
     SECTION,
     '',
     '<!-- Written by `npx projen bench:checks` (bench/checks-bench.ts). -->',
-    `Measured ${new Date().toISOString().slice(0, 10)}; the median of ${RUNS} runs of each command as the workflow runs it (\`npx projen validate\`, ` +
-      '`npx projen expand`), CPU user + sys and wall seconds from GNU time, peak RSS of the largest process. Objects per second are of wall time, ' +
-      'the whole command included (npx, projen\'s task runner, loading the command, reading the schemas). The example fleet is the repository\'s; the 10k fleet is `npm run bench`\'s.',
+    `Measured ${new Date().toISOString().slice(0, 10)}; the median of ${RUNS} ` +
+      `runs of each command as the workflow runs it (\`npx projen validate\`, ` +
+      ('`npx projen expand`), CPU user + sys and wall seconds from GNU time, ' +
+        'peak RSS of the largest process. Objects per second are of wall time, ') +
+      ("the whole command included (npx, projen's task runner, loading the command, reading " +
+        "the schemas). The example fleet is the repository's; the 10k fleet is `npm run bench`'s."),
     '',
     table(rows),
     '',
@@ -97,7 +114,10 @@ function main() {
     const previous = existsSync(path) ? readFileSync(path, 'utf-8') : '';
     const start = previous.indexOf(SECTION);
     const end = start < 0 ? -1 : previous.indexOf('\n## ', start + SECTION.length);
-    const next = start < 0 ? `${previous.trimEnd()}\n\n${section}` : `${previous.slice(0, start)}${section}${end < 0 ? '' : previous.slice(end)}`;
+    const next =
+      start < 0
+        ? `${previous.trimEnd()}\n\n${section}`
+        : `${previous.slice(0, start)}${section}${end < 0 ? '' : previous.slice(end)}`;
     mkdirSync(join(REPO, 'docs'), { recursive: true });
     writeFileSync(path, next);
     console.log('written to docs/benchmarks.md');

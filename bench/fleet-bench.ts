@@ -1,6 +1,15 @@
 import { execFileSync } from 'node:child_process';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { cpus, totalmem } from 'node:os';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { median, timed, type Measure } from './measure';
@@ -27,7 +36,9 @@ const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 /** The fixed cost is small and noisy: more runs. */
 const FIXED_RUNS = Math.max(RUNS, 5);
 const sizes = (process.env.BENCH_SIZES ?? '1k,10k,50k').split(',');
-const disks = (process.env.BENCH_DISKS ?? 'disk,tmpfs').split(',').filter((d) => d !== 'tmpfs' || existsSync('/dev/shm'));
+const disks = (process.env.BENCH_DISKS ?? 'disk,tmpfs')
+  .split(',')
+  .filter((d) => d !== 'tmpfs' || existsSync('/dev/shm'));
 
 const REGENERATE = ['npx', 'projen'];
 
@@ -59,7 +70,9 @@ function emptyTree(dir: string) {
       if (inner !== 'cluster.yaml') rmSync(join(dir, 'clusters', entry.name, inner), { recursive: true });
     }
   }
-  for (const file of ['.projen/fleet-files.json', '.projen/fleet-cache.json', '.projen/fleet-recipes-cache.json']) rmSync(join(dir, file), { force: true });
+  for (const file of ['.projen/fleet-files.json', '.projen/fleet-cache.json', '.projen/fleet-recipes-cache.json']) {
+    rmSync(join(dir, file), { force: true });
+  }
 }
 
 /** Files whose modification time changed since `before` (what a regenerate wrote). */
@@ -99,7 +112,8 @@ for (const item of items) {
   const path = join(out, item.path);
   const dir = dirname(path);
   if (!made.has(dir)) { mkdirSync(dir, { recursive: true }); made.add(dir); }
-  writeFileSync(path, item.object === undefined ? item.text : item.header + '\\n' + stringify(item.object, { lineWidth: 0, aliasDuplicateObjects: false, version: '1.2' }));
+  const options = { lineWidth: 0, aliasDuplicateObjects: false, version: '1.2' };
+  writeFileSync(path, item.object === undefined ? item.text : item.header + '\\n' + stringify(item.object, options));
 }
 `,
   );
@@ -157,23 +171,44 @@ function benchSize(label: string, disk: string, fixed: Fixed): Row {
     let oneExpected = 0;
     for (let i = 0; i < RUNS; i++) {
       const text = readFileSync(recipeFile, 'utf-8');
-      writeFileSync(recipeFile, text.replace(/\nname: (\S+)\n/, `\n# bench edit ${Date.now()}-${i}\nname: $1\n`).replace(/image: (\S+)/, `image: $1-b${i}`));
+      writeFileSync(
+        recipeFile,
+        text
+          .replace(/\nname: (\S+)\n/, `\n# bench edit ${Date.now()}-${i}\nname: $1\n`)
+          .replace(/image: (\S+)/, `image: $1-b${i}`),
+      );
       const before = mtimes(dir, generatedFiles(dir));
       const m = timed(dir, REGENERATE);
       const written = countWritten(dir, before);
       // what must change: the run's own folder (new name), the runs index, the cluster README, the manifest
-      oneExpected = generatedFiles(dir).filter((f) => f.includes(`/${clusterName(0)}/workloads/runs/${template.team}/${runName(0, 0, template.name)}-`)).length;
+      oneExpected = generatedFiles(dir).filter((f) =>
+        f.includes(`/${clusterName(0)}/workloads/runs/${template.team}/${runName(0, 0, template.name)}-`),
+      ).length;
       one.push({ ...m, written: written.count });
     }
 
     const fullOverFloor = median(full.map((m, i) => m.cpu / floor[i].cpu));
-    return { size: label, disk, objects, files: files.length, full: medianOf(full), noop: medianOf(noop), one: medianOf(one), oneExpected, floor: medianOf(floor), fullOverFloor, fixed };
+    return {
+      size: label,
+      disk,
+      objects,
+      files: files.length,
+      full: medianOf(full),
+      noop: medianOf(noop),
+      one: medianOf(one),
+      oneExpected,
+      floor: medianOf(floor),
+      fullOverFloor,
+      fixed,
+    };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 }
 
-/** The regenerate command on an empty fleet, and the part of it that is the default task's own command (the launcher). */
+/**
+ * The regenerate command on an empty fleet, and the part of it that is the default task's own command (the launcher).
+ */
 interface Fixed {
   readonly command: Measure;
   readonly launcher: Measure;
@@ -188,7 +223,11 @@ function benchFixed(disk: string): Fixed {
     timed(dir, REGENERATE); // warm the transform cache, as on a laptop
     const command = medianOf(Array.from({ length: FIXED_RUNS }, () => timed(dir, REGENERATE)));
     // what npx and projen's task runner start: the rest of the command's cost is theirs
-    const launcher = medianOf(Array.from({ length: FIXED_RUNS }, () => timed(dir, ['node', 'generator/projen/launcher.cjs', 'tsx', '.projenrc.ts'])));
+    const launcher = medianOf(
+      Array.from({ length: FIXED_RUNS }, () =>
+        timed(dir, ['node', 'generator/projen/launcher.cjs', 'tsx', '.projenrc.ts']),
+      ),
+    );
     return { command, launcher };
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -200,14 +239,21 @@ const READING = '## Reading the figures';
 
 function table(rows: Row[]): string {
   const lines = [
-    '| size | disk | objects | files | full CPU s (wall) | floor CPU s (wall) | full/floor CPU | no-op CPU s (wall) | no-op written | no-op/full | one-change CPU s (wall) | one-change written (of them the run\'s own) | one/full | fixed cost CPU s (wall): command / its launcher alone | peak RSS MiB full / no-op / floor |',
+    '| size | disk | objects | files | full CPU s (wall) | floor CPU s (wall) | ' +
+      'full/floor CPU | no-op CPU s (wall) | no-op written | no-op/full | one-change CPU ' +
+      "s (wall) | one-change written (of them the run's own) | one/full | fixed cost " +
+      'CPU s (wall): command / its launcher alone | peak RSS MiB full / no-op / floor |',
     '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
   ];
   for (const r of rows) {
     lines.push(
-      `| ${r.size} | ${r.disk} | ${r.objects} | ${r.files} | ${f(r.full.cpu)} (${f(r.full.wall)}) | ${f(r.floor.cpu)} (${f(r.floor.wall)}) | ${f(r.fullOverFloor)} | ` +
-        `${f(r.noop.cpu)} (${f(r.noop.wall)}) | ${r.noop.written} | ${f(r.noop.cpu / r.full.cpu)} | ${f(r.one.cpu)} (${f(r.one.wall)}) | ${r.one.written} (${r.oneExpected}) | ` +
-        `${f(r.one.cpu / r.full.cpu)} | ${f(r.fixed.command.cpu)} (${f(r.fixed.command.wall)}) / ${f(r.fixed.launcher.cpu)} (${f(r.fixed.launcher.wall)}) | ${f(r.full.rssMiB, 0)} / ${f(r.noop.rssMiB, 0)} / ${f(r.floor.rssMiB, 0)} |`,
+      `| ${r.size} | ${r.disk} | ${r.objects} | ${r.files} | ${f(r.full.cpu)} ` +
+        `(${f(r.full.wall)}) | ${f(r.floor.cpu)} (${f(r.floor.wall)}) | ${f(r.fullOverFloor)} | ` +
+        (`${f(r.noop.cpu)} (${f(r.noop.wall)}) | ${r.noop.written} | ${f(r.noop.cpu / r.full.cpu)} ` +
+          `| ${f(r.one.cpu)} (${f(r.one.wall)}) | ${r.one.written} (${r.oneExpected}) | `) +
+        (`${f(r.one.cpu / r.full.cpu)} | ${f(r.fixed.command.cpu)} (${f(r.fixed.command.wall)}) ` +
+          `/ ${f(r.fixed.launcher.cpu)} (${f(r.fixed.launcher.wall)}) ` +
+          `| ${f(r.full.rssMiB, 0)} / ${f(r.noop.rssMiB, 0)} / ${f(r.floor.rssMiB, 0)} |`),
     );
   }
   return lines.join('\n');
@@ -220,7 +266,11 @@ function scaling(rows: Row[]): string[] {
     const b = rows.find((r) => r.disk === disk && r.size === '50k');
     if (!a || !b) continue;
     const exponent = (x: number, y: number) => Math.log(y / x) / Math.log(b.objects / a.objects);
-    out.push(`- ${disk}: scaling exponent from ${a.objects} to ${b.objects} objects: full CPU ${f(exponent(a.full.cpu, b.full.cpu))}, full wall ${f(exponent(a.full.wall, b.full.wall))}, floor CPU ${f(exponent(a.floor.cpu, b.floor.cpu))}`);
+    out.push(
+      `- ${disk}: scaling exponent from ${a.objects} to ${b.objects} objects: full ` +
+        `CPU ${f(exponent(a.full.cpu, b.full.cpu))}, full ` +
+        `wall ${f(exponent(a.full.wall, b.full.wall))}, floor CPU ${f(exponent(a.floor.cpu, b.floor.cpu))}`,
+    );
   }
   return out;
 }
@@ -229,7 +279,10 @@ function machine(): string {
   const cpu = cpus();
   const node = process.version;
   const kernel = execFileSync('uname', ['-sr'], { encoding: 'utf-8' }).trim();
-  return `${cpu.length} × ${cpu[0]?.model ?? 'unknown CPU'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB memory, ${kernel}, Node ${node}; disk: the repository's file system; tmpfs: /dev/shm`;
+  return (
+    `${cpu.length} × ${cpu[0]?.model ?? 'unknown CPU'}, ${(totalmem() / 2 ** 30).toFixed(0)} ` +
+    `GiB memory, ${kernel}, Node ${node}; disk: the repository's file system; tmpfs: /dev/shm`
+  );
 }
 
 function main() {
@@ -247,12 +300,20 @@ function main() {
     '# Benchmarks',
     '',
     `Measured ${new Date().toISOString().slice(0, 10)} on ${machine()}.`,
-    `Each figure is the median of ${RUNS} runs (fixed cost: ${FIXED_RUNS}); CPU is user + sys of the whole command and its children, from GNU time; peak RSS is the largest process.`,
-    'The regenerate command is `npx projen` (the README\'s), on a synthetic fleet: copies of `prod-use1` (every module, four node pools, three teams) with runs made from the example recipes (`bench/synthetic-fleet.ts`).',
-    'The floor is the same objects, already built as plain data, serialized with `yaml` and written to the same files by a minimal script (`node floor.js`).',
-    'Full regenerates and floor runs alternate, each after a `sync`; full/floor is the median of the ratios of each pair.',
-    'The fixed cost is the regenerate command on an empty fleet; its launcher alone is the default task\'s own command (`node generator/projen/launcher.cjs ...`), without npx and projen\'s CLI in front of it.',
-    'A one-recipe change renames the run (its name carries the recipe\'s hash): it writes the run\'s new files and rewrites the two files that list runs (the cluster README and the runs index), and deletes the old run\'s files.',
+    `Each figure is the median of ${RUNS} runs (fixed cost: ${FIXED_RUNS}); CPU is user + sys ` +
+      `of the whole command and its children, from GNU time; peak RSS is the largest process.`,
+    "The regenerate command is `npx projen` (the README's), on a synthetic " +
+      'fleet: copies of `prod-use1` (every module, four node pools, three teams) ' +
+      'with runs made from the example recipes (`bench/synthetic-fleet.ts`).',
+    'The floor is the same objects, already built as plain data, serialized with ' +
+      '`yaml` and written to the same files by a minimal script (`node floor.js`).',
+    'Full regenerates and floor runs alternate, each after a ' +
+      '`sync`; full/floor is the median of the ratios of each pair.',
+    "The fixed cost is the regenerate command on an empty fleet; its launcher alone is the default task's " +
+      "own command (`node generator/projen/launcher.cjs ...`), without npx and projen's CLI in front of it.",
+    "A one-recipe change renames the run (its name carries the recipe's hash): " +
+      "it writes the run's new files and rewrites the two files that list runs " +
+      "(the cluster README and the runs index), and deletes the old run's files.",
     '',
     table(rows),
     '',
@@ -263,12 +324,16 @@ function main() {
   if (process.env.BENCH_WRITE !== 'false') {
     mkdirSync(join(REPO, 'docs'), { recursive: true });
     // the reading of the figures is written by hand: kept from the previous report
-    const previous = existsSync(join(REPO, 'docs/benchmarks.md')) ? readFileSync(join(REPO, 'docs/benchmarks.md'), 'utf-8') : '';
+    const previous = existsSync(join(REPO, 'docs/benchmarks.md'))
+      ? readFileSync(join(REPO, 'docs/benchmarks.md'), 'utf-8')
+      : '';
     const reading = previous.indexOf(`\n${READING}`);
     writeFileSync(join(REPO, 'docs/benchmarks.md'), reading < 0 ? report : `${report}\n${previous.slice(reading + 1)}`);
     console.log('written to docs/benchmarks.md');
   }
 }
 
-if (!existsSync(dirname(REGENERATE[0])) && !existsSync(join(REPO, 'node_modules/.bin/projen'))) throw new Error('run npm ci first');
+if (!existsSync(dirname(REGENERATE[0])) && !existsSync(join(REPO, 'node_modules/.bin/projen'))) {
+  throw new Error('run npm ci first');
+}
 main();

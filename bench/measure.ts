@@ -21,7 +21,9 @@ export function timed(cwd: string, command: string[], env: NodeJS.ProcessEnv = {
     encoding: 'utf-8',
     maxBuffer: 256 * 1024 * 1024,
   });
-  if (result.status !== 0) throw new Error(`${command.join(' ')} failed in ${cwd}:\n${result.stderr}\n${result.stdout}`);
+  if (result.status !== 0) {
+    throw new Error(`${command.join(' ')} failed in ${cwd}:\n${result.stderr}\n${result.stdout}`);
+  }
   const [user, sys, wall, rss] = readFileSync(out, 'utf-8').trim().split('\n').pop()!.split(' ').map(Number);
   rmSync(out);
   return { cpu: user + sys, wall, rssMiB: rss / 1024, stdout: result.stdout };

@@ -2,16 +2,18 @@
 // parse, over the recipes of a synthetic fleet. Run: npx tsx bench/parse-bench.ts [dir]
 import { readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { buildSyntheticFleet } from './synthetic-fleet';
 import { fastParseYaml } from '../generator/config/yaml-fast-parse';
 import { parseYamlText, parseYamlTextWithYaml } from '../generator/config/yaml-source';
-import { buildSyntheticFleet } from './synthetic-fleet';
 
 const dir = process.argv[2] ?? '/dev/shm/parse-bench-fleet';
 const repo = join(__dirname, '..');
 rmSync(dir, { recursive: true, force: true });
 buildSyntheticFleet(repo, dir, { clusters: 6, runsPerCluster: 530 });
 try {
-  const texts = ['recipes', 'apps'].flatMap((sub) => yamlFilesUnder(join(dir, sub))).map((path) => [path, readFileSync(path, 'utf-8')] as const);
+  const texts = ['recipes', 'apps']
+    .flatMap((sub) => yamlFilesUnder(join(dir, sub)))
+    .map((path) => [path, readFileSync(path, 'utf-8')] as const);
   const fallbacks = texts.filter(([, text]) => !fastParseYaml(text)).length;
   const time = (parse: typeof parseYamlText) => {
     let best = Infinity;
@@ -36,8 +38,10 @@ try {
 
 function yamlFilesUnder(path: string): string[] {
   if (!statSync(path, { throwIfNoEntry: false })) return [];
-  return readdirSync(path).sort().flatMap((name) => {
-    const child = join(path, name);
-    return statSync(child).isDirectory() ? yamlFilesUnder(child) : /\.ya?ml$/.test(name) ? [child] : [];
-  });
+  return readdirSync(path)
+    .sort()
+    .flatMap((name) => {
+      const child = join(path, name);
+      return statSync(child).isDirectory() ? yamlFilesUnder(child) : /\.ya?ml$/.test(name) ? [child] : [];
+    });
 }

@@ -13,7 +13,7 @@ import { parse } from 'yaml';
  */
 
 const REPO = resolve(__dirname, '..');
-const SECTION = '## A run\'s pull request: the check job, step by step';
+const SECTION = "## A run's pull request: the check job, step by step";
 const RECIPE_FROM = 'recipes/llm-training/gpt2-wikicorpus-preprocess.yaml';
 const RECIPE_TO = 'recipes/llm-training/gpt2-wikicorpus-preprocess-again.yaml';
 
@@ -26,12 +26,20 @@ interface Step {
   readonly env?: Record<string, string>;
 }
 
-const git = (cwd: string, ...args: string[]) => execFileSync('git', ['-c', 'user.name=bench', '-c', 'user.email=bench@example.com', ...args], { cwd, encoding: 'utf-8' });
+const git = (cwd: string, ...args: string[]) =>
+  execFileSync('git', ['-c', 'user.name=bench', '-c', 'user.email=bench@example.com', ...args], {
+    cwd,
+    encoding: 'utf-8',
+  });
 
 /** The repository's files (tracked and new, as they are now), committed as the base branch of a new repository. */
 function baseRepository(dir: string) {
-  const files = execFileSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], { cwd: REPO, encoding: 'utf-8' })
-    .split('\0').filter((file) => file && existsSync(join(REPO, file)));
+  const files = execFileSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], {
+    cwd: REPO,
+    encoding: 'utf-8',
+  })
+    .split('\0')
+    .filter((file) => file && existsSync(join(REPO, file)));
   for (const file of files) {
     mkdirSync(dirname(join(dir, file)), { recursive: true });
     cpSync(join(REPO, file), join(dir, file));
@@ -47,7 +55,11 @@ function pullRequest(dir: string) {
   symlinkSync(join(REPO, 'node_modules'), join(dir, 'node_modules'));
   const recipe = readFileSync(join(dir, RECIPE_FROM), 'utf-8').replace(/^name: (\S+)$/m, 'name: $1-again');
   writeFileSync(join(dir, RECIPE_TO), recipe);
-  execFileSync('npx', ['projen'], { cwd: dir, env: { ...process.env, CI: 'true', PROJEN_DISABLE_POST: 'true' }, stdio: 'pipe' });
+  execFileSync('npx', ['projen'], {
+    cwd: dir,
+    env: { ...process.env, CI: 'true', PROJEN_DISABLE_POST: 'true' },
+    stdio: 'pipe',
+  });
   rmSync(join(dir, 'node_modules'));
   git(dir, 'add', '-A');
   git(dir, 'commit', '-q', '-m', 'Add a run');
@@ -70,7 +82,9 @@ function main() {
     symlinkSync(join(REPO, 'node_modules'), join(checkout, 'node_modules'));
     writeFileSync(join(checkout, '.git/info/exclude'), '/node_modules\n');
 
-    const workflow = parse(readFileSync(join(checkout, '.github/workflows/pull-request.yml'), 'utf-8')) as { jobs: { check: { steps: Step[] } } };
+    const workflow = parse(readFileSync(join(checkout, '.github/workflows/pull-request.yml'), 'utf-8')) as {
+      jobs: { check: { steps: Step[] } };
+    };
     const outputs = new Map<string, Map<string, string>>();
     const rows: { name: string; wall: number; cpu: number; ran: boolean }[] = [];
     for (const step of workflow.jobs.check.steps) {
@@ -88,14 +102,29 @@ function main() {
       writeFileSync(outputFile, '');
       const result = spawnSync('/usr/bin/time', ['-f', '%U %S %e', '-o', timeFile, 'bash', '-e', '-c', step.run], {
         cwd: checkout,
-        env: { ...process.env, ...step.env, CI: 'true', GITHUB_OUTPUT: outputFile, GITHUB_STEP_SUMMARY: join(work, 'summary'), PROJEN_DISABLE_POST: 'true' },
+        env: {
+          ...process.env,
+          ...step.env,
+          CI: 'true',
+          GITHUB_OUTPUT: outputFile,
+          GITHUB_STEP_SUMMARY: join(work, 'summary'),
+          PROJEN_DISABLE_POST: 'true',
+        },
         encoding: 'utf-8',
       });
       if (result.status !== 0) throw new Error(`step "${step.name}" failed:\n${result.stdout}\n${result.stderr}`);
       const [user, sys, wall] = readFileSync(timeFile, 'utf-8').trim().split('\n').pop()!.split(' ').map(Number);
       rows.push({ name: step.name, wall, cpu: user + sys, ran: true });
       if (step.id) {
-        outputs.set(step.id, new Map(readFileSync(outputFile, 'utf-8').split('\n').filter((l) => l.includes('=')).map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)])));
+        outputs.set(
+          step.id,
+          new Map(
+            readFileSync(outputFile, 'utf-8')
+              .split('\n')
+              .filter((l) => l.includes('='))
+              .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]),
+          ),
+        );
       }
     }
     const total = rows.reduce((sum, r) => sum + r.wall, 0);
@@ -103,9 +132,12 @@ function main() {
       SECTION,
       '',
       '<!-- Written by `npx projen bench:pr` (bench/pr-job-bench.ts). -->',
-      `Measured ${new Date().toISOString().slice(0, 10)}: the check job of \`.github/workflows/pull-request.yml\` on a pull request that adds one recipe ` +
-        `(${changed.length} files: the recipe and what \`npx projen\` generated for it), each \`run:\` step as GitHub runs it (\`bash -e\`, in a fresh ` +
-        'clone of the merge commit, no caches), one run. `uses:` steps (checkout, Node.js) are the runner\'s and the install is not timed.',
+      `Measured ${new Date().toISOString().slice(0, 10)}: the check job of ` +
+        `\`.github/workflows/pull-request.yml\` on a pull request that adds one recipe ` +
+        (`(${changed.length} files: the recipe and what \`npx projen\` generated ` +
+          `for it), each \`run:\` step as GitHub runs it (\`bash -e\`, in a fresh `) +
+        ('clone of the merge commit, no caches), one run. `uses:` steps ' +
+          "(checkout, Node.js) are the runner's and the install is not timed."),
       '',
       '| step | wall s | CPU s |',
       '|---|---|---|',
@@ -119,7 +151,12 @@ function main() {
       const previous = existsSync(path) ? readFileSync(path, 'utf-8') : '';
       const start = previous.indexOf(SECTION);
       const end = start < 0 ? -1 : previous.indexOf('\n## ', start + SECTION.length);
-      writeFileSync(path, start < 0 ? `${previous.trimEnd()}\n\n${section}` : `${previous.slice(0, start)}${section}${end < 0 ? '' : previous.slice(end)}`);
+      writeFileSync(
+        path,
+        start < 0
+          ? `${previous.trimEnd()}\n\n${section}`
+          : `${previous.slice(0, start)}${section}${end < 0 ? '' : previous.slice(end)}`,
+      );
       console.log('written to docs/benchmarks.md');
     }
   } finally {

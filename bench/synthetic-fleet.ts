@@ -14,7 +14,9 @@ export interface SyntheticFleetSize {
 
 export function buildSyntheticFleet(repo: string, dir: string, size: SyntheticFleetSize): void {
   copyProject(repo, dir);
-  for (const cache of ['fleet-cache.json', 'fleet-recipes-cache.json', 'fleet-files.json']) rmSync(join(dir, '.projen', cache), { force: true });
+  for (const cache of ['fleet-cache.json', 'fleet-recipes-cache.json', 'fleet-files.json']) {
+    rmSync(join(dir, '.projen', cache), { force: true });
+  }
   writeFleetInputs(repo, dir, size);
 }
 
@@ -51,7 +53,11 @@ export function exampleRecipes(repo: string): { team: string; name: string; text
     if (!team.isDirectory() || team.name === 'archive') continue;
     for (const file of readdirSync(join(repo, 'recipes', team.name)).sort()) {
       if (!file.endsWith('.yaml')) continue;
-      out.push({ team: team.name, name: file.replace(/\.yaml$/, ''), text: readFileSync(join(repo, 'recipes', team.name, file), 'utf-8') });
+      out.push({
+        team: team.name,
+        name: file.replace(/\.yaml$/, ''),
+        text: readFileSync(join(repo, 'recipes', team.name, file), 'utf-8'),
+      });
     }
   }
   return out.sort((a, b) => (a.name < b.name ? -1 : 1));

@@ -2,10 +2,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
+import { writeFleetInputs } from './synthetic-fleet';
 import { emitPlainYaml, emitYaml, YAML_OPTIONS } from '../generator/render/yaml-emitter';
 import { REPO } from '../test/support/fleet';
 import { renderedObjects } from '../test/support/rendered-objects';
-import { writeFleetInputs } from './synthetic-fleet';
 
 /**
  * Per-object serialization time of emitYaml against `yaml`'s stringify, over the example fleet's objects
@@ -36,7 +36,8 @@ function report(label: string, objects: readonly unknown[]) {
   const emitUs = timePerObject(objects, emitYaml);
   console.log(
     `${label}: ${objects.length} objects, ${differ} differ, ${fallbacks} fall back to yaml; ` +
-      `stringify ${yamlUs.toFixed(1)} µs/object, emitYaml ${emitUs.toFixed(1)} µs/object, ${(yamlUs / emitUs).toFixed(1)}x`,
+      (`stringify ${yamlUs.toFixed(1)} µs/object, emitYaml ${emitUs.toFixed(1)} ` +
+        `µs/object, ${(yamlUs / emitUs).toFixed(1)}x`),
   );
 }
 

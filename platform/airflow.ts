@@ -10,7 +10,8 @@ export const airflowModule: PlatformModule = {
     kind: 'helm',
     repoURL: 'https://airflow.apache.org',
     chart: 'airflow',
-    version: '1.22.0', // GitHub release helm-chart/1.22.0 marked Latest (2026-06-13); no 1.23/2.0 chart found (not verified past Aug 2026)
+    // GitHub release helm-chart/1.22.0 marked Latest (2026-06-13); no 1.23/2.0 chart found (not verified past Aug 2026)
+    version: '1.22.0',
   },
   crds: [],
   needs: [],

@@ -9,7 +9,9 @@ const NAMESPACE = 'argocd';
 // from the same chart and values, so an upgrade is a change to this file (and every cluster's values.yaml).
 export const argocdModule: PlatformModule = {
   name: 'argocd',
-  description: 'Argo CD: installed at bootstrap, then managed by its own Application, with the health checks the fleet\'s runs need',
+  description:
+    'Argo CD: installed at bootstrap, then managed by its own ' +
+    "Application, with the health checks the fleet's runs need",
   enabledByDefault: true,
   namespace: NAMESPACE,
   source: {
@@ -34,10 +36,25 @@ export const argocdModule: PlatformModule = {
   provides: () => [{ apiVersion: 'argoproj.io/v1alpha1', kind: 'AppProject', name: 'default', namespace: NAMESPACE }],
   check: ({ cluster }) => [
     ...(cluster.argocd.destination === 'hub'
-      ? [{ field: '', message: 'this cluster is managed by a hub Argo CD (argocd.destination: hub) and runs none of its own: set modules.argocd: false' }]
+      ? [
+          {
+            field: '',
+            message:
+              'this cluster is managed by a hub Argo CD (argocd.destination: ' +
+              'hub) and runs none of its own: set modules.argocd: false',
+          },
+        ]
       : []),
     ...(cluster.argocd.namespace !== NAMESPACE
-      ? [{ field: '', path: ['argocd', 'namespace'], message: `the argocd module installs Argo CD into "${NAMESPACE}": use that namespace, or turn the module off and install Argo CD yourself` }]
+      ? [
+          {
+            field: '',
+            path: ['argocd', 'namespace'],
+            message:
+              `the argocd module installs Argo CD into "${NAMESPACE}": use that ` +
+              `namespace, or turn the module off and install Argo CD yourself`,
+          },
+        ]
       : []),
   ],
   docs: 'https://github.com/argoproj/argo-cd/releases/tag/v3.4.4',

@@ -10,7 +10,8 @@ export const awsLoadBalancerControllerModule: PlatformModule = {
     kind: 'helm',
     repoURL: 'https://aws.github.io/eks-charts',
     chart: 'aws-load-balancer-controller',
-    version: '3.5.0', // stable/aws-load-balancer-controller/Chart.yaml on aws/eks-charts master = controller tag v3.5.0 (2026-08-03)
+    // stable/aws-load-balancer-controller/Chart.yaml on aws/eks-charts master = controller tag v3.5.0 (2026-08-03)
+    version: '3.5.0',
   },
   crds: [
     'ingressclassparams.elbv2.k8s.aws',

@@ -11,7 +11,8 @@ export const certManagerModule: PlatformModule = {
     kind: 'helm',
     repoURL: 'quay.io/jetstack/charts',
     chart: 'cert-manager',
-    version: 'v1.21.1', // cert-manager/cert-manager release tag v1.21.1 (2026-07-29); jetstack chart versions carry the "v"
+    // cert-manager/cert-manager release tag v1.21.1 (2026-07-29); jetstack chart versions carry the "v"
+    version: 'v1.21.1',
   },
   crds: [
     'certificates.cert-manager.io',

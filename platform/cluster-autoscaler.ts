@@ -11,7 +11,9 @@ export const clusterAutoscalerModule: PlatformModule = {
     kind: 'helm',
     repoURL: 'https://kubernetes.github.io/autoscaler',
     chart: 'cluster-autoscaler',
-    version: '9.59.0', // cluster-autoscaler/charts/cluster-autoscaler/Chart.yaml, tag cluster-autoscaler-chart-9.59.0 (2026-07-21, app 1.35.0)
+    // cluster-autoscaler/charts/cluster-autoscaler/Chart.yaml, tag cluster-autoscaler-chart-9.59.0 (2026-07-21, app
+    // 1.35.0)
+    version: '9.59.0',
   },
   crds: [],
   needs: [],
@@ -20,7 +22,9 @@ export const clusterAutoscalerModule: PlatformModule = {
   conflicts: [
     {
       module: 'karpenter',
-      resolvedBy: 'it only discovers the Auto Scaling groups tagged k8s.io/cluster-autoscaler/<cluster> (the system node group); Karpenter nodes are in no Auto Scaling group',
+      resolvedBy:
+        'it only discovers the Auto Scaling groups tagged k8s.io/cluster-autoscaler/<cluster> ' +
+        '(the system node group); Karpenter nodes are in no Auto Scaling group',
     },
   ],
   values: ({ cluster }) => ({

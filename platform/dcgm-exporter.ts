@@ -1,7 +1,8 @@
 /** NVIDIA DCGM exporter: per-GPU utilisation, memory, power and XID metrics for Prometheus. */
 import type { PlatformModule } from '../generator/model/platform-module';
 
-// With nvidia-gpu-operator on too, the operator's own DCGM exporter is turned off (nvidia-gpu-operator.ts): one exporter.
+// With nvidia-gpu-operator on too, the operator's own DCGM exporter is turned off (nvidia-gpu-operator.ts): one
+// exporter.
 export const dcgmExporterModule: PlatformModule = {
   name: 'dcgm-exporter',
   description: 'NVIDIA DCGM exporter publishing GPU metrics to Prometheus',
@@ -23,7 +24,13 @@ export const dcgmExporterModule: PlatformModule = {
     affinity: {
       nodeAffinity: {
         requiredDuringSchedulingIgnoredDuringExecution: {
-          nodeSelectorTerms: [{ matchExpressions: [{ key: 'karpenter.k8s.aws/instance-gpu-manufacturer', operator: 'In', values: ['nvidia'] }] }],
+          nodeSelectorTerms: [
+            {
+              matchExpressions: [
+                { key: 'karpenter.k8s.aws/instance-gpu-manufacturer', operator: 'In', values: ['nvidia'] },
+              ],
+            },
+          ],
         },
       },
     },

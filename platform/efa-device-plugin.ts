@@ -10,7 +10,8 @@ export const efaDevicePluginModule: PlatformModule = {
     kind: 'helm',
     repoURL: 'https://aws.github.io/eks-charts',
     chart: 'aws-efa-k8s-device-plugin',
-    version: 'v0.5.30', // stable/aws-efa-k8s-device-plugin/Chart.yaml on aws/eks-charts master (2026-08-03); the seed pins v0.5.29
+    // stable/aws-efa-k8s-device-plugin/Chart.yaml on aws/eks-charts master (2026-08-03); the seed pins v0.5.29
+    version: 'v0.5.30',
   },
   crds: [],
   needs: [],

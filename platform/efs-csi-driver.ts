@@ -1,6 +1,6 @@
 /** Amazon EFS CSI driver: shared ReadWriteMany file systems for datasets, home directories and code. */
-import type { PlatformModule } from '../generator/model/platform-module';
 import { sharedStorageObjects } from './shared-storage';
+import type { PlatformModule } from '../generator/model/platform-module';
 
 export const efsCsiDriverModule: PlatformModule = {
   name: 'efs-csi-driver',
@@ -11,7 +11,9 @@ export const efsCsiDriverModule: PlatformModule = {
     kind: 'helm',
     repoURL: 'https://kubernetes-sigs.github.io/aws-efs-csi-driver',
     chart: 'aws-efs-csi-driver',
-    version: '4.4.1', // charts/aws-efs-csi-driver/CHANGELOG.md "v4.4.1" (driver v3.4.1, tag 2026-07-23); the seed's "3.4.1" is the app version
+    // charts/aws-efs-csi-driver/CHANGELOG.md "v4.4.1" (driver v3.4.1, tag 2026-07-23); the seed's "3.4.1" is the app
+    // version
+    version: '4.4.1',
   },
   crds: [],
   needs: [],

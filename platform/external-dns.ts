@@ -10,7 +10,8 @@ export const externalDnsModule: PlatformModule = {
     kind: 'helm',
     repoURL: 'https://kubernetes-sigs.github.io/external-dns/',
     chart: 'external-dns',
-    version: '1.21.1', // tag external-dns-helm-chart-1.21.1 (2026-04-30, app 0.21.0); app v0.22.0 has no chart release yet
+    // tag external-dns-helm-chart-1.21.1 (2026-04-30, app 0.21.0); app v0.22.0 has no chart release yet
+    version: '1.21.1',
   },
   crds: ['dnsendpoints.externaldns.k8s.io', 'dnsrecords.externaldns.k8s.io'],
   needs: [],

@@ -1,6 +1,6 @@
 /** Amazon FSx for Lustre CSI driver: high-throughput scratch/persistent Lustre volumes for training data. */
-import type { PlatformModule } from '../generator/model/platform-module';
 import { sharedStorageObjects } from './shared-storage';
+import type { PlatformModule } from '../generator/model/platform-module';
 
 export const fsxCsiDriverModule: PlatformModule = {
   name: 'fsx-csi-driver',
@@ -11,7 +11,8 @@ export const fsxCsiDriverModule: PlatformModule = {
     kind: 'helm',
     repoURL: 'https://kubernetes-sigs.github.io/aws-fsx-csi-driver',
     chart: 'aws-fsx-csi-driver',
-    version: '1.17.0', // charts/aws-fsx-csi-driver/Chart.yaml, tag helm-chart-aws-fsx-csi-driver-1.17.0 (driver v1.9.0, 2026-04-21)
+    // charts/aws-fsx-csi-driver/Chart.yaml, tag helm-chart-aws-fsx-csi-driver-1.17.0 (driver v1.9.0, 2026-04-21)
+    version: '1.17.0',
   },
   crds: [],
   needs: [],

@@ -1,5 +1,4 @@
 /** The catalog of platform modules, one file per module, sorted by name. */
-import type { PlatformModule } from '../generator/model/platform-module';
 import { ackSagemakerModule } from './ack-sagemaker';
 import { airflowModule } from './airflow';
 import { argocdModule } from './argocd';
@@ -34,6 +33,7 @@ import { nvidiaGpuOperatorModule } from './nvidia-gpu-operator';
 import { pachydermModule } from './pachyderm';
 import { slurmModule } from './slurm';
 import { trainingOperatorModule } from './training-operator';
+import type { PlatformModule } from '../generator/model/platform-module';
 
 export const PLATFORM_MODULES: readonly PlatformModule[] = [
   ackSagemakerModule,

@@ -1,4 +1,3 @@
-import type { ClusterSpec, NodePool } from '../generator/model/cluster-spec';
 import {
   Ec2NodeClass,
   Ec2NodeClassSpecBlockDeviceMappingsEbsVolumeType,
@@ -18,14 +17,14 @@ import {
   NodePoolSpecTemplateSpecStartupTaintsEffect,
   NodePoolSpecTemplateSpecTaintsEffect,
 } from '../generator/imports/karpenter-nodepool-karpenter.sh';
+import type { ClusterSpec, NodePool } from '../generator/model/cluster-spec';
 import { LABEL_PREFIX, LABELS, MANAGED_BY, type K8sObject } from '../generator/model/k8s-object';
-import { GPU_RESOURCE, NEURON_RESOURCE } from '../generator/teams/team-namespace';
+import type { ModuleProblem } from '../generator/model/platform-module';
 import { DISCOVERY_TAG, karpenterNodeRole, poolDiscoveryTag } from '../generator/platform/aws-names';
 import { poolInstanceTypes } from '../generator/platform/instance-types';
-import type { ModuleProblem } from '../generator/model/platform-module';
 import { nodePoolInstanceProblems } from '../generator/platform/node-pool-instances';
 import { poolZone } from '../generator/platform/node-pool-zone';
-
+import { GPU_RESOURCE, NEURON_RESOURCE } from '../generator/teams/team-namespace';
 
 /** The CSI node plugins remove these once they run, so no pod lands on a node before its volumes can mount. */
 const CSI_STARTUP_TAINTS: Record<string, string> = {
@@ -70,13 +69,17 @@ function nodePool(cluster: ClusterSpec, pool: NodePool, enabled: ReadonlySet<str
       : { key: 'karpenter.k8s.aws/instance-family', operator: Op.IN, values: [...pool.instanceFamilies] },
     ...(zone ? [{ key: 'topology.kubernetes.io/zone', operator: Op.IN, values: [zone] }] : []),
     // the seed's cudaefa pool: only the 100 Gbps+ network types, the ones with EFA
-    ...(pool.kind === 'cuda-efa' ? [{ key: 'karpenter.k8s.aws/instance-network-bandwidth', operator: Op.GT, values: ['99999'] }] : []),
+    ...(pool.kind === 'cuda-efa'
+      ? [{ key: 'karpenter.k8s.aws/instance-network-bandwidth', operator: Op.GT, values: ['99999'] }]
+      : []),
   ];
   const limits: Record<string, NodePoolSpecLimits> = {};
   if (pool.limits.cpu !== undefined) limits.cpu = NodePoolSpecLimits.fromString(String(pool.limits.cpu));
   if (pool.limits.memory !== undefined) limits.memory = NodePoolSpecLimits.fromString(pool.limits.memory);
   if (pool.limits.gpu !== undefined) limits[GPU_RESOURCE] = NodePoolSpecLimits.fromString(String(pool.limits.gpu));
-  if (pool.limits.neuron !== undefined) limits[NEURON_RESOURCE] = NodePoolSpecLimits.fromString(String(pool.limits.neuron));
+  if (pool.limits.neuron !== undefined) {
+    limits[NEURON_RESOURCE] = NodePoolSpecLimits.fromString(String(pool.limits.neuron));
+  }
   const startupTaints = Object.entries(CSI_STARTUP_TAINTS)
     .filter(([module]) => enabled.has(module))
     .map(([, key]): NodePoolSpecTemplateSpecStartupTaints => ({

@@ -1,7 +1,7 @@
 /** Karpenter: just-in-time node provisioning for EKS (NodePools, EC2NodeClasses); the chart ships its CRDs. */
-import { karpenterInterruptionQueue } from '../generator/platform/aws-names';
 import { karpenterNodePoolObjects, nodePoolProblems } from './karpenter-node-pools';
 import type { PlatformModule } from '../generator/model/platform-module';
+import { karpenterInterruptionQueue } from '../generator/platform/aws-names';
 
 export const karpenterModule: PlatformModule = {
   name: 'karpenter',

@@ -12,12 +12,16 @@ export const kserveModule: PlatformModule = {
     kind: 'helm',
     repoURL: 'ghcr.io/kserve/charts',
     chart: 'kserve-resources',
-    version: 'v0.20.0', // charts/kserve-resources/Chart.yaml at tag v0.20.0 (2026-08-06); KServe chart versions carry the "v"
+    // charts/kserve-resources/Chart.yaml at tag v0.20.0 (2026-08-06); KServe chart versions carry the "v"
+    version: 'v0.20.0',
   },
   crds: [
-    'inferenceservices.serving.kserve.io', 'servingruntimes.serving.kserve.io',
-    'clusterservingruntimes.serving.kserve.io', 'clusterstoragecontainers.serving.kserve.io',
-    'inferencegraphs.serving.kserve.io', 'trainedmodels.serving.kserve.io',
+    'inferenceservices.serving.kserve.io',
+    'servingruntimes.serving.kserve.io',
+    'clusterservingruntimes.serving.kserve.io',
+    'clusterstoragecontainers.serving.kserve.io',
+    'inferencegraphs.serving.kserve.io',
+    'trainedmodels.serving.kserve.io',
   ],
   needs: ['cert-manager'],
   onMissingNeed: 'error',

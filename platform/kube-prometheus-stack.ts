@@ -14,11 +14,16 @@ export const kubePrometheusStackModule: PlatformModule = {
     version: '88.5.3', // charts/kube-prometheus-stack/Chart.yaml, tag kube-prometheus-stack-88.5.3 (2026-08-21)
   },
   crds: [
-    'alertmanagerconfigs.monitoring.coreos.com', 'alertmanagers.monitoring.coreos.com',
-    'podmonitors.monitoring.coreos.com', 'probes.monitoring.coreos.com',
-    'prometheusagents.monitoring.coreos.com', 'prometheuses.monitoring.coreos.com',
-    'prometheusrules.monitoring.coreos.com', 'scrapeconfigs.monitoring.coreos.com',
-    'servicemonitors.monitoring.coreos.com', 'thanosrulers.monitoring.coreos.com',
+    'alertmanagerconfigs.monitoring.coreos.com',
+    'alertmanagers.monitoring.coreos.com',
+    'podmonitors.monitoring.coreos.com',
+    'probes.monitoring.coreos.com',
+    'prometheusagents.monitoring.coreos.com',
+    'prometheuses.monitoring.coreos.com',
+    'prometheusrules.monitoring.coreos.com',
+    'scrapeconfigs.monitoring.coreos.com',
+    'servicemonitors.monitoring.coreos.com',
+    'thanosrulers.monitoring.coreos.com',
   ],
   needs: [],
   onMissingNeed: 'error',
@@ -26,7 +31,9 @@ export const kubePrometheusStackModule: PlatformModule = {
   serverSideApply: true,
   // pick up the ServiceMonitors of every module (DCGM, Kueue, KubeRay), not only the chart's own
   values: () => ({
-    prometheus: { prometheusSpec: { serviceMonitorSelectorNilUsesHelmValues: false, podMonitorSelectorNilUsesHelmValues: false } },
+    prometheus: {
+      prometheusSpec: { serviceMonitorSelectorNilUsesHelmValues: false, podMonitorSelectorNilUsesHelmValues: false },
+    },
   }),
   docs: 'https://github.com/prometheus-community/helm-charts/releases/tag/kube-prometheus-stack-88.5.3',
 };

@@ -1,4 +1,6 @@
-/** Kubeflow platform from kubeflow/manifests: central dashboard, notebooks, pipelines, Katib, profiles, tensorboards. */
+/**
+ * Kubeflow platform from kubeflow/manifests: central dashboard, notebooks, pipelines, Katib, profiles, tensorboards.
+ */
 import type { PlatformModule } from '../generator/model/platform-module';
 
 /** kubeflow/manifests at the pinned release: the same tag for every path. */
@@ -39,10 +41,18 @@ export const kubeflowPlatformModule: PlatformModule = {
     'applications/tensorboard/tensorboards-web-app/upstream/overlays/istio',
   ].map(kubeflowPath),
   crds: [
-    'notebooks.kubeflow.org', 'profiles.kubeflow.org', 'poddefaults.kubeflow.org', 'pvcviewers.kubeflow.org',
-    'experiments.kubeflow.org', 'suggestions.kubeflow.org', 'trials.kubeflow.org',
-    'scheduledworkflows.kubeflow.org', 'viewers.kubeflow.org', 'pipelines.pipelines.kubeflow.org',
-    'pipelineversions.pipelines.kubeflow.org', 'tensorboards.tensorboard.kubeflow.org',
+    'notebooks.kubeflow.org',
+    'profiles.kubeflow.org',
+    'poddefaults.kubeflow.org',
+    'pvcviewers.kubeflow.org',
+    'experiments.kubeflow.org',
+    'suggestions.kubeflow.org',
+    'trials.kubeflow.org',
+    'scheduledworkflows.kubeflow.org',
+    'viewers.kubeflow.org',
+    'pipelines.pipelines.kubeflow.org',
+    'pipelineversions.pipelines.kubeflow.org',
+    'tensorboards.tensorboard.kubeflow.org',
   ],
   needs: ['cert-manager', 'istio'],
   onMissingNeed: 'error',

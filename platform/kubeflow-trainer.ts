@@ -1,9 +1,13 @@
-/** Kubeflow Trainer v2: TrainJob and (Cluster)TrainingRuntime APIs for PyTorch, DeepSpeed, MPI and JAX training on JobSet. */
-import type { PlatformModule } from '../generator/model/platform-module';
+/**
+ * Kubeflow Trainer v2: TrainJob and (Cluster)TrainingRuntime APIs for PyTorch, DeepSpeed, MPI and JAX training on
+ * JobSet.
+ */
 import { chartRuntimesTurnedOn, torchDistributedRuntime } from './kubeflow-trainer-runtimes';
+import type { PlatformModule } from '../generator/model/platform-module';
 
 // The chart bundles JobSet as a subchart: rendered with `jobset.install: false`, since the jobset module owns JobSet.
-// The runtimes the runs use are rendered by the fleet (kubeflow-trainer-runtimes.ts), not by the chart's installer hook.
+// The runtimes the runs use are rendered by the fleet (kubeflow-trainer-runtimes.ts), not by the chart's installer
+// hook.
 export const kubeflowTrainerModule: PlatformModule = {
   name: 'kubeflow-trainer',
   description: 'Kubeflow Trainer v2 (TrainJob, TrainingRuntime) for distributed training and LLM fine-tuning',
@@ -29,7 +33,9 @@ export const kubeflowTrainerModule: PlatformModule = {
   check: ({ overrides }) =>
     chartRuntimesTurnedOn(overrides).map((field) => ({
       field: `values.${field}`,
-      message: 'the chart applies its runtimes from a post-install hook Job that downloads kubectl at run time; the fleet renders the runtime its runs use (torch-distributed) itself: leave the chart\'s runtimes off',
+      message:
+        'the chart applies its runtimes from a post-install hook Job that downloads kubectl at run time; the ' +
+        "fleet renders the runtime its runs use (torch-distributed) itself: leave the chart's runtimes off",
     })),
   docs: 'https://github.com/kubeflow/trainer/releases/tag/v2.3.0',
 };

@@ -1,5 +1,4 @@
-import { gibibytes } from '../generator/model/quantity';
-import type { ClusterSpec, NodePool, Team } from '../generator/model/cluster-spec';
+import { usesEfa } from './karpenter-node-pools';
 import {
   ClusterQueue,
   ClusterQueueSpecPreemptionReclaimWithinCohort,
@@ -13,14 +12,17 @@ import {
 import { LocalQueue } from '../generator/imports/kueue-localqueue-kueue.x-k8s.io';
 import { ResourceFlavor } from '../generator/imports/kueue-resourceflavor-kueue.x-k8s.io';
 import { WorkloadPriorityClass } from '../generator/imports/kueue-workloadpriorityclass-kueue.x-k8s.io';
-import { LABELS, MANAGED_BY, type K8sObject } from '../generator/model/k8s-object';
-import { GPU_RESOURCE, NEURON_RESOURCE } from '../generator/teams/team-namespace';
 import type { InstanceType } from '../generator/instances/instance-table';
-import { poolInstanceTypes } from '../generator/platform/instance-types';
-import { usesEfa } from './karpenter-node-pools';
+import type { ClusterSpec, NodePool, Team } from '../generator/model/cluster-spec';
+import { LABELS, MANAGED_BY, type K8sObject } from '../generator/model/k8s-object';
 import { EFA_RESOURCE, NODEPOOL_LABEL, poolTolerations } from '../generator/model/platform-names';
+import { gibibytes } from '../generator/model/quantity';
+import { poolInstanceTypes } from '../generator/platform/instance-types';
+import { GPU_RESOURCE, NEURON_RESOURCE } from '../generator/teams/team-namespace';
 
-/** Kueue priorities of the teams' runs (`kueue.x-k8s.io/priority-class: <name>`); a team's default is its `priority`. */
+/**
+ * Kueue priorities of the teams' runs (`kueue.x-k8s.io/priority-class: <name>`); a team's default is its `priority`.
+ */
 export const PRIORITY_CLASSES = { low: 100, medium: 1000, high: 10000 } as const;
 
 type Resource = 'cpu' | 'memory' | typeof GPU_RESOURCE | typeof NEURON_RESOURCE | typeof EFA_RESOURCE;
@@ -31,8 +33,8 @@ type Resource = 'cpu' | 'memory' | typeof GPU_RESOURCE | typeof NEURON_RESOURCE 
  *
  * Quotas: each pool's capacity (its NodePool limits, or what its instance types give for the limits it
  * has) is shared among the teams in proportion to their quotas, so that no pool gives out more than it has
- * and no team gets more than its quota in all; a team may borrow idle capacity in the cohort up to its quota. A team without a quota for a resource has no
- * guaranteed share but may borrow; a quota of 0 keeps it off that resource.
+ * and no team gets more than its quota in all; a team may borrow idle capacity in the cohort up to its quota. A team
+ * without a quota for a resource has no guaranteed share but may borrow; a quota of 0 keeps it off that resource.
  */
 export function kueueObjects(cluster: ClusterSpec): K8sObject[] {
   const labels = { [LABELS.managedBy]: MANAGED_BY, [LABELS.cluster]: cluster.name };
@@ -69,14 +71,14 @@ export function kueueObjects(cluster: ClusterSpec): K8sObject[] {
           },
           resourceGroups: cluster.nodePools.length
             ? [
-              {
-                coveredResources: covered,
-                flavors: cluster.nodePools.map((pool): ClusterQueueSpecResourceGroupsFlavors => ({
-                  name: pool.name,
-                  resources: covered.map((resource) => teamQuota(cluster, team, pool, resource, capacity)),
-                })),
-              },
-            ]
+                {
+                  coveredResources: covered,
+                  flavors: cluster.nodePools.map((pool): ClusterQueueSpecResourceGroupsFlavors => ({
+                    name: pool.name,
+                    resources: covered.map((resource) => teamQuota(cluster, team, pool, resource, capacity)),
+                  })),
+                },
+              ]
             : [],
         },
       }),
@@ -99,22 +101,26 @@ function coveredResources(pools: readonly NodePool[]): Resource[] {
   return out;
 }
 
-/** Upper bound of each resource a pool can provide; Infinity when neither its limits nor its instance types bound it. */
+/**
+ * Upper bound of each resource a pool can provide; Infinity when neither its limits nor its instance types bound it.
+ */
 export function poolCapacity(pool: NodePool): Record<Resource, number> {
   const types = poolInstanceTypes(pool).map(([, t]) => t);
-  const accelerator = (t: InstanceType) => (pool.kind === 'neuron' ? t.neuronDevices : pool.kind === 'cpu' ? 0 : t.gpus);
+  const accelerator = (t: InstanceType) =>
+    pool.kind === 'neuron' ? t.neuronDevices : pool.kind === 'cpu' ? 0 : t.gpus;
   // the most of `what` per vCPU any of the pool's types offers bounds it by the CPU limit
   const perCpu = (what: (t: InstanceType) => number) => Math.max(0, ...types.map((t) => what(t) / t.vcpu));
   const cpu = pool.limits.cpu ?? Infinity;
-  const memory = pool.limits.memory !== undefined ? gibibytes(pool.limits.memory) : cpu * (perCpu((t) => t.memoryGiB) || Infinity);
+  const memory =
+    pool.limits.memory !== undefined ? gibibytes(pool.limits.memory) : cpu * (perCpu((t) => t.memoryGiB) || Infinity);
   const acceleratorLimit = pool.kind === 'neuron' ? pool.limits.neuron : pool.kind === 'cpu' ? 0 : pool.limits.gpu;
   const accelerators = acceleratorLimit ?? (types.length ? Math.floor(cpu * perCpu(accelerator)) : Infinity);
   const efaPerAccelerator = Math.max(0, ...types.map((t) => (accelerator(t) ? t.efaInterfaces / accelerator(t) : 0)));
   // 0 x Infinity (a zero limit and no instance data) is no capacity, not NaN
   const known = (n: number) => (Number.isNaN(n) ? 0 : n);
   return {
-    'cpu': cpu,
-    'memory': known(Math.floor(memory)),
+    cpu: cpu,
+    memory: known(Math.floor(memory)),
     [GPU_RESOURCE]: pool.kind === 'cuda' || pool.kind === 'cuda-efa' ? known(accelerators) : 0,
     [NEURON_RESOURCE]: pool.kind === 'neuron' ? known(accelerators) : 0,
     [EFA_RESOURCE]: usesEfa(pool) ? known(Math.floor(accelerators * efaPerAccelerator)) : 0,
@@ -123,7 +129,10 @@ export function poolCapacity(pool: NodePool): Record<Resource, number> {
 
 /** The resources a team's quota can name, with the name of the quota field. */
 const QUOTA_FIELDS: readonly (readonly [Resource, 'cpu' | 'memory' | 'gpu' | 'neuron'])[] = [
-  ['cpu', 'cpu'], ['memory', 'memory'], [GPU_RESOURCE as Resource, 'gpu'], [NEURON_RESOURCE as Resource, 'neuron'],
+  ['cpu', 'cpu'],
+  ['memory', 'memory'],
+  [GPU_RESOURCE as Resource, 'gpu'],
+  [NEURON_RESOURCE as Resource, 'neuron'],
 ];
 
 const QUOTA_UNITS = { cpu: ' CPUs', memory: 'Gi of memory', gpu: ' GPUs', neuron: ' Neuron devices' } as const;
@@ -155,8 +164,10 @@ export function quotaProblems(cluster: ClusterSpec): QuotaProblem[] {
       if (!asked[i]) return;
       problems.push({
         path: ['teams', i, 'quotas', field],
-        message: `team ${team.name} is guaranteed ${amount(asked[i])}${others}, but the node pools hold at most ${amount(total)}: ` +
-          'lower the quotas (a team may borrow idle capacity beyond its quota) or raise the pools\' limits',
+        message:
+          `team ${team.name} is guaranteed ${amount(asked[i])}${others}, ` +
+          `but the node pools hold at most ${amount(total)}: ` +
+          "lower the quotas (a team may borrow idle capacity beyond its quota) or raise the pools' limits",
       });
     });
   }
@@ -170,7 +181,11 @@ interface Share {
 }
 
 function teamQuota(
-  cluster: ClusterSpec, team: Team, pool: NodePool, resource: Resource, capacity: Map<string, Record<Resource, number>>,
+  cluster: ClusterSpec,
+  team: Team,
+  pool: NodePool,
+  resource: Resource,
+  capacity: Map<string, Record<Resource, number>>,
 ): ClusterQueueSpecResourceGroupsFlavorsResources {
   const { nominal, borrowing } = teamShare(cluster, team, pool, resource, capacity);
   const format = (n: number) => (resource === 'memory' ? `${n}Gi` : String(n));
@@ -181,14 +196,22 @@ function teamQuota(
   };
 }
 
-function teamShare(cluster: ClusterSpec, team: Team, pool: NodePool, resource: Resource, capacity: Map<string, Record<Resource, number>>): Share {
+function teamShare(
+  cluster: ClusterSpec,
+  team: Team,
+  pool: NodePool,
+  resource: Resource,
+  capacity: Map<string, Record<Resource, number>>,
+): Share {
   const cap = capacity.get(pool.name)![resource];
   if (resource === EFA_RESOURCE) {
     // EFA interfaces come with the accelerators: the same share of the pool as the team's accelerators
     const accelerator = pool.kind === 'neuron' ? NEURON_RESOURCE : GPU_RESOURCE;
     const share = teamShare(cluster, team, pool, accelerator, capacity);
     const acceleratorCap = capacity.get(pool.name)![accelerator];
-    if (!Number.isFinite(cap) || !Number.isFinite(acceleratorCap) || acceleratorCap === 0) return { nominal: 0, borrowing: share.borrowing === 0 ? 0 : undefined };
+    if (!Number.isFinite(cap) || !Number.isFinite(acceleratorCap) || acceleratorCap === 0) {
+      return { nominal: 0, borrowing: share.borrowing === 0 ? 0 : undefined };
+    }
     const nominal = Math.floor((cap * share.nominal) / acceleratorCap);
     return { nominal, borrowing: share.borrowing === 0 ? 0 : cap - nominal };
   }
@@ -200,18 +223,28 @@ function teamShare(cluster: ClusterSpec, team: Team, pool: NodePool, resource: R
   const capacities = [...capacity.values()].map((c) => c[resource]).filter((c) => c > 0);
   const quotas = cluster.teams.reduce((sum, t) => sum + (teamAmount(t, resource) ?? 0), 0);
   const nominal = capacities.every(Number.isFinite)
-    ? Math.floor((own * cap) / Math.max(capacities.reduce((a, b) => a + b, 0), quotas))
+    ? Math.floor(
+        (own * cap) /
+          Math.max(
+            capacities.reduce((a, b) => a + b, 0),
+            quotas,
+          ),
+      )
     : Math.floor(own / capacities.length); // some pool is unbounded: the team's quota spread over the pools
   return { nominal, borrowing: Math.max(0, own - nominal) };
 }
 
 function teamAmount(team: Team, resource: Resource): number | undefined {
   switch (resource) {
-    case 'cpu': return team.quotas.cpu;
-    case 'memory': return team.quotas.memory === undefined ? undefined : Math.floor(gibibytes(team.quotas.memory));
-    case GPU_RESOURCE: return team.quotas.gpu;
-    case NEURON_RESOURCE: return team.quotas.neuron;
-    default: return undefined;
+    case 'cpu':
+      return team.quotas.cpu;
+    case 'memory':
+      return team.quotas.memory === undefined ? undefined : Math.floor(gibibytes(team.quotas.memory));
+    case GPU_RESOURCE:
+      return team.quotas.gpu;
+    case NEURON_RESOURCE:
+      return team.quotas.neuron;
+    default:
+      return undefined;
   }
 }
-

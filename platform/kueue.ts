@@ -21,16 +21,18 @@ const INTEGRATIONS: Record<string, string | undefined> = {
   'kubeflow.org/xgboostjob': 'training-operator',
   'kubeflow.org/jaxjob': 'training-operator',
   'trainer.kubeflow.org/trainjob': 'kubeflow-trainer',
-  'pod': undefined,
-  'deployment': undefined,
-  'statefulset': undefined,
+  pod: undefined,
+  deployment: undefined,
+  statefulset: undefined,
   'leaderworkerset.x-k8s.io/leaderworkerset': 'lws',
 };
 const CONFIG_KEY = 'managerConfig.controllerManagerConfigYaml';
 
 /** The frameworks of the installed modules: Kueue refuses to start on an integration whose CRD is missing. */
 function frameworks({ enabled }: ModuleContext): string[] {
-  return Object.entries(INTEGRATIONS).filter(([, module]) => module === undefined || enabled.has(module)).map(([f]) => f);
+  return Object.entries(INTEGRATIONS)
+    .filter(([, module]) => module === undefined || enabled.has(module))
+    .map(([f]) => f);
 }
 
 /** The frameworks a cluster.yaml override of Kueue's configuration lists, if it replaces it. */
@@ -55,10 +57,17 @@ export const kueueModule: PlatformModule = {
     version: '0.19.2', // charts/kueue/Chart.yaml at tag v0.19.2 (2026-08-20)
   },
   crds: [
-    'admissionchecks.kueue.x-k8s.io', 'clusterqueues.kueue.x-k8s.io', 'cohorts.kueue.x-k8s.io',
-    'localqueues.kueue.x-k8s.io', 'multikueueclusters.kueue.x-k8s.io', 'multikueueconfigs.kueue.x-k8s.io',
-    'provisioningrequestconfigs.kueue.x-k8s.io', 'resourceflavors.kueue.x-k8s.io', 'topologies.kueue.x-k8s.io',
-    'workloadpriorityclasses.kueue.x-k8s.io', 'workloads.kueue.x-k8s.io',
+    'admissionchecks.kueue.x-k8s.io',
+    'clusterqueues.kueue.x-k8s.io',
+    'cohorts.kueue.x-k8s.io',
+    'localqueues.kueue.x-k8s.io',
+    'multikueueclusters.kueue.x-k8s.io',
+    'multikueueconfigs.kueue.x-k8s.io',
+    'provisioningrequestconfigs.kueue.x-k8s.io',
+    'resourceflavors.kueue.x-k8s.io',
+    'topologies.kueue.x-k8s.io',
+    'workloadpriorityclasses.kueue.x-k8s.io',
+    'workloads.kueue.x-k8s.io',
   ],
   needs: [],
   onMissingNeed: 'error',
@@ -78,7 +87,7 @@ export const kueueModule: PlatformModule = {
         controller: {
           groupKindConcurrency: {
             'Job.batch': 5,
-            'Pod': 5,
+            Pod: 5,
             'Workload.kueue.x-k8s.io': 10,
             'LocalQueue.kueue.x-k8s.io': 5,
             'ClusterQueue.kueue.x-k8s.io': 5,
@@ -88,7 +97,11 @@ export const kueueModule: PlatformModule = {
         clientConnection: { qps: 300, burst: 500 },
         // distributed training is all or nothing: a job whose pods do not all start in time gives its quota back
         // (config v1beta2: the section's presence turns it on)
-        waitForPodsReady: { timeout: '10m', blockAdmission: false, requeuingStrategy: { timestamp: 'Eviction', backoffLimitCount: 5 } },
+        waitForPodsReady: {
+          timeout: '10m',
+          blockAdmission: false,
+          requeuingStrategy: { timestamp: 'Eviction', backoffLimitCount: 5 },
+        },
         integrations: { frameworks: frameworks(context) },
       }),
     },
@@ -99,16 +112,32 @@ export const kueueModule: PlatformModule = {
     // the overridden config text is one YAML string; its line is the best place to point at
     const configPath = ['modules', 'kueue', 'values', ...CONFIG_KEY.split('.')];
     return [
-    ...quotaProblems(cluster).map((p) => ({ field: '', path: p.path, message: p.message })),
-    ...(overriddenFrameworks(overrides) ?? []).flatMap((framework) => {
-      const module = INTEGRATIONS[String(framework)];
-      if (!(String(framework) in INTEGRATIONS)) {
-        return [{ field: '', path: configPath, message: `Kueue integration "${String(framework)}" is not one this fleet knows; expected one of ${Object.keys(INTEGRATIONS).join(', ')}` }];
-      }
-      return module && !enabled.has(module)
-        ? [{ field: '', path: configPath, message: `Kueue integration "${String(framework)}" needs module "${module}", which is off on this cluster; turn on "${module}" (modules.${module}: true) or remove the integration from "kueue"` }]
-        : [];
-    }),
+      ...quotaProblems(cluster).map((p) => ({ field: '', path: p.path, message: p.message })),
+      ...(overriddenFrameworks(overrides) ?? []).flatMap((framework) => {
+        const module = INTEGRATIONS[String(framework)];
+        if (!(String(framework) in INTEGRATIONS)) {
+          return [
+            {
+              field: '',
+              path: configPath,
+              message:
+                `Kueue integration "${String(framework)}" is not one this fleet ` +
+                `knows; expected one of ${Object.keys(INTEGRATIONS).join(', ')}`,
+            },
+          ];
+        }
+        return module && !enabled.has(module)
+          ? [
+              {
+                field: '',
+                path: configPath,
+                message:
+                  `Kueue integration "${String(framework)}" needs module "${module}", which is off on this ` +
+                  `cluster; turn on "${module}" (modules.${module}: true) or remove the integration from "kueue"`,
+              },
+            ]
+          : [];
+      }),
     ];
   },
   docs: 'https://github.com/kubernetes-sigs/kueue/releases/tag/v0.19.2',

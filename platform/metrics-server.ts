@@ -10,7 +10,8 @@ export const metricsServerModule: PlatformModule = {
     kind: 'helm',
     repoURL: 'https://kubernetes-sigs.github.io/metrics-server/',
     chart: 'metrics-server',
-    version: '3.13.1', // tag metrics-server-helm-chart-3.13.1 (2026-06-11, app 0.8.1); app v0.9.0 has no chart release yet
+    // tag metrics-server-helm-chart-3.13.1 (2026-06-11, app 0.8.1); app v0.9.0 has no chart release yet
+    version: '3.13.1',
   },
   crds: [],
   needs: [],

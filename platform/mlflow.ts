@@ -1,6 +1,6 @@
 /** MLflow tracking server and model registry (community-charts chart). */
-import { MLFLOW_SERVICE_ACCOUNT, mlflowArtifactBucket } from '../generator/platform/aws-names';
 import type { PlatformModule } from '../generator/model/platform-module';
+import { MLFLOW_SERVICE_ACCOUNT, mlflowArtifactBucket } from '../generator/platform/aws-names';
 
 export const mlflowModule: PlatformModule = {
   name: 'mlflow',
@@ -11,7 +11,8 @@ export const mlflowModule: PlatformModule = {
     kind: 'helm',
     repoURL: 'https://community-charts.github.io/helm-charts',
     chart: 'mlflow',
-    version: '1.11.5', // charts/mlflow/Chart.yaml, tag mlflow-1.11.5 of community-charts/helm-charts (2026-08-21, MLflow 3.15.1)
+    // charts/mlflow/Chart.yaml, tag mlflow-1.11.5 of community-charts/helm-charts (2026-08-21, MLflow 3.15.1)
+    version: '1.11.5',
   },
   crds: [],
   needs: [],
@@ -23,7 +24,10 @@ export const mlflowModule: PlatformModule = {
     serviceAccount: { create: true, name: MLFLOW_SERVICE_ACCOUNT },
     backendStore: { databaseMigration: true, databaseConnectionCheck: true },
     postgresql: { enabled: true, primary: { persistence: { enabled: true, storageClass: 'gp3', size: '50Gi' } } },
-    artifactRoot: { proxiedArtifactStorage: true, s3: { enabled: true, bucket: mlflowArtifactBucket(cluster), path: 'artifacts' } },
+    artifactRoot: {
+      proxiedArtifactStorage: true,
+      s3: { enabled: true, bucket: mlflowArtifactBucket(cluster), path: 'artifacts' },
+    },
   }),
   docs: 'https://github.com/community-charts/helm-charts/releases/tag/mlflow-1.11.5',
 };

@@ -1,4 +1,6 @@
-/** NVIDIA k8s-device-plugin: advertises nvidia.com/gpu on GPU nodes (the lightweight alternative to the GPU Operator). */
+/**
+ * NVIDIA k8s-device-plugin: advertises nvidia.com/gpu on GPU nodes (the lightweight alternative to the GPU Operator).
+ */
 import type { PlatformModule } from '../generator/model/platform-module';
 
 export const nvidiaDevicePluginModule: PlatformModule = {
@@ -21,7 +23,13 @@ export const nvidiaDevicePluginModule: PlatformModule = {
     affinity: {
       nodeAffinity: {
         requiredDuringSchedulingIgnoredDuringExecution: {
-          nodeSelectorTerms: [{ matchExpressions: [{ key: 'karpenter.k8s.aws/instance-gpu-manufacturer', operator: 'In', values: ['nvidia'] }] }],
+          nodeSelectorTerms: [
+            {
+              matchExpressions: [
+                { key: 'karpenter.k8s.aws/instance-gpu-manufacturer', operator: 'In', values: ['nvidia'] },
+              ],
+            },
+          ],
         },
       },
     },

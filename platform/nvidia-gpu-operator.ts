@@ -1,4 +1,7 @@
-/** NVIDIA GPU Operator: driver, toolkit, device plugin, DCGM and GFD as one operator; an alternative to nvidia-device-plugin. */
+/**
+ * NVIDIA GPU Operator: driver, toolkit, device plugin, DCGM and GFD as one operator; an alternative to
+ * nvidia-device-plugin.
+ */
 import type { PlatformModule } from '../generator/model/platform-module';
 
 // Runs its own device plugin and DCGM exporter: when nvidia-device-plugin or dcgm-exporter is on too, the values
@@ -27,8 +30,11 @@ export const nvidiaGpuOperatorModule: PlatformModule = {
   onMissingNeed: 'error',
   wave: 1,
   conflicts: [
-    { module: 'nvidia-device-plugin', resolvedBy: 'the operator\'s own device plugin is off (devicePlugin.enabled: false)' },
-    { module: 'dcgm-exporter', resolvedBy: 'the operator\'s own DCGM exporter is off (dcgmExporter.enabled: false)' },
+    {
+      module: 'nvidia-device-plugin',
+      resolvedBy: "the operator's own device plugin is off (devicePlugin.enabled: false)",
+    },
+    { module: 'dcgm-exporter', resolvedBy: "the operator's own DCGM exporter is off (dcgmExporter.enabled: false)" },
   ],
   serverSideApply: true,
   // The EKS AL2023 NVIDIA AMIs ship the driver and the container toolkit: the operator manages the rest.
@@ -36,7 +42,10 @@ export const nvidiaGpuOperatorModule: PlatformModule = {
     driver: { enabled: false },
     toolkit: { enabled: false },
     devicePlugin: { enabled: !enabled.has('nvidia-device-plugin') },
-    dcgmExporter: { enabled: !enabled.has('dcgm-exporter'), serviceMonitor: { enabled: enabled.has('kube-prometheus-stack') } },
+    dcgmExporter: {
+      enabled: !enabled.has('dcgm-exporter'),
+      serviceMonitor: { enabled: enabled.has('kube-prometheus-stack') },
+    },
     daemonsets: { tolerations: [{ operator: 'Exists' }] },
   }),
   docs: 'https://github.com/NVIDIA/gpu-operator/releases/tag/v26.7.0',

@@ -1,4 +1,3 @@
-import type { ClusterSpec } from '../generator/model/cluster-spec';
 import {
   KubeClusterRole,
   KubeClusterRoleBinding,
@@ -10,9 +9,10 @@ import {
   KubeStorageClass,
   Quantity,
 } from '../generator/imports/k8s';
+import type { ClusterSpec } from '../generator/model/cluster-spec';
 import { LABELS, MANAGED_BY, type K8sObject } from '../generator/model/k8s-object';
-import { storageBinderServiceAccount, storageParameter } from '../generator/platform/aws-names';
 import { EBS_STORAGE_CLASS, SHARED_CLAIMS } from '../generator/model/platform-names';
+import { storageBinderServiceAccount, storageParameter } from '../generator/platform/aws-names';
 
 const STORAGE_CLASSES = { efs: 'efs-sc', fsx: 'fsx-sc' } as const;
 const DRIVERS = { efs: 'efs.csi.aws.com', fsx: 'fsx.csi.aws.com' } as const;
@@ -20,6 +20,9 @@ const DRIVERS = { efs: 'efs.csi.aws.com', fsx: 'fsx.csi.aws.com' } as const;
 /** The AWS CLI image the binder runs (AWS CLI v2, Amazon Linux 2 with curl and sed). */
 const AWS_CLI_IMAGE = 'public.ecr.aws/aws-cli/aws-cli:2.27.0';
 const SYSTEM_NAMESPACE = 'kube-system';
+
+/** A storage parameter's name as a shell variable: `file-system-id` is `FILE_SYSTEM_ID`. */
+const shellName = (parameter: string): string => parameter.toUpperCase().replace(/-/g, '_');
 
 /**
  * Shared storage of one file system (EFS or FSx for Lustre): its StorageClass, a PersistentVolumeClaim
@@ -34,11 +37,16 @@ const SYSTEM_NAMESPACE = 'kube-system';
 export function sharedStorageObjects(cluster: ClusterSpec, system: 'efs' | 'fsx'): K8sObject[] {
   const labels = { [LABELS.managedBy]: MANAGED_BY, [LABELS.cluster]: cluster.name };
   const fsx = cluster.storage.fsx;
-  const size = system === 'fsx' && fsx ? `${fsx.storageCapacityGiB}Gi` : '1000Gi'; // EFS is elastic: the size is nominal
+  // EFS is elastic: the size is nominal
+  const size = system === 'fsx' && fsx ? `${fsx.storageCapacityGiB}Gi` : '1000Gi';
   const storageClass = STORAGE_CLASSES[system];
   const claim = SHARED_CLAIMS[system];
   const objects: K8sObject[] = [
-    KubeStorageClass.manifest({ metadata: { name: storageClass, labels }, provisioner: DRIVERS[system], reclaimPolicy: 'Retain' }),
+    KubeStorageClass.manifest({
+      metadata: { name: storageClass, labels },
+      provisioner: DRIVERS[system],
+      reclaimPolicy: 'Retain',
+    }),
   ];
   const volumes: Record<string, string> = {};
   for (const team of cluster.teams) {
@@ -54,38 +62,44 @@ export function sharedStorageObjects(cluster: ClusterSpec, system: 'efs' | 'fsx'
         },
       }),
     );
-    volumes[`${volume}.json`] = JSON.stringify(KubePersistentVolume.manifest({
-      metadata: { name: volume, labels: { ...labels, [LABELS.team]: team.name } },
-      spec: {
-        capacity: { storage: Quantity.fromString(size) },
-        volumeMode: 'Filesystem',
-        accessModes: ['ReadWriteMany'],
-        persistentVolumeReclaimPolicy: 'Retain',
-        storageClassName: storageClass,
-        claimRef: { namespace: team.namespace, name: claim },
-        ...(system === 'fsx' ? { mountOptions: ['noatime', 'flock'] } : {}),
-        csi: {
-          driver: DRIVERS[system],
-          volumeHandle: '@FILE_SYSTEM_ID@',
-          ...(system === 'fsx' ? { volumeAttributes: { dnsname: '@DNS_NAME@', mountname: '@MOUNT_NAME@' } } : {}),
+    volumes[`${volume}.json`] = JSON.stringify(
+      KubePersistentVolume.manifest({
+        metadata: { name: volume, labels: { ...labels, [LABELS.team]: team.name } },
+        spec: {
+          capacity: { storage: Quantity.fromString(size) },
+          volumeMode: 'Filesystem',
+          accessModes: ['ReadWriteMany'],
+          persistentVolumeReclaimPolicy: 'Retain',
+          storageClassName: storageClass,
+          claimRef: { namespace: team.namespace, name: claim },
+          ...(system === 'fsx' ? { mountOptions: ['noatime', 'flock'] } : {}),
+          csi: {
+            driver: DRIVERS[system],
+            volumeHandle: '@FILE_SYSTEM_ID@',
+            ...(system === 'fsx' ? { volumeAttributes: { dnsname: '@DNS_NAME@', mountname: '@MOUNT_NAME@' } } : {}),
+          },
         },
-      },
-    }));
+      }),
+    );
   }
   if (cluster.teams.length === 0) return objects;
 
   const name = storageBinderServiceAccount(system);
-  const parameters = system === 'fsx' ? (['file-system-id', 'dns-name', 'mount-name'] as const) : (['file-system-id'] as const);
+  const parameters =
+    system === 'fsx' ? (['file-system-id', 'dns-name', 'mount-name'] as const) : (['file-system-id'] as const);
   const script = [
     '#!/bin/sh',
     '# Creates the PersistentVolumes of the shared file system from the IDs the storage unit wrote to SSM.',
     'set -eu',
     'param() { aws ssm get-parameter --name "$1" --query Parameter.Value --output text; }',
-    ...parameters.map((p) => `${p.toUpperCase().replace(/-/g, '_')}=$(param ${storageParameter(cluster.name, system, p)})`),
+    ...parameters.map(
+      (p) => `${p.toUpperCase().replace(/-/g, '_')}=$(param ${storageParameter(cluster.name, system, p)})`,
+    ),
     'SA=/var/run/secrets/kubernetes.io/serviceaccount',
     'for file in /config/*.json; do',
     '  volume=$(basename "$file" .json)',
-    `  sed ${parameters.map((p) => `-e "s|@${p.toUpperCase().replace(/-/g, '_')}@|$${p.toUpperCase().replace(/-/g, '_')}|g"`).join(' ')} "$file" > /tmp/volume.json`,
+    `  sed ${parameters.map((p) => `-e "s|@${shellName(p)}@|$${shellName(p)}|g"`).join(' ')} "$file" ` +
+      '> /tmp/volume.json',
     '  curl -fsS --cacert $SA/ca.crt -H "Authorization: Bearer $(cat $SA/token)" \\',
     '    -H "Content-Type: application/apply-patch+yaml" -X PATCH --data-binary @/tmp/volume.json \\',
     `    "https://kubernetes.default.svc/api/v1/persistentvolumes/$volume?fieldManager=${name}&force=true" > /dev/null`,
@@ -104,7 +118,10 @@ export function sharedStorageObjects(cluster: ClusterSpec, system: 'efs' | 'fsx'
       roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name },
       subjects: [{ kind: 'ServiceAccount', name, namespace: SYSTEM_NAMESPACE }],
     }),
-    KubeConfigMap.manifest({ metadata: { name, namespace: SYSTEM_NAMESPACE, labels }, data: { 'bind.sh': script, ...volumes } }),
+    KubeConfigMap.manifest({
+      metadata: { name, namespace: SYSTEM_NAMESPACE, labels },
+      data: { 'bind.sh': script, ...volumes },
+    }),
     KubeJob.manifest({
       metadata: {
         name,

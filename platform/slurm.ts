@@ -15,8 +15,12 @@ export const slurmModule: PlatformModule = {
     version: '1.2.1', // helm/slurm-operator/Chart.yaml at tag v1.2.1 of SlinkyProject/slurm-operator (2026-07-30)
   },
   crds: [
-    'controllers.slinky.slurm.net', 'nodesets.slinky.slurm.net', 'loginsets.slinky.slurm.net',
-    'restapis.slinky.slurm.net', 'accountings.slinky.slurm.net', 'tokens.slinky.slurm.net',
+    'controllers.slinky.slurm.net',
+    'nodesets.slinky.slurm.net',
+    'loginsets.slinky.slurm.net',
+    'restapis.slinky.slurm.net',
+    'accountings.slinky.slurm.net',
+    'tokens.slinky.slurm.net',
   ],
   needs: ['cert-manager'],
   onMissingNeed: 'error',

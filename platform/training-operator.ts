@@ -1,4 +1,6 @@
-/** Kubeflow Training Operator v1: PyTorchJob, TFJob, MPIJob and friends; the legacy alternative to Kubeflow Trainer v2. */
+/**
+ * Kubeflow Training Operator v1: PyTorchJob, TFJob, MPIJob and friends; the legacy alternative to Kubeflow Trainer v2.
+ */
 import type { PlatformModule } from '../generator/model/platform-module';
 
 /** The v1 job kinds it runs (its `--enable-scheme` values); MPIJob goes to the MPI operator when that is on. */
@@ -18,40 +20,66 @@ export const trainingOperatorModule: PlatformModule = {
     ref: 'v1.9.4', // newest v1 maintenance tag in kubeflow/trainer (2026-08-18)
   },
   crds: [
-    'pytorchjobs.kubeflow.org', 'tfjobs.kubeflow.org', 'mpijobs.kubeflow.org',
-    'xgboostjobs.kubeflow.org', 'paddlejobs.kubeflow.org', 'jaxjobs.kubeflow.org',
+    'pytorchjobs.kubeflow.org',
+    'tfjobs.kubeflow.org',
+    'mpijobs.kubeflow.org',
+    'xgboostjobs.kubeflow.org',
+    'paddlejobs.kubeflow.org',
+    'jaxjobs.kubeflow.org',
   ],
   needs: [],
   onMissingNeed: 'error',
   conflicts: [
-    { module: 'mpi-operator', resolvedBy: 'its v1 MPIJob CRD and scheme are left out (kustomize patches), so the MPI operator owns mpijobs.kubeflow.org' },
+    {
+      module: 'mpi-operator',
+      resolvedBy:
+        'its v1 MPIJob CRD and scheme are left out (kustomize patches), so the MPI operator owns mpijobs.kubeflow.org',
+    },
   ],
   wave: 2,
   serverSideApply: true,
   kustomizePatches: ({ enabled }) => [
     // the Kubeflow platform owns the `kubeflow` namespace: one Application per object
     ...(enabled.has('kubeflow-platform')
-      ? [{
-        target: { version: 'v1', kind: 'Namespace', name: 'kubeflow' },
-        patch: ['$patch: delete', 'apiVersion: v1', 'kind: Namespace', 'metadata:', '  name: kubeflow', ''].join('\n'),
-      }]
+      ? [
+          {
+            target: { version: 'v1', kind: 'Namespace', name: 'kubeflow' },
+            patch: ['$patch: delete', 'apiVersion: v1', 'kind: Namespace', 'metadata:', '  name: kubeflow', ''].join(
+              '\n',
+            ),
+          },
+        ]
       : []),
     ...(enabled.has('mpi-operator')
       ? [
-        {
-          target: { group: 'apiextensions.k8s.io', version: 'v1', kind: 'CustomResourceDefinition', name: 'mpijobs.kubeflow.org' },
-          patch: ['$patch: delete', 'apiVersion: apiextensions.k8s.io/v1', 'kind: CustomResourceDefinition', 'metadata:', '  name: mpijobs.kubeflow.org', ''].join('\n'),
-        },
-        {
-          target: { group: 'apps', version: 'v1', kind: 'Deployment', name: 'training-operator' },
-          patch: [
-            '- op: add',
-            '  path: /spec/template/spec/containers/0/args',
-            `  value: [${SCHEMES.filter((s) => s !== 'mpijob').map((s) => `"--enable-scheme=${s}"`).join(', ')}]`,
-            '',
-          ].join('\n'),
-        },
-      ]
+          {
+            target: {
+              group: 'apiextensions.k8s.io',
+              version: 'v1',
+              kind: 'CustomResourceDefinition',
+              name: 'mpijobs.kubeflow.org',
+            },
+            patch: [
+              '$patch: delete',
+              'apiVersion: apiextensions.k8s.io/v1',
+              'kind: CustomResourceDefinition',
+              'metadata:',
+              '  name: mpijobs.kubeflow.org',
+              '',
+            ].join('\n'),
+          },
+          {
+            target: { group: 'apps', version: 'v1', kind: 'Deployment', name: 'training-operator' },
+            patch: [
+              '- op: add',
+              '  path: /spec/template/spec/containers/0/args',
+              `  value: [${SCHEMES.filter((s) => s !== 'mpijob')
+                .map((s) => `"--enable-scheme=${s}"`)
+                .join(', ')}]`,
+              '',
+            ].join('\n'),
+          },
+        ]
       : []),
   ],
   docs: 'https://github.com/kubeflow/trainer/releases/tag/v1.9.4',

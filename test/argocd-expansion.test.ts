@@ -1,18 +1,26 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { checkApplications, checkProjects, describeApplication, expandApplicationSets, readTree, type ExpandedApplication } from '../generator/checks/argocd-expand';
-import { compareApplications, expectedPlatformApplications } from '../generator/fleet/expected-applications';
+import { cleanupTemps, EXAMPLE_CLUSTERS, exampleInputs, regenerate, REPO, writeFile } from './support/fleet';
+import {
+  checkApplications,
+  checkProjects,
+  describeApplication,
+  expandApplicationSets,
+  readTree,
+  type ExpandedApplication,
+} from '../generator/checks/argocd-expand';
 import { renderGoTemplate, TemplateError } from '../generator/checks/go-template';
 import { SchemaRegistry } from '../generator/checks/schema-registry';
+import { compareApplications, expectedPlatformApplications } from '../generator/fleet/expected-applications';
 import { PLATFORM_MODULES } from '../platform';
-import { cleanupTemps, EXAMPLE_CLUSTERS, exampleInputs, regenerate, REPO, writeFile } from './support/fleet';
 
 afterAll(cleanupTemps);
 
 const registry = SchemaRegistry.forFleet();
 const REPOS = new Set(['https://github.com/acme/eks-mlops-fleet.git']);
-const byName = (apps: readonly ExpandedApplication[], name: string) => apps.find((a) => a.application.metadata.name === name)!.application;
+const byName = (apps: readonly ExpandedApplication[], name: string) =>
+  apps.find((a) => a.application.metadata.name === name)!.application;
 
 describe('Argo CD expansion of the committed tree', () => {
   const tree = readTree(REPO);
@@ -22,9 +30,13 @@ describe('Argo CD expansion of the committed tree', () => {
     expect(problems).toEqual([]);
     const lines = applications.map(describeApplication);
     expect(lines).toContain(
-      'prod-use1-karpenter  [platform]  karpenter@1.14.1 (public.ecr.aws/karpenter) + clusters/prod-use1/platform/karpenter@main  ->  https://kubernetes.default.svc/kube-system',
+      'prod-use1-karpenter  [platform]  karpenter@1.14.1 (public.ecr.aws/karpenter) + ' +
+        'clusters/prod-use1/platform/karpenter@main  ->  https://kubernetes.default.svc/kube-system',
     );
-    expect(lines).toContain('staging-usw2-teams  [staging-usw2-platform]  clusters/staging-usw2/platform/teams@main  ->  staging-usw2/default');
+    expect(lines).toContain(
+      'staging-usw2-teams  [staging-usw2-platform]  ' +
+        'clusters/staging-usw2/platform/teams@main  ->  staging-usw2/default',
+    );
   });
 
   it('gives each cluster exactly one platform Application per enabled module, and one for its teams', () => {
@@ -32,7 +44,9 @@ describe('Argo CD expansion of the committed tree', () => {
     if (!expected.ok) throw new Error('example fleet is invalid');
     expect([...expected.expected.keys()].sort()).toEqual(EXAMPLE_CLUSTERS);
     for (const [cluster, { names }] of expected.expected) {
-      const actual = applications.filter((a) => a.applicationSet === `${cluster}-platform`).map((a) => a.application.metadata.name);
+      const actual = applications
+        .filter((a) => a.applicationSet === `${cluster}-platform`)
+        .map((a) => a.application.metadata.name);
       expect(compareApplications(cluster, names, actual)).toEqual([]);
       expect(actual.length).toBe(names.length);
     }
@@ -51,7 +65,11 @@ describe('Argo CD expansion of the committed tree', () => {
 
   it('generates platform Applications with the sync policy of the platform', () => {
     const kueue = byName(applications, 'prod-use1-kueue') as unknown as Record<string, any>;
-    expect(kueue.metadata.labels).toMatchObject({ 'env': 'prod', 'mlops-fleet.io/module': 'kueue', 'mlops-fleet.io/wave': '2' });
+    expect(kueue.metadata.labels).toMatchObject({
+      env: 'prod',
+      'mlops-fleet.io/module': 'kueue',
+      'mlops-fleet.io/wave': '2',
+    });
     expect(kueue.metadata.annotations).toEqual({
       'argocd.argoproj.io/sync-wave': '2',
       'argocd.argoproj.io/manifest-generate-paths': '/clusters/prod-use1/platform/kueue',
@@ -59,7 +77,12 @@ describe('Argo CD expansion of the committed tree', () => {
     expect(kueue.spec.syncPolicy).toEqual({
       automated: { prune: true, selfHeal: true },
       retry: { limit: 10, backoff: { duration: '10s', factor: 2, maxDuration: '10m' } },
-      syncOptions: ['CreateNamespace=true', 'PruneLast=true', 'SkipDryRunOnMissingResource=true', 'ServerSideApply=true'],
+      syncOptions: [
+        'CreateNamespace=true',
+        'PruneLast=true',
+        'SkipDryRunOnMissingResource=true',
+        'ServerSideApply=true',
+      ],
     });
     expect(kueue.spec.sources[0]).toEqual({
       repoURL: 'registry.k8s.io/kueue/charts',
@@ -69,7 +92,10 @@ describe('Argo CD expansion of the committed tree', () => {
     });
     expect(kueue.spec.destination).toEqual({ server: 'https://kubernetes.default.svc', namespace: 'kueue-system' });
     // the hub addresses the cluster by its registered name
-    expect(byName(applications, 'staging-usw2-kueue').spec.destination).toEqual({ name: 'staging-usw2', namespace: 'kueue-system' });
+    expect(byName(applications, 'staging-usw2-kueue').spec.destination).toEqual({
+      name: 'staging-usw2',
+      namespace: 'kueue-system',
+    });
   });
 });
 
@@ -81,7 +107,10 @@ describe('Argo CD expansion of runs and services', () => {
       apiVersion: 'batch/v1',
       kind: 'Job',
       metadata: { name: 'train', namespace, labels: { 'kueue.x-k8s.io/queue-name': 'llm-training' } },
-      spec: { suspend: true, template: { spec: { restartPolicy: 'Never', containers: [{ name: 'main', image: 'busybox' }] } } },
+      spec: {
+        suspend: true,
+        template: { spec: { restartPolicy: 'Never', containers: [{ name: 'main', image: 'busybox' }] } },
+      },
     });
   writeFile(root, 'clusters/prod-use1/workloads/runs/llm-training/llama-sft/job-train.yaml', job('llm-training'));
   writeFile(root, 'clusters/prod-use1/workloads/runs/inference/warmup/job-train.yaml', job('ml-serving'));
@@ -92,7 +121,13 @@ describe('Argo CD expansion of runs and services', () => {
       apiVersion: 'apps/v1',
       kind: 'Deployment',
       metadata: { name: 'vllm', namespace: 'ml-serving' },
-      spec: { selector: { matchLabels: { app: 'vllm' } }, template: { metadata: { labels: { app: 'vllm' } }, spec: { containers: [{ name: 'vllm', image: 'vllm/vllm-openai' }] } } },
+      spec: {
+        selector: { matchLabels: { app: 'vllm' } },
+        template: {
+          metadata: { labels: { app: 'vllm' } },
+          spec: { containers: [{ name: 'vllm', image: 'vllm/vllm-openai' }] },
+        },
+      },
     }),
   );
   writeFile(root, 'clusters/staging-usw2/workloads/runs/ml-research/probe/job-train.yaml', job('ml-research'));
@@ -102,12 +137,22 @@ describe('Argo CD expansion of runs and services', () => {
     expect(problems).toEqual([]);
     const run = byName(applications, 'prod-use1-llm-training-llama-sft') as unknown as Record<string, any>;
     expect(run.spec.project).toBe('team-llm-training');
-    expect(run.spec.source).toEqual({ repoURL: 'https://github.com/acme/eks-mlops-fleet.git', targetRevision: 'main', path: 'clusters/prod-use1/workloads/runs/llm-training/llama-sft' });
+    expect(run.spec.source).toEqual({
+      repoURL: 'https://github.com/acme/eks-mlops-fleet.git',
+      targetRevision: 'main',
+      path: 'clusters/prod-use1/workloads/runs/llm-training/llama-sft',
+    });
     expect(run.spec.destination).toEqual({ server: 'https://kubernetes.default.svc', namespace: 'llm-training' });
     expect(run.spec.syncPolicy.automated).toEqual({ prune: true, selfHeal: false });
     expect(run.spec.syncPolicy.syncOptions).toContain('RespectIgnoreDifferences=true');
     // what Kueue changes after admission (test/ignore-differences.test.ts holds each kind against its controllers)
-    expect(run.spec.ignoreDifferences).toContainEqual(expect.objectContaining({ group: 'trainer.kubeflow.org', kind: 'TrainJob', jqPathExpressions: ['.spec.runtimePatches[]? | select(.manager == "kueue.x-k8s.io/manager")'] }));
+    expect(run.spec.ignoreDifferences).toContainEqual(
+      expect.objectContaining({
+        group: 'trainer.kubeflow.org',
+        kind: 'TrainJob',
+        jqPathExpressions: ['.spec.runtimePatches[]? | select(.manager == "kueue.x-k8s.io/manager")'],
+      }),
+    );
     expect(run.metadata.finalizers).toEqual(['resources-finalizer.argocd.argoproj.io']);
     // a team whose namespace is not its name
     expect(byName(applications, 'prod-use1-inference-warmup').spec.destination.namespace).toBe('ml-serving');
@@ -124,7 +169,16 @@ describe('Argo CD expansion of runs and services', () => {
   it('refuses an Application its team project does not allow', () => {
     const { applications } = expandApplicationSets(readTree(root));
     const run = applications.find((a) => a.application.metadata.name === 'prod-use1-llm-training-llama-sft')!;
-    const stray = { ...run, application: { ...run.application, spec: { ...run.application.spec, destination: { ...run.application.spec.destination, namespace: 'kube-system' } } } };
+    const stray = {
+      ...run,
+      application: {
+        ...run.application,
+        spec: {
+          ...run.application.spec,
+          destination: { ...run.application.spec.destination, namespace: 'kube-system' },
+        },
+      },
+    };
     expect(checkProjects(readTree(root), [stray]).map((p) => p.message)).toEqual([
       'destination https://kubernetes.default.svc/kube-system is not allowed by AppProject team-llm-training',
     ]);
@@ -133,18 +187,28 @@ describe('Argo CD expansion of runs and services', () => {
   it('reports a source folder with an invalid object, a missing values file and an empty folder', () => {
     const broken = exampleInputs();
     regenerate(broken);
-    writeFile(broken, 'clusters/dev-usw2/workloads/runs/ml-dev/bad/job-x.yaml', JSON.stringify({ apiVersion: 'batch/v1', kind: 'Job', metadata: { name: 'x' }, spec: { suspend: 'yes' } }));
+    writeFile(
+      broken,
+      'clusters/dev-usw2/workloads/runs/ml-dev/bad/job-x.yaml',
+      JSON.stringify({ apiVersion: 'batch/v1', kind: 'Job', metadata: { name: 'x' }, spec: { suspend: 'yes' } }),
+    );
     rmSync(join(broken, 'clusters/dev-usw2/platform/metrics-server/values.yaml'));
-    for (const file of ['storageclass-gp3.yaml']) rmSync(join(broken, 'clusters/dev-usw2/platform/ebs-csi-driver', file));
+    for (const file of ['storageclass-gp3.yaml']) {
+      rmSync(join(broken, 'clusters/dev-usw2/platform/ebs-csi-driver', file));
+    }
     const tree = readTree(broken);
     const { applications } = expandApplicationSets(tree);
-    const messages = checkApplications(tree, applications, registry, REPOS).problems.map((p) => `${p.file}: ${p.field}: ${p.message}`);
+    const messages = checkApplications(tree, applications, registry, REPOS).problems.map(
+      (p) => `${p.file}: ${p.field}: ${p.message}`,
+    );
     expect(messages).toEqual(
       expect.arrayContaining([
         'clusters/dev-usw2/workloads/runs/ml-dev/bad/job-x.yaml: spec.suspend: must be boolean',
-        'clusters/dev-usw2/workloads/runs/ml-dev/bad/job-x.yaml: spec: must have required property \'template\'',
-        'clusters/dev-usw2/argocd (Application dev-usw2-metrics-server): spec.sources: value file clusters/dev-usw2/platform/metrics-server/values.yaml does not exist',
-        'clusters/dev-usw2/argocd (Application dev-usw2-ebs-csi-driver): spec.source.path: clusters/dev-usw2/platform/ebs-csi-driver holds no Kubernetes objects',
+        "clusters/dev-usw2/workloads/runs/ml-dev/bad/job-x.yaml: spec: must have required property 'template'",
+        'clusters/dev-usw2/argocd (Application dev-usw2-metrics-server): spec.sources: ' +
+          'value file clusters/dev-usw2/platform/metrics-server/values.yaml does not exist',
+        'clusters/dev-usw2/argocd (Application dev-usw2-ebs-csi-driver): spec.source.path: ' +
+          'clusters/dev-usw2/platform/ebs-csi-driver holds no Kubernetes objects',
       ]),
     );
   });
@@ -157,7 +221,11 @@ describe('Argo CD expansion of runs and services', () => {
 });
 
 describe('Go templates with missingkey=error', () => {
-  const data = { path: { basename: 'run', segments: ['clusters', 'c', 'workloads', 'runs', 'team-a', 'run'] }, list: [1, 2], values: { namespace: 'ns' } };
+  const data = {
+    path: { basename: 'run', segments: ['clusters', 'c', 'workloads', 'runs', 'team-a', 'run'] },
+    list: [1, 2],
+    values: { namespace: 'ns' },
+  };
 
   it('renders fields, index, toJson and trimming', () => {
     expect(renderGoTemplate('c-{{ index .path.segments 4 }}-{{ .path.basename }}', data)).toBe('c-team-a-run');
@@ -167,7 +235,9 @@ describe('Go templates with missingkey=error', () => {
   });
 
   it('fails on a missing key, an index out of range and constructs it does not know', () => {
-    expect(() => renderGoTemplate('{{ .values.team }}', data)).toThrow(new TemplateError('map has no entry for key "team"'));
+    expect(() => renderGoTemplate('{{ .values.team }}', data)).toThrow(
+      new TemplateError('map has no entry for key "team"'),
+    );
     expect(() => renderGoTemplate('{{ index .path.segments 9 }}', data)).toThrow(TemplateError);
     expect(() => renderGoTemplate('{{ if .x }}a{{ end }}', data)).toThrow(TemplateError);
     expect(() => renderGoTemplate('{{ .values }}', data)).toThrow(/use toJson/);

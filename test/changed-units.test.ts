@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { applyOrder, changedUnits, parseUnit, readUnits, type TerragruntUnit } from '../generator/github/changed-units';
 import { cleanupTemps, tempDir, writeFile } from './support/fleet';
+import { applyOrder, changedUnits, parseUnit, readUnits, type TerragruntUnit } from '../generator/github/changed-units';
 
 afterAll(cleanupTemps);
 
@@ -11,7 +11,8 @@ const unit = (source: string, deps: string[] = [], extra = '') =>
   deps
     .map(
       (d) =>
-        `dependency "${d.split('/').pop()}" {\n  config_path = "../${d}"\n  mock_outputs = {\n    vpc_id = "vpc-00000000"\n  }\n  mock_outputs_allowed_terraform_commands = ["plan", "validate"]\n}\n`,
+        `dependency "${d.split('/').pop()}" {\n  config_path = "../${d}"\n  mock_outputs = {\n    vpc_id ` +
+        `= "vpc-00000000"\n  }\n  mock_outputs_allowed_terraform_commands = ["plan", "validate"]\n}\n`,
     )
     .join('\n') +
   `\n${extra}inputs = {\n  cluster_name = "x"\n}\n`;
@@ -19,21 +20,43 @@ const unit = (source: string, deps: string[] = [], extra = '') =>
 /** Two clusters with the units of the infrastructure issue, in realistic Terragrunt syntax. */
 function syntheticTree(): string {
   const root = tempDir('units-');
-  writeFile(root, 'root.hcl', `remote_state {\n  backend = "s3"\n  config = {\n    bucket = "acme-tfstate"\n    key = "\${path_relative_to_include()}/terraform.tfstate"\n  }\n}\n`);
+  writeFile(
+    root,
+    'root.hcl',
+    `remote_state {\n  backend = "s3"\n  config = {\n    bucket = "acme-tfstate"\n ` +
+      `   key = "\${path_relative_to_include()}/terraform.tfstate"\n  }\n}\n`,
+  );
   for (const cluster of ['dev-usw2', 'prod-use1']) {
     const infra = `clusters/${cluster}/infra`;
     writeFile(root, `clusters/${cluster}/cluster.yaml`, `name: ${cluster}\n`);
     writeFile(root, `${infra}/cluster.hcl`, `locals {\n  cluster = "${cluster}"\n}\n`);
     writeFile(root, `${infra}/network/terragrunt.hcl`, unit('tfr:///terraform-aws-modules/vpc/aws?version=6.0.1'));
-    writeFile(root, `${infra}/eks/terragrunt.hcl`, unit('tfr:///terraform-aws-modules/eks/aws?version=21.0.0', ['network']));
-    writeFile(root, `${infra}/karpenter/terragrunt.hcl`, unit('tfr:///terraform-aws-modules/eks/aws//modules/karpenter?version=21.0.0', ['eks']));
-    writeFile(root, `${infra}/storage/terragrunt.hcl`, unit('tfr:///terraform-aws-modules/efs/aws?version=2.0.0', ['network', 'eks']));
+    writeFile(
+      root,
+      `${infra}/eks/terragrunt.hcl`,
+      unit('tfr:///terraform-aws-modules/eks/aws?version=21.0.0', ['network']),
+    );
+    writeFile(
+      root,
+      `${infra}/karpenter/terragrunt.hcl`,
+      unit('tfr:///terraform-aws-modules/eks/aws//modules/karpenter?version=21.0.0', ['eks']),
+    );
+    writeFile(
+      root,
+      `${infra}/storage/terragrunt.hcl`,
+      unit('tfr:///terraform-aws-modules/efs/aws?version=2.0.0', ['network', 'eks']),
+    );
     writeFile(
       root,
       `${infra}/iam/pod-identity/terragrunt.hcl`,
-      `${include}\ndependency "eks" {\n  config_path = "\${get_terragrunt_dir()}/../../eks"\n}\ndependencies {\n  paths = ["../../storage"]\n}\ninputs = {\n  cluster = dependency.eks.outputs.cluster_name\n}\n`,
+      `${include}\ndependency "eks" {\n  config_path = "\${get_terragrunt_dir()}/../../eks"\n}\ndependencies ` +
+        `{\n  paths = ["../../storage"]\n}\ninputs = {\n  cluster = dependency.eks.outputs.cluster_name\n}\n`,
     );
-    writeFile(root, `${infra}/github-oidc/terragrunt.hcl`, unit('tfr:///terraform-aws-modules/iam/aws//modules/iam-oidc-provider?version=6.0.0'));
+    writeFile(
+      root,
+      `${infra}/github-oidc/terragrunt.hcl`,
+      unit('tfr:///terraform-aws-modules/iam/aws//modules/iam-oidc-provider?version=6.0.0'),
+    );
     writeFile(root, `${infra}/eks/.terragrunt-cache/abc/terragrunt.hcl`, unit('cached copy', ['network']));
   }
   return root;
@@ -49,15 +72,36 @@ describe('readUnits', () => {
   it('finds every unit (nested ones too, not the Terragrunt cache) and resolves its dependencies', async () => {
     const units = await unitsOf(syntheticTree());
     const dev = units.filter((u) => u.cluster === 'dev-usw2');
-    expect(dev.map((u) => u.name)).toEqual(['eks', 'github-oidc', 'iam/pod-identity', 'karpenter', 'network', 'storage']);
-    expect(dev.find((u) => u.name === 'storage')!.dependsOn).toEqual(['clusters/dev-usw2/infra/eks', 'clusters/dev-usw2/infra/network']);
-    expect(dev.find((u) => u.name === 'iam/pod-identity')!.dependsOn).toEqual(['clusters/dev-usw2/infra/eks', 'clusters/dev-usw2/infra/storage']);
+    expect(dev.map((u) => u.name)).toEqual([
+      'eks',
+      'github-oidc',
+      'iam/pod-identity',
+      'karpenter',
+      'network',
+      'storage',
+    ]);
+    expect(dev.find((u) => u.name === 'storage')!.dependsOn).toEqual([
+      'clusters/dev-usw2/infra/eks',
+      'clusters/dev-usw2/infra/network',
+    ]);
+    expect(dev.find((u) => u.name === 'iam/pod-identity')!.dependsOn).toEqual([
+      'clusters/dev-usw2/infra/eks',
+      'clusters/dev-usw2/infra/storage',
+    ]);
   });
 
   it('reports invalid HCL and a config_path it cannot resolve as problems with file and field', async () => {
     const broken = await parseUnit('clusters/a/infra/eks/terragrunt.hcl', 'dependency "network" {\n  config_path = \n');
-    expect(broken).toMatchObject({ problem: { file: 'clusters/a/infra/eks/terragrunt.hcl', message: expect.stringMatching(/^expected valid HCL, got a parse error/) } });
-    const computed = await parseUnit('clusters/a/infra/eks/terragrunt.hcl', 'dependency "network" {\n  config_path = "${local.network_dir}"\n}\n');
+    expect(broken).toMatchObject({
+      problem: {
+        file: 'clusters/a/infra/eks/terragrunt.hcl',
+        message: expect.stringMatching(/^expected valid HCL, got a parse error/),
+      },
+    });
+    const computed = await parseUnit(
+      'clusters/a/infra/eks/terragrunt.hcl',
+      'dependency "network" {\n  config_path = "${local.network_dir}"\n}\n',
+    );
     expect(computed).toEqual({
       problem: {
         file: 'clusters/a/infra/eks/terragrunt.hcl',
@@ -69,49 +113,70 @@ describe('readUnits', () => {
 });
 
 describe('changedUnits', () => {
-  it('a changed network unit plans everything that depends on it, dependencies first, and nothing of other clusters', async () => {
-    const units = await unitsOf(syntheticTree());
-    const result = changedUnits(['clusters/dev-usw2/infra/network/terragrunt.hcl', 'clusters/dev-usw2/cluster.yaml', 'README.md'], units);
-    expect(result).toEqual([
-      {
-        cluster: 'dev-usw2',
-        units: [
-          'clusters/dev-usw2/infra/network',
-          'clusters/dev-usw2/infra/eks',
-          'clusters/dev-usw2/infra/karpenter',
-          'clusters/dev-usw2/infra/storage',
-          'clusters/dev-usw2/infra/iam/pod-identity',
-        ],
-        removed: [],
-      },
-    ]);
-  });
+  it(
+    'a changed network unit plans everything that depends on ' +
+      'it, dependencies first, and nothing of other clusters',
+    async () => {
+      const units = await unitsOf(syntheticTree());
+      const result = changedUnits(
+        ['clusters/dev-usw2/infra/network/terragrunt.hcl', 'clusters/dev-usw2/cluster.yaml', 'README.md'],
+        units,
+      );
+      expect(result).toEqual([
+        {
+          cluster: 'dev-usw2',
+          units: [
+            'clusters/dev-usw2/infra/network',
+            'clusters/dev-usw2/infra/eks',
+            'clusters/dev-usw2/infra/karpenter',
+            'clusters/dev-usw2/infra/storage',
+            'clusters/dev-usw2/infra/iam/pod-identity',
+          ],
+          removed: [],
+        },
+      ]);
+    },
+  );
 
   it('a leaf unit alone, per cluster; cluster.yaml or workloads alone touch no unit', async () => {
     const units = await unitsOf(syntheticTree());
-    expect(changedUnits(['clusters/prod-use1/infra/karpenter/terragrunt.hcl', 'clusters/dev-usw2/infra/github-oidc/terragrunt.hcl'], units)).toEqual([
+    expect(
+      changedUnits(
+        ['clusters/prod-use1/infra/karpenter/terragrunt.hcl', 'clusters/dev-usw2/infra/github-oidc/terragrunt.hcl'],
+        units,
+      ),
+    ).toEqual([
       { cluster: 'dev-usw2', units: ['clusters/dev-usw2/infra/github-oidc'], removed: [] },
       { cluster: 'prod-use1', units: ['clusters/prod-use1/infra/karpenter'], removed: [] },
     ]);
-    expect(changedUnits(['clusters/prod-use1/cluster.yaml', 'clusters/prod-use1/workloads/runs/a/b/job.yaml'], units)).toEqual([]);
+    expect(
+      changedUnits(['clusters/prod-use1/cluster.yaml', 'clusters/prod-use1/workloads/runs/a/b/job.yaml'], units),
+    ).toEqual([]);
   });
 
-  it('a change to a cluster-wide .hcl touches every unit of that cluster (its README none); root.hcl touches every unit', async () => {
-    const units = await unitsOf(syntheticTree());
-    expect(changedUnits(['clusters/prod-use1/infra/README.md'], units)).toEqual([]);
-    const cluster = changedUnits(['clusters/prod-use1/infra/cluster.hcl'], units);
-    expect(cluster.map((c) => [c.cluster, c.units.length])).toEqual([['prod-use1', 6]]);
-    const root = changedUnits(['root.hcl'], units);
-    expect(root.map((c) => [c.cluster, c.units.length])).toEqual([['dev-usw2', 6], ['prod-use1', 6]]);
-    // the generator's root configuration lives at clusters/root.hcl
-    expect(changedUnits(['clusters/root.hcl'], units)).toEqual(root);
-    // every unit comes after all of its dependencies
-    for (const { units: order } of root) {
-      for (const u of units.filter((x) => order.includes(x.dir))) {
-        for (const dep of u.dependsOn) expect(order.indexOf(dep)).toBeLessThan(order.indexOf(u.dir));
+  it(
+    'a change to a cluster-wide .hcl touches every unit of that ' +
+      'cluster (its README none); root.hcl touches every unit',
+    async () => {
+      const units = await unitsOf(syntheticTree());
+      expect(changedUnits(['clusters/prod-use1/infra/README.md'], units)).toEqual([]);
+      const cluster = changedUnits(['clusters/prod-use1/infra/cluster.hcl'], units);
+      expect(cluster.map((c) => [c.cluster, c.units.length])).toEqual([['prod-use1', 6]]);
+      const root = changedUnits(['root.hcl'], units);
+      expect(root.map((c) => [c.cluster, c.units.length])).toEqual([
+        ['dev-usw2', 6],
+        ['prod-use1', 6],
+      ]);
+      // the generator's root configuration lives at clusters/root.hcl
+      expect(changedUnits(['clusters/root.hcl'], units)).toEqual(root);
+      // every unit comes after all of its dependencies
+      for (const { units: order } of root) {
+        for (const u of units.filter((x) => order.includes(x.dir))) {
+          for (const dep of u.dependsOn) expect(order.indexOf(dep)).toBeLessThan(order.indexOf(u.dir));
+        }
       }
-    }
-  });
+    },
+  );
 
   it('a removed unit is reported as removed, not planned', async () => {
     const units = await unitsOf(syntheticTree());
@@ -121,27 +186,47 @@ describe('changedUnits', () => {
   });
 });
 
-describe('an account\'s units (clusters/_accounts/<id>/)', () => {
+describe("an account's units (clusters/_accounts/<id>/)", () => {
   const withAccount = () => {
     const root = syntheticTree();
     writeFile(root, 'clusters/_accounts/111122223333/account.hcl', 'locals {\n  account_id = "111122223333"\n}\n');
     writeFile(root, 'clusters/_accounts/111122223333/README.md', '# account\n');
-    writeFile(root, 'clusters/_accounts/111122223333/github-oidc-provider/terragrunt.hcl', unit('tfr:///terraform-aws-modules/iam/aws//modules/iam-oidc-provider?version=6.5.0'));
-    writeFile(root, 'clusters/dev-usw2/infra/github-oidc/terragrunt.hcl', unit('tfr:///terraform-aws-modules/iam/aws//modules/iam-role?version=6.5.0', ['../../_accounts/111122223333/github-oidc-provider']));
+    writeFile(
+      root,
+      'clusters/_accounts/111122223333/github-oidc-provider/terragrunt.hcl',
+      unit('tfr:///terraform-aws-modules/iam/aws//modules/iam-oidc-provider?version=6.5.0'),
+    );
+    writeFile(
+      root,
+      'clusters/dev-usw2/infra/github-oidc/terragrunt.hcl',
+      unit('tfr:///terraform-aws-modules/iam/aws//modules/iam-role?version=6.5.0', [
+        '../../_accounts/111122223333/github-oidc-provider',
+      ]),
+    );
     return root;
   };
 
   it('are owned by the account, and their dependents in clusters follow them', async () => {
     const units = await unitsOf(withAccount());
     expect(units.find((u) => u.dir === 'clusters/_accounts/111122223333/github-oidc-provider')).toEqual({
-      cluster: '_account-111122223333', name: 'github-oidc-provider', dir: 'clusters/_accounts/111122223333/github-oidc-provider', dependsOn: [],
+      cluster: '_account-111122223333',
+      name: 'github-oidc-provider',
+      dir: 'clusters/_accounts/111122223333/github-oidc-provider',
+      dependsOn: [],
     });
     expect(changedUnits(['clusters/_accounts/111122223333/github-oidc-provider/terragrunt.hcl'], units)).toEqual([
-      { cluster: '_account-111122223333', units: ['clusters/_accounts/111122223333/github-oidc-provider'], removed: [] },
+      {
+        cluster: '_account-111122223333',
+        units: ['clusters/_accounts/111122223333/github-oidc-provider'],
+        removed: [],
+      },
       { cluster: 'dev-usw2', units: ['clusters/dev-usw2/infra/github-oidc'], removed: [] },
     ]);
     // account.hcl touches every unit of the account (and what follows them); its README none
-    expect(changedUnits(['clusters/_accounts/111122223333/account.hcl'], units).map((c) => c.cluster)).toEqual(['_account-111122223333', 'dev-usw2']);
+    expect(changedUnits(['clusters/_accounts/111122223333/account.hcl'], units).map((c) => c.cluster)).toEqual([
+      '_account-111122223333',
+      'dev-usw2',
+    ]);
     expect(changedUnits(['clusters/_accounts/111122223333/README.md'], units)).toEqual([]);
     expect(changedUnits(['clusters/_accounts/111122223333/gone/terragrunt.hcl'], units)).toEqual([
       { cluster: '_account-111122223333', units: [], removed: ['clusters/_accounts/111122223333/gone'] },
@@ -155,6 +240,8 @@ describe('applyOrder', () => {
       { cluster: 'c', name: 'a', dir: 'clusters/c/infra/a', dependsOn: ['clusters/c/infra/b'] },
       { cluster: 'c', name: 'b', dir: 'clusters/c/infra/b', dependsOn: ['clusters/c/infra/a'] },
     ];
-    expect(() => applyOrder(units)).toThrow('Terragrunt units depend on each other in a cycle: clusters/c/infra/a, clusters/c/infra/b');
+    expect(() => applyOrder(units)).toThrow(
+      'Terragrunt units depend on each other in a cycle: clusters/c/infra/a, clusters/c/infra/b',
+    );
   });
 });

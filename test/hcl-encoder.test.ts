@@ -42,26 +42,40 @@ describe('the HCL value encoder', () => {
 
   it('keeps keys, scalars, lists and nested objects intact through a parse', async () => {
     const value = {
-      'name': 'prod',
-      'count': 3,
-      'ratio': 0.25,
-      'on': true,
-      'off': false,
-      'none': null,
-      'empty_list': [],
-      'empty_map': {},
-      'zones': ['us-east-1a', 'us-east-1b'],
+      name: 'prod',
+      count: 3,
+      ratio: 0.25,
+      on: true,
+      off: false,
+      none: null,
+      empty_list: [],
+      empty_map: {},
+      zones: ['us-east-1a', 'us-east-1b'],
       'karpenter.sh/discovery': 'prod',
-      'true': 'a key that is a keyword',
-      'nested': { rules: [{ from_port: 988, self: true }, { from_port: 1018, cidr: '10.0.0.0/16' }] },
+      true: 'a key that is a keyword',
+      nested: {
+        rules: [
+          { from_port: 988, self: true },
+          { from_port: 1018, cidr: '10.0.0.0/16' },
+        ],
+      },
     };
     expect(await roundTrip(value)).toEqual(value);
   });
 
   it('writes expressions verbatim and drops undefined entries', async () => {
-    const value = { id: expression('dependency.network.outputs.vpc_id'), arn: expression('"${dependency.b.outputs.arn}/*"'), skipped: undefined };
-    expect(hclValue(value)).toBe('{\n  id  = dependency.network.outputs.vpc_id\n  arn = "${dependency.b.outputs.arn}/*"\n}');
-    expect(await roundTrip(value)).toEqual({ id: '${dependency.network.outputs.vpc_id}', arn: '${dependency.b.outputs.arn}/*' });
+    const value = {
+      id: expression('dependency.network.outputs.vpc_id'),
+      arn: expression('"${dependency.b.outputs.arn}/*"'),
+      skipped: undefined,
+    };
+    expect(hclValue(value)).toBe(
+      '{\n  id  = dependency.network.outputs.vpc_id\n  arn = "${dependency.b.outputs.arn}/*"\n}',
+    );
+    expect(await roundTrip(value)).toEqual({
+      id: '${dependency.network.outputs.vpc_id}',
+      arn: '${dependency.b.outputs.arn}/*',
+    });
   });
 
   it('lays out nested values under the line they start on, keys aligned', () => {

@@ -13,11 +13,19 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import type { IgnoreDifference } from '../generator/argocd/argocd-objects';
-import { generateFleet } from '../generator/fleet/generate';
-import { clone, deepEqual, differingPaths, ignoreNormalize, legacyDiff, normalize, syncTarget } from './support/argocd-diff';
+import {
+  clone,
+  deepEqual,
+  differingPaths,
+  ignoreNormalize,
+  legacyDiff,
+  normalize,
+  syncTarget,
+} from './support/argocd-diff';
 import { liveStates, type Flavor, type KueueScenario, type LiveState } from './support/controller-models';
 import { cleanupTemps, exampleInputs, FLEET, writeFile } from './support/fleet';
+import type { IgnoreDifference } from '../generator/argocd/argocd-objects';
+import { generateFleet } from '../generator/fleet/generate';
 
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -119,14 +127,22 @@ beforeAll(() => {
   for (const [path, text] of Object.entries(EXTRA_INPUTS)) writeFile(root, path, text);
   const result = generateFleet({ root, ...FLEET });
   if (!result.ok) throw new Error(result.problems.map((p) => `${p.file}: ${p.field}: ${p.message}`).join('\n'));
-  const docs = result.files.filter((f) => f.path.endsWith('.yaml')).map((f) => ({ path: f.path, object: parse(f.content) as Json }));
+  const docs = result.files
+    .filter((f) => f.path.endsWith('.yaml'))
+    .map((f) => ({ path: f.path, object: parse(f.content) as Json }));
   const ruleSets = new Map<string, IgnoreDifference[]>();
   for (const { path, object } of docs) {
     const m = /^clusters\/([^/]+)\//.exec(path);
     if (!m) continue;
     const view: ClusterView = clusters.get(m[1]) ?? { flavors: [], clusterQueues: new Map() };
     clusters.set(m[1], view);
-    if (object?.kind === 'ResourceFlavor') view.flavors.push({ name: object.metadata.name, nodeLabels: object.spec?.nodeLabels ?? {}, tolerations: object.spec?.tolerations ?? [] });
+    if (object?.kind === 'ResourceFlavor') {
+      view.flavors.push({
+        name: object.metadata.name,
+        nodeLabels: object.spec?.nodeLabels ?? {},
+        tolerations: object.spec?.tolerations ?? [],
+      });
+    }
     if (object?.kind === 'LocalQueue') view.clusterQueues.set(object.metadata.name, object.spec.clusterQueue);
     if (object?.kind === 'ApplicationSet') {
       const kind = /-(runs|services)$/.exec(object.metadata.name)?.[1];
@@ -137,9 +153,20 @@ beforeAll(() => {
     const m = /^clusters\/([^/]+)\/workloads\/(runs|services)\/[^/]+\/[^/]+\/[^/]+\.yaml$/.exec(path);
     if (!m) continue;
     const folder = path.slice(0, path.lastIndexOf('/'));
-    const hpa = docs.find((d) => d.path.startsWith(`${folder}/`) && d.object.kind === 'HorizontalPodAutoscaler'
-      && d.object.spec.scaleTargetRef.kind === object.kind && d.object.spec.scaleTargetRef.name === object.metadata.name);
-    workloads.push({ cluster: m[1], path, rendered: object, ignores: ruleSets.get(`${m[1]}/${m[2]}`) ?? [], hpaMax: hpa?.object.spec.maxReplicas });
+    const hpa = docs.find(
+      (d) =>
+        d.path.startsWith(`${folder}/`) &&
+        d.object.kind === 'HorizontalPodAutoscaler' &&
+        d.object.spec.scaleTargetRef.kind === object.kind &&
+        d.object.spec.scaleTargetRef.name === object.metadata.name,
+    );
+    workloads.push({
+      cluster: m[1],
+      path,
+      rendered: object,
+      ignores: ruleSets.get(`${m[1]}/${m[2]}`) ?? [],
+      hpaMax: hpa?.object.spec.maxReplicas,
+    });
   }
 }, 120_000);
 
@@ -152,7 +179,9 @@ function scenarios(w: Workload): KueueScenario[] {
 }
 
 /** Every live state of every workload, with what Argo CD reports for it. */
-async function compareAll(): Promise<{ w: Workload; flavor: string; s: LiveState; diff: string[]; failures: string[] }[]> {
+async function compareAll(): Promise<
+  { w: Workload; flavor: string; s: LiveState; diff: string[]; failures: string[] }[]
+> {
   const out = [];
   for (const w of workloads) {
     for (const scenario of scenarios(w)) {
@@ -165,13 +194,23 @@ async function compareAll(): Promise<{ w: Workload; flavor: string; s: LiveState
   return out;
 }
 
-const kindOf = (o: Json) => `${String(o.apiVersion).split('/').length > 1 ? String(o.apiVersion).split('/')[0] : ''}/${o.kind}`;
+const kindOf = (o: Json) =>
+  `${String(o.apiVersion).split('/').length > 1 ? String(o.apiVersion).split('/')[0] : ''}/${o.kind}`;
 
 describe('what Kueue and the controllers change after creation is ignored, completely', () => {
   it('covers every run and service kind the generator emits', () => {
     const kinds = new Set(workloads.map((w) => kindOf(w.rendered)));
-    for (const kind of ['batch/Job', 'trainer.kubeflow.org/TrainJob', 'ray.io/RayJob', 'kubeflow.org/PyTorchJob', 'kubeflow.org/MPIJob',
-      'apps/Deployment', 'leaderworkerset.x-k8s.io/LeaderWorkerSet', 'ray.io/RayService', 'serving.kserve.io/InferenceService']) {
+    for (const kind of [
+      'batch/Job',
+      'trainer.kubeflow.org/TrainJob',
+      'ray.io/RayJob',
+      'kubeflow.org/PyTorchJob',
+      'kubeflow.org/MPIJob',
+      'apps/Deployment',
+      'leaderworkerset.x-k8s.io/LeaderWorkerSet',
+      'ray.io/RayService',
+      'serving.kserve.io/InferenceService',
+    ]) {
       expect(kinds, kind).toContain(kind);
     }
     // a LeaderWorkerSet and a Deployment behind an autoscaler, and a Deployment without one
@@ -183,7 +222,9 @@ describe('what Kueue and the controllers change after creation is ignored, compl
   it('no object shows a difference in any state, on any flavor Kueue may admit it to', async () => {
     const results = await compareAll();
     expect(results.length).toBeGreaterThan(100);
-    const reported = results.filter((r) => r.diff.length).map((r) => `${r.w.path} [${r.s.state}, preferring ${r.flavor}]: ${r.diff.join(', ')}`);
+    const reported = results
+      .filter((r) => r.diff.length)
+      .map((r) => `${r.w.path} [${r.s.state}, preferring ${r.flavor}]: ${r.diff.join(', ')}`);
     expect(reported).toEqual([]);
     // a rule that fails is skipped by Argo CD without a word: none may fail
     expect([...new Set(results.flatMap((r) => r.failures))]).toEqual([]);
@@ -195,16 +236,25 @@ describe('what Kueue and the controllers change after creation is ignored, compl
       for (const scenario of scenarios(w)) {
         for (const s of liveStates(w.rendered, scenario, w.hpaMax)) {
           const diff = legacyDiff(w.rendered, s.live);
-          if (diff.length) seen.set(kindOf(w.rendered), [...new Set([...(seen.get(kindOf(w.rendered)) ?? []), ...diff])].sort());
+          if (diff.length) {
+            seen.set(kindOf(w.rendered), [...new Set([...(seen.get(kindOf(w.rendered)) ?? []), ...diff])].sort());
+          }
         }
       }
     }
     expect(Object.fromEntries(seen)).toEqual({
       // Kueue's flavor tolerations appended to the pod templates
       'batch/Job': ['/spec/template/spec/tolerations'],
-      'kubeflow.org/MPIJob': ['/spec/mpiReplicaSpecs/Launcher/template/spec/tolerations', '/spec/mpiReplicaSpecs/Worker/template/spec/tolerations'],
+      'kubeflow.org/MPIJob': [
+        '/spec/mpiReplicaSpecs/Launcher/template/spec/tolerations',
+        '/spec/mpiReplicaSpecs/Worker/template/spec/tolerations',
+      ],
       'kubeflow.org/PyTorchJob': ['/spec/pytorchReplicaSpecs/Worker/template/spec/tolerations'],
-      'ray.io/RayJob': ['/spec/rayClusterSpec/headGroupSpec/template/spec/tolerations', '/spec/rayClusterSpec/workerGroupSpecs', '/spec/submitterPodTemplate/spec/tolerations'],
+      'ray.io/RayJob': [
+        '/spec/rayClusterSpec/headGroupSpec/template/spec/tolerations',
+        '/spec/rayClusterSpec/workerGroupSpecs',
+        '/spec/submitterPodTemplate/spec/tolerations',
+      ],
       // Kueue's runtime patch
       'trainer.kubeflow.org/TrainJob': ['/spec/runtimePatches'],
       // the autoscaler
@@ -213,27 +263,52 @@ describe('what Kueue and the controllers change after creation is ignored, compl
     });
   }, 120_000);
 
-  it('a sync keeps what Kueue owns (RespectIgnoreDifferences): its runtime patch and the flavor tolerations', async () => {
-    const prod = clusters.get('prod-use1')!;
-    const cudaEfa = prod.flavors.find((f) => f.name === 'cuda-efa')!;
-    const trainJob = workloads.find((w) => w.cluster === 'prod-use1' && w.rendered.kind === 'TrainJob' && w.rendered.spec.runtimePatches[0].trainingRuntimeSpec.template.spec.replicatedJobs[0].template.spec.template.spec.nodeSelector['karpenter.sh/nodepool'] === 'cuda-efa')!;
-    const admitted = liveStates(trainJob.rendered, { flavors: prod.flavors, preferred: cudaEfa, clusterQueues: prod.clusterQueues }, undefined).find((s) => s.state === 'admitted')!.live;
-    const target = await syncTarget(trainJob.rendered, admitted, trainJob.ignores);
-    expect(target.spec.runtimePatches).toEqual(admitted.spec.runtimePatches);
-    expect(target.spec.trainer).toEqual(trainJob.rendered.spec.trainer);
+  it(
+    'a sync keeps what Kueue owns (RespectIgnoreDifferences): ' + 'its runtime patch and the flavor tolerations',
+    async () => {
+      const prod = clusters.get('prod-use1')!;
+      const cudaEfa = prod.flavors.find((f) => f.name === 'cuda-efa')!;
+      const trainJob = workloads.find(
+        (w) =>
+          w.cluster === 'prod-use1' &&
+          w.rendered.kind === 'TrainJob' &&
+          w.rendered.spec.runtimePatches[0].trainingRuntimeSpec.template.spec.replicatedJobs[0].template.spec.template
+            .spec.nodeSelector['karpenter.sh/nodepool'] === 'cuda-efa',
+      )!;
+      const admitted = liveStates(
+        trainJob.rendered,
+        { flavors: prod.flavors, preferred: cudaEfa, clusterQueues: prod.clusterQueues },
+        undefined,
+      ).find((s) => s.state === 'admitted')!.live;
+      const target = await syncTarget(trainJob.rendered, admitted, trainJob.ignores);
+      expect(target.spec.runtimePatches).toEqual(admitted.spec.runtimePatches);
+      expect(target.spec.trainer).toEqual(trainJob.rendered.spec.trainer);
 
-    const cuda = prod.flavors.find((f) => f.name === 'cuda')!;
-    const rayJob = workloads.find((w) => w.cluster === 'prod-use1' && w.rendered.kind === 'RayJob')!;
-    const running = liveStates(rayJob.rendered, { flavors: prod.flavors, preferred: cuda, clusterQueues: prod.clusterQueues }, undefined).find((s) => s.state === 'admitted')!.live;
-    const rayTarget = await syncTarget(rayJob.rendered, running, rayJob.ignores);
-    expect(rayTarget.spec.rayClusterSpec.workerGroupSpecs[0].template.spec.tolerations).toEqual(running.spec.rayClusterSpec.workerGroupSpecs[0].template.spec.tolerations);
-    expect(rayTarget.spec.rayClusterSpec.workerGroupSpecs[0].template.spec.tolerations).toContainEqual(cuda.tolerations[0]);
-  });
+      const cuda = prod.flavors.find((f) => f.name === 'cuda')!;
+      const rayJob = workloads.find((w) => w.cluster === 'prod-use1' && w.rendered.kind === 'RayJob')!;
+      const running = liveStates(
+        rayJob.rendered,
+        { flavors: prod.flavors, preferred: cuda, clusterQueues: prod.clusterQueues },
+        undefined,
+      ).find((s) => s.state === 'admitted')!.live;
+      const rayTarget = await syncTarget(rayJob.rendered, running, rayJob.ignores);
+      expect(rayTarget.spec.rayClusterSpec.workerGroupSpecs[0].template.spec.tolerations).toEqual(
+        running.spec.rayClusterSpec.workerGroupSpecs[0].template.spec.tolerations,
+      );
+      expect(rayTarget.spec.rayClusterSpec.workerGroupSpecs[0].template.spec.tolerations).toContainEqual(
+        cuda.tolerations[0],
+      );
+    },
+  );
 });
 
 /** The path (as keys) of the first container image in an object, or of its first string under `spec` (`data`). */
 function userField(o: Json): (string | number)[] {
-  const walk = (node: Json, path: (string | number)[], want: (k: string | number, v: Json) => boolean): (string | number)[] | undefined => {
+  const walk = (
+    node: Json,
+    path: (string | number)[],
+    want: (k: string | number, v: Json) => boolean,
+  ): (string | number)[] | undefined => {
     if (node === null || typeof node !== 'object') return undefined;
     for (const [k, v] of Object.entries(node)) {
       const key = Array.isArray(node) ? Number(k) : k;
@@ -244,8 +319,10 @@ function userField(o: Json): (string | number)[] {
     return undefined;
   };
   const root = o.spec ? 'spec' : 'data';
-  return walk(o[root], [root], (k, v) => k === 'image' && typeof v === 'string')
-    ?? walk(o[root], [root], (_, v) => typeof v === 'string')!;
+  return (
+    walk(o[root], [root], (k, v) => k === 'image' && typeof v === 'string') ??
+    walk(o[root], [root], (_, v) => typeof v === 'string')!
+  );
 }
 function setPath(o: Json, path: (string | number)[], value: Json): Json {
   const out = clone(o);
@@ -274,18 +351,60 @@ describe('and no more', () => {
   it('the tolerations, node selectors and runtime patch the generator renders are still compared', async () => {
     const prod = clusters.get('prod-use1')!;
     const checks: [Workload | undefined, (o: Json) => Json][] = [
-      [workloads.find((w) => w.rendered.kind === 'RayJob'), (o) => { o.spec.rayClusterSpec.workerGroupSpecs[0].template.spec.tolerations.pop(); return o; }],
-      [workloads.find((w) => w.rendered.kind === 'RayJob'), (o) => { o.spec.rayClusterSpec.headGroupSpec.template.spec.nodeSelector['node.kubernetes.io/instance-type'] = 'g6.4xlarge'; return o; }],
-      [workloads.find((w) => w.rendered.kind === 'MPIJob'), (o) => { o.spec.mpiReplicaSpecs.Worker.template.spec.tolerations[0].effect = 'NoExecute'; return o; }],
-      [workloads.find((w) => w.rendered.kind === 'Job' && w.rendered.spec.template.spec.tolerations), (o) => { o.spec.template.spec.tolerations = []; return o; }],
-      [workloads.find((w) => w.rendered.kind === 'TrainJob'), (o) => { o.spec.runtimePatches[0].trainingRuntimeSpec.template.spec.replicatedJobs[0].template.spec.template.spec.tolerations.pop(); return o; }],
-      [workloads.find((w) => w.rendered.kind === 'PyTorchJob'), (o) => { o.metadata.labels['kueue.x-k8s.io/priority-class'] = 'low'; return o; }],
+      [
+        workloads.find((w) => w.rendered.kind === 'RayJob'),
+        (o) => {
+          o.spec.rayClusterSpec.workerGroupSpecs[0].template.spec.tolerations.pop();
+          return o;
+        },
+      ],
+      [
+        workloads.find((w) => w.rendered.kind === 'RayJob'),
+        (o) => {
+          o.spec.rayClusterSpec.headGroupSpec.template.spec.nodeSelector['node.kubernetes.io/instance-type'] =
+            'g6.4xlarge';
+          return o;
+        },
+      ],
+      [
+        workloads.find((w) => w.rendered.kind === 'MPIJob'),
+        (o) => {
+          o.spec.mpiReplicaSpecs.Worker.template.spec.tolerations[0].effect = 'NoExecute';
+          return o;
+        },
+      ],
+      [
+        workloads.find((w) => w.rendered.kind === 'Job' && w.rendered.spec.template.spec.tolerations),
+        (o) => {
+          o.spec.template.spec.tolerations = [];
+          return o;
+        },
+      ],
+      [
+        workloads.find((w) => w.rendered.kind === 'TrainJob'),
+        (o) => {
+          const replicatedJob = o.spec.runtimePatches[0].trainingRuntimeSpec.template.spec.replicatedJobs[0];
+          replicatedJob.template.spec.template.spec.tolerations.pop();
+          return o;
+        },
+      ],
+      [
+        workloads.find((w) => w.rendered.kind === 'PyTorchJob'),
+        (o) => {
+          o.metadata.labels['kueue.x-k8s.io/priority-class'] = 'low';
+          return o;
+        },
+      ],
     ];
     for (const [w, edit] of checks) {
       expect(w).toBeDefined();
       const changed = edit(clone(w!.rendered));
       for (const preferred of prod.flavors) {
-        const admitted = liveStates(w!.rendered, { flavors: prod.flavors, preferred, clusterQueues: prod.clusterQueues }, w!.hpaMax).find((s) => s.state === 'admitted')!;
+        const admitted = liveStates(
+          w!.rendered,
+          { flavors: prod.flavors, preferred, clusterQueues: prod.clusterQueues },
+          w!.hpaMax,
+        ).find((s) => s.state === 'admitted')!;
         const n = await normalize(changed, admitted.live, w!.ignores);
         expect(legacyDiff(n.config, n.live), `${w!.path} on ${preferred.name}`).not.toEqual([]);
       }
@@ -314,10 +433,17 @@ describe('and no more', () => {
     const unused: string[] = [];
     for (const [cluster] of clusters) {
       const mine = workloads.filter((w) => w.cluster === cluster);
-      const rules = new Map<string, { ignores: readonly IgnoreDifference[]; rule: IgnoreDifference; expression: string }>();
+      const rules = new Map<
+        string,
+        { ignores: readonly IgnoreDifference[]; rule: IgnoreDifference; expression: string }
+      >();
       for (const w of mine) {
         for (const rule of w.ignores) {
-          for (const e of [...(rule.jsonPointers ?? []), ...(rule.jqPathExpressions ?? []), ...(rule.managedFieldsManagers ?? []).map((m) => `manager ${m}`)]) {
+          for (const e of [
+            ...(rule.jsonPointers ?? []),
+            ...(rule.jqPathExpressions ?? []),
+            ...(rule.managedFieldsManagers ?? []).map((m) => `manager ${m}`),
+          ]) {
             rules.set(`${rule.kind} ${e}`, { ignores: w.ignores, rule, expression: e });
           }
         }
@@ -325,7 +451,9 @@ describe('and no more', () => {
       for (const [name, { rule, expression }] of rules) {
         const only: IgnoreDifference = expression.startsWith('manager ')
           ? { group: rule.group, kind: rule.kind, managedFieldsManagers: [expression.slice('manager '.length)] }
-          : expression.startsWith('/') ? { group: rule.group, kind: rule.kind, jsonPointers: [expression] } : { group: rule.group, kind: rule.kind, jqPathExpressions: [expression] };
+          : expression.startsWith('/')
+            ? { group: rule.group, kind: rule.kind, jsonPointers: [expression] }
+            : { group: rule.group, kind: rule.kind, jqPathExpressions: [expression] };
         let used = false;
         for (const w of mine.filter((x) => x.rendered.kind === rule.kind)) {
           for (const scenario of scenarios(w)) {
@@ -337,7 +465,9 @@ describe('and no more', () => {
         }
         // a kind the cluster's fleet does not render here (its module is on) is not a dead rule: the kinds are
         // covered on prod-use1, where every module is on
-        if (!used && (cluster === 'prod-use1' || mine.some((x) => x.rendered.kind === rule.kind))) unused.push(`${cluster}: ${name}`);
+        if (!used && (cluster === 'prod-use1' || mine.some((x) => x.rendered.kind === rule.kind))) {
+          unused.push(`${cluster}: ${name}`);
+        }
       }
     }
     expect(unused).toEqual([]);

@@ -3,10 +3,10 @@ import { chmodSync, cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cleanupTemps, REPO, tempDir, writeFile } from './support/fleet';
+import { FakeGitHub } from './support/github-server';
 import { PLAN_MARKER, renderPlanComment } from '../generator/github/plan-comment';
 import type { ClusterRunResult } from '../generator/github/terragrunt-run';
-import { FakeGitHub } from './support/github-server';
-import { cleanupTemps, REPO, tempDir, writeFile } from './support/fleet';
 
 afterAll(cleanupTemps);
 const exec = promisify(execFile);
@@ -48,7 +48,10 @@ function commitAll(root: string): string {
 
 async function cli(root: string, args: string[], env: Record<string, string> = {}) {
   try {
-    const { stdout, stderr } = await exec(TSX, [CLI, ...args], { cwd: root, env: { ...process.env, GITHUB_TOKEN: '', GH_TOKEN: '', ...env } });
+    const { stdout, stderr } = await exec(TSX, [CLI, ...args], {
+      cwd: root,
+      env: { ...process.env, GITHUB_TOKEN: '', GH_TOKEN: '', ...env },
+    });
     return { code: 0, stdout, stderr };
   } catch (error) {
     const e = error as { code: number; stdout: string; stderr: string };
@@ -66,31 +69,45 @@ function outputs(file: string): Record<string, string> {
 }
 
 describe('infra.ts detect', () => {
-  it('emits one matrix entry per cluster with the role computed from cluster.yaml and the settings, units in apply order', async () => {
-    const { root, base } = fleetRepo();
-    writeFile(root, 'clusters/prod-use1/infra/network/terragrunt.hcl', `${unit([])}# new subnets\n`);
-    writeFile(root, 'clusters/dev-usw2/infra/github-oidc/terragrunt.hcl', `${unit([])}# trust policy\n`);
-    const head = commitAll(root);
-    const out = join(root, 'out.txt');
-    for (const role of ['plan', 'apply'] as const) {
-      writeFileSync(out, '');
-      const result = await cli(root, ['detect', '--role', role, '--base', base, '--head', head], { GITHUB_OUTPUT: out });
-      expect(result.code, result.stderr).toBe(0);
-      const o = outputs(out);
-      expect(o.count).toBe('2');
-      const prodAccount = /accountId: "(\d{12})"/.exec(readFileSync(join(root, 'clusters/prod-use1/cluster.yaml'), 'utf-8'))![1];
-      expect(JSON.parse(o.matrix)).toEqual([
-        { name: 'dev-usw2', environment: 'infra-dev', region: 'us-west-2', role: `arn:aws:iam::111122223333:role/dev-usw2-github-${role}`, units: 'clusters/dev-usw2/infra/github-oidc' },
-        {
-          name: 'prod-use1',
-          environment: 'infra-prod',
-          region: 'us-east-1',
-          role: `arn:aws:iam::${prodAccount}:role/prod-use1-github-${role}`,
-          units: 'clusters/prod-use1/infra/network clusters/prod-use1/infra/eks clusters/prod-use1/infra/karpenter',
-        },
-      ]);
-    }
-  });
+  it(
+    'emits one matrix entry per cluster with the role computed ' +
+      'from cluster.yaml and the settings, units in apply order',
+    async () => {
+      const { root, base } = fleetRepo();
+      writeFile(root, 'clusters/prod-use1/infra/network/terragrunt.hcl', `${unit([])}# new subnets\n`);
+      writeFile(root, 'clusters/dev-usw2/infra/github-oidc/terragrunt.hcl', `${unit([])}# trust policy\n`);
+      const head = commitAll(root);
+      const out = join(root, 'out.txt');
+      for (const role of ['plan', 'apply'] as const) {
+        writeFileSync(out, '');
+        const result = await cli(root, ['detect', '--role', role, '--base', base, '--head', head], {
+          GITHUB_OUTPUT: out,
+        });
+        expect(result.code, result.stderr).toBe(0);
+        const o = outputs(out);
+        expect(o.count).toBe('2');
+        const prodAccount = /accountId: "(\d{12})"/.exec(
+          readFileSync(join(root, 'clusters/prod-use1/cluster.yaml'), 'utf-8'),
+        )![1];
+        expect(JSON.parse(o.matrix)).toEqual([
+          {
+            name: 'dev-usw2',
+            environment: 'infra-dev',
+            region: 'us-west-2',
+            role: `arn:aws:iam::111122223333:role/dev-usw2-github-${role}`,
+            units: 'clusters/dev-usw2/infra/github-oidc',
+          },
+          {
+            name: 'prod-use1',
+            environment: 'infra-prod',
+            region: 'us-east-1',
+            role: `arn:aws:iam::${prodAccount}:role/prod-use1-github-${role}`,
+            units: 'clusters/prod-use1/infra/network clusters/prod-use1/infra/eks clusters/prod-use1/infra/karpenter',
+          },
+        ]);
+      }
+    },
+  );
 
   it('a pull request that changes no unit gives an empty matrix; an unknown base selects every unit', async () => {
     const { root, base } = fleetRepo();
@@ -106,21 +123,35 @@ describe('infra.ts detect', () => {
   });
 });
 
-describe('infra.ts detect, an account\'s units', () => {
-  it('runs them with the roles of the account\'s first cluster by name, in the account\'s region', async () => {
+describe("infra.ts detect, an account's units", () => {
+  it("runs them with the roles of the account's first cluster by name, in the account's region", async () => {
     const { root } = fleetRepo();
     // a second cluster in dev-usw2's account, first by name
-    writeFile(root, 'clusters/alpha-usw2/cluster.yaml', readFileSync(join(root, 'clusters/dev-usw2/cluster.yaml'), 'utf-8').replace('name: dev-usw2', 'name: alpha-usw2'));
+    writeFile(
+      root,
+      'clusters/alpha-usw2/cluster.yaml',
+      readFileSync(join(root, 'clusters/dev-usw2/cluster.yaml'), 'utf-8').replace('name: dev-usw2', 'name: alpha-usw2'),
+    );
     writeFile(root, 'clusters/_accounts/111122223333/account.hcl', 'locals {}\n');
     writeFile(root, 'clusters/_accounts/111122223333/github-oidc-provider/terragrunt.hcl', unit([]));
-    writeFile(root, 'clusters/dev-usw2/infra/github-oidc/terragrunt.hcl', unit(['../../_accounts/111122223333/github-oidc-provider']));
+    writeFile(
+      root,
+      'clusters/dev-usw2/infra/github-oidc/terragrunt.hcl',
+      unit(['../../_accounts/111122223333/github-oidc-provider']),
+    );
     const base = commitAll(root);
-    writeFile(root, 'clusters/_accounts/111122223333/github-oidc-provider/terragrunt.hcl', `${unit([])}# new module version\n`);
+    writeFile(
+      root,
+      'clusters/_accounts/111122223333/github-oidc-provider/terragrunt.hcl',
+      `${unit([])}# new module version\n`,
+    );
     const head = commitAll(root);
     const out = join(root, 'out.txt');
     for (const role of ['plan', 'apply'] as const) {
       writeFileSync(out, '');
-      const result = await cli(root, ['detect', '--role', role, '--base', base, '--head', head], { GITHUB_OUTPUT: out });
+      const result = await cli(root, ['detect', '--role', role, '--base', base, '--head', head], {
+        GITHUB_OUTPUT: out,
+      });
       expect(result.code, result.stderr).toBe(0);
       expect(JSON.parse(outputs(out).matrix)).toEqual([
         {
@@ -131,50 +162,105 @@ describe('infra.ts detect, an account\'s units', () => {
           units: 'clusters/_accounts/111122223333/github-oidc-provider',
         },
         // the roles that read the provider's ARN
-        { name: 'dev-usw2', environment: 'infra-dev', region: 'us-west-2', role: `arn:aws:iam::111122223333:role/dev-usw2-github-${role}`, units: 'clusters/dev-usw2/infra/github-oidc' },
+        {
+          name: 'dev-usw2',
+          environment: 'infra-dev',
+          region: 'us-west-2',
+          role: `arn:aws:iam::111122223333:role/dev-usw2-github-${role}`,
+          units: 'clusters/dev-usw2/infra/github-oidc',
+        },
       ]);
     }
     // the runner accepts the account's folder, and nothing outside it
     const fake = join(root, 'fake-terragrunt');
     writeFileSync(fake, '#!/bin/sh\necho "No changes."; exit 0\n');
     chmodSync(fake, 0o755);
-    const ok = await cli(root, ['run', '--mode', 'plan', '--cluster', '_account-111122223333', '--units', 'clusters/_accounts/111122223333/github-oidc-provider', '--out', 'r'], { TERRAGRUNT_BIN: fake });
+    const ok = await cli(
+      root,
+      [
+        'run',
+        '--mode',
+        'plan',
+        '--cluster',
+        '_account-111122223333',
+        '--units',
+        'clusters/_accounts/111122223333/github-oidc-provider',
+        '--out',
+        'r',
+      ],
+      { TERRAGRUNT_BIN: fake },
+    );
     expect(ok.code, ok.stderr).toBe(0);
-    const outside = await cli(root, ['run', '--mode', 'plan', '--cluster', '_account-111122223333', '--units', 'clusters/dev-usw2/infra/eks', '--out', 'r'], { TERRAGRUNT_BIN: fake });
+    const outside = await cli(
+      root,
+      [
+        'run',
+        '--mode',
+        'plan',
+        '--cluster',
+        '_account-111122223333',
+        '--units',
+        'clusters/dev-usw2/infra/eks',
+        '--out',
+        'r',
+      ],
+      { TERRAGRUNT_BIN: fake },
+    );
     expect(outside.code).toBe(2);
     expect(outside.stderr).toContain('refusing units outside clusters/_accounts/111122223333/');
   });
 });
 
 describe('infra.ts detect for the apply', () => {
-  it('diffs from the last successful apply, so the changes of a cancelled or failed apply are applied by the next one', async () => {
-    const { root, base } = fleetRepo();
-    writeFile(root, 'clusters/dev-usw2/infra/network/terragrunt.hcl', `${unit([])}# merge 2: its apply was cancelled while pending\n`);
-    const cancelled = commitAll(root);
-    writeFile(root, 'clusters/prod-use1/infra/karpenter/terragrunt.hcl', `${unit(['eks'])}# merge 3\n`);
-    const head = commitAll(root);
-    const github = await new FakeGitHub().start();
-    try {
-      github.workflowRuns.set('infra-apply.yml', [
-        { head_sha: cancelled, conclusion: 'cancelled', event: 'push', branch: 'main' },
-        { head_sha: base, conclusion: 'success', event: 'push', branch: 'main' },
-      ]);
-      const out = join(root, 'out.txt');
-      writeFileSync(out, '');
-      const env = { GITHUB_OUTPUT: out, GITHUB_TOKEN: 't', GITHUB_API_URL: github.baseUrl, GITHUB_REPOSITORY: 'acme/eks-mlops-fleet', GITHUB_REF_NAME: 'main' };
-      const result = await cli(root, ['detect', '--role', 'apply', '--base', cancelled, '--head', head, '--since-last-success', 'infra-apply.yml'], env);
-      expect(result.code, result.stderr).toBe(0);
-      expect(result.stdout).toContain(`changes since ${base}, the last successful run of infra-apply.yml`);
-      const matrix = JSON.parse(outputs(out).matrix) as Array<{ name: string; units: string }>;
-      expect(matrix.map((m) => [m.name, m.units])).toEqual([
-        ['dev-usw2', 'clusters/dev-usw2/infra/network clusters/dev-usw2/infra/eks clusters/dev-usw2/infra/karpenter'],
-        ['prod-use1', 'clusters/prod-use1/infra/karpenter'],
-      ]);
-      expect(github.requests[0]).toBe('GET /repos/acme/eks-mlops-fleet/actions/workflows/infra-apply.yml/runs?branch=main&event=push&status=success&per_page=1');
-    } finally {
-      await github.stop();
-    }
-  });
+  it(
+    'diffs from the last successful apply, so the changes of ' +
+      'a cancelled or failed apply are applied by the next one',
+    async () => {
+      const { root, base } = fleetRepo();
+      writeFile(
+        root,
+        'clusters/dev-usw2/infra/network/terragrunt.hcl',
+        `${unit([])}# merge 2: its apply was cancelled while pending\n`,
+      );
+      const cancelled = commitAll(root);
+      writeFile(root, 'clusters/prod-use1/infra/karpenter/terragrunt.hcl', `${unit(['eks'])}# merge 3\n`);
+      const head = commitAll(root);
+      const github = await new FakeGitHub().start();
+      try {
+        github.workflowRuns.set('infra-apply.yml', [
+          { head_sha: cancelled, conclusion: 'cancelled', event: 'push', branch: 'main' },
+          { head_sha: base, conclusion: 'success', event: 'push', branch: 'main' },
+        ]);
+        const out = join(root, 'out.txt');
+        writeFileSync(out, '');
+        const env = {
+          GITHUB_OUTPUT: out,
+          GITHUB_TOKEN: 't',
+          GITHUB_API_URL: github.baseUrl,
+          GITHUB_REPOSITORY: 'acme/eks-mlops-fleet',
+          GITHUB_REF_NAME: 'main',
+        };
+        const result = await cli(
+          root,
+          ['detect', '--role', 'apply', '--base', cancelled, '--head', head, '--since-last-success', 'infra-apply.yml'],
+          env,
+        );
+        expect(result.code, result.stderr).toBe(0);
+        expect(result.stdout).toContain(`changes since ${base}, the last successful run of infra-apply.yml`);
+        const matrix = JSON.parse(outputs(out).matrix) as Array<{ name: string; units: string }>;
+        expect(matrix.map((m) => [m.name, m.units])).toEqual([
+          ['dev-usw2', 'clusters/dev-usw2/infra/network clusters/dev-usw2/infra/eks clusters/dev-usw2/infra/karpenter'],
+          ['prod-use1', 'clusters/prod-use1/infra/karpenter'],
+        ]);
+        expect(github.requests[0]).toBe(
+          'GET /repos/acme/eks-mlops-fleet/actions/workflows/infra-apply.yml/runs' +
+            '?branch=main&event=push&status=success&per_page=1',
+        );
+      } finally {
+        await github.stop();
+      }
+    },
+  );
 });
 
 describe('infra.ts run', () => {
@@ -190,7 +276,8 @@ describe('infra.ts run', () => {
         '#!/bin/sh',
         'echo "terragrunt $* in $(basename "$PWD")" >> "$CALLS"',
         'case "$(basename "$PWD"):$1" in',
-        '  network:plan) echo "  + aws_subnet.private[2]"; echo "Plan: 3 to add, 1 to change, 0 to destroy."; exit 2 ;;',
+        '  network:plan) echo "  + aws_subnet.private[2]"; echo ' +
+          '"Plan: 3 to add, 1 to change, 0 to destroy."; exit 2 ;;',
         '  eks:plan) echo "No changes. Your infrastructure matches the configuration."; exit 0 ;;',
         '  karpenter:plan) echo "Error: Unsupported argument" >&2; exit 1 ;;',
         '  network:apply) echo "Apply complete! Resources: 3 added, 1 changed, 0 destroyed."; exit 0 ;;',
@@ -205,7 +292,11 @@ describe('infra.ts run', () => {
 
   it('plans every unit in order, classifies the results, and fails when a unit fails', async () => {
     const calls = join(root, 'calls-plan.txt');
-    const result = await cli(root, ['run', '--mode', 'plan', '--cluster', 'dev-usw2', '--units', units, '--out', 'results'], { TERRAGRUNT_BIN: fake, CALLS: calls });
+    const result = await cli(
+      root,
+      ['run', '--mode', 'plan', '--cluster', 'dev-usw2', '--units', units, '--out', 'results'],
+      { TERRAGRUNT_BIN: fake, CALLS: calls },
+    );
     expect(result.code).toBe(1);
     expect(readFileSync(calls, 'utf-8').trim().split('\n')).toEqual([
       'terragrunt plan -input=false -no-color -lock=false -detailed-exitcode in network',
@@ -222,7 +313,11 @@ describe('infra.ts run', () => {
 
   it('stops an apply at the first failed unit and skips the ones after it', async () => {
     const calls = join(root, 'calls-apply.txt');
-    const result = await cli(root, ['run', '--mode', 'apply', '--cluster', 'dev-usw2', '--units', units, '--out', 'applied'], { TERRAGRUNT_BIN: fake, CALLS: calls });
+    const result = await cli(
+      root,
+      ['run', '--mode', 'apply', '--cluster', 'dev-usw2', '--units', units, '--out', 'applied'],
+      { TERRAGRUNT_BIN: fake, CALLS: calls },
+    );
     expect(result.code).toBe(1);
     expect(readFileSync(calls, 'utf-8').trim().split('\n')).toHaveLength(2);
     const written = JSON.parse(readFileSync(join(root, 'applied', 'dev-usw2.json'), 'utf-8')) as ClusterRunResult;
@@ -230,8 +325,22 @@ describe('infra.ts run', () => {
     expect(written.units[2].summary).toBe('not applied: clusters/dev-usw2/infra/eks failed before it');
   });
 
-  it('refuses units outside the cluster\'s infra folder', async () => {
-    const result = await cli(root, ['run', '--mode', 'plan', '--cluster', 'dev-usw2', '--units', 'clusters/dev-usw2/infra/../../prod-use1/infra/eks', '--out', 'r'], { TERRAGRUNT_BIN: fake });
+  it("refuses units outside the cluster's infra folder", async () => {
+    const result = await cli(
+      root,
+      [
+        'run',
+        '--mode',
+        'plan',
+        '--cluster',
+        'dev-usw2',
+        '--units',
+        'clusters/dev-usw2/infra/../../prod-use1/infra/eks',
+        '--out',
+        'r',
+      ],
+      { TERRAGRUNT_BIN: fake },
+    );
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('refusing units outside clusters/dev-usw2/infra/');
   });
@@ -246,7 +355,9 @@ describe('infra.ts run', () => {
         GITHUB_API_URL: github.baseUrl,
         GITHUB_REPOSITORY: 'acme/eks-mlops-fleet',
         PR_NUMBER: '12',
-        MATRIX: JSON.stringify([{ name: 'dev-usw2', environment: 'infra-dev', region: 'us-west-2', role: 'arn', units }]),
+        MATRIX: JSON.stringify([
+          { name: 'dev-usw2', environment: 'infra-dev', region: 'us-west-2', role: 'arn', units },
+        ]),
         REMOVED: '[]',
         HEAD_SHA: 'abcdef0123456789',
         RUN_URL: 'https://github.com/acme/eks-mlops-fleet/actions/runs/1',
@@ -259,7 +370,10 @@ describe('infra.ts run', () => {
       const comments = github.comments.get(12)!;
       expect(comments).toHaveLength(2);
       expect(comments[1].body).toContain(PLAN_MARKER);
-      expect(comments[1].body).toContain('| `dev-usw2` | `clusters/dev-usw2/infra/network` | 🟡 changes | Plan: 3 to add, 1 to change, 0 to destroy. |');
+      expect(comments[1].body).toContain(
+        '| `dev-usw2` | `clusters/dev-usw2/infra/network` | 🟡 changes | ' +
+          'Plan: 3 to add, 1 to change, 0 to destroy. |',
+      );
       expect(comments[1].body).toContain('for commit 1234567890ab');
     } finally {
       await github.stop();
@@ -276,26 +390,43 @@ describe('renderPlanComment', () => {
     expect(body).toContain('No Terragrunt unit changed in this pull request.');
   });
 
-  it('marks units of a cluster whose job stopped early, warns about removed units, and cannot be broken by backticks in output', () => {
-    const body = renderPlanComment({
-      ...base,
-      removed: ['clusters/prod-use1/infra/fsx'],
-      expected: [{ name: 'prod-use1', units: ['clusters/prod-use1/infra/network', 'clusters/prod-use1/infra/eks'] }],
-      results: [
-        {
-          cluster: 'prod-use1',
-          mode: 'plan',
-          units: [{ dir: 'clusters/prod-use1/infra/network', status: 'failed', summary: 'exit 1: Error: a | b', output: 'Error: ```oops```', seconds: 1 }],
-        },
-      ],
-    });
-    expect(body).toContain('| `prod-use1` | `clusters/prod-use1/infra/network` | 🔴 failed | exit 1: Error: a \\| b |');
-    expect(body).toContain('| `prod-use1` | `clusters/prod-use1/infra/eks` | 🔴 no result | the plan job stopped before this unit; see the workflow run |');
-    expect(body).toContain('`clusters/prod-use1/infra/fsx` was removed');
-    expect(body).toContain('````text\nError: ```oops```\n````');
-  });
+  it(
+    'marks units of a cluster whose job stopped early, warns about ' +
+      'removed units, and cannot be broken by backticks in output',
+    () => {
+      const body = renderPlanComment({
+        ...base,
+        removed: ['clusters/prod-use1/infra/fsx'],
+        expected: [{ name: 'prod-use1', units: ['clusters/prod-use1/infra/network', 'clusters/prod-use1/infra/eks'] }],
+        results: [
+          {
+            cluster: 'prod-use1',
+            mode: 'plan',
+            units: [
+              {
+                dir: 'clusters/prod-use1/infra/network',
+                status: 'failed',
+                summary: 'exit 1: Error: a | b',
+                output: 'Error: ```oops```',
+                seconds: 1,
+              },
+            ],
+          },
+        ],
+      });
+      expect(body).toContain(
+        '| `prod-use1` | `clusters/prod-use1/infra/network` | 🔴 failed | exit 1: Error: a \\| b |',
+      );
+      expect(body).toContain(
+        '| `prod-use1` | `clusters/prod-use1/infra/eks` | 🔴 no result ' +
+          '| the plan job stopped before this unit; see the workflow run |',
+      );
+      expect(body).toContain('`clusters/prod-use1/infra/fsx` was removed');
+      expect(body).toContain('````text\nError: ```oops```\n````');
+    },
+  );
 
-  it('stays under GitHub\'s comment size limit with huge plans', () => {
+  it("stays under GitHub's comment size limit with huge plans", () => {
     const huge = 'x'.repeat(200_000);
     const body = renderPlanComment({
       ...base,
@@ -304,7 +435,13 @@ describe('renderPlanComment', () => {
         {
           cluster: 'c',
           mode: 'plan',
-          units: ['a', 'b'].map((n) => ({ dir: `clusters/c/infra/${n}`, status: 'changes' as const, summary: 'Plan: 1 to add, 0 to change, 0 to destroy.', output: huge, seconds: 1 })),
+          units: ['a', 'b'].map((n) => ({
+            dir: `clusters/c/infra/${n}`,
+            status: 'changes' as const,
+            summary: 'Plan: 1 to add, 0 to change, 0 to destroy.',
+            output: huge,
+            seconds: 1,
+          })),
         },
       ],
     });

@@ -3,10 +3,10 @@ import { cpSync, existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
-import { OUTPUT_ROOTS } from '../generator/model/paths';
-import { LOCK_PATH } from '../generator/write/lock';
 import { cleanupTemps, notOutput, projectCopy, runProjen, snapshotTree, tempDir, writeFile } from './support/fleet';
 import { runRegenerate, seededRandom, type RunResult } from './support/regenerate-process';
+import { OUTPUT_ROOTS } from '../generator/model/paths';
+import { LOCK_PATH } from '../generator/write/lock';
 
 afterAll(cleanupTemps);
 
@@ -18,8 +18,8 @@ afterAll(cleanupTemps);
  * leaves, byte for byte: staging, journal, lock and temporary files gone.
  *
  * KILL_SEED sets the kill points (printed; the times of timed kills also depend on the machine); KILL_POINTS their
- * number; KILL_EVERY_STEP=1 adds a kill at every step boundary of a regenerate and of a roll-forward; KILL_ONLY=<i> runs
- * only the i-th kill; KILL_PARALLEL how many run at once.
+ * number; KILL_EVERY_STEP=1 adds a kill at every step boundary of a regenerate and of a roll-forward; KILL_ONLY=<i>
+ * runs only the i-th kill; KILL_PARALLEL how many run at once.
  * docs/robustness.md has the long run.
  */
 const SEED = Number(process.env.KILL_SEED ?? 20261204);
@@ -36,7 +36,8 @@ const SYNTHETIC = 4;
  * record modification times; the code cache is V8's compiled code. Everything else under the root counts, .projen/
  * included: a leftover lock, journal, staging or temporary file is a difference.
  */
-const UNREPRODUCIBLE = (path: string) => /^\.projen\/fleet-(cache\.json|launch\.json|regenerate\.code-cache)$/.test(path);
+const UNREPRODUCIBLE = (path: string) =>
+  /^\.projen\/fleet-(cache\.json|launch\.json|regenerate\.code-cache)$/.test(path);
 /** The writer's transaction files, which a kill may leave for the next regenerate. */
 const TRANSIENT = /^\.projen\/(fleet-staging\/|fleet-journal\.json|fleet\.lock)|\.tmp$/;
 /** A cache that may be put in place before the commit point (it is right for the old tree as for the new). */
@@ -53,8 +54,14 @@ function writeFleet(root: string, variant: 'old' | 'new') {
     let text = prod.replace('name: prod-use1', `name: ${name}`);
     if (variant === 'new') {
       text = text
-        .replace('quotas: { cpu: 1024, memory: 8192Gi, gpu: 64 }', `quotas: { cpu: ${1000 + i}, memory: 8192Gi, gpu: 64 }`)
-        .replace(/  - name: neuron-research\n    quotas: \{[^}]*\}\n/, '  - name: vision\n    quotas: { cpu: 64, gpu: 8 }\n');
+        .replace(
+          'quotas: { cpu: 1024, memory: 8192Gi, gpu: 64 }',
+          `quotas: { cpu: ${1000 + i}, memory: 8192Gi, gpu: 64 }`,
+        )
+        .replace(
+          /  - name: neuron-research\n    quotas: \{[^}]*\}\n/,
+          '  - name: vision\n    quotas: { cpu: 64, gpu: 8 }\n',
+        );
     }
     writeFile(root, `clusters/${name}/cluster.yaml`, text);
   }
@@ -103,14 +110,21 @@ function copyOf(base: string): string {
 async function loggedSteps(root: string, env: NodeJS.ProcessEnv = {}): Promise<{ run: RunResult; steps: string[] }> {
   const log = join(tempDir('fleet-steps-'), 'steps');
   const run = await runRegenerate(root, { env: { FLEET_STEP_LOG: log, ...env } });
-  const steps = existsSync(log) ? readFileSync(log, 'utf-8').trim().split('\n').map((line) => line.split(' ')[1]) : [];
+  const steps = existsSync(log)
+    ? readFileSync(log, 'utf-8')
+        .trim()
+        .split('\n')
+        .map((line) => line.split(' ')[1])
+    : [];
   return { run, steps };
 }
 
 async function prepare(): Promise<Fixture> {
   const base = projectCopy();
   // the checks' bundles: not needed by a regenerate, a third of what each copy would copy
-  for (const name of readdirSync(join(base, '.projen'))) if (name.startsWith('fleet-cli-')) rmSync(join(base, '.projen', name));
+  for (const name of readdirSync(join(base, '.projen'))) {
+    if (name.startsWith('fleet-cli-')) rmSync(join(base, '.projen', name));
+  }
   writeFleet(base, 'old');
   // the first run is a projen synthesis: it also builds the launcher's bundle, so that the copies start fast
   const first = await runProjen(base);
@@ -155,9 +169,16 @@ function drawTrials(fixture: Fixture): Trial[] {
   const random = seededRandom(SEED);
   const pick = (n: number) => 1 + Math.floor(random() * n);
   const total = fixture.steps.length;
-  const step = (at: number, killRollForward: boolean): Trial =>
-    ({ kind: 'step', step: at, recoveryStep: at >= fixture.commitStep && killRollForward ? pick(fixture.recoverySteps) : undefined });
-  const timed = (command: 'launcher' | 'npx'): Trial => ({ kind: 'timed', delayMs: Math.round(random() * fixture.cleanMs * 1.2), command });
+  const step = (at: number, killRollForward: boolean): Trial => ({
+    kind: 'step',
+    step: at,
+    recoveryStep: at >= fixture.commitStep && killRollForward ? pick(fixture.recoverySteps) : undefined,
+  });
+  const timed = (command: 'launcher' | 'npx'): Trial => ({
+    kind: 'timed',
+    delayMs: Math.round(random() * fixture.cleanMs * 1.2),
+    command,
+  });
   const lock = (killSecond: boolean): Trial => ({
     kind: 'lock',
     step: pick(total),
@@ -168,9 +189,13 @@ function drawTrials(fixture: Fixture): Trial[] {
   if (EVERY_STEP) {
     for (let at = 1; at <= total; at++) trials.push(step(at, false));
     // and every boundary of the roll-forward of a regenerate killed at its commit point
-    for (let at = 1; at <= fixture.recoverySteps; at++) trials.push({ kind: 'step', step: fixture.commitStep, recoveryStep: at });
+    for (let at = 1; at <= fixture.recoverySteps; at++) {
+      trials.push({ kind: 'step', step: fixture.commitStep, recoveryStep: at });
+    }
   }
-  for (const at of new Set([1, fixture.commitStep - 1, fixture.commitStep, fixture.commitStep + 1, total])) trials.push(step(at, true));
+  for (const at of new Set([1, fixture.commitStep - 1, fixture.commitStep, fixture.commitStep + 1, total])) {
+    trials.push(step(at, true));
+  }
   trials.push(timed('launcher'), timed('npx'), lock(false), lock(true));
   trials.push({ kind: 'stale-lock', step: pick(total) }, { kind: 'full', step: pick(total) });
   while (trials.length < POINTS + (EVERY_STEP ? total + fixture.recoverySteps : 0)) {
@@ -200,7 +225,9 @@ function expectFinishedOrLockRefused(run: RunResult, what: string) {
   else expect(said[0], `${what}: ${run.stderr}`).toMatch(/^\.projen\/fleet\.lock: another regenerate is running/);
 }
 
-/** Right after a kill: every file whole (its old or its new version), and before the commit point the tree as it was. */
+/**
+ * Right after a kill: every file whole (its old or its new version), and before the commit point the tree as it was.
+ */
 function expectConsistentAfterKill(root: string, fixture: Fixture, what: string): State {
   const state = stateOf(root, fixture);
   const now = snapshotTree(root, (path) => UNREPRODUCIBLE(path) || TRANSIENT.test(path));
@@ -209,8 +236,11 @@ function expectConsistentAfterKill(root: string, fixture: Fixture, what: string)
     expect(whole, `${what}: ${path} is neither its old nor its new version`).toBe(true);
   }
   if (state === 'untouched' || state === 'staged') {
-    const asItWas = (t: Map<string, string>) => new Map([...t].filter(([path]) => !TRANSIENT.test(path) && path !== EARLY_CACHE));
-    expect(asItWas(now), `${what}: killed before the commit point (${state}), the tree changed`).toEqual(asItWas(fixture.oldTree));
+    const asItWas = (t: Map<string, string>) =>
+      new Map([...t].filter(([path]) => !TRANSIENT.test(path) && path !== EARLY_CACHE));
+    expect(asItWas(now), `${what}: killed before the commit point (${state}), the tree changed`).toEqual(
+      asItWas(fixture.oldTree),
+    );
   }
   return state;
 }
@@ -219,7 +249,10 @@ function expectConsistentAfterKill(root: string, fixture: Fixture, what: string)
 async function expectNextRegenerateClean(root: string, fixture: Fixture, what: string) {
   const next = await runRegenerate(root);
   expect(next.code, `${what}: ${next.stderr}`).toBe(0);
-  expect(next.stderr.split('\n').filter((line) => line && !line.startsWith('👾')), what).toEqual([]);
+  expect(
+    next.stderr.split('\n').filter((line) => line && !line.startsWith('👾')),
+    what,
+  ).toEqual([]);
   expect(tree(root), what).toEqual(fixture.newTree);
 }
 
@@ -235,7 +268,9 @@ async function runTrial(trial: Trial, fixture: Fixture, what: string): Promise<S
       if (trial.recoveryStep !== undefined) {
         const again = await runRegenerate(root, { env: { FLEET_KILL_AT_STEP: String(trial.recoveryStep) } });
         expectFinishedOrLockRefused(again, what);
-        if (again.killed) expectConsistentAfterKill(root, fixture, `${what}, then its roll-forward at step ${trial.recoveryStep}`);
+        if (again.killed) {
+          expectConsistentAfterKill(root, fixture, `${what}, then its roll-forward at step ${trial.recoveryStep}`);
+        }
       }
       break;
     }
@@ -260,7 +295,10 @@ async function runTrial(trial: Trial, fixture: Fixture, what: string): Promise<S
       state = expectConsistentAfterKill(root, fixture, what);
       const all = await Promise.all([runRegenerate(root), runRegenerate(root), runRegenerate(root)]);
       all.forEach((run, i) => expectFinishedOrLockRefused(run, `${what} (run ${i + 1} of 3)`));
-      expect(all.map((run) => run.code), what).toContain(0);
+      expect(
+        all.map((run) => run.code),
+        what,
+      ).toContain(0);
       // none of them was killed and one finished: the tree is already the clean one, unless two interleaved
       expect(tree(root), `${what}: after three regenerates at once`).toEqual(fixture.newTree);
       break;
@@ -281,10 +319,15 @@ async function runTrial(trial: Trial, fixture: Fixture, what: string): Promise<S
 function describeTrial(trial: Trial, fixture: Fixture): string {
   const at = (step: number) => `step ${step} (${fixture.steps[step - 1] ?? 'past the end'})`;
   switch (trial.kind) {
-    case 'step':
-      return `killed at ${at(trial.step)}${trial.recoveryStep === undefined ? '' : `, its roll-forward at step ${trial.recoveryStep}`}`;
+    case 'step': {
+      const recovery = trial.recoveryStep === undefined ? '' : `, its roll-forward at step ${trial.recoveryStep}`;
+      return `killed at ${at(trial.step)}${recovery}`;
+    }
     case 'timed':
-      return `${trial.command === 'npx' ? 'npx projen' : 'the launcher'} killed (process group) after ${trial.delayMs} ms`;
+      return (
+        `${trial.command === 'npx' ? 'npx projen' : 'the launcher'} ` +
+        `killed (process group) after ${trial.delayMs} ms`
+      );
     case 'lock':
       const killed = trial.killSecondAfterMs === undefined ? '' : ` (killed after ${trial.killSecondAfterMs} ms)`;
       return `killed at ${at(trial.step)} while a second started after ${trial.secondAfterMs} ms${killed}`;
@@ -295,106 +338,125 @@ function describeTrial(trial: Trial, fixture: Fixture): string {
   }
 }
 
-describe(`an interrupted regenerate (KILL_SEED=${SEED} KILL_POINTS=${POINTS}${EVERY_STEP ? ' KILL_EVERY_STEP=1' : ''})`, () => {
-  let prepared: Promise<Fixture> | undefined;
-  /** The fleet, its trees and steps, made once for the tests of this file. */
-  const fixtureOnce = () => (prepared ??= prepare());
-  /** A copy of the old fleet, regenerated, with the new inputs. */
-  const newInputs = async () => {
-    const root = copyOf((await fixtureOnce()).base);
-    writeFleet(root, 'new');
-    return root;
-  };
-
-  it('finishes, whole and byte for byte, at the next regenerate, wherever it was killed', async () => {
-    const started = Date.now();
-    const fixture = await fixtureOnce();
-    const preparedMs = Date.now() - started;
-    const trials = drawTrials(fixture);
-    const chosen = ONLY === undefined ? trials.map((trial, i) => [i, trial] as const) : [[ONLY, trials[ONLY]] as const];
-    const tally = new Map<string, number>();
-    const count = (key: string) => tally.set(key, (tally.get(key) ?? 0) + 1);
-    let next = 0;
-    const worker = async () => {
-      while (next < chosen.length) {
-        const [i, trial] = chosen[next++];
-        const what = `KILL_SEED=${SEED} KILL_POINTS=${POINTS} KILL_ONLY=${i}: ${describeTrial(trial, fixture)}`;
-        const state = await runTrial(trial, fixture, what);
-        count(`${trial.kind}${trial.kind === 'timed' ? `/${trial.command}` : ''}`);
-        count(`left ${state}`);
-        if (trial.kind === 'step' && trial.recoveryStep !== undefined) count('roll-forward killed too');
-      }
+describe(
+  `an interrupted regenerate (KILL_SEED=${SEED} ` + `KILL_POINTS=${POINTS}${EVERY_STEP ? ' KILL_EVERY_STEP=1' : ''})`,
+  () => {
+    let prepared: Promise<Fixture> | undefined;
+    /** The fleet, its trees and steps, made once for the tests of this file. */
+    const fixtureOnce = () => (prepared ??= prepare());
+    /** A copy of the old fleet, regenerated, with the new inputs. */
+    const newInputs = async () => {
+      const root = copyOf((await fixtureOnce()).base);
+      writeFleet(root, 'new');
+      return root;
     };
-    await Promise.all(Array.from({ length: PARALLEL }, worker));
-    const counts = [...tally].map(([key, n]) => `${key} ${n}`).join(', ');
-    console.log(
-      `crash test, KILL_SEED=${SEED}: ${chosen.length} kills of a regenerate of ${fixture.steps.length} steps (commit at step ` +
-        `${fixture.commitStep}, roll-forward ${fixture.recoverySteps} steps, clean ${fixture.cleanMs} ms, fixture ${preparedMs} ms, ` +
-        `kills ${Date.now() - started - preparedMs} ms): ${counts}; every next regenerate clean`,
+
+    it(
+      'finishes, whole and byte for byte, at the next regenerate, wherever it was killed',
+      async () => {
+        const started = Date.now();
+        const fixture = await fixtureOnce();
+        const preparedMs = Date.now() - started;
+        const trials = drawTrials(fixture);
+        const chosen =
+          ONLY === undefined ? trials.map((trial, i) => [i, trial] as const) : [[ONLY, trials[ONLY]] as const];
+        const tally = new Map<string, number>();
+        const count = (key: string) => tally.set(key, (tally.get(key) ?? 0) + 1);
+        let next = 0;
+        const worker = async () => {
+          while (next < chosen.length) {
+            const [i, trial] = chosen[next++];
+            const what = `KILL_SEED=${SEED} KILL_POINTS=${POINTS} KILL_ONLY=${i}: ${describeTrial(trial, fixture)}`;
+            const state = await runTrial(trial, fixture, what);
+            count(`${trial.kind}${trial.kind === 'timed' ? `/${trial.command}` : ''}`);
+            count(`left ${state}`);
+            if (trial.kind === 'step' && trial.recoveryStep !== undefined) count('roll-forward killed too');
+          }
+        };
+        await Promise.all(Array.from({ length: PARALLEL }, worker));
+        const counts = [...tally].map(([key, n]) => `${key} ${n}`).join(', ');
+        console.log(
+          `crash test, KILL_SEED=${SEED}: ${chosen.length} kills of a ` +
+            `regenerate of ${fixture.steps.length} steps (commit at step ` +
+            (`${fixture.commitStep}, roll-forward ${fixture.recoverySteps} ` +
+              `steps, clean ${fixture.cleanMs} ms, fixture ${preparedMs} ms, `) +
+            `kills ${Date.now() - started - preparedMs} ms): ${counts}; every next regenerate clean`,
+        );
+        expect(chosen.length).toBeGreaterThan(0);
+      },
+      120_000 + (POINTS + (EVERY_STEP ? 500 : 0)) * 5_000,
     );
-    expect(chosen.length).toBeGreaterThan(0);
-  }, 120_000 + (POINTS + (EVERY_STEP ? 500 : 0)) * 5_000);
 
-  it('a second regenerate started while one runs stops with a clear message and writes nothing', async () => {
-    const root = await newInputs();
-    // a live holder: this test's own process, which started before it took the lock
-    const started = new Date().toISOString();
-    writeFile(root, LOCK_PATH, JSON.stringify({ pid: process.pid, started }));
-    const before = snapshotTree(root);
-    const second = await runRegenerate(root);
-    expect(second.code).toBe(1);
-    const message = `${LOCK_PATH}: another regenerate is running (pid ${process.pid}, started ${started}); wait for it to finish`;
-    expect(second.stderr).toContain(message);
-    expect(snapshotTree(root)).toEqual(before);
+    it('a second regenerate started while one runs stops with a clear message and writes nothing', async () => {
+      const root = await newInputs();
+      // a live holder: this test's own process, which started before it took the lock
+      const started = new Date().toISOString();
+      writeFile(root, LOCK_PATH, JSON.stringify({ pid: process.pid, started }));
+      const before = snapshotTree(root);
+      const second = await runRegenerate(root);
+      expect(second.code).toBe(1);
+      const message =
+        `${LOCK_PATH}: another regenerate is running ` +
+        `(pid ${process.pid}, started ${started}); wait for it to finish`;
+      expect(second.stderr).toContain(message);
+      expect(snapshotTree(root)).toEqual(before);
 
-    // a lock left by a killed run is taken over
-    const dead = await promisify(execFile)('sh', ['-c', 'echo $$']);
-    writeFile(root, LOCK_PATH, JSON.stringify({ pid: Number(dead.stdout.trim()), started: 'earlier' }));
-    const third = await runRegenerate(root);
-    expect(third.code, third.stderr).toBe(0);
-    expect(existsSync(join(root, LOCK_PATH))).toBe(false);
-  }, 120_000);
+      // a lock left by a killed run is taken over
+      const dead = await promisify(execFile)('sh', ['-c', 'echo $$']);
+      writeFile(root, LOCK_PATH, JSON.stringify({ pid: Number(dead.stdout.trim()), started: 'earlier' }));
+      const third = await runRegenerate(root);
+      expect(third.code, third.stderr).toBe(0);
+      expect(existsSync(join(root, LOCK_PATH))).toBe(false);
+    }, 120_000);
 
-  // Linux tells when a process started
-  it.runIf(existsSync('/proc/self/stat'))('a lock whose pid belongs to a process started after it (reused) is taken over', async () => {
-    const root = await newInputs();
-    // this test's process started after that time: it cannot have written the lock
-    writeFile(root, LOCK_PATH, JSON.stringify({ pid: process.pid, started: '2026-01-01T07:00:00.000Z' }));
-    const next = await runRegenerate(root);
-    expect(next.code, next.stderr).toBe(0);
-    expect(existsSync(join(root, LOCK_PATH))).toBe(false);
-  }, 120_000);
+    // Linux tells when a process started
+    it.runIf(existsSync('/proc/self/stat'))(
+      'a lock whose pid belongs to a process started after it (reused) is taken over',
+      async () => {
+        const root = await newInputs();
+        // this test's process started after that time: it cannot have written the lock
+        writeFile(root, LOCK_PATH, JSON.stringify({ pid: process.pid, started: '2026-01-01T07:00:00.000Z' }));
+        const next = await runRegenerate(root);
+        expect(next.code, next.stderr).toBe(0);
+        expect(existsSync(join(root, LOCK_PATH))).toBe(false);
+      },
+      120_000,
+    );
 
-  it('a lock whose holder was killed with its parent (a zombie until init reaps it) is taken over', async () => {
-    const root = await newInputs();
-    // a process group killed whole: the orphan waits, a zombie, for an init that may reap late (containers, VMs)
-    const orphan = await new Promise<number>((resolve) => {
-      const group = spawn('sh', ['-c', 'sleep 30 & echo $!; wait'], { detached: true });
-      group.stdout.once('data', (d: Buffer) => {
-        process.kill(-group.pid!, 'SIGKILL');
-        resolve(Number(String(d).trim()));
+    it('a lock whose holder was killed with its parent (a zombie until init reaps it) is taken over', async () => {
+      const root = await newInputs();
+      // a process group killed whole: the orphan waits, a zombie, for an init that may reap late (containers, VMs)
+      const orphan = await new Promise<number>((resolve) => {
+        const group = spawn('sh', ['-c', 'sleep 30 & echo $!; wait'], { detached: true });
+        group.stdout.once('data', (d: Buffer) => {
+          process.kill(-group.pid!, 'SIGKILL');
+          resolve(Number(String(d).trim()));
+        });
       });
-    });
-    writeFile(root, LOCK_PATH, JSON.stringify({ pid: orphan, started: 'earlier' }));
-    writeFile(root, `.projen/fleet.lock.${orphan}`, 'a candidate left by the killed run');
-    const next = await runRegenerate(root);
-    expect(next.code, next.stderr).toBe(0);
-    expect(existsSync(join(root, LOCK_PATH))).toBe(false);
-    expect(existsSync(join(root, `.projen/fleet.lock.${orphan}`)), 'the candidate the killed run left is removed').toBe(false);
-  }, 120_000);
+      writeFile(root, LOCK_PATH, JSON.stringify({ pid: orphan, started: 'earlier' }));
+      writeFile(root, `.projen/fleet.lock.${orphan}`, 'a candidate left by the killed run');
+      const next = await runRegenerate(root);
+      expect(next.code, next.stderr).toBe(0);
+      expect(existsSync(join(root, LOCK_PATH))).toBe(false);
+      expect(
+        existsSync(join(root, `.projen/fleet.lock.${orphan}`)),
+        'the candidate the killed run left is removed',
+      ).toBe(false);
+    }, 120_000);
 
-  it('two regenerates started at once do not interleave', async () => {
-    const root = await newInputs();
-    rmSync(join(root, 'clusters/load-00'), { recursive: true });
-    writeFleet(root, 'new');
-    const [a, b] = await Promise.all([runRegenerate(root), runRegenerate(root)]);
-    for (const r of [a, b]) if (r.code !== 0) expect(r.stderr).toContain('another regenerate is running');
-    expect([a.code, b.code]).toContain(0);
-    const again = await runRegenerate(root);
-    expect(again.code).toBe(0);
-    const settled = snapshotTree(root, notOutput);
-    expect(await runRegenerate(root)).toMatchObject({ code: 0 });
-    expect(snapshotTree(root, notOutput)).toEqual(settled);
-    expect(OUTPUT_ROOTS).toContain('clusters');
-  }, 120_000);
-});
+    it('two regenerates started at once do not interleave', async () => {
+      const root = await newInputs();
+      rmSync(join(root, 'clusters/load-00'), { recursive: true });
+      writeFleet(root, 'new');
+      const [a, b] = await Promise.all([runRegenerate(root), runRegenerate(root)]);
+      for (const r of [a, b]) if (r.code !== 0) expect(r.stderr).toContain('another regenerate is running');
+      expect([a.code, b.code]).toContain(0);
+      const again = await runRegenerate(root);
+      expect(again.code).toBe(0);
+      const settled = snapshotTree(root, notOutput);
+      expect(await runRegenerate(root)).toMatchObject({ code: 0 });
+      expect(snapshotTree(root, notOutput)).toEqual(settled);
+      expect(OUTPUT_ROOTS).toContain('clusters');
+    }, 120_000);
+  },
+);

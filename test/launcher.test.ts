@@ -1,8 +1,8 @@
 import { chmodSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { HEAP_FLAGS } from '../generator/fleet/regenerate';
 import { cleanupTemps, notOutput, projectCopy, REPO, runProjen, snapshotTree, writeFile } from './support/fleet';
+import { HEAP_FLAGS } from '../generator/fleet/regenerate';
 
 afterAll(cleanupTemps);
 
@@ -61,10 +61,15 @@ describe('the default task (generator/projen/launcher.cjs)', () => {
 
     // .projenrc.ts: the new pull request template is written
     const projenrc = readFileSync(join(root, '.projenrc.ts'), 'utf-8');
-    writeFileSync(join(root, '.projenrc.ts'), projenrc.replace("'## What this changes'", "'## What this pull request changes'"));
+    writeFileSync(
+      join(root, '.projenrc.ts'),
+      projenrc.replace("'## What this changes'", "'## What this pull request changes'"),
+    );
     const edited = await regenerate(root);
     expect(edited.path).toBe('full');
-    expect(readFileSync(join(root, '.github/pull_request_template.md'), 'utf-8')).toContain('## What this pull request changes');
+    expect(readFileSync(join(root, '.github/pull_request_template.md'), 'utf-8')).toContain(
+      '## What this pull request changes',
+    );
     expect((await regenerate(root)).path).toBe('fast');
 
     // a hand-edited projen file is put back, as projen always does
@@ -84,6 +89,7 @@ describe('the default task (generator/projen/launcher.cjs)', () => {
   });
 
   it('sets the V8 flags of the regenerate before compiling it, so that its code cache is accepted', () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- the launcher as projen loads it
     expect(require('../generator/projen/launcher.cjs').HEAP_FLAGS).toBe(HEAP_FLAGS);
   });
 
@@ -98,7 +104,11 @@ describe('the default task (generator/projen/launcher.cjs)', () => {
     const root = projectCopy();
     expect((await regenerate(root)).code).toBe(0);
     const spec = 'clusters/dev-usw2/cluster.yaml';
-    writeFile(root, spec, readFileSync(join(REPO, spec), 'utf-8').replace(/kubernetesVersion: .*/, 'kubernetesVersion: "1.2x"'));
+    writeFile(
+      root,
+      spec,
+      readFileSync(join(REPO, spec), 'utf-8').replace(/kubernetesVersion: .*/, 'kubernetesVersion: "1.2x"'),
+    );
     const before = snapshotTree(root);
     const fast = await regenerate(root);
     expect(fast.path).toBe('fast');
@@ -113,7 +123,11 @@ describe('the default task (generator/projen/launcher.cjs)', () => {
       expect(result.stderr).toContain('1 problem found; nothing was written.');
       expect(result.stderr).not.toMatch(/^\s+at .+:\d+:\d+\)?$/m);
     }
-    const problems = (text: string) => text.split('\n').filter((line) => line.startsWith('clusters/')).join('\n');
+    const problems = (text: string) =>
+      text
+        .split('\n')
+        .filter((line) => line.startsWith('clusters/'))
+        .join('\n');
     expect(problems(fast.stderr)).toBe(problems(full.stderr));
   });
 });

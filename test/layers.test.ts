@@ -109,7 +109,9 @@ function cycles(graph: Graph): string[] {
       if (!index.has(target)) {
         visit(target);
         low.set(file, Math.min(low.get(file)!, low.get(target)!));
-      } else if (onStack.has(target)) low.set(file, Math.min(low.get(file)!, index.get(target)!));
+      } else if (onStack.has(target)) {
+        low.set(file, Math.min(low.get(file)!, index.get(target)!));
+      }
     }
     if (low.get(file) !== index.get(file)) return;
     const members = new Set<string>();

@@ -14,11 +14,15 @@ interface Case {
   readonly expected: string[];
 }
 
-const corpus: Case[] = readdirSync(CORPUS).sort().map((name) => ({
-  name,
-  content: readFileSync(join(CORPUS, name, 'cluster.yaml')),
-  expected: readFileSync(join(CORPUS, name, 'expected.txt'), 'utf-8').trim().split('\n'),
-}));
+const corpus: Case[] = readdirSync(CORPUS)
+  .sort()
+  .map((name) => ({
+    name,
+    content: readFileSync(join(CORPUS, name, 'cluster.yaml')),
+    expected: readFileSync(join(CORPUS, name, 'expected.txt'), 'utf-8')
+      .trim()
+      .split('\n'),
+  }));
 
 // too large or not text, so made here rather than committed
 const valid = readFileSync(join(REPO, TARGET), 'utf-8');
@@ -30,7 +34,11 @@ const generated: Case[] = [
   },
   {
     name: 'not-utf8',
-    content: Buffer.concat([Buffer.from(valid.slice(0, 40)), Buffer.from([0xff, 0xfe, 0xc3, 0x28]), Buffer.from(valid.slice(40))]),
+    content: Buffer.concat([
+      Buffer.from(valid.slice(0, 40)),
+      Buffer.from([0xff, 0xfe, 0xc3, 0x28]),
+      Buffer.from(valid.slice(40)),
+    ]),
     expected: [`${TARGET}: is not valid UTF-8 text`],
   },
 ];

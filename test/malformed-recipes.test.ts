@@ -1,8 +1,17 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import {
+  cleanupTemps,
+  exampleInputs,
+  projectCopy,
+  regenerate,
+  REPO,
+  runProjen,
+  snapshotTree,
+  writeFile,
+} from './support/fleet';
 import { formatProblem, sortProblems } from '../generator/config/problems';
-import { cleanupTemps, exampleInputs, projectCopy, regenerate, REPO, runProjen, snapshotTree, writeFile } from './support/fleet';
 
 afterAll(cleanupTemps);
 
@@ -18,34 +27,44 @@ interface Case {
   readonly expected: string[];
 }
 
-const corpus: Case[] = readdirSync(CORPUS).sort().map((name) => ({
-  name,
-  target: readFileSync(join(CORPUS, name, 'target.txt'), 'utf-8').trim(),
-  content: readFileSync(join(CORPUS, name, 'recipe.yaml')),
-  expected: readFileSync(join(CORPUS, name, 'expected.txt'), 'utf-8').trim().split('\n'),
-}));
-
+const corpus: Case[] = readdirSync(CORPUS)
+  .sort()
+  .map((name) => ({
+    name,
+    target: readFileSync(join(CORPUS, name, 'target.txt'), 'utf-8').trim(),
+    content: readFileSync(join(CORPUS, name, 'recipe.yaml')),
+    expected: readFileSync(join(CORPUS, name, 'expected.txt'), 'utf-8')
+      .trim()
+      .split('\n'),
+  }));
 
 describe('malformed recipes', () => {
   it('the corpus holds at least 20 cases', () => {
     expect(corpus.length).toBeGreaterThanOrEqual(20);
   });
 
-  it.each(corpus.map((c) => [c.name, c] as const))('%s: exactly the expected problems, and nothing written', (_name, c) => {
-    const root = exampleInputs({ withRecipes: true });
-    writeFile(root, c.target, c.content);
-    const before = snapshotTree(root);
-    const result = regenerate(root);
-    expect(result.ok).toBe(false);
-    if (result.ok) return;
-    expect(sortProblems(result.problems).map(formatProblem)).toEqual(c.expected);
-    expect(snapshotTree(root)).toEqual(before);
-  });
+  it.each(corpus.map((c) => [c.name, c] as const))(
+    '%s: exactly the expected problems, and nothing written',
+    (_name, c) => {
+      const root = exampleInputs({ withRecipes: true });
+      writeFile(root, c.target, c.content);
+      const before = snapshotTree(root);
+      const result = regenerate(root);
+      expect(result.ok).toBe(false);
+      if (result.ok) return;
+      expect(sortProblems(result.problems).map(formatProblem)).toEqual(c.expected);
+      expect(snapshotTree(root)).toEqual(before);
+    },
+  );
 
   it('a faulty cluster spec does not hide the problems of the recipes, nor of the other clusters', () => {
     const root = exampleInputs({ withRecipes: true });
     const staging = readFileSync(join(root, 'clusters/staging-usw2/cluster.yaml'), 'utf-8');
-    writeFile(root, 'clusters/staging-usw2/cluster.yaml', staging.replace('environment: staging', 'environment: stagin'));
+    writeFile(
+      root,
+      'clusters/staging-usw2/cluster.yaml',
+      staging.replace('environment: staging', 'environment: stagin'),
+    );
     const dev = readFileSync(join(root, 'clusters/dev-usw2/cluster.yaml'), 'utf-8');
     writeFile(root, 'clusters/dev-usw2/cluster.yaml', `${dev}unknownField: 1\n`);
     const typo = corpus.find((c) => c.name === 'typo-in-key')!;
@@ -60,7 +79,9 @@ describe('malformed recipes', () => {
     const messages = sortProblems(result.problems).map(formatProblem);
     expect(messages).toHaveLength(3);
     expect(messages[0]).toMatch(/^clusters\/dev-usw2\/cluster\.yaml:\d+: unknownField: unknown key/);
-    expect(messages[1]).toMatch(/^clusters\/staging-usw2\/cluster\.yaml:\d+: environment: expected one of .*got "stagin"$/);
+    expect(messages[1]).toMatch(
+      /^clusters\/staging-usw2\/cluster\.yaml:\d+: environment: expected one of .*got "stagin"$/,
+    );
     expect(messages[2]).toBe(typo.expected[0]);
     expect(snapshotTree(root)).toEqual(before);
   });

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { FLEET, REPO } from './support/fleet';
 import { checkManifests } from '../generator/checks/check-manifests';
 import { SchemaRegistry } from '../generator/checks/schema-registry';
 import { generateFleet } from '../generator/fleet/generate';
-import { FLEET, REPO } from './support/fleet';
 
 const registry = SchemaRegistry.forFleet();
 const generated = generateFleet({ root: REPO, ...FLEET });
@@ -27,11 +27,20 @@ describe('manifest validation', () => {
   });
 
   it('checks the PersistentVolumes the storage binder applies, with the IDs filled in', () => {
-    const configMap = parse(files.get('clusters/prod-use1/platform/fsx-csi-driver/configmap-kube-system-fsx-pv-binder.yaml')!);
+    const configMap = parse(
+      files.get('clusters/prod-use1/platform/fsx-csi-driver/configmap-kube-system-fsx-pv-binder.yaml')!,
+    );
     const volumes = Object.entries(configMap.data as Record<string, string>).filter(([key]) => key.endsWith('.json'));
-    expect(volumes.map(([key]) => key).sort()).toEqual(['pv-fsx-llm-training.json', 'pv-fsx-ml-serving.json', 'pv-fsx-neuron-research.json']);
+    expect(volumes.map(([key]) => key).sort()).toEqual([
+      'pv-fsx-llm-training.json',
+      'pv-fsx-ml-serving.json',
+      'pv-fsx-neuron-research.json',
+    ]);
     for (const [, text] of volumes) {
-      const filled = text.replace('@FILE_SYSTEM_ID@', 'fs-0123456789abcdef0').replace('@DNS_NAME@', 'fs.example').replace('@MOUNT_NAME@', 'abcdef');
+      const filled = text
+        .replace('@FILE_SYSTEM_ID@', 'fs-0123456789abcdef0')
+        .replace('@DNS_NAME@', 'fs.example')
+        .replace('@MOUNT_NAME@', 'abcdef');
       const volume = JSON.parse(filled);
       expect(registry.validate(volume)).toEqual([]);
       expect(volume.spec.claimRef.name).toBe('pv-fsx');
@@ -44,7 +53,12 @@ describe('manifest validation', () => {
     const report = checkManifests(
       [
         file({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'a', labelz: {} } }),
-        file({ apiVersion: 'v1', kind: 'ResourceQuota', metadata: { name: 'q', namespace: 'a' }, spec: { hard: { 'requests.cpu': 'eight' } } }),
+        file({
+          apiVersion: 'v1',
+          kind: 'ResourceQuota',
+          metadata: { name: 'q', namespace: 'a' },
+          spec: { hard: { 'requests.cpu': 'eight' } },
+        }),
         file({ apiVersion: 'v1', kind: 'Namespace', metadata: {} }),
         file({ apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w' } }),
       ],
@@ -64,8 +78,12 @@ describe('manifest validation', () => {
     delete old.spec.cohortName;
     expect(registry.validate(old).map((p) => p.message)).toContain('must NOT have additional properties "cohort"');
     // only the version the generator emits is vendored: the deprecated v1beta1 is refused
-    expect(registry.validate({ ...old, apiVersion: 'kueue.x-k8s.io/v1beta1' })[0].message).toMatch(/^no schema for kueue.x-k8s.io\/v1beta1 ClusterQueue/);
-    expect(registry.validate({ ...queue, apiVersion: 'kueue.x-k8s.io/v1' })[0].message).toMatch(/^no schema for kueue.x-k8s.io\/v1 ClusterQueue/);
+    expect(registry.validate({ ...old, apiVersion: 'kueue.x-k8s.io/v1beta1' })[0].message).toMatch(
+      /^no schema for kueue.x-k8s.io\/v1beta1 ClusterQueue/,
+    );
+    expect(registry.validate({ ...queue, apiVersion: 'kueue.x-k8s.io/v1' })[0].message).toMatch(
+      /^no schema for kueue.x-k8s.io\/v1 ClusterQueue/,
+    );
 
     const pool = parse(files.get('clusters/prod-use1/platform/karpenter/nodepool-cuda-efa.yaml')!);
     pool.spec.disruption.consolidationPolicy = 'Sometimes';

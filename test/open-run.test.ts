@@ -3,11 +3,11 @@ import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
+import { cleanupTemps, exampleInputs, FLEET, REPO, regenerate, tempDir, writeFile } from './support/fleet';
+import { FakeGitHub } from './support/github-server';
 import { prepareRegenerate } from '../generator/fleet/regenerate';
 import { planOpenRun } from '../generator/github/open-run';
 import { MANIFEST_PATH } from '../generator/write/write-files';
-import { FakeGitHub } from './support/github-server';
-import { cleanupTemps, exampleInputs, FLEET, REPO, regenerate, tempDir, writeFile } from './support/fleet';
 
 const exec = promisify(execFile);
 /** A new run: an example recipe under a new name. */
@@ -57,15 +57,18 @@ function addRun(repo: string): string[] {
 
 /** A regenerate that must not be called: it counts the calls and fails the plan. */
 function regenerateSpy() {
-  const spy = { calls: 0, regenerate: (): ReturnType<typeof dryRun> => {
-    spy.calls++;
-    return { ok: false, problems: [{ file: 'regenerate', field: '', message: 'was called' }] };
-  } };
+  const spy = {
+    calls: 0,
+    regenerate: (): ReturnType<typeof dryRun> => {
+      spy.calls++;
+      return { ok: false, problems: [{ file: 'regenerate', field: '', message: 'was called' }] };
+    },
+  };
   return spy;
 }
 
 const message = (result: ReturnType<typeof planOpenRun>) =>
-  (result.ok ? 'ok' : result.problems.map((p) => `${p.file}: ${p.message}`).join('\n'));
+  result.ok ? 'ok' : result.problems.map((p) => `${p.file}: ${p.message}`).join('\n');
 
 beforeAll(async () => {
   github = await new FakeGitHub().start();
@@ -87,7 +90,12 @@ describe('planOpenRun', () => {
     expect(result.plan.branch).toBe('run/gpt2-preprocess-rerun');
     // the recipe, what it generated, and the generator's list of its files
     expect(result.plan.files.map((f) => f.path).sort()).toEqual([RECIPE, ...runFiles, MANIFEST_PATH].sort());
-    expect(runFiles.some((f) => /^clusters\/prod-use1\/workloads\/runs\/llm-training\/gpt2-preprocess-rerun-[0-9a-f]{6}\/job-/.test(f)), runFiles.join()).toBe(true);
+    expect(
+      runFiles.some((f) =>
+        /^clusters\/prod-use1\/workloads\/runs\/llm-training\/gpt2-preprocess-rerun-[0-9a-f]{6}\/job-/.test(f),
+      ),
+      runFiles.join(),
+    ).toBe(true);
     expect(result.plan.files.find((f) => f.path === RECIPE)?.content).toBe(recipe);
     expect(result.plan.leftOut).toEqual(['apps/README.md']);
   });
@@ -96,15 +104,24 @@ describe('planOpenRun', () => {
     writeFile(root, 'notes/run.yaml', 'name: x\n');
     writeFile(root, 'recipes/broken.yaml', 'name: [unclosed\n');
     writeFile(root, 'recipes/list.yaml', '- a\n- b\n');
-    onTestFinished(() => ['notes/run.yaml', 'recipes/broken.yaml', 'recipes/list.yaml'].forEach((f) => rmSync(join(root, f))));
-    const messages = ['notes/run.yaml', '../outside/recipes/x.yaml', 'recipes/broken.yaml', 'recipes/list.yaml', 'recipes/nope.yaml', 'recipes/README.md'].map(
-      (file) => {
-        const result = planOpenRun(root, file, dryRun);
-        return result.ok ? 'ok' : `${result.problems[0].file}: ${result.problems[0].message}`;
-      },
+    onTestFinished(() =>
+      ['notes/run.yaml', 'recipes/broken.yaml', 'recipes/list.yaml'].forEach((f) => rmSync(join(root, f))),
     );
+    const messages = [
+      'notes/run.yaml',
+      '../outside/recipes/x.yaml',
+      'recipes/broken.yaml',
+      'recipes/list.yaml',
+      'recipes/nope.yaml',
+      'recipes/README.md',
+    ].map((file) => {
+      const result = planOpenRun(root, file, dryRun);
+      return result.ok ? 'ok' : `${result.problems[0].file}: ${result.problems[0].message}`;
+    });
     expect(messages[0]).toBe('notes/run.yaml: expected a recipe file under recipes/, got notes/run.yaml');
-    expect(messages[1]).toBe('../outside/recipes/x.yaml: expected a recipe file under recipes/, got ../outside/recipes/x.yaml');
+    expect(messages[1]).toBe(
+      '../outside/recipes/x.yaml: expected a recipe file under recipes/, got ../outside/recipes/x.yaml',
+    );
     expect(messages[2]).toMatch(/^recipes\/broken\.yaml: /);
     expect(messages[3]).toBe('recipes/list.yaml: expected a recipe mapping (name, cluster, team, ...), got a list');
     expect(messages[4]).toBe('recipes/nope.yaml: does not exist');
@@ -113,13 +130,21 @@ describe('planOpenRun', () => {
 
   it('refuses when the generated files are not up to date (the pull request check would fail)', () => {
     const clusterFile = join(root, 'clusters/dev-usw2/cluster.yaml');
-    const before = execFileSync('git', ['show', 'HEAD:clusters/dev-usw2/cluster.yaml'], { cwd: root, encoding: 'utf-8' });
-    writeFileSync(clusterFile, before.replace('quotas: { cpu: 128, memory: 512Gi, gpu: 4 }', 'quotas: { cpu: 64, memory: 512Gi, gpu: 4 }'));
+    const before = execFileSync('git', ['show', 'HEAD:clusters/dev-usw2/cluster.yaml'], {
+      cwd: root,
+      encoding: 'utf-8',
+    });
+    writeFileSync(
+      clusterFile,
+      before.replace('quotas: { cpu: 128, memory: 512Gi, gpu: 4 }', 'quotas: { cpu: 64, memory: 512Gi, gpu: 4 }'),
+    );
     try {
       const result = planOpenRun(root, RECIPE, dryRun);
       expect(result.ok).toBe(false);
       if (result.ok) return;
-      expect(result.problems[0].message).toMatch(/^the generated files are not up to date \(\d+ to change\): run "npx projen", then open the run again$/);
+      expect(result.problems[0].message).toMatch(
+        /^the generated files are not up to date \(\d+ to change\): run "npx projen", then open the run again$/,
+      );
     } finally {
       writeFileSync(clusterFile, before);
     }
@@ -148,14 +173,15 @@ describe('planOpenRun measures the pull request from the base branch', () => {
     expect(spy.calls).toBe(0);
   });
 
-  it('refuses a recipe already on main unchanged, before the regenerate\'s check', () => {
+  it("refuses a recipe already on main unchanged, before the regenerate's check", () => {
     const repo = fleetRepository();
     addRun(repo);
     commitAll(repo, 'the run, merged');
     git(repo, 'checkout', '-q', '-b', 'again');
     const spy = regenerateSpy();
     expect(message(planOpenRun(repo, RECIPE, spy.regenerate))).toBe(
-      `${RECIPE}: is already on main unchanged: its run exists; edit the recipe to start a new run, or open the pull request by hand`,
+      `${RECIPE}: is already on main unchanged: its run exists; edit ` +
+        `the recipe to start a new run, or open the pull request by hand`,
     );
     expect(spy.calls).toBe(0);
   });
@@ -166,7 +192,8 @@ describe('planOpenRun measures the pull request from the base branch', () => {
     commitAll(repo, 'the run, merged');
     // an edit that changes no run: the recipe differs from main, its generated files do not
     writeFileSync(join(repo, RECIPE), `${recipe}# preprocess again\n`);
-    const refusal = `${RECIPE}: none of the files generated from it differ from main, so the pull request would start no run ` +
+    const refusal =
+      `${RECIPE}: none of the files generated from it differ from main, so the pull request would start no run ` +
       '(an edit of comments, layout, duration or archived makes no new run): ' +
       'run "npx projen" and open the run again, or edit what the run does';
     expect(message(planOpenRun(repo, RECIPE, dryRunOf(repo)))).toBe(refusal);
@@ -181,10 +208,14 @@ describe('planOpenRun measures the pull request from the base branch', () => {
 describe('open-run command', () => {
   const run = async (args: string[], env: Record<string, string>, cwd = root) => {
     try {
-      const { stdout, stderr } = await exec(join(REPO, 'node_modules', '.bin', 'tsx'), [join(REPO, 'generator/cli/open-run.ts'), ...args], {
-        cwd,
-        env: { ...process.env, GITHUB_TOKEN: '', GH_TOKEN: '', GITHUB_API_URL: github.baseUrl, ...env },
-      });
+      const { stdout, stderr } = await exec(
+        join(REPO, 'node_modules', '.bin', 'tsx'),
+        [join(REPO, 'generator/cli/open-run.ts'), ...args],
+        {
+          cwd,
+          env: { ...process.env, GITHUB_TOKEN: '', GH_TOKEN: '', GITHUB_API_URL: github.baseUrl, ...env },
+        },
+      );
       return { code: 0, stdout, stderr };
     } catch (error) {
       const e = error as { code: number; stdout: string; stderr: string };
@@ -192,7 +223,8 @@ describe('open-run command', () => {
     }
   };
 
-  const NO_TOKEN = 'Set GITHUB_TOKEN or GH_TOKEN to a token that can push branches and open pull requests ' +
+  const NO_TOKEN =
+    'Set GITHUB_TOKEN or GH_TOKEN to a token that can push branches and open pull requests ' +
     '(for example: export GH_TOKEN=$(gh auth token)).\n';
 
   it('says where to get a token when none is set', async () => {
@@ -215,7 +247,10 @@ describe('open-run command', () => {
     const result = await run([RECIPE], { GH_TOKEN: 'person-token' });
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toContain('left out (not part of the run): apps/README.md');
-    expect(result.stdout).toContain(`opened https://github.com/acme/eks-mlops-fleet/pull/1 (branch run/gpt2-preprocess-rerun, ${runFiles.length + 2} file(s))`);
+    expect(result.stdout).toContain(
+      `opened https://github.com/acme/eks-mlops-fleet/pull/1 (branch ` +
+        `run/gpt2-preprocess-rerun, ${runFiles.length + 2} file(s))`,
+    );
     const pr = github.pulls[0];
     expect(pr).toMatchObject({ head: 'run/gpt2-preprocess-rerun', base: 'main', title: 'Run gpt2-preprocess-rerun' });
     expect(pr.body).toContain('ML run preview');
@@ -226,7 +261,9 @@ describe('open-run command', () => {
   it('a second time, the branch exists: a clear message, no second pull request', async () => {
     const result = await run([RECIPE], { GH_TOKEN: 'person-token' });
     expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(/could not create branch run\/gpt2-preprocess-rerun in acme\/eks-mlops-fleet \(422: Reference already exists/);
+    expect(result.stderr).toMatch(
+      /could not create branch run\/gpt2-preprocess-rerun in acme\/eks-mlops-fleet \(422: Reference already exists/,
+    );
     expect(github.pulls).toHaveLength(1);
   });
 });

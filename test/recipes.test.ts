@@ -1,14 +1,20 @@
 import { mkdirSync, readdirSync, readFileSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
-import { parse } from 'yaml';
 import { afterAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { cleanupTemps, exampleInputs, FLEET, regenerate, REPO, writeFile } from './support/fleet';
 import { sortProblems } from '../generator/config/problems';
 import { generateFleet } from '../generator/fleet/generate';
-import { cleanupTemps, exampleInputs, FLEET, regenerate, REPO, writeFile } from './support/fleet';
 
 afterAll(cleanupTemps);
 
-type Obj = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string; labels: Record<string, string>; annotations?: Record<string, string> }; spec: any; data?: Record<string, string> }; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Obj = {
+  apiVersion: string;
+  kind: string;
+  metadata: { name: string; namespace?: string; labels: Record<string, string>; annotations?: Record<string, string> };
+  spec: any;
+  data?: Record<string, string>;
+}; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 const generated = generateFleet({ root: REPO, ...FLEET });
 if (!generated.ok) throw new Error('example fleet is invalid');
@@ -23,7 +29,11 @@ function folder(prefix: string): Obj[] {
 }
 function runFolder(team: string, recipe: string): { run: string; objects: Obj[] } {
   const dir = `${PROD}/runs/${team}/`;
-  const run = [...new Set([...files.keys()].filter((p) => p.startsWith(`${dir}${recipe}-`)).map((p) => p.slice(dir.length).split('/')[0]))];
+  const run = [
+    ...new Set(
+      [...files.keys()].filter((p) => p.startsWith(`${dir}${recipe}-`)).map((p) => p.slice(dir.length).split('/')[0]),
+    ),
+  ];
   expect(run, recipe).toHaveLength(1);
   return { run: run[0], objects: folder(`${dir}${run[0]}/`) };
 }
@@ -33,12 +43,21 @@ const only = (objects: Obj[], kind: string) => {
   return found[0];
 };
 
-const runDirs = (root: string, team: string) => readdirSync(join(root, 'clusters/prod-use1/workloads/runs', team)).filter((d) => !d.endsWith('.md')).sort();
+const runDirs = (root: string, team: string) =>
+  readdirSync(join(root, 'clusters/prod-use1/workloads/runs', team))
+    .filter((d) => !d.endsWith('.md'))
+    .sort();
 
 describe('the example fleet runs and services', () => {
   it('carries at least six runs and two services on prod-use1', () => {
-    const runs = new Set([...files.keys()].filter((p) => p.startsWith(`${PROD}/runs/`) && p.endsWith('.yaml')).map((p) => p.split('/').slice(4, 6).join('/')));
-    const services = new Set([...files.keys()].filter((p) => p.startsWith(`${PROD}/services/`)).map((p) => p.split('/').slice(4, 6).join('/')));
+    const runs = new Set(
+      [...files.keys()]
+        .filter((p) => p.startsWith(`${PROD}/runs/`) && p.endsWith('.yaml'))
+        .map((p) => p.split('/').slice(4, 6).join('/')),
+    );
+    const services = new Set(
+      [...files.keys()].filter((p) => p.startsWith(`${PROD}/services/`)).map((p) => p.split('/').slice(4, 6).join('/')),
+    );
     expect(runs.size).toBeGreaterThanOrEqual(6);
     expect([...services].sort()).toEqual(['inference/llama3-8b-triton', 'inference/llama3-8b-vllm']);
   });
@@ -47,12 +66,27 @@ describe('the example fleet runs and services', () => {
     const { run, objects } = runFolder('llm-training', 'qwen3-14b-nemo2-sft');
     const job = only(objects, 'TrainJob');
     expect(job.metadata.name).toBe(run);
-    expect(job.metadata.labels).toMatchObject({ 'kueue.x-k8s.io/queue-name': 'llm-training', 'kueue.x-k8s.io/priority-class': 'high' });
+    expect(job.metadata.labels).toMatchObject({
+      'kueue.x-k8s.io/queue-name': 'llm-training',
+      'kueue.x-k8s.io/priority-class': 'high',
+    });
     expect(job.spec.suspend).toBeUndefined();
-    expect(job.spec.runtimeRef).toEqual({ apiGroup: 'trainer.kubeflow.org', kind: 'ClusterTrainingRuntime', name: 'torch-distributed' });
-    expect(job.spec.trainer).toMatchObject({ numNodes: 2, numProcPerNode: 8, resourcesPerNode: { requests: { 'nvidia.com/gpu': '8', 'vpc.amazonaws.com/efa': '4' } } });
-    const pod = job.spec.runtimePatches[0].trainingRuntimeSpec.template.spec.replicatedJobs[0].template.spec.template.spec;
-    expect(pod.nodeSelector).toEqual({ 'karpenter.sh/nodepool': 'cuda-efa', 'node.kubernetes.io/instance-type': 'p4d.24xlarge' });
+    expect(job.spec.runtimeRef).toEqual({
+      apiGroup: 'trainer.kubeflow.org',
+      kind: 'ClusterTrainingRuntime',
+      name: 'torch-distributed',
+    });
+    expect(job.spec.trainer).toMatchObject({
+      numNodes: 2,
+      numProcPerNode: 8,
+      resourcesPerNode: { requests: { 'nvidia.com/gpu': '8', 'vpc.amazonaws.com/efa': '4' } },
+    });
+    const pod =
+      job.spec.runtimePatches[0].trainingRuntimeSpec.template.spec.replicatedJobs[0].template.spec.template.spec;
+    expect(pod.nodeSelector).toEqual({
+      'karpenter.sh/nodepool': 'cuda-efa',
+      'node.kubernetes.io/instance-type': 'p4d.24xlarge',
+    });
     // the seed tolerates the GPU taint; the pool's EFA taint is tolerated too
     expect(pod.tolerations.map((t: { key: string }) => t.key)).toEqual(['nvidia.com/gpu', 'vpc.amazonaws.com/efa']);
     expect(only(objects, 'ConfigMap').metadata.name).toBe(`train-script-${run}`);
@@ -62,8 +96,12 @@ describe('the example fleet runs and services', () => {
     const { objects } = runFolder('neuron-research', 'llama3-8b-neuronx-pretrain');
     const job = only(objects, 'TrainJob');
     expect(job.spec.trainer.numNodes).toBe(4);
-    expect(job.spec.trainer.resourcesPerNode.limits).toEqual({ 'aws.amazon.com/neuron': '16', 'vpc.amazonaws.com/efa': '8' });
-    const pod = job.spec.runtimePatches[0].trainingRuntimeSpec.template.spec.replicatedJobs[0].template.spec.template.spec;
+    expect(job.spec.trainer.resourcesPerNode.limits).toEqual({
+      'aws.amazon.com/neuron': '16',
+      'vpc.amazonaws.com/efa': '8',
+    });
+    const pod =
+      job.spec.runtimePatches[0].trainingRuntimeSpec.template.spec.replicatedJobs[0].template.spec.template.spec;
     expect(pod.nodeSelector['karpenter.sh/nodepool']).toBe('neuron');
   });
 
@@ -74,47 +112,66 @@ describe('the example fleet runs and services', () => {
     const data = only(runFolder('llm-training', 'gpt2-wikicorpus-preprocess').objects, 'Job');
     const download = runFolder('llm-training', 'qwen3-14b-download').objects;
     const hf = only(download, 'Job');
-    expect(hf.spec.template.spec.containers[0].env).toContainEqual({ name: 'SNAPSHOT_ROOT', value: '/fsx/pretrained-models' });
+    expect(hf.spec.template.spec.containers[0].env).toContainEqual({
+      name: 'SNAPSHOT_ROOT',
+      value: '/fsx/pretrained-models',
+    });
     expect(hf.spec.template.spec.containers[0].env).toContainEqual({ name: 'HF_MODEL_ID', value: 'Qwen/Qwen3-14B' });
     for (const job of [data, hf]) {
       expect(job.spec.ttlSecondsAfterFinished).toBeUndefined();
       expect(job.spec.suspend).toBeUndefined();
     }
-    for (const [path, content] of files) if (path.startsWith(`${PROD}/`)) expect(content, path).not.toMatch(/ttlSecondsAfterFinished|suspend: false/);
+    for (const [path, content] of files) {
+      if (path.startsWith(`${PROD}/`)) expect(content, path).not.toMatch(/ttlSecondsAfterFinished|suspend: false/);
+    }
   });
 
   it('a three-step pipeline: one TrainJob per step, in sync waves 0, 1, 2', () => {
     const { run, objects } = runFolder('llm-training', 'qwen3-14b-sft-pipeline');
-    const jobs = objects.filter((o) => o.kind === 'TrainJob').sort((a, b) => (a.metadata.name < b.metadata.name ? -1 : 1));
+    const jobs = objects
+      .filter((o) => o.kind === 'TrainJob')
+      .sort((a, b) => (a.metadata.name < b.metadata.name ? -1 : 1));
     expect(jobs.map((j) => j.metadata.name)).toEqual([`${run}-s1`, `${run}-s2`, `${run}-s3`]);
     expect(jobs.map((j) => j.metadata.annotations?.['argocd.argoproj.io/sync-wave'])).toEqual(['0', '1', '2']);
     expect(jobs.map((j) => j.metadata.labels['mlops-fleet.io/step'])).toEqual(['fine-tune', 'convert-hf', 'evaluate']);
     // a step's script ConfigMap is in its step's wave
     for (const cm of objects.filter((o) => o.kind === 'ConfigMap')) {
-      expect(cm.metadata.annotations?.['argocd.argoproj.io/sync-wave']).toBe(String(Number(cm.metadata.name.slice(-1)) - 1));
+      expect(cm.metadata.annotations?.['argocd.argoproj.io/sync-wave']).toBe(
+        String(Number(cm.metadata.name.slice(-1)) - 1),
+      );
     }
   });
 
-  it('services: Ray Serve vLLM and Triton in the inference team\'s namespace', () => {
+  it("services: Ray Serve vLLM and Triton in the inference team's namespace", () => {
     const vllm = folder(`${PROD}/services/inference/llama3-8b-vllm/`);
     const rs = only(vllm, 'RayService');
     expect(rs.metadata.namespace).toBe('ml-serving');
     expect(rs.spec.serveConfigV2).toContain('import_path: openai_api:deployment');
-    expect(JSON.parse(only(vllm, 'ConfigMap').data!['engine-config.json']).model).toBe('/fsx/pretrained-models/meta-llama/Meta-Llama-3-8B-Instruct');
+    expect(JSON.parse(only(vllm, 'ConfigMap').data!['engine-config.json']).model).toBe(
+      '/fsx/pretrained-models/meta-llama/Meta-Llama-3-8B-Instruct',
+    );
     const triton = folder(`${PROD}/services/inference/llama3-8b-triton/`);
     expect(only(triton, 'Deployment').spec.replicas).toBe(1);
     expect(only(triton, 'HorizontalPodAutoscaler').spec.maxReplicas).toBe(4);
     expect(only(triton, 'Service').spec.ports.map((p: { port: number }) => p.port)).toEqual([8000, 8001, 8002]);
   });
 
-  it('lists every run in the cluster\'s runs index', () => {
+  it("lists every run in the cluster's runs index", () => {
     const index = files.get(`${PROD}/runs/README.md`)!;
-    for (const recipe of ['qwen3-14b-nemo2-sft', 'llama3-8b-neuronx-pretrain', 'bert-raytrain-fine-tune', 'gpt2-wikicorpus-preprocess', 'qwen3-14b-sft-pipeline']) {
+    for (const recipe of [
+      'qwen3-14b-nemo2-sft',
+      'llama3-8b-neuronx-pretrain',
+      'bert-raytrain-fine-tune',
+      'gpt2-wikicorpus-preprocess',
+      'qwen3-14b-sft-pipeline',
+    ]) {
       expect(index).toContain(`recipes/`);
       expect(index).toMatch(new RegExp(`\\| \`${recipe}-[0-9a-f]{6}\` \\|`));
     }
     // cost: the pipeline's costliest step (2 x p4d.24xlarge at $21.957642/h in us-east-1) for its 20h
-    expect(index).toMatch(/\| `qwen3-14b-sft-pipeline-[0-9a-f]{6}` \| llm-training \| pipeline \| 20h \| \$43\.92\/h, \$878\.31 \|/);
+    expect(index).toMatch(
+      /\| `qwen3-14b-sft-pipeline-[0-9a-f]{6}` \| llm-training \| pipeline \| 20h \| \$43\.92\/h, \$878\.31 \|/,
+    );
   });
 });
 
@@ -144,7 +201,11 @@ describe('a finished run is never relaunched', () => {
       expect(regenerate(root).ok).toBe(true);
       const [run] = runDirs(root, 'llm-training').filter((d) => d.startsWith('gpt2-wikicorpus-preprocess-'));
       if (how === 'flag') {
-        writeFile(root, recipe, readFileSync(join(root, recipe), 'utf-8').replace('kind: data-process', 'kind: data-process\narchived: true'));
+        writeFile(
+          root,
+          recipe,
+          readFileSync(join(root, recipe), 'utf-8').replace('kind: data-process', 'kind: data-process\narchived: true'),
+        );
       } else {
         mkdirSync(join(root, 'recipes/archive/llm-training'), { recursive: true });
         renameSync(join(root, recipe), join(root, 'recipes/archive/llm-training/gpt2-wikicorpus-preprocess.yaml'));
@@ -153,27 +214,36 @@ describe('a finished run is never relaunched', () => {
       expect(result.ok, how).toBe(true);
       expect(runDirs(root, 'llm-training'), how).not.toContain(run);
       const index = readFileSync(join(root, 'clusters/prod-use1/workloads/runs/README.md'), 'utf-8');
-      expect(index, how).toMatch(new RegExp(`\\| \`${run}\` \\| llm-training \\| data-process \\|.*\\| archived \\(not on the cluster\\) \\|`));
+      expect(index, how).toMatch(
+        new RegExp(`\\| \`${run}\` \\| llm-training \\| data-process \\|.*\\| archived \\(not on the cluster\\) \\|`),
+      );
     }
   });
 });
 
-describe('frameworks follow the cluster\'s modules', () => {
-  it('renders a PyTorchJob (master + workers) where the cluster runs the training operator instead of Trainer v2', () => {
-    const root = exampleInputs({ withRecipes: true });
-    const spec = join(root, 'clusters/prod-use1/cluster.yaml');
-    writeFile(root, 'clusters/prod-use1/cluster.yaml', readFileSync(spec, 'utf-8').replace('  kubeflow-trainer: true\n', '  kubeflow-trainer: false\n'));
-    expect(regenerate(root).ok).toBe(true);
-    const dir = join(root, 'clusters/prod-use1/workloads/runs/llm-training');
-    const run = readdirSync(dir).find((d) => d.startsWith('qwen3-14b-nemo2-sft-'))!;
-    const file = readdirSync(join(dir, run)).find((f) => f.startsWith('pytorchjob-'))!;
-    const job = parse(readFileSync(join(dir, run, file), 'utf-8')) as Obj;
-    expect(job.apiVersion).toBe('kubeflow.org/v1');
-    expect(job.spec.pytorchReplicaSpecs.Master.replicas).toBe(1);
-    expect(job.spec.pytorchReplicaSpecs.Worker.replicas).toBe(1);
-    expect(job.spec.nprocPerNode).toBe('8');
-    expect(job.spec.runPolicy).toEqual({ backoffLimit: 2000, cleanPodPolicy: 'Running' });
-  });
+describe("frameworks follow the cluster's modules", () => {
+  it(
+    'renders a PyTorchJob (master + workers) where the ' + 'cluster runs the training operator instead of Trainer v2',
+    () => {
+      const root = exampleInputs({ withRecipes: true });
+      const spec = join(root, 'clusters/prod-use1/cluster.yaml');
+      writeFile(
+        root,
+        'clusters/prod-use1/cluster.yaml',
+        readFileSync(spec, 'utf-8').replace('  kubeflow-trainer: true\n', '  kubeflow-trainer: false\n'),
+      );
+      expect(regenerate(root).ok).toBe(true);
+      const dir = join(root, 'clusters/prod-use1/workloads/runs/llm-training');
+      const run = readdirSync(dir).find((d) => d.startsWith('qwen3-14b-nemo2-sft-'))!;
+      const file = readdirSync(join(dir, run)).find((f) => f.startsWith('pytorchjob-'))!;
+      const job = parse(readFileSync(join(dir, run, file), 'utf-8')) as Obj;
+      expect(job.apiVersion).toBe('kubeflow.org/v1');
+      expect(job.spec.pytorchReplicaSpecs.Master.replicas).toBe(1);
+      expect(job.spec.pytorchReplicaSpecs.Worker.replicas).toBe(1);
+      expect(job.spec.nprocPerNode).toBe('8');
+      expect(job.spec.runPolicy).toEqual({ backoffLimit: 2000, cleanPodPolicy: 'Running' });
+    },
+  );
 
   it('refuses a kind whose module the cluster does not run, naming the module', () => {
     const root = exampleInputs({ withRecipes: true });
@@ -183,18 +253,23 @@ describe('frameworks follow the cluster\'s modules', () => {
     expect(result.ok).toBe(false);
     if (result.ok) return;
     expect(sortProblems(result.problems).map((p) => `${p.file}: ${p.field}: ${p.message}`)).toEqual([
-      'apps/inference/llama3-8b-vllm.yaml: kind: "rayserve-vllm" needs module "kuberay" (a RayService), which is off on cluster "prod-use1"; turn it on in clusters/prod-use1/cluster.yaml',
-      'recipes/llm-training/bert-raytrain-fine-tune.yaml: kind: "ray-train" needs module "kuberay" (a RayJob), which is off on cluster "prod-use1"; turn it on in clusters/prod-use1/cluster.yaml',
+      'apps/inference/llama3-8b-vllm.yaml: kind: "rayserve-vllm" needs module "kuberay" (a ' +
+        'RayService), which is off on cluster "prod-use1"; turn it on in clusters/prod-use1/cluster.yaml',
+      'recipes/llm-training/bert-raytrain-fine-tune.yaml: kind: "ray-train" needs module "kuberay" ' +
+        '(a RayJob), which is off on cluster "prod-use1"; turn it on in clusters/prod-use1/cluster.yaml',
     ]);
   });
 });
 
 describe('arm64 (Graviton) pools', () => {
-  it('a run on a Graviton node type lands on the arm64 pool, with its node selector and the pool\'s toleration', () => {
+  it("a run on a Graviton node type lands on the arm64 pool, with its node selector and the pool's toleration", () => {
     const root = exampleInputs();
     const spec = readFileSync(join(root, 'clusters/dev-usw2/cluster.yaml'), 'utf-8');
     writeFile(root, 'clusters/dev-usw2/cluster.yaml', `${spec}modules:\n  kueue: true\n`);
-    writeFile(root, 'recipes/ml-dev/tokenize-arm64.yaml', `name: tokenize-arm64
+    writeFile(
+      root,
+      'recipes/ml-dev/tokenize-arm64.yaml',
+      `name: tokenize-arm64
 team: ml-dev
 cluster: dev-usw2
 kind: data-process
@@ -204,18 +279,39 @@ resources:
   node_type: m7g.2xlarge
 process:
   command: [python, -c, "print('tokenized')"]
-`);
+`,
+    );
     const result = regenerate(root);
     expect(result.ok ? [] : result.problems).toEqual([]);
     const dir = join(root, 'clusters/dev-usw2/workloads/runs/ml-dev');
     const run = readdirSync(dir).find((d) => d.startsWith('tokenize-arm64-'))!;
-    const job = parse(readFileSync(join(dir, run, readdirSync(join(dir, run)).find((f) => f.startsWith('job-'))!), 'utf-8')) as Obj;
+    const job = parse(
+      readFileSync(
+        join(
+          dir,
+          run,
+          readdirSync(join(dir, run)).find((f) => f.startsWith('job-'))!,
+        ),
+        'utf-8',
+      ),
+    ) as Obj;
     const pod = job.spec.template.spec;
-    expect(pod.nodeSelector).toEqual({ 'node.kubernetes.io/instance-type': 'm7g.2xlarge', 'karpenter.sh/nodepool': 'graviton' });
+    expect(pod.nodeSelector).toEqual({
+      'node.kubernetes.io/instance-type': 'm7g.2xlarge',
+      'karpenter.sh/nodepool': 'graviton',
+    });
     expect(pod.tolerations).toContainEqual({ key: 'mlops-fleet.io/arch', operator: 'Exists', effect: 'NoSchedule' });
-    const pool = parse(readFileSync(join(root, 'clusters/dev-usw2/platform/karpenter/nodepool-graviton.yaml'), 'utf-8')) as Obj;
-    expect(pool.spec.template.spec.requirements).toContainEqual({ key: 'kubernetes.io/arch', operator: 'In', values: ['arm64'] });
-    expect(pool.spec.template.spec.taints).toEqual([{ key: 'mlops-fleet.io/arch', value: 'arm64', effect: 'NoSchedule' }]);
+    const pool = parse(
+      readFileSync(join(root, 'clusters/dev-usw2/platform/karpenter/nodepool-graviton.yaml'), 'utf-8'),
+    ) as Obj;
+    expect(pool.spec.template.spec.requirements).toContainEqual({
+      key: 'kubernetes.io/arch',
+      operator: 'In',
+      values: ['arm64'],
+    });
+    expect(pool.spec.template.spec.taints).toEqual([
+      { key: 'mlops-fleet.io/arch', value: 'arm64', effect: 'NoSchedule' },
+    ]);
   });
 });
 
@@ -298,7 +394,9 @@ server:
     const { checkManifests } = await import('../generator/checks/check-manifests');
     const { SchemaRegistry } = await import('../generator/checks/schema-registry');
     const registry = SchemaRegistry.forFleet();
-    const mine = result.files.filter((f) => /workloads\/(runs|services)\/[^/]+\/(horovod-mpi|prep-then-train|llama3-8b-kserve|mixtral-lws)/.test(f.path));
+    const mine = result.files.filter((f) =>
+      /workloads\/(runs|services)\/[^/]+\/(horovod-mpi|prep-then-train|llama3-8b-kserve|mixtral-lws)/.test(f.path),
+    );
     const report = checkManifests(mine, registry);
     expect(report.problems).toEqual([]);
     const byKind = (kind: string) => mine.map((f) => parse(f.content) as Obj).filter((o) => o.kind === kind);
@@ -308,13 +406,21 @@ server:
     expect(mpi.spec.mpiReplicaSpecs.Worker.replicas).toBe(2);
     expect(mpi.metadata.labels['kueue.x-k8s.io/queue-name']).toBe('llm-training');
     const [isvc] = byKind('InferenceService');
-    expect(isvc.spec.predictor.model.storageUri).toBe('pvc://pv-fsx/pretrained-models/meta-llama/Meta-Llama-3-8B-Instruct');
+    expect(isvc.spec.predictor.model.storageUri).toBe(
+      'pvc://pv-fsx/pretrained-models/meta-llama/Meta-Llama-3-8B-Instruct',
+    );
     const [lws] = byKind('LeaderWorkerSet');
     expect(lws.spec.leaderWorkerTemplate.size).toBe(2);
     expect(byKind('HorizontalPodAutoscaler')[0].spec.scaleTargetRef.kind).toBe('LeaderWorkerSet');
     // the pipeline: a model download, a data-processing Job and a RayJob, in waves 0, 1, 2
-    const waves = ['Job', 'RayJob'].flatMap((k) => byKind(k)).filter((o) => o.metadata.labels['mlops-fleet.io/step'])
-      .map((o) => `${o.metadata.annotations?.['argocd.argoproj.io/sync-wave']}:${o.kind}:${o.metadata.labels['mlops-fleet.io/step']}`).sort();
+    const waves = ['Job', 'RayJob']
+      .flatMap((k) => byKind(k))
+      .filter((o) => o.metadata.labels['mlops-fleet.io/step'])
+      .map((o) => {
+        const wave = o.metadata.annotations?.['argocd.argoproj.io/sync-wave'];
+        return `${wave}:${o.kind}:${o.metadata.labels['mlops-fleet.io/step']}`;
+      })
+      .sort();
     expect(waves).toEqual(['0:Job:download', '1:Job:tokenize', '2:RayJob:train']);
   }, 60_000);
 });

@@ -1,11 +1,17 @@
 import { execFileSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cleanupTemps, tempDir, writeFile } from './support/fleet';
+import { FakeGitHub } from './support/github-server';
 import { createGitHubClient } from '../generator/github/github-client';
 import { estimateCost, loadInstancePrices, type InstancePrices } from '../generator/github/instance-prices';
-import { renderedDiff, renderRunPreviewComment, RUN_PREVIEW_MARKER, type RunPreview, type RunPreviewProvider } from '../generator/github/run-preview';
+import {
+  renderedDiff,
+  renderRunPreviewComment,
+  RUN_PREVIEW_MARKER,
+  type RunPreview,
+  type RunPreviewProvider,
+} from '../generator/github/run-preview';
 import { runPreviewCommand } from '../generator/github/run-preview-command';
-import { FakeGitHub } from './support/github-server';
-import { cleanupTemps, tempDir, writeFile } from './support/fleet';
 
 afterAll(cleanupTemps);
 
@@ -97,13 +103,21 @@ const dataPrep: RunPreview = {
 
 describe('estimateCost', () => {
   it('multiplies the on-demand list price of the table by the nodes, and by the stated duration', () => {
-    expect(estimateCost(prices, { instanceType: 'p5.48xlarge', region: 'us-east-1', nodes: 2, durationHours: 24 })).toEqual({
+    expect(
+      estimateCost(prices, { instanceType: 'p5.48xlarge', region: 'us-east-1', nodes: 2, durationHours: 24 }),
+    ).toEqual({
       perHourUsd: 110.08,
       perRunUsd: 2641.92,
       note: `on-demand list price of p5.48xlarge in us-east-1 ($55.04/h per node) as of ${prices.asOf}`,
     });
-    expect(estimateCost(prices, { instanceType: 'trn1.32xlarge', region: 'us-west-2', nodes: 4 })).toMatchObject({ perHourUsd: 86, perRunUsd: null });
-    expect(estimateCost(prices, { instanceType: 'p4d.24xlarge', region: 'us-west-2', nodes: 1, durationHours: 1 }).perHourUsd).toBe(21.96);
+    expect(estimateCost(prices, { instanceType: 'trn1.32xlarge', region: 'us-west-2', nodes: 4 })).toMatchObject({
+      perHourUsd: 86,
+      perRunUsd: null,
+    });
+    expect(
+      estimateCost(prices, { instanceType: 'p4d.24xlarge', region: 'us-west-2', nodes: 1, durationHours: 1 })
+        .perHourUsd,
+    ).toBe(21.96);
   });
 
   it('says why there is no price rather than guessing', () => {
@@ -113,19 +127,26 @@ describe('estimateCost', () => {
     expect(estimateCost(prices, { instanceType: 'p5.48xlarge', region: 'eu-west-1', nodes: 1 }).note).toBe(
       'no price for eu-west-1: the instance table has us-east-1 and us-west-2',
     );
-    expect(estimateCost(prices, { instanceType: 'x9z.metal', region: 'us-east-1', nodes: 1 }).note).toBe('no price: x9z.metal is not in the instance table');
+    expect(estimateCost(prices, { instanceType: 'x9z.metal', region: 'us-east-1', nodes: 1 }).note).toBe(
+      'no price: x9z.metal is not in the instance table',
+    );
     expect(estimateCost(prices, { instanceType: null, region: 'us-east-1', nodes: 1 }).perHourUsd).toBeNull();
   });
 });
 
 describe('renderRunPreviewComment', () => {
-  const body = () => renderRunPreviewComment({ runs: [llama, neuron, dataPrep], problems: [], prices, commit: '0123456789abcdef' });
+  const body = () =>
+    renderRunPreviewComment({ runs: [llama, neuron, dataPrep], problems: [], prices, commit: '0123456789abcdef' });
 
   it('starts with the hidden marker and has one table per run, sorted by recipe file', () => {
     const text = body();
     expect(text.startsWith(`${RUN_PREVIEW_MARKER}\n## ML run preview`)).toBe(true);
     const headings = [...text.matchAll(/^### (.*)$/gm)].map((m) => m[1]);
-    expect(headings).toEqual(['`llama2-7b-neuronx-pretrain` on `staging-usw2`', '`llama3-8b-finetune` on `prod-use1`', '`tokenize-c4 \\| shard &lt;0&gt;` on `dev-usw2`']);
+    expect(headings).toEqual([
+      '`llama2-7b-neuronx-pretrain` on `staging-usw2`',
+      '`llama3-8b-finetune` on `prod-use1`',
+      '`tokenize-c4 \\| shard &lt;0&gt;` on `dev-usw2`',
+    ]);
   });
 
   it('shows team and queue, kind, nodes x accelerators and instance type, the fits and the costs', () => {
@@ -133,13 +154,16 @@ describe('renderRunPreviewComment', () => {
     expect(text).toContain('| team and queue | `ml-research` / queue `ml-research` |');
     expect(text).toContain('| workload | TrainJob |');
     expect(text).toContain('| nodes | 2 nodes × 8 × `nvidia.com/gpu` on `p5.48xlarge` (pool `cuda-efa`) |');
-    expect(text).toContain('| fits the team\'s quota | ✅ 16 of 32 nvidia.com/gpu in the team quota |');
-    expect(text).toContain('| cost per hour | ≈ $110.08/h (on-demand list price of p5.48xlarge in us-east-1 ($55.04/h per node) as of 2026-07-20) |');
+    expect(text).toContain("| fits the team's quota | ✅ 16 of 32 nvidia.com/gpu in the team quota |");
+    expect(text).toContain(
+      '| cost per hour | ≈ $110.08/h (on-demand list price of ' +
+        'p5.48xlarge in us-east-1 ($55.04/h per node) as of 2026-07-20) |',
+    );
     expect(text).toContain('| cost per run | ≈ $2,641.92 for 24 h |');
-    expect(text).toContain('| fits the team\'s quota | ❌ 64 aws.amazon.com/neuron asked, the team quota allows 32 |');
+    expect(text).toContain("| fits the team's quota | ❌ 64 aws.amazon.com/neuron asked, the team quota allows 32 |");
     expect(text).toContain('| cost per run | the recipe states no duration |');
     expect(text).toContain('| nodes | 1 node × no accelerators on a size Karpenter picks (pool `cpu`) |');
-    expect(text).toContain('At least one run does not fit its team\'s quota or its node pool');
+    expect(text).toContain("At least one run does not fit its team's quota or its node pool");
   });
 
   it('folds the rendered objects in a diff block the objects cannot break out of', () => {
@@ -152,7 +176,9 @@ describe('renderRunPreviewComment', () => {
   it('lists recipes that do not compile', () => {
     const text = renderRunPreviewComment({
       runs: [],
-      problems: [{ file: 'recipes/bad.yaml', line: 4, field: 'nodes', message: 'expected a positive integer, got "two"' }],
+      problems: [
+        { file: 'recipes/bad.yaml', line: 4, field: 'nodes', message: 'expected a positive integer, got "two"' },
+      ],
       prices,
       commit: 'abc',
     });
@@ -187,23 +213,49 @@ describe('runPreviewCommand', () => {
   });
   afterAll(() => github.stop());
 
-  const client = () => createGitHubClient({ token: 't', owner: 'acme', repository: 'eks-mlops-fleet', baseUrl: github.baseUrl, retryDelayMs: 1 });
+  const client = () =>
+    createGitHubClient({
+      token: 't',
+      owner: 'acme',
+      repository: 'eks-mlops-fleet',
+      baseUrl: github.baseUrl,
+      retryDelayMs: 1,
+    });
 
   it('gives the provider only the changed recipes and apps, posts the comment once and updates it', async () => {
     const seen: string[][] = [];
     const provider: RunPreviewProvider = ({ changedFiles, base: b }) => {
       seen.push([...changedFiles]);
-      return { ok: true, runs: [{ ...llama, rendered: renderedDiff(root, b, 'clusters/prod-use1/workloads/runs/ml-research/llama3-8b-finetune') }] };
+      return {
+        ok: true,
+        runs: [
+          {
+            ...llama,
+            rendered: renderedDiff(root, b, 'clusters/prod-use1/workloads/runs/ml-research/llama3-8b-finetune'),
+          },
+        ],
+      };
     };
     const summaries: string[] = [];
-    const options = { root, base, head, provider, prices, pullRequest: { number: 21, client: client() }, summary: (m: string) => summaries.push(m), log: () => {} };
+    const options = {
+      root,
+      base,
+      head,
+      provider,
+      prices,
+      pullRequest: { number: 21, client: client() },
+      summary: (m: string) => summaries.push(m),
+      log: () => {},
+    };
     expect(await runPreviewCommand(options)).toBe(0);
     expect(await runPreviewCommand(options)).toBe(0);
     expect(seen).toEqual([['recipes/llama3-8b-finetune.yaml'], ['recipes/llama3-8b-finetune.yaml']]);
     const comments = github.comments.get(21)!;
     expect(comments).toHaveLength(1);
     expect(comments[0].body).toBe(summaries[1]);
-    expect(comments[0].body).toContain('-old: true\n+# ~~ Generated by projen. To modify, edit recipes/llama3-8b-finetune.yaml');
+    expect(comments[0].body).toContain(
+      '-old: true\n+# ~~ Generated by projen. To modify, edit recipes/llama3-8b-finetune.yaml',
+    );
   });
 
   it('on a fork pull request (403) keeps the preview in the job summary and passes, with a warning', async () => {
@@ -211,7 +263,10 @@ describe('runPreviewCommand', () => {
     const logs: string[] = [];
     const summaries: string[] = [];
     const code = await runPreviewCommand({
-      root, base, head, prices,
+      root,
+      base,
+      head,
+      prices,
       provider: () => ({ ok: true, runs: [llama] }),
       pullRequest: { number: 21, client: client() },
       summary: (m) => summaries.push(m),
@@ -219,20 +274,37 @@ describe('runPreviewCommand', () => {
     });
     expect(code).toBe(0);
     expect(summaries[0]).toContain('### `llama3-8b-finetune` on `prod-use1`');
-    expect(logs[0]).toMatch(/^::warning::GitHub refused .*pull request from a fork.*The preview is in this job's summary\.$/);
+    expect(logs[0]).toMatch(
+      /^::warning::GitHub refused .*pull request from a fork.*The preview is in this job's summary\.$/,
+    );
   });
 
   it('fails when a recipe does not compile, and when the pull request is not found', async () => {
     const failing = await runPreviewCommand({
-      root, base, head, prices,
-      provider: () => ({ ok: false, problems: [{ file: 'recipes/llama3-8b-finetune.yaml', field: 'team', message: 'expected a team of prod-use1, got "ghost"' }] }),
+      root,
+      base,
+      head,
+      prices,
+      provider: () => ({
+        ok: false,
+        problems: [
+          {
+            file: 'recipes/llama3-8b-finetune.yaml',
+            field: 'team',
+            message: 'expected a team of prod-use1, got "ghost"',
+          },
+        ],
+      }),
       summary: () => {},
       log: () => {},
     });
     expect(failing).toBe(1);
     const logs: string[] = [];
     const missing = await runPreviewCommand({
-      root, base, head, prices,
+      root,
+      base,
+      head,
+      prices,
       provider: () => ({ ok: true, runs: [] }),
       pullRequest: { number: 999, client: client() },
       summary: () => {},

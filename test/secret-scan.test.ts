@@ -2,11 +2,11 @@ import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { findSecretInGenerated, SECRET_HELP } from '../generator/config/secrets';
+import { cleanupTemps, exampleInputs, regenerate, REPO, snapshotTree, writeFile } from './support/fleet';
 import { MAX_NESTING } from '../generator/config/nesting';
 import { formatProblem } from '../generator/config/problems';
+import { findSecretInGenerated, SECRET_HELP } from '../generator/config/secrets';
 import { markerLine } from '../generator/model/marker';
-import { cleanupTemps, exampleInputs, regenerate, REPO, snapshotTree, writeFile } from './support/fleet';
 
 afterAll(cleanupTemps);
 
@@ -79,15 +79,23 @@ describe('a credential is found at any depth of every input, and a document too 
       const { lines, keys } = chain(indent, depth, MAX_NESTING, AWS_KEY_ID);
       const line = insert(root, file, after, lines);
       const field = [...path, ...keys].join('.');
-      expect(refused(root)).toEqual([`${file}:${line + lines.length - 1}: ${field}: ${looksLike('an AWS access key ID')}`]);
+      expect(refused(root)).toEqual([
+        `${file}:${line + lines.length - 1}: ${field}: ${looksLike('an AWS access key ID')}`,
+      ]);
     });
 
-    it(`${file}: a mapping ${MAX_NESTING + 1} deep is refused at its line, and the credential in it still named`, () => {
-      const root = fleet();
-      const { lines } = chain(indent, depth, MAX_NESTING + 1, AWS_KEY_ID);
-      const last = insert(root, file, after, lines) + lines.length - 1;
-      expect(refused(root)).toEqual([`${file}:${last}: ${TOO_DEEP}`, `${file}:${last}: ${looksLike('an AWS access key ID')}`]);
-    });
+    it(
+      `${file}: a mapping ${MAX_NESTING + 1} deep is refused ` + `at its line, and the credential in it still named`,
+      () => {
+        const root = fleet();
+        const { lines } = chain(indent, depth, MAX_NESTING + 1, AWS_KEY_ID);
+        const last = insert(root, file, after, lines) + lines.length - 1;
+        expect(refused(root)).toEqual([
+          `${file}:${last}: ${TOO_DEEP}`,
+          `${file}:${last}: ${looksLike('an AWS access key ID')}`,
+        ]);
+      },
+    );
 
     it(`${file}: a credential in a comment`, () => {
       const root = fleet();
@@ -99,27 +107,34 @@ describe('a credential is found at any depth of every input, and a document too 
   it('flow sequences nest too: a credential at the limit is found, one level more is refused', () => {
     const within = fleet();
     // runtime_env_yaml is 3 deep: the sequences 4 to 64
-    const line = insert(within, RECIPE, '  runtime_env_yaml:\n', [`    deep: ${'['.repeat(MAX_NESTING - 3)}${AWS_KEY_ID}${']'.repeat(MAX_NESTING - 3)}`]);
+    const line = insert(within, RECIPE, '  runtime_env_yaml:\n', [
+      `    deep: ${'['.repeat(MAX_NESTING - 3)}${AWS_KEY_ID}${']'.repeat(MAX_NESTING - 3)}`,
+    ]);
     const field = `ray.runtime_env_yaml.deep${'[0]'.repeat(MAX_NESTING - 3)}`;
     expect(refused(within)).toEqual([`${RECIPE}:${line}: ${field}: ${looksLike('an AWS access key ID')}`]);
 
     const beyond = fleet();
-    insert(beyond, RECIPE, '  runtime_env_yaml:\n', [`    deep: ${'['.repeat(MAX_NESTING - 2)}x${']'.repeat(MAX_NESTING - 2)}`]);
+    insert(beyond, RECIPE, '  runtime_env_yaml:\n', [
+      `    deep: ${'['.repeat(MAX_NESTING - 2)}x${']'.repeat(MAX_NESTING - 2)}`,
+    ]);
     expect(refused(beyond)).toEqual([`${RECIPE}:${line}: ${TOO_DEEP}`]);
   });
 
-  it('thousands deep (a syntax error about the call stack before), a credential 5,000 deep, a megabyte of braces', () => {
-    const root = fleet();
-    const line = insert(root, APP, '  config:\n', [`    deep: ${'['.repeat(5000)}${AWS_KEY_ID}${']'.repeat(5000)}`]);
-    const compact = insert(root, RECIPE, '  runtime_env_yaml:\n', ['    deep:', `      ${'- '.repeat(5000)}x`]);
-    writeFile(root, 'clusters/dev-usw2/cluster.yaml', `name: dev-usw2\nx: ${'{a: '.repeat(250_000)}\n`);
-    expect(refused(root).sort()).toEqual([
-      `${APP}:${line}: ${looksLike('an AWS access key ID')}`,
-      `${APP}:${line}: ${TOO_DEEP}`,
-      `clusters/dev-usw2/cluster.yaml:2: ${TOO_DEEP}`,
-      `${RECIPE}:${compact + 1}: ${TOO_DEEP}`,
-    ]);
-  });
+  it(
+    'thousands deep (a syntax error about the call stack ' + 'before), a credential 5,000 deep, a megabyte of braces',
+    () => {
+      const root = fleet();
+      const line = insert(root, APP, '  config:\n', [`    deep: ${'['.repeat(5000)}${AWS_KEY_ID}${']'.repeat(5000)}`]);
+      const compact = insert(root, RECIPE, '  runtime_env_yaml:\n', ['    deep:', `      ${'- '.repeat(5000)}x`]);
+      writeFile(root, 'clusters/dev-usw2/cluster.yaml', `name: dev-usw2\nx: ${'{a: '.repeat(250_000)}\n`);
+      expect(refused(root).sort()).toEqual([
+        `${APP}:${line}: ${looksLike('an AWS access key ID')}`,
+        `${APP}:${line}: ${TOO_DEEP}`,
+        `clusters/dev-usw2/cluster.yaml:2: ${TOO_DEEP}`,
+        `${RECIPE}:${compact + 1}: ${TOO_DEEP}`,
+      ]);
+    },
+  );
 
   it('aliases cannot nest the data deeper than the text: the limit holds for what the input parses to', () => {
     const root = fleet();
@@ -149,30 +164,40 @@ describe('a credential is found at any depth of every input, and a document too 
 });
 
 describe('generated files are scanned before they are staged', () => {
-  it('a credential that only rendering assembles (a template in one field, the run name from others) is refused', () => {
-    const root = fleet();
-    const env = (prefix: string) => `env:\n  - name: NOTIFY_CHANNEL\n    value: ${prefix}-{{ .Release.Name }}\n`;
-    const recipe = readFileSync(join(REPO, DOWNLOAD), 'utf-8');
-    writeFile(root, DOWNLOAD, `${recipe}${env('channel')}`);
-    const first = regenerate(root);
-    if (!first.ok) throw new Error(first.problems.map(formatProblem).join('\n'));
-    const runs = join(root, 'clusters/prod-use1/workloads/runs/llm-training');
-    const run = readdirSync(runs).find((d) => d.startsWith('qwen3-14b-download-'))!;
-    const job = readdirSync(join(runs, run)).find((f) => f.startsWith('job-'))!;
-    const line = readFileSync(join(runs, run, job), 'utf-8').split('\n').findIndex((l) => l.includes('value: channel-')) + 1;
+  it(
+    'a credential that only rendering assembles (a template ' + 'in one field, the run name from others) is refused',
+    () => {
+      const root = fleet();
+      const env = (prefix: string) => `env:\n  - name: NOTIFY_CHANNEL\n    value: ${prefix}-{{ .Release.Name }}\n`;
+      const recipe = readFileSync(join(REPO, DOWNLOAD), 'utf-8');
+      writeFile(root, DOWNLOAD, `${recipe}${env('channel')}`);
+      const first = regenerate(root);
+      if (!first.ok) throw new Error(first.problems.map(formatProblem).join('\n'));
+      const runs = join(root, 'clusters/prod-use1/workloads/runs/llm-training');
+      const run = readdirSync(runs).find((d) => d.startsWith('qwen3-14b-download-'))!;
+      const job = readdirSync(join(runs, run)).find((f) => f.startsWith('job-'))!;
+      const line =
+        readFileSync(join(runs, run, job), 'utf-8')
+          .split('\n')
+          .findIndex((l) => l.includes('value: channel-')) + 1;
 
-    // `xoxb-{{ .Release.Name }}` is no Slack token in the recipe; `xoxb-qwen3-14b-download-<hash>` looks like one
-    writeFile(root, DOWNLOAD, `${recipe}${env(join0('xo', 'xb'))}`);
-    const [problem, ...rest] = refused(root);
-    expect(rest).toEqual([]);
-    const generated = 'clusters/prod-use1/workloads/runs/llm-training/qwen3-14b-download-[0-9a-f]+/job-llm-training-hf-snapshot-qwen3-14b-download-[0-9a-f]+\\.yaml';
-    const message = `looks like a Slack token, rendered from ${DOWNLOAD}; ${SECRET_HELP}`;
-    expect(problem).toMatch(new RegExp(`^${generated}:${line}: `));
-    expect(problem.slice(problem.indexOf(`:${line}: `) + `:${line}: `.length)).toBe(message);
-  });
+      // `xoxb-{{ .Release.Name }}` is no Slack token in the recipe; `xoxb-qwen3-14b-download-<hash>` looks like one
+      writeFile(root, DOWNLOAD, `${recipe}${env(join0('xo', 'xb'))}`);
+      const [problem, ...rest] = refused(root);
+      expect(rest).toEqual([]);
+      const generated =
+        'clusters/prod-use1/workloads/runs/llm-training/qwen3-14b-download-[0-9a-f]+/' +
+        'job-llm-training-hf-snapshot-qwen3-14b-download-[0-9a-f]+\\.yaml';
+      const message = `looks like a Slack token, rendered from ${DOWNLOAD}; ${SECRET_HELP}`;
+      expect(problem).toMatch(new RegExp(`^${generated}:${line}: `));
+      expect(problem.slice(problem.indexOf(`:${line}: `) + `:${line}: `.length)).toBe(message);
+    },
+  );
 
   it('the scan of one generated file: its path, the line, and the input its marker names', () => {
-    const content = `# ${markerLine('apps/inference/x.yaml')}\napiVersion: v1\nkind: ConfigMap\ndata:\n  key: "${PRIVATE_KEY}"\n`;
+    const content =
+      `# ${markerLine('apps/inference/x.yaml')}\napiVersion: ` +
+      `v1\nkind: ConfigMap\ndata:\n  key: "${PRIVATE_KEY}"\n`;
     expect(findSecretInGenerated('clusters/c/services/x/configmap.yaml', content)).toEqual({
       file: 'clusters/c/services/x/configmap.yaml',
       line: 5,
@@ -183,8 +208,12 @@ describe('generated files are scanned before they are staged', () => {
   });
 
   it('nothing the repository generates is flagged', () => {
-    const files = execFileSync('git', ['ls-files', 'clusters'], { cwd: REPO, encoding: 'utf-8' }).split('\n').filter((f) => f && !f.endsWith('/cluster.yaml'));
+    const files = execFileSync('git', ['ls-files', 'clusters'], { cwd: REPO, encoding: 'utf-8' })
+      .split('\n')
+      .filter((f) => f && !f.endsWith('/cluster.yaml'));
     expect(files.length).toBeGreaterThan(100);
-    expect(files.map((f) => findSecretInGenerated(f, readFileSync(join(REPO, f), 'utf-8'))).filter(Boolean)).toEqual([]);
+    expect(files.map((f) => findSecretInGenerated(f, readFileSync(join(REPO, f), 'utf-8'))).filter(Boolean)).toEqual(
+      [],
+    );
   });
 });

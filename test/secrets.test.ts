@@ -2,8 +2,8 @@ import { cpSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { SECRET_HELP } from '../generator/config/secrets';
 import { cleanupTemps, exampleInputs, regenerate, REPO, snapshotTree, tempDir, writeFile } from './support/fleet';
+import { SECRET_HELP } from '../generator/config/secrets';
 
 afterAll(cleanupTemps);
 
@@ -53,19 +53,110 @@ function append(root: string, file: string, text: string): number {
 }
 
 describe('credentials in any input are refused with the way to reference a secret', () => {
-  const cases: { what: string; file: string; yaml: (v: string) => string; value: string; field: string; lineOffset: number }[] = [
-    { what: 'an AWS access key ID', file: CLUSTER, yaml: (v) => `  access: ${v}\n`, value: FAKE.awsKeyId, field: 'tags.access', lineOffset: 0 },
-    { what: 'an AWS access key ID', file: DOWNLOAD, yaml: (v) => `env:\n  - name: AWS_ACCESS_KEY_ID\n    value: ${v}\n`, value: FAKE.awsSessionKeyId, field: 'env[0].value', lineOffset: 2 },
-    { what: 'an AWS secret access key', file: NEMO, yaml: (v) => `post_script:\n  - export AWS_SECRET_ACCESS_KEY=${v}\n`, value: FAKE.awsSecret, field: 'post_script[0]', lineOffset: 1 },
-    { what: 'a GitHub token', file: NEMO, yaml: (v) => `post_script:\n  - git clone https://${v}@github.com/acme/private.git\n`, value: FAKE.github, field: 'post_script[0]', lineOffset: 1 },
-    { what: 'a GitHub token', file: DOWNLOAD, yaml: (v) => `env:\n  - name: GH\n    value: ${v}\n`, value: FAKE.githubOauth, field: 'env[0].value', lineOffset: 2 },
-    { what: 'a GitHub fine-grained token', file: 'apps/inference/llama3-8b-vllm.yaml', yaml: (v) => `notes: ${v}\n`, value: FAKE.githubPat, field: 'notes', lineOffset: 0 },
-    { what: 'a Hugging Face token', file: DOWNLOAD, yaml: (v) => `env:\n  - name: HF_TOKEN\n    value: ${v}\n`, value: FAKE.huggingFace, field: 'env[0].value', lineOffset: 2 },
-    { what: 'a Slack token', file: NEMO, yaml: (v) => `post_script:\n  - 'curl -H "Authorization: Bearer ${v}" https://slack.com/api/chat.postMessage'\n`, value: FAKE.slack, field: 'post_script[0]', lineOffset: 1 },
-    { what: 'a private key', file: 'apps/inference/llama3-8b-triton.yaml', yaml: (v) => `post_script:\n  - "${v}"\n`, value: FAKE.privateKey, field: 'post_script[0]', lineOffset: 1 },
-    { what: 'a credential assigned in a script', file: NEMO, yaml: (v) => `post_script:\n  - export WANDB_API_KEY=${v}\n`, value: 'wandb0fake0value', field: 'post_script[0]', lineOffset: 1 },
-    { what: 'a credential (a literal value for the variable "DB_PASSWORD")', file: DOWNLOAD, yaml: (v) => `env:\n  - name: DB_PASSWORD\n    value: ${v}\n`, value: 'not-a-reference', field: 'env[0].value', lineOffset: 2 },
-    { what: 'a credential (a literal value for "token")', file: CLUSTER, yaml: (v) => `  token: ${v}\n`, value: 'plain-text-value', field: 'tags.token', lineOffset: 0 },
+  const cases: {
+    what: string;
+    file: string;
+    yaml: (v: string) => string;
+    value: string;
+    field: string;
+    lineOffset: number;
+  }[] = [
+    {
+      what: 'an AWS access key ID',
+      file: CLUSTER,
+      yaml: (v) => `  access: ${v}\n`,
+      value: FAKE.awsKeyId,
+      field: 'tags.access',
+      lineOffset: 0,
+    },
+    {
+      what: 'an AWS access key ID',
+      file: DOWNLOAD,
+      yaml: (v) => `env:\n  - name: AWS_ACCESS_KEY_ID\n    value: ${v}\n`,
+      value: FAKE.awsSessionKeyId,
+      field: 'env[0].value',
+      lineOffset: 2,
+    },
+    {
+      what: 'an AWS secret access key',
+      file: NEMO,
+      yaml: (v) => `post_script:\n  - export AWS_SECRET_ACCESS_KEY=${v}\n`,
+      value: FAKE.awsSecret,
+      field: 'post_script[0]',
+      lineOffset: 1,
+    },
+    {
+      what: 'a GitHub token',
+      file: NEMO,
+      yaml: (v) => `post_script:\n  - git clone https://${v}@github.com/acme/private.git\n`,
+      value: FAKE.github,
+      field: 'post_script[0]',
+      lineOffset: 1,
+    },
+    {
+      what: 'a GitHub token',
+      file: DOWNLOAD,
+      yaml: (v) => `env:\n  - name: GH\n    value: ${v}\n`,
+      value: FAKE.githubOauth,
+      field: 'env[0].value',
+      lineOffset: 2,
+    },
+    {
+      what: 'a GitHub fine-grained token',
+      file: 'apps/inference/llama3-8b-vllm.yaml',
+      yaml: (v) => `notes: ${v}\n`,
+      value: FAKE.githubPat,
+      field: 'notes',
+      lineOffset: 0,
+    },
+    {
+      what: 'a Hugging Face token',
+      file: DOWNLOAD,
+      yaml: (v) => `env:\n  - name: HF_TOKEN\n    value: ${v}\n`,
+      value: FAKE.huggingFace,
+      field: 'env[0].value',
+      lineOffset: 2,
+    },
+    {
+      what: 'a Slack token',
+      file: NEMO,
+      yaml: (v) => `post_script:\n  - 'curl -H "Authorization: Bearer ${v}" https://slack.com/api/chat.postMessage'\n`,
+      value: FAKE.slack,
+      field: 'post_script[0]',
+      lineOffset: 1,
+    },
+    {
+      what: 'a private key',
+      file: 'apps/inference/llama3-8b-triton.yaml',
+      yaml: (v) => `post_script:\n  - "${v}"\n`,
+      value: FAKE.privateKey,
+      field: 'post_script[0]',
+      lineOffset: 1,
+    },
+    {
+      what: 'a credential assigned in a script',
+      file: NEMO,
+      yaml: (v) => `post_script:\n  - export WANDB_API_KEY=${v}\n`,
+      value: 'wandb0fake0value',
+      field: 'post_script[0]',
+      lineOffset: 1,
+    },
+    {
+      what: 'a credential (a literal value for the variable "DB_PASSWORD")',
+      file: DOWNLOAD,
+      yaml: (v) => `env:\n  - name: DB_PASSWORD\n    value: ${v}\n`,
+      value: 'not-a-reference',
+      field: 'env[0].value',
+      lineOffset: 2,
+    },
+    {
+      what: 'a credential (a literal value for "token")',
+      file: CLUSTER,
+      yaml: (v) => `  token: ${v}\n`,
+      value: 'plain-text-value',
+      field: 'tags.token',
+      lineOffset: 0,
+    },
   ];
 
   for (const c of cases) {
@@ -81,7 +172,9 @@ describe('credentials in any input are refused with the way to reference a secre
       } else {
         line = append(root, c.file, c.yaml(c.value));
       }
-      expect(refused(root, outside)).toEqual([`${c.file}:${line + c.lineOffset}: ${c.field}: looks like ${c.what}; ${SECRET_HELP}`]);
+      expect(refused(root, outside)).toEqual([
+        `${c.file}:${line + c.lineOffset}: ${c.field}: looks like ${c.what}; ${SECRET_HELP}`,
+      ]);
     });
   }
 
@@ -93,13 +186,25 @@ describe('credentials in any input are refused with the way to reference a secre
 
   it('references are not credentials: a secretKeyRef, $VARIABLES, an empty value, a Secret name', () => {
     const { root } = fleet();
-    append(root, DOWNLOAD, 'env:\n  - name: HF_TOKEN\n    valueFrom: { secretKeyRef: { name: hf-token, key: token } }\n  - name: API_TOKEN\n    value: ${HF_TOKEN}\n  - name: PASSWORD\n    value: ""\n');
+    append(
+      root,
+      DOWNLOAD,
+      'env:\n  - name: HF_TOKEN\n    valueFrom: { secretKeyRef: { name: hf-token, key: token ' +
+        '} }\n  - name: API_TOKEN\n    value: ${HF_TOKEN}\n  - name: PASSWORD\n    value: ""\n',
+    );
     append(root, NEMO, 'post_script:\n  - export HF_TOKEN=$HF_TOKEN\n  - echo "TOKENIZERS_PARALLELISM=false"\n');
     const result = regenerate(root);
-    if (!result.ok) throw new Error(result.problems.map((p) => `${p.file}:${p.line}: ${p.field}: ${p.message}`).join('\n'));
+    if (!result.ok) {
+      throw new Error(result.problems.map((p) => `${p.file}:${p.line}: ${p.field}: ${p.message}`).join('\n'));
+    }
     const runs = join(root, 'clusters/prod-use1/workloads/runs/llm-training');
-    const run = join(runs, readdirSync(runs).find((d) => d.startsWith('qwen3-14b-download-'))!);
-    const job = readdirSync(run).map((f) => parse(readFileSync(join(run, f), 'utf-8'))).find((o) => o.kind === 'Job');
+    const run = join(
+      runs,
+      readdirSync(runs).find((d) => d.startsWith('qwen3-14b-download-'))!,
+    );
+    const job = readdirSync(run)
+      .map((f) => parse(readFileSync(join(run, f), 'utf-8')))
+      .find((o) => o.kind === 'Job');
     const env = job.spec.template.spec.containers[0].env;
     expect(env).toContainEqual({ name: 'HF_TOKEN', valueFrom: { secretKeyRef: { name: 'hf-token', key: 'token' } } });
   });
@@ -107,7 +212,9 @@ describe('credentials in any input are refused with the way to reference a secre
   it('an env entry must have either value or valueFrom', () => {
     const { root, outside } = fleet();
     const line = append(root, DOWNLOAD, 'env:\n  - name: HF_TOKEN\n');
-    expect(refused(root, outside)).toEqual([`${DOWNLOAD}:${line + 1}: env[0]: expected exactly one of value and valueFrom ({secretKeyRef: {name, key}}), got a mapping`]);
+    expect(refused(root, outside)).toEqual([
+      `${DOWNLOAD}:${line + 1}: env[0]: expected exactly one of value ` +
+        `and valueFrom ({secretKeyRef: {name, key}}), got a mapping`,
+    ]);
   });
 });
-

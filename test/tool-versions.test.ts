@@ -1,6 +1,15 @@
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse as parseHcl } from '@cdktf/hcl2json';
@@ -35,7 +44,10 @@ interface Step {
   env?: Record<string, unknown>;
 }
 
-/** Every Terraform, Terragrunt and Node.js version a workflow installs, and the installs that bypass the checked download. */
+/**
+ * Every Terraform, Terragrunt and Node.js version a workflow installs, and the installs that bypass the checked
+ * download.
+ */
 function installedVersions(file: string, text: string): { installed: Installed[]; problems: string[] } {
   const installed: Installed[] = [];
   const problems: string[] = [];
@@ -46,16 +58,26 @@ function installedVersions(file: string, text: string): { installed: Installed[]
       if (step.uses?.startsWith('actions/setup-node@')) {
         installed.push({ where, tool: 'node', version: String(step.with?.['node-version'] ?? '') });
       } else if (step.uses && /terraform|terragrunt|opentofu|tofu|tfenv/i.test(step.uses)) {
-        problems.push(`${where}: ${step.uses} sets up Terraform or Terragrunt; expected the checksum-verified download of generator/model/tool-versions.ts`);
+        problems.push(
+          `${where}: ${step.uses} sets up Terraform or Terragrunt; expected ` +
+            `the checksum-verified download of generator/model/tool-versions.ts`,
+        );
       }
-      if (step.env?.TERRAFORM_VERSION !== undefined) installed.push({ where, tool: 'terraform', version: String(step.env.TERRAFORM_VERSION) });
-      if (step.env?.TERRAGRUNT_VERSION !== undefined) installed.push({ where, tool: 'terragrunt', version: String(step.env.TERRAGRUNT_VERSION) });
+      if (step.env?.TERRAFORM_VERSION !== undefined) {
+        installed.push({ where, tool: 'terraform', version: String(step.env.TERRAFORM_VERSION) });
+      }
+      if (step.env?.TERRAGRUNT_VERSION !== undefined) {
+        installed.push({ where, tool: 'terragrunt', version: String(step.env.TERRAGRUNT_VERSION) });
+      }
     }
   }
   return { installed, problems };
 }
 
-/** Each installed version against its requirement: an exact Terraform or Terragrunt release, or a Node.js selector (`24.x`) whose every release must satisfy engines. */
+/**
+ * Each installed version against its requirement: an exact Terraform or Terragrunt release, or a Node.js selector
+ * (`24.x`) whose every release must satisfy engines.
+ */
 function versionProblems(workflows: Record<string, string>, required: Requirements): string[] {
   const problems: string[] = [];
   for (const [file, text] of Object.entries(workflows)) {
@@ -63,10 +85,16 @@ function versionProblems(workflows: Record<string, string>, required: Requiremen
     problems.push(...found.problems);
     for (const { where, tool, version } of found.installed) {
       if (tool === 'node') {
-        if (!allowsAll(required.node, versionSelectorRange(version))) problems.push(`${where}: Node.js ${version} includes releases outside engines.node "${required.node}"`);
+        if (!allowsAll(required.node, versionSelectorRange(version))) {
+          problems.push(`${where}: Node.js ${version} includes releases outside engines.node "${required.node}"`);
+        }
       } else {
         const failed = unsatisfied(version, required[tool]);
-        if (failed.length > 0) problems.push(`${where}: ${tool} ${version} does not satisfy "${required[tool]}" (fails ${failed.join(', ')})`);
+        if (failed.length > 0) {
+          problems.push(
+            `${where}: ${tool} ${version} does not satisfy "${required[tool]}" (fails ${failed.join(', ')})`,
+          );
+        }
       }
     }
   }
@@ -78,9 +106,15 @@ let required: Requirements;
 
 beforeAll(async () => {
   workflows = Object.fromEntries(
-    readdirSync(WORKFLOWS).filter((f) => /\.ya?ml$/.test(f)).sort().map((f) => [f, readFileSync(join(WORKFLOWS, f), 'utf-8')]),
+    readdirSync(WORKFLOWS)
+      .filter((f) => /\.ya?ml$/.test(f))
+      .sort()
+      .map((f) => [f, readFileSync(join(WORKFLOWS, f), 'utf-8')]),
   );
-  const root = (await parseHcl('root.hcl', readFileSync(join(REPO, 'clusters', 'root.hcl'), 'utf-8'))) as Record<string, unknown>;
+  const root = (await parseHcl('root.hcl', readFileSync(join(REPO, 'clusters', 'root.hcl'), 'utf-8'))) as Record<
+    string,
+    unknown
+  >;
   const packageJson = JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf-8')) as { engines: { node: string } };
   required = {
     terraform: String(root.terraform_version_constraint),
@@ -90,38 +124,55 @@ beforeAll(async () => {
 });
 
 describe('the versions the workflows install', () => {
-  it('satisfy clusters/root.hcl\'s terraform_version_constraint and terragrunt_version_constraint, and package.json\'s engines.node', () => {
-    expect(versionProblems(workflows, required)).toEqual([]);
-  });
+  it(
+    "satisfy clusters/root.hcl's terraform_version_constraint and " +
+      "terragrunt_version_constraint, and package.json's engines.node",
+    () => {
+      expect(versionProblems(workflows, required)).toEqual([]);
+    },
+  );
 
-  it('are found: Terraform and Terragrunt in the plan and the apply, Node.js in every job that sets it up, all from generator/model/tool-versions.ts', () => {
-    const all = Object.entries(workflows).flatMap(([file, text]) => installedVersions(file, text).installed);
-    const by = (tool: Tool) => all.filter((i) => i.tool === tool);
-    expect(by('terraform').map((i) => i.where)).toEqual(['infra-apply.yml: jobs.apply.steps[1]', 'infra-plan.yml: jobs.plan.steps[1]']);
-    expect(by('terragrunt').map((i) => i.where)).toEqual(['infra-apply.yml: jobs.apply.steps[2]', 'infra-plan.yml: jobs.plan.steps[2]']);
-    expect(new Set(by('terraform').map((i) => i.version))).toEqual(new Set([TERRAFORM.version]));
-    expect(new Set(by('terragrunt').map((i) => i.version))).toEqual(new Set([TERRAGRUNT.version]));
-    expect(new Set(by('node').map((i) => i.version))).toEqual(new Set([NODE.version]));
-    expect(new Set(by('node').map((i) => i.where.split(':')[0]))).toEqual(new Set(Object.keys(workflows)));
-  });
+  it(
+    'are found: Terraform and Terragrunt in the plan and the apply, Node.js ' +
+      'in every job that sets it up, all from generator/model/tool-versions.ts',
+    () => {
+      const all = Object.entries(workflows).flatMap(([file, text]) => installedVersions(file, text).installed);
+      const by = (tool: Tool) => all.filter((i) => i.tool === tool);
+      expect(by('terraform').map((i) => i.where)).toEqual([
+        'infra-apply.yml: jobs.apply.steps[1]',
+        'infra-plan.yml: jobs.plan.steps[1]',
+      ]);
+      expect(by('terragrunt').map((i) => i.where)).toEqual([
+        'infra-apply.yml: jobs.apply.steps[2]',
+        'infra-plan.yml: jobs.plan.steps[2]',
+      ]);
+      expect(new Set(by('terraform').map((i) => i.version))).toEqual(new Set([TERRAFORM.version]));
+      expect(new Set(by('terragrunt').map((i) => i.version))).toEqual(new Set([TERRAGRUNT.version]));
+      expect(new Set(by('node').map((i) => i.version))).toEqual(new Set([NODE.version]));
+      expect(new Set(by('node').map((i) => i.where.split(':')[0]))).toEqual(new Set(Object.keys(workflows)));
+    },
+  );
 
   it('are Node.js 24 in every workflow (Node 20 reached its end of life)', () => {
     expect(allowsAll('>= 24.0.0, < 25.0.0', versionSelectorRange(NODE.version))).toBe(true);
   });
 
-  it('root.hcl\'s constraints are those of generator/model/tool-versions.ts, and the pinned versions satisfy them', () => {
-    expect(required.terraform).toBe(TERRAFORM.constraint);
-    expect(required.terragrunt).toBe(TERRAGRUNT.constraint);
-    expect(satisfies(TERRAFORM.version, TERRAFORM.constraint)).toBe(true);
-    expect(satisfies(TERRAGRUNT.version, TERRAGRUNT.constraint)).toBe(true);
-    const rootHcl = readFileSync(join(REPO, 'clusters', 'root.hcl'), 'utf-8');
-    // it names the versions: a new one changes root.hcl, which the plan workflow takes as a change to every unit
-    expect(rootHcl).toContain(`Terraform ${TERRAFORM.version} and\n# Terragrunt ${TERRAGRUNT.version},`);
-    // S3 native state locking (use_lockfile, in root.hcl) needs Terraform 1.11; Terraform 1.10 must be refused
-    expect(rootHcl).toMatch(/use_lockfile\s+= true/);
-    expect(satisfies('1.10.5', required.terraform)).toBe(false);
-    expect(satisfies('1.11.0', required.terraform)).toBe(true);
-  });
+  it(
+    "root.hcl's constraints are those of " + 'generator/model/tool-versions.ts, and the pinned versions satisfy them',
+    () => {
+      expect(required.terraform).toBe(TERRAFORM.constraint);
+      expect(required.terragrunt).toBe(TERRAGRUNT.constraint);
+      expect(satisfies(TERRAFORM.version, TERRAFORM.constraint)).toBe(true);
+      expect(satisfies(TERRAGRUNT.version, TERRAGRUNT.constraint)).toBe(true);
+      const rootHcl = readFileSync(join(REPO, 'clusters', 'root.hcl'), 'utf-8');
+      // it names the versions: a new one changes root.hcl, which the plan workflow takes as a change to every unit
+      expect(rootHcl).toContain(`Terraform ${TERRAFORM.version} and\n# Terragrunt ${TERRAGRUNT.version},`);
+      // S3 native state locking (use_lockfile, in root.hcl) needs Terraform 1.11; Terraform 1.10 must be refused
+      expect(rootHcl).toMatch(/use_lockfile\s+= true/);
+      expect(satisfies('1.10.5', required.terraform)).toBe(false);
+      expect(satisfies('1.11.0', required.terraform)).toBe(true);
+    },
+  );
 
   it('every job that runs Terragrunt installs both tools first, verified by their pinned checksums', () => {
     for (const [file, text] of Object.entries(workflows)) {
@@ -131,9 +182,18 @@ describe('the versions the workflows install', () => {
         if (runs < 0) continue;
         const terraform = steps.findIndex((s) => s.env?.TERRAFORM_VERSION !== undefined);
         const terragrunt = steps.findIndex((s) => s.env?.TERRAGRUNT_VERSION !== undefined);
-        expect([terraform >= 0 && terraform < runs, terragrunt >= 0 && terragrunt < runs], `${file} ${jobId}`).toEqual([true, true]);
-        expect(steps[terraform].env).toMatchObject({ TERRAFORM_URL: TERRAFORM.url, TERRAFORM_SHA256: TERRAFORM.sha256 });
-        expect(steps[terragrunt].env).toMatchObject({ TERRAGRUNT_URL: TERRAGRUNT.url, TERRAGRUNT_SHA256: TERRAGRUNT.sha256 });
+        expect([terraform >= 0 && terraform < runs, terragrunt >= 0 && terragrunt < runs], `${file} ${jobId}`).toEqual([
+          true,
+          true,
+        ]);
+        expect(steps[terraform].env).toMatchObject({
+          TERRAFORM_URL: TERRAFORM.url,
+          TERRAFORM_SHA256: TERRAFORM.sha256,
+        });
+        expect(steps[terragrunt].env).toMatchObject({
+          TERRAGRUNT_URL: TERRAGRUNT.url,
+          TERRAGRUNT_SHA256: TERRAGRUNT.sha256,
+        });
         for (const s of [steps[terraform], steps[terragrunt]]) expect(s.run).toMatch(/sha256sum --check --strict -/);
       }
     }
@@ -152,13 +212,24 @@ describe('the versions test fails when a version and a constraint disagree', () 
   };
 
   it('a workflow installing a Terraform the constraint refuses', () => {
-    const problems = versionProblems(replaced('infra-plan.yml', `TERRAFORM_VERSION: ${TERRAFORM.version}`, 'TERRAFORM_VERSION: 1.10.5'), required);
-    expect(problems).toEqual([`infra-plan.yml: jobs.plan.steps[1]: terraform 1.10.5 does not satisfy "${required.terraform}" (fails >= 1.11.0)`]);
+    const problems = versionProblems(
+      replaced('infra-plan.yml', `TERRAFORM_VERSION: ${TERRAFORM.version}`, 'TERRAFORM_VERSION: 1.10.5'),
+      required,
+    );
+    expect(problems).toEqual([
+      `infra-plan.yml: jobs.plan.steps[1]: terraform 1.10.5 does not satisfy "${required.terraform}" (fails >= 1.11.0)`,
+    ]);
   });
 
-  it('the Terragrunt 0.99 the workflows installed before, against root.hcl\'s 1.x', () => {
-    const problems = versionProblems(replaced('infra-apply.yml', `TERRAGRUNT_VERSION: ${TERRAGRUNT.version}`, 'TERRAGRUNT_VERSION: 0.99.1'), required);
-    expect(problems).toEqual([`infra-apply.yml: jobs.apply.steps[2]: terragrunt 0.99.1 does not satisfy "${required.terragrunt}" (fails >= 1.0.0)`]);
+  it("the Terragrunt 0.99 the workflows installed before, against root.hcl's 1.x", () => {
+    const problems = versionProblems(
+      replaced('infra-apply.yml', `TERRAGRUNT_VERSION: ${TERRAGRUNT.version}`, 'TERRAGRUNT_VERSION: 0.99.1'),
+      required,
+    );
+    expect(problems).toEqual([
+      `infra-apply.yml: jobs.apply.steps[2]: terragrunt 0.99.1 ` +
+        `does not satisfy "${required.terragrunt}" (fails >= 1.0.0)`,
+    ]);
   });
 
   it('a constraint raised above what the workflows install', () => {
@@ -175,15 +246,24 @@ describe('the versions test fails when a version and a constraint disagree', () 
   });
 
   it('a setup action installing Terraform instead of the checked download', () => {
-    const text = workflows['infra-plan.yml'].replace(/( *)- name: Install Terraform/, '$1- uses: hashicorp/setup-terraform@dfe3c3f87815947d99a8997f908cb6525fc44e9e # v4.0.1\n$1- name: Install Terraform');
+    const text = workflows['infra-plan.yml'].replace(
+      /( *)- name: Install Terraform/,
+      '$1- uses: hashicorp/setup-terraform@dfe3c3f87815947d99a8997f908cb6525fc44e9e ' +
+        '# v4.0.1\n$1- name: Install Terraform',
+    );
     expect(versionProblems({ ...workflows, 'infra-plan.yml': text }, required)).toEqual([
-      'infra-plan.yml: jobs.plan.steps[1]: hashicorp/setup-terraform@dfe3c3f87815947d99a8997f908cb6525fc44e9e sets up Terraform or Terragrunt; expected the checksum-verified download of generator/model/tool-versions.ts',
+      'infra-plan.yml: jobs.plan.steps[1]: hashicorp/setup-terraform@dfe3c3f87815947d99a8997f908cb6525fc44e9e ' +
+        'sets up Terraform or Terragrunt; expected ' +
+        'the checksum-verified download of generator/model/tool-versions.ts',
     ]);
   });
 });
 
 // The install steps themselves, run as the runner would, against fake releases served by a stand-in for curl.
-const haveTools = spawnSync('sh', ['-c', 'command -v bash && command -v unzip && command -v sha256sum && command -v install'], { encoding: 'utf-8' }).status === 0;
+const haveTools =
+  spawnSync('sh', ['-c', 'command -v bash && command -v unzip && command -v sha256sum && command -v install'], {
+    encoding: 'utf-8',
+  }).status === 0;
 
 describe.skipIf(!haveTools)('the install steps', () => {
   let dir: string;
@@ -206,14 +286,18 @@ describe.skipIf(!haveTools)('the install steps', () => {
     for (const d of [served, stubs, temp]) mkdirSync(d);
     for (const [name, body] of Object.entries(releases)) writeFileSync(join(served, name), body);
     const curl = join(stubs, 'curl');
-    writeFileSync(curl, [
-      '#!/bin/sh',
-      'out=""; url=""',
-      'while [ $# -gt 0 ]; do case "$1" in --output) out="$2"; shift 2 ;; -*) shift ;; *) url="$1"; shift ;; esac; done',
-      'echo "$url" >> "$SERVED/requests"',
-      'cp "$SERVED/$(basename "$url")" "$out"',
-      '',
-    ].join('\n'));
+    writeFileSync(
+      curl,
+      [
+        '#!/bin/sh',
+        'out=""; url=""',
+        'while [ $# -gt 0 ]; do case "$1" in --output) out="$2"; ' +
+          'shift 2 ;; -*) shift ;; *) url="$1"; shift ;; esac; done',
+        'echo "$url" >> "$SERVED/requests"',
+        'cp "$SERVED/$(basename "$url")" "$out"',
+        '',
+      ].join('\n'),
+    );
     chmodSync(curl, 0o755);
     const files = { path: join(root, 'github-path'), env: join(root, 'github-env') };
     for (const f of Object.values(files)) writeFileSync(f, '');
@@ -233,7 +317,9 @@ describe.skipIf(!haveTools)('the install steps', () => {
     return {
       status: result.status,
       output: `${result.stdout}${result.stderr}`,
-      requests: existsSync(join(served, 'requests')) ? readFileSync(join(served, 'requests'), 'utf-8').trim().split('\n') : [],
+      requests: existsSync(join(served, 'requests'))
+        ? readFileSync(join(served, 'requests'), 'utf-8').trim().split('\n')
+        : [],
       installed: existsSync(bin) ? readdirSync(bin) : [],
       githubPath: readFileSync(files.path, 'utf-8'),
       githubEnv: readFileSync(files.env, 'utf-8'),
@@ -243,21 +329,32 @@ describe.skipIf(!haveTools)('the install steps', () => {
 
   const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
   const script = (say: string) => Buffer.from(`#!/bin/sh\necho "${say}"\n`);
-  const terraformZip = (version: string) => zipOne('terraform', Buffer.from(`#!/bin/sh\necho "Terraform v${version}"\necho "on linux_amd64"\n`));
+  const terraformZip = (version: string) =>
+    zipOne('terraform', Buffer.from(`#!/bin/sh\necho "Terraform v${version}"\necho "on linux_amd64"\n`));
 
-  it('Terraform: downloads the pinned release, checks its checksum and version, puts it first on PATH for Terragrunt', () => {
-    const zip = terraformZip(TERRAFORM.version);
-    const r = run(step('Install Terraform'), { [`terraform_${TERRAFORM.version}_linux_amd64.zip`]: zip }, { TERRAFORM_SHA256: sha256(zip) });
-    expect(r.output).toContain('OK');
-    expect(r.status).toBe(0);
-    expect(r.requests).toEqual([TERRAFORM.url]);
-    expect(r.installed).toEqual(['terraform']);
-    expect(r.githubPath).toBe(`${r.bin}\n`);
-    expect(r.githubEnv).toBe(`TG_TF_PATH=${r.bin}/terraform\n`);
-  });
+  it(
+    'Terraform: downloads the pinned release, checks its ' +
+      'checksum and version, puts it first on PATH for Terragrunt',
+    () => {
+      const zip = terraformZip(TERRAFORM.version);
+      const r = run(
+        step('Install Terraform'),
+        { [`terraform_${TERRAFORM.version}_linux_amd64.zip`]: zip },
+        { TERRAFORM_SHA256: sha256(zip) },
+      );
+      expect(r.output).toContain('OK');
+      expect(r.status).toBe(0);
+      expect(r.requests).toEqual([TERRAFORM.url]);
+      expect(r.installed).toEqual(['terraform']);
+      expect(r.githubPath).toBe(`${r.bin}\n`);
+      expect(r.githubEnv).toBe(`TG_TF_PATH=${r.bin}/terraform\n`);
+    },
+  );
 
   it('Terraform: refuses a download whose checksum is not the pinned one, and installs nothing', () => {
-    const r = run(step('Install Terraform'), { [`terraform_${TERRAFORM.version}_linux_amd64.zip`]: terraformZip(TERRAFORM.version) });
+    const r = run(step('Install Terraform'), {
+      [`terraform_${TERRAFORM.version}_linux_amd64.zip`]: terraformZip(TERRAFORM.version),
+    });
     expect(r.status).not.toBe(0);
     expect(r.output).toMatch(/FAILED/);
     expect([r.installed, r.githubPath, r.githubEnv]).toEqual([[], '', '']);
@@ -265,15 +362,25 @@ describe.skipIf(!haveTools)('the install steps', () => {
 
   it('Terraform: refuses a binary that reports another version', () => {
     const zip = terraformZip('1.15.90');
-    const r = run(step('Install Terraform'), { [`terraform_${TERRAFORM.version}_linux_amd64.zip`]: zip }, { TERRAFORM_SHA256: sha256(zip) });
+    const r = run(
+      step('Install Terraform'),
+      { [`terraform_${TERRAFORM.version}_linux_amd64.zip`]: zip },
+      { TERRAFORM_SHA256: sha256(zip) },
+    );
     expect(r.status).not.toBe(0);
-    expect(r.output).toContain(`::error::expected Terraform v${TERRAFORM.version}, the binary says: Terraform v1.15.90`);
+    expect(r.output).toContain(
+      `::error::expected Terraform v${TERRAFORM.version}, the binary says: Terraform v1.15.90`,
+    );
     expect(r.githubPath).toBe('');
   });
 
   it('Terragrunt: downloads the pinned release, checks its checksum and version; refuses another file', () => {
     const binary = script(`terragrunt version v${TERRAGRUNT.version}`);
-    const ok = run(step('Install Terragrunt'), { terragrunt_linux_amd64: binary }, { TERRAGRUNT_SHA256: sha256(binary) });
+    const ok = run(
+      step('Install Terragrunt'),
+      { terragrunt_linux_amd64: binary },
+      { TERRAGRUNT_SHA256: sha256(binary) },
+    );
     expect(ok.status).toBe(0);
     expect(ok.requests).toEqual([TERRAGRUNT.url]);
     expect(ok.installed).toEqual(['terragrunt']);
@@ -284,7 +391,11 @@ describe.skipIf(!haveTools)('the install steps', () => {
     expect([tampered.installed, tampered.githubPath]).toEqual([[], '']);
 
     const other = script(`terragrunt version v${TERRAGRUNT.version}1`);
-    const wrong = run(step('Install Terragrunt'), { terragrunt_linux_amd64: other }, { TERRAGRUNT_SHA256: sha256(other) });
+    const wrong = run(
+      step('Install Terragrunt'),
+      { terragrunt_linux_amd64: other },
+      { TERRAGRUNT_SHA256: sha256(other) },
+    );
     expect(wrong.status).not.toBe(0);
     expect(wrong.githubPath).toBe('');
   });
@@ -318,7 +429,7 @@ function zipOne(name: string, data: Buffer): Buffer {
   central.writeUInt32LE(data.length, 20);
   central.writeUInt32LE(data.length, 24);
   central.writeUInt16LE(fileName.length, 28);
-  central.writeUInt32LE(((0o100755 << 16) >>> 0), 38);
+  central.writeUInt32LE((0o100755 << 16) >>> 0, 38);
   central.writeUInt32LE(0, 42); // offset of the local header
   const localPart = Buffer.concat([local, fileName, data]);
   const centralPart = Buffer.concat([central, fileName]);

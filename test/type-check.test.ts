@@ -7,7 +7,10 @@ import { REPO } from './support/fleet';
 // compile`) runs here, so a type error anywhere (generator, platform, bench, tests, .projenrc.ts) fails the tests
 describe('the project', () => {
   it('type-checks (tsc --noEmit over the generator, the catalog, the bench, the tests and .projenrc.ts)', () => {
-    const result = spawnSync(join(REPO, 'node_modules', '.bin', 'tsc'), ['--noEmit', '-p', 'tsconfig.json'], { cwd: REPO, encoding: 'utf-8' });
+    const result = spawnSync(join(REPO, 'node_modules', '.bin', 'tsc'), ['--noEmit', '-p', 'tsconfig.json'], {
+      cwd: REPO,
+      encoding: 'utf-8',
+    });
     expect(`${result.stdout}${result.stderr}`).toBe('');
     expect(result.status).toBe(0);
   }, 180_000);

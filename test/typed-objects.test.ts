@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { dirname, join, posix, resolve } from 'node:path';
 import ts from 'typescript';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { API_FIELD_NAMES } from '../generator/model/typed';
 import { GENERATED_IMPORTS, sourceFiles } from './support/source-files';
+import { API_FIELD_NAMES } from '../generator/model/typed';
 
 const REPO = join(__dirname, '..');
 const IMPORTS = GENERATED_IMPORTS;
@@ -24,45 +24,52 @@ interface Misspelling {
   readonly wrong: string;
 }
 
-const MISSPELLINGS: readonly Misspelling[] = ([
-  // [kind, builder, right, wrong]
-  // five deep: spec.runtimePatches[].trainingRuntimeSpec.template.spec
-  ['TrainJob', 'renderTrainJob', 'replicatedJobs: [{', 'replicatedJob: [{'],
-  // inside compact(): spec.trainer
-  ['TrainJob', 'renderTrainJob', 'numProcPerNode:', 'numProcsPerNode:'],
-  // spec.rayClusterSpec.workerGroupSpecs[]
-  ['RayJob', 'renderRayJob', 'rayStartParams: {},', 'rayStartParam: {},'],
-  // spec.template.spec
-  ['NodePool', 'nodePool', 'nodeClassRef:', 'nodeClassRefs:'],
-  // spec.source.directory
-  ['Application', 'rootApplication', 'directory: { recurse: false }', 'directory: { recurze: false }'],
-  ['ApplicationSet', 'platformApplicationSet', 'preserveResourcesOnDeletion: true', 'preserveResourceOnDeletion: true'],
-  ['AppProject', 'teamAppProject', 'clusterResourceWhitelist: [],', 'clusterResourceWhiteList: [],'],
-  ['EC2NodeClass', 'nodeClass', 'httpPutResponseHopLimit: 2', 'httpPutResponseHopLimits: 2'],
-  ['RayService', 'renderRayService', 'numOfHosts:', 'numHosts:'],
-  ['PyTorchJob', 'renderPyTorchJob', 'rdzvBackend:', 'rdzvBackends:'],
-  ['MPIJob', 'renderMpiJob', 'slotsPerWorker:', 'slotPerWorker:'],
-  ['LeaderWorkerSet', 'renderServer', 'leaderWorkerTemplate: {', 'leaderWorkerTemplates: {'],
-  ['Deployment', 'renderServer', 'selector: { matchLabels: appLabel }', 'selector: { matchLabel: appLabel }'],
-  ['InferenceService', 'renderKServe', 'storageUri:', 'storageURI:'],
-  ['ClusterTrainingRuntime', 'torchDistributedRuntime', 'mlPolicy: { numNodes: 1', 'mlPolicy: { numNode: 1'],
-  ['ClusterQueue', 'kueueObjects', 'cohortName:', 'cohort:'],
-  ['Job', 'renderDataProcess', 'backoffLimit: body.backoff_limit,', 'backOffLimit: body.backoff_limit,'],
-  ['ResourceQuota', 'teamNamespaceObjects', 'spec: { hard }', 'spec: { hardd: hard }'],
-  ['PersistentVolumeClaim', 'sharedStorageObjects', 'volumeName: volume,', 'volumeNames: volume,'],
-  ['ConfigMap', 'scriptConfigMap', 'data: { [key]: script }', 'datas: { [key]: script }'],
-  ['Service', 'renderServer', "type: 'ClusterIP',", "typ: 'ClusterIP',"],
-  ['HorizontalPodAutoscaler', 'renderServer', 'scaleTargetRef:', 'scaleTarget:'],
-  ['Namespace', 'teamNamespaceObjects', 'name: team.namespace,', 'nam: team.namespace,'],
-  ['LimitRange', 'teamNamespaceObjects', 'defaultRequest: {', 'defaultRequests: {'],
-  ['ServiceAccount', 'sharedStorageObjects', 'Account.manifest({ metadata:', 'Account.manifest({ metdata:'],
-  ['PersistentVolume', 'sharedStorageObjects', 'persistentVolumeReclaimPolicy:', 'persistentVolumeReclaimPolicies:'],
-  ['ClusterRole', 'sharedStorageObjects', "rules: [{ apiGroups: ['']", "rules: [{ apiGroup: ['']"],
-  ['StorageClass', 'ebsStorageClass', 'allowVolumeExpansion: true', 'allowVolumeExpansions: true'],
-  ['LocalQueue', 'kueueObjects', 'spec: { clusterQueue: team.name }', 'spec: { clusterQueu: team.name }'],
-  ['ResourceFlavor', 'kueueObjects', 'nodeLabels:', 'nodeLabel:'],
-  ['WorkloadPriorityClass', 'kueueObjects', 'value, description:', 'value, descriptions:'],
-] as const).map(([kind, builder, right, wrong]) => ({ kind, builder, right, wrong }));
+const MISSPELLINGS: readonly Misspelling[] = (
+  [
+    // [kind, builder, right, wrong]
+    // five deep: spec.runtimePatches[].trainingRuntimeSpec.template.spec
+    ['TrainJob', 'renderTrainJob', 'replicatedJobs: [{', 'replicatedJob: [{'],
+    // inside compact(): spec.trainer
+    ['TrainJob', 'renderTrainJob', 'numProcPerNode:', 'numProcsPerNode:'],
+    // spec.rayClusterSpec.workerGroupSpecs[]
+    ['RayJob', 'renderRayJob', 'rayStartParams: {},', 'rayStartParam: {},'],
+    // spec.template.spec
+    ['NodePool', 'nodePool', 'nodeClassRef:', 'nodeClassRefs:'],
+    // spec.source.directory
+    ['Application', 'rootApplication', 'directory: { recurse: false }', 'directory: { recurze: false }'],
+    [
+      'ApplicationSet',
+      'platformApplicationSet',
+      'preserveResourcesOnDeletion: true',
+      'preserveResourceOnDeletion: true',
+    ],
+    ['AppProject', 'teamAppProject', 'clusterResourceWhitelist: [],', 'clusterResourceWhiteList: [],'],
+    ['EC2NodeClass', 'nodeClass', 'httpPutResponseHopLimit: 2', 'httpPutResponseHopLimits: 2'],
+    ['RayService', 'renderRayService', 'numOfHosts:', 'numHosts:'],
+    ['PyTorchJob', 'renderPyTorchJob', 'rdzvBackend:', 'rdzvBackends:'],
+    ['MPIJob', 'renderMpiJob', 'slotsPerWorker:', 'slotPerWorker:'],
+    ['LeaderWorkerSet', 'renderServer', 'leaderWorkerTemplate: {', 'leaderWorkerTemplates: {'],
+    ['Deployment', 'renderServer', 'selector: { matchLabels: appLabel }', 'selector: { matchLabel: appLabel }'],
+    ['InferenceService', 'renderKServe', 'storageUri:', 'storageURI:'],
+    ['ClusterTrainingRuntime', 'torchDistributedRuntime', 'mlPolicy: { numNodes: 1', 'mlPolicy: { numNode: 1'],
+    ['ClusterQueue', 'kueueObjects', 'cohortName:', 'cohort:'],
+    ['Job', 'renderDataProcess', 'backoffLimit: body.backoff_limit,', 'backOffLimit: body.backoff_limit,'],
+    ['ResourceQuota', 'teamNamespaceObjects', 'spec: { hard }', 'spec: { hardd: hard }'],
+    ['PersistentVolumeClaim', 'sharedStorageObjects', 'volumeName: volume,', 'volumeNames: volume,'],
+    ['ConfigMap', 'scriptConfigMap', 'data: { [key]: script }', 'datas: { [key]: script }'],
+    ['Service', 'renderServer', "type: 'ClusterIP',", "typ: 'ClusterIP',"],
+    ['HorizontalPodAutoscaler', 'renderServer', 'scaleTargetRef:', 'scaleTarget:'],
+    ['Namespace', 'teamNamespaceObjects', 'name: team.namespace,', 'nam: team.namespace,'],
+    ['LimitRange', 'teamNamespaceObjects', 'defaultRequest: {', 'defaultRequests: {'],
+    ['ServiceAccount', 'sharedStorageObjects', 'Account.manifest({ metadata:', 'Account.manifest({ metdata:'],
+    ['PersistentVolume', 'sharedStorageObjects', 'persistentVolumeReclaimPolicy:', 'persistentVolumeReclaimPolicies:'],
+    ['ClusterRole', 'sharedStorageObjects', "rules: [{ apiGroups: ['']", "rules: [{ apiGroup: ['']"],
+    ['StorageClass', 'ebsStorageClass', 'allowVolumeExpansion: true', 'allowVolumeExpansions: true'],
+    ['LocalQueue', 'kueueObjects', 'spec: { clusterQueue: team.name }', 'spec: { clusterQueu: team.name }'],
+    ['ResourceFlavor', 'kueueObjects', 'nodeLabels:', 'nodeLabel:'],
+    ['WorkloadPriorityClass', 'kueueObjects', 'value, description:', 'value, descriptions:'],
+  ] as const
+).map(([kind, builder, right, wrong]) => ({ kind, builder, right, wrong }));
 
 const words = (text: string): string[] => text.match(/[A-Za-z_]\w*/g) ?? [];
 
@@ -71,7 +78,9 @@ const misspelt = (m: Misspelling) => words(m.wrong).find((w) => !words(m.right).
 
 /** The one file of generator/ or platform/ that declares the function. */
 function builderFile(name: string): string {
-  const files = [...sources('generator'), ...sources('platform')].filter((f) => new RegExp(`\\bfunction ${name}\\(`).test(read(f)));
+  const files = [...sources('generator'), ...sources('platform')].filter((f) =>
+    new RegExp(`\\bfunction ${name}\\(`).test(read(f)),
+  );
   expect(files, `one file of generator/ or platform/ declares ${name}`).toHaveLength(1);
   return files[0];
 }
@@ -203,7 +212,10 @@ describe('typed objects: a misspelt field fails to compile', () => {
       // at the field's line (a field of a conditional value: at the property holding it, a line or two above)
       const line = wrongLine.get(`wrong-${i}.ts`)!;
       const lines = named.map((e) => e.line);
-      expect(lines.some((l) => l <= line && l >= line - 3), `errors at ${lines.join(', ')}; at ${line}`).toBe(true);
+      expect(
+        lines.some((l) => l <= line && l >= line - 3),
+        `errors at ${lines.join(', ')}; at ${line}`,
+      ).toBe(true);
     });
     it('compiles as spelled in the repository', () => {
       expect(results.get(`right-${i}.ts`)!.errors).toEqual([]);
@@ -219,7 +231,9 @@ describe('typed objects: a misspelt field fails to compile', () => {
 });
 
 describe('the generated imports', () => {
-  const generated = readdirSync(join(REPO, IMPORTS)).filter((f) => f.endsWith('.ts')).sort();
+  const generated = readdirSync(join(REPO, IMPORTS))
+    .filter((f) => f.endsWith('.ts'))
+    .sort();
 
   it('are each imported by the generator (the others are not kept)', () => {
     const imported = new Set<string>();
@@ -238,7 +252,12 @@ describe('the generated imports', () => {
     const prefixes = [...block![1].matchAll(/'([a-z0-9-]+)': '[^']+\.json'/g)].map((m) => m[1]);
     const crdFiles = generated.filter((f) => f !== 'k8s.ts');
     // cdk8s import writes <prefix>-<group>.ts
-    for (const prefix of prefixes) expect(crdFiles.filter((f) => f.startsWith(`${prefix}-`)), prefix).toHaveLength(1);
+    for (const prefix of prefixes) {
+      expect(
+        crdFiles.filter((f) => f.startsWith(`${prefix}-`)),
+        prefix,
+      ).toHaveLength(1);
+    }
     expect(crdFiles.filter((f) => !prefixes.some((p) => f.startsWith(`${p}-`)))).toEqual([]);
   });
 

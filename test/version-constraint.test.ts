@@ -15,7 +15,12 @@ const cmp = (a: string, b: string) => compareVersions(parseVersion(a), parseVers
 describe('versions', () => {
   it('parse segments (padded to three), pre-release and metadata, with or without a leading v', () => {
     expect(parseVersion('1.11')).toMatchObject({ segments: [1, 11, 0], written: 2, prerelease: '', metadata: '' });
-    expect(parseVersion('v1.2.3-beta1+abc')).toMatchObject({ segments: [1, 2, 3], written: 3, prerelease: 'beta1', metadata: 'abc' });
+    expect(parseVersion('v1.2.3-beta1+abc')).toMatchObject({
+      segments: [1, 2, 3],
+      written: 3,
+      prerelease: 'beta1',
+      metadata: 'abc',
+    });
     expect(parseVersion('1.2.3.4')).toMatchObject({ segments: [1, 2, 3, 4], written: 4 });
     for (const bad of ['', 'x', '1..2', '1.2.', '>= 1.0', '1.0 ', '99999999999999999999']) {
       expect(() => parseVersion(bad), bad).toThrow(VersionSyntaxError);
@@ -56,7 +61,12 @@ describe('Terraform version constraints', () => {
   });
 
   it('~> 1.11 lets the minor version grow: >= 1.11, < 2.0', () => {
-    expect(['1.11.0', '1.11.7', '1.12.0', '1.99.99'].filter((v) => satisfies(v, '~> 1.11'))).toEqual(['1.11.0', '1.11.7', '1.12.0', '1.99.99']);
+    expect(['1.11.0', '1.11.7', '1.12.0', '1.99.99'].filter((v) => satisfies(v, '~> 1.11'))).toEqual([
+      '1.11.0',
+      '1.11.7',
+      '1.12.0',
+      '1.99.99',
+    ]);
     expect(['1.10.9', '2.0.0', '0.11.0'].filter((v) => satisfies(v, '~> 1.11'))).toEqual([]);
   });
 
@@ -116,6 +126,8 @@ describe('sets of versions', () => {
     expect(versionSelectorRange('24')).toBe('>= 24.0.0, < 25.0.0');
     expect(versionSelectorRange('24.11.x')).toBe('>= 24.11.0, < 24.12.0');
     expect(versionSelectorRange('v24.11.1')).toBe('= 24.11.1');
-    for (const bad of ['lts/*', 'node', '>=24', '24.x.1', '']) expect(() => versionSelectorRange(bad), bad).toThrow(VersionSyntaxError);
+    for (const bad of ['lts/*', 'node', '>=24', '24.x.1', '']) {
+      expect(() => versionSelectorRange(bad), bad).toThrow(VersionSyntaxError);
+    }
   });
 });

@@ -2,18 +2,18 @@ import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { cleanupTemps, exampleInputs, regenerate, REPO, snapshotTree, tempDir, writeFile } from './support/fleet';
+import { compiledClusters } from './support/rendered-objects';
+import { clusterSpecSchema, type ClusterSpec } from '../generator/model/cluster-spec';
+import type { K8sObject } from '../generator/model/k8s-object';
+import { parseRecipeText } from '../generator/recipes/load-recipes';
 import { TEAM_RESOURCES } from '../generator/teams/team-resources';
 import { checkWorkloadPolicy } from '../generator/workloads/workload-policy';
-import { clusterSpecSchema, type ClusterSpec } from '../generator/model/cluster-spec';
-import { parseRecipeText } from '../generator/recipes/load-recipes';
-import type { K8sObject } from '../generator/model/k8s-object';
-import { compiledClusters } from './support/rendered-objects';
-import { cleanupTemps, exampleInputs, regenerate, REPO, snapshotTree, tempDir, writeFile } from './support/fleet';
 
 afterAll(cleanupTemps);
 
 const SPEC = 'clusters/prod-use1/cluster.yaml';
-const subject = { file: 'recipes/llm-training/x.yaml', lineOf: () => undefined };
+const ANY_RECIPE = { file: 'recipes/llm-training/x.yaml', lineOf: () => undefined };
 
 /** The example fleet's rendered runs and services, by folder. */
 function exampleWorkloads(): { spec: ClusterSpec; folders: ReadonlyMap<string, K8sObject[]> } {
@@ -23,9 +23,15 @@ function exampleWorkloads(): { spec: ClusterSpec; folders: ReadonlyMap<string, K
 
 const { spec, folders } = exampleWorkloads();
 const objectsOf = (prefix: string) => structuredClone([...folders.entries()].find(([f]) => f.startsWith(prefix))![1]);
-const find = (objects: K8sObject[], kind: string) => objects.find((o) => o.kind === kind) as unknown as Record<string, any>;
+const find = (objects: K8sObject[], kind: string) =>
+  objects.find((o) => o.kind === kind) as unknown as Record<string, any>;
 const messages = (objects: K8sObject[], teamName = 'llm-training', cluster = spec) =>
-  checkWorkloadPolicy(objects, cluster, cluster.teams.find((t) => t.name === teamName)!, subject).map((p) => `${p.field}: ${p.message}`);
+  checkWorkloadPolicy(
+    objects,
+    cluster,
+    cluster.teams.find((t) => t.name === teamName)!,
+    ANY_RECIPE,
+  ).map((p) => `${p.field}: ${p.message}`);
 
 describe('workload policy: every pod template of every kind', () => {
   it('the example runs and services pass', () => {
@@ -39,9 +45,12 @@ describe('workload policy: every pod template of every kind', () => {
   it('TrainJob runtime patch: a privileged container', () => {
     const objects = objectsOf('workloads/runs/llm-training/qwen3-14b-nemo2-sft');
     const job = find(objects, 'TrainJob');
-    job.spec.runtimePatches[0].trainingRuntimeSpec.template.spec.replicatedJobs[0].template.spec.template.spec.containers[0].securityContext = { privileged: true };
+    const replicatedJob = job.spec.runtimePatches[0].trainingRuntimeSpec.template.spec.replicatedJobs[0];
+    replicatedJob.template.spec.template.spec.containers[0].securityContext = { privileged: true };
     expect(messages(objects)).toEqual([
-      `TrainJob/${job.metadata.name} spec.runtimePatches[0].trainingRuntimeSpec.template.spec.replicatedJobs[0].template.spec.template.spec.containers[0].securityContext.privileged: privileged containers are not allowed for team "llm-training" (${SPEC}: teams[0].allow.privileged)`,
+      `TrainJob/${job.metadata.name} spec.runtimePatches[0].trainingRuntimeSpec.template.spec.replicatedJobs[0]` +
+        '.template.spec.template.spec.containers[0].securityContext.privileged: privileged ' +
+        `containers are not allowed for team "llm-training" (${SPEC}: teams[0].allow.privileged)`,
     ]);
   });
 
@@ -51,18 +60,25 @@ describe('workload policy: every pod template of every kind', () => {
     job.spec.rayClusterSpec.workerGroupSpecs[0].template.spec.hostNetwork = true;
     job.spec.rayClusterSpec.headGroupSpec.template.spec.containers[0].ports = [{ containerPort: 8265, hostPort: 8265 }];
     expect(messages(objects)).toEqual([
-      `RayJob/${job.metadata.name} spec.rayClusterSpec.headGroupSpec.template.spec.containers[0].ports[0].hostPort: host ports are not allowed for team "llm-training" (${SPEC}: teams[0].allow.hostNetwork)`,
-      `RayJob/${job.metadata.name} spec.rayClusterSpec.workerGroupSpecs[0].template.spec.hostNetwork: host networking is not allowed for team "llm-training" (${SPEC}: teams[0].allow.hostNetwork)`,
+      `RayJob/${job.metadata.name} spec.rayClusterSpec.headGroupSpec.template.spec.containers[0].ports[0].hostPort: ` +
+        `host ports are not allowed for team "llm-training" (${SPEC}: teams[0].allow.hostNetwork)`,
+      `RayJob/${job.metadata.name} spec.rayClusterSpec.workerGroupSpecs[0].template.spec.hostNetwork: ` +
+        `host networking is not allowed for team "llm-training" (${SPEC}: teams[0].allow.hostNetwork)`,
     ]);
   });
 
   it('RayService head group: a hostPath volume', () => {
     const objects = objectsOf('workloads/services/inference/llama3-8b-vllm');
     const service = find(objects, 'RayService');
-    service.spec.rayClusterConfig.headGroupSpec.template.spec.volumes.push({ name: 'shm', hostPath: { path: '/dev/shm' } });
+    service.spec.rayClusterConfig.headGroupSpec.template.spec.volumes.push({
+      name: 'shm',
+      hostPath: { path: '/dev/shm' },
+    });
     const i = service.spec.rayClusterConfig.headGroupSpec.template.spec.volumes.length - 1;
     expect(messages(objects, 'inference')).toEqual([
-      `RayService/${service.metadata.name} spec.rayClusterConfig.headGroupSpec.template.spec.volumes[${i}].hostPath: host path volumes ("/dev/shm") are not allowed for team "inference" (${SPEC}: teams[2].allow.hostPath); use a PersistentVolumeClaim (pv-efs, pv-fsx) or an emptyDir`,
+      `RayService/${service.metadata.name} spec.rayClusterConfig.headGroupSpec.template.spec.volumes[${i}].hostPath: ` +
+        `host path volumes ("/dev/shm") are not allowed for team "inference" ` +
+        `(${SPEC}: teams[2].allow.hostPath); use a PersistentVolumeClaim (pv-efs, pv-fsx) or an emptyDir`,
     ]);
   });
 
@@ -72,8 +88,12 @@ describe('workload policy: every pod template of every kind', () => {
     deployment.spec.template.spec.containers[0].securityContext = { capabilities: { add: ['SYS_ADMIN'] } };
     deployment.spec.template.spec.containers[0].image = 'tritonserver:latest';
     expect(messages(objects, 'inference')).toEqual([
-      `Deployment/${deployment.metadata.name} spec.template.spec.containers[0].image: image "tritonserver:latest" is not from a registry the cluster allows (${SPEC}: policy.imageRegistries: 777788889999.dkr.ecr.us-east-1.amazonaws.com, public.ecr.aws, nvcr.io)`,
-      `Deployment/${deployment.metadata.name} spec.template.spec.containers[0].securityContext.capabilities.add[0]: capability "SYS_ADMIN" is not allowed for team "inference" (${SPEC}: teams[2].allow.capabilities: none)`,
+      `Deployment/${deployment.metadata.name} spec.template.spec.containers[0].image: image ` +
+        `"tritonserver:latest" is not from a registry the cluster allows (${SPEC}: ` +
+        `policy.imageRegistries: 777788889999.dkr.ecr.us-east-1.amazonaws.com, public.ecr.aws, nvcr.io)`,
+      `Deployment/${deployment.metadata.name} ` +
+        `spec.template.spec.containers[0].securityContext.capabilities.add[0]: capability "SYS_ADMIN" is not ` +
+        `allowed for team "inference" (${SPEC}: teams[2].allow.capabilities: none)`,
     ]);
   });
 
@@ -83,24 +103,55 @@ describe('workload policy: every pod template of every kind', () => {
     job.spec.template.spec.hostPID = true;
     job.spec.template.spec.containers[0].image = 'nvcr.io.evil.example/pytorch:1';
     expect(messages(objects)).toEqual([
-      `Job/${job.metadata.name} spec.template.spec.hostPID: the host's PID namespace is not allowed for team "llm-training" (${SPEC}: teams[0].allow.hostPID)`,
-      `Job/${job.metadata.name} spec.template.spec.containers[0].image: image "nvcr.io.evil.example/pytorch:1" is not from a registry the cluster allows (${SPEC}: policy.imageRegistries: 777788889999.dkr.ecr.us-east-1.amazonaws.com, public.ecr.aws, nvcr.io)`,
+      `Job/${job.metadata.name} spec.template.spec.hostPID: the host's PID namespace ` +
+        `is not allowed for team "llm-training" (${SPEC}: teams[0].allow.hostPID)`,
+      `Job/${job.metadata.name} spec.template.spec.containers[0].image: image ` +
+        `"nvcr.io.evil.example/pytorch:1" is not from a registry the cluster allows (${SPEC}: ` +
+        `policy.imageRegistries: 777788889999.dkr.ecr.us-east-1.amazonaws.com, public.ecr.aws, nvcr.io)`,
     ]);
   });
 
   it('PyTorchJob replica specs, LeaderWorkerSet templates, InferenceService predictor (constructed)', () => {
     const meta = { name: 'w', namespace: 'llm-training' };
-    const pod = (extra: Record<string, unknown>) => ({ spec: { containers: [{ name: 'c', image: 'nvcr.io/nvidia/pytorch:25.10-py3' }], ...extra } });
+    const pod = (extra: Record<string, unknown>) => ({
+      spec: { containers: [{ name: 'c', image: 'nvcr.io/nvidia/pytorch:25.10-py3' }], ...extra },
+    });
     const objects = [
-      { apiVersion: 'kubeflow.org/v1', kind: 'PyTorchJob', metadata: meta, spec: { pytorchReplicaSpecs: { Worker: { template: pod({ hostIPC: true }) } } } },
-      { apiVersion: 'leaderworkerset.x-k8s.io/v1', kind: 'LeaderWorkerSet', metadata: meta, spec: { leaderWorkerTemplate: { workerTemplate: pod({ hostNetwork: true }) } } },
-      { apiVersion: 'serving.kserve.io/v1beta1', kind: 'InferenceService', metadata: meta, spec: { predictor: { containers: [{ name: 'kserve-container', image: 'docker.io/library/vllm:1', securityContext: { privileged: true } }] } } },
+      {
+        apiVersion: 'kubeflow.org/v1',
+        kind: 'PyTorchJob',
+        metadata: meta,
+        spec: { pytorchReplicaSpecs: { Worker: { template: pod({ hostIPC: true }) } } },
+      },
+      {
+        apiVersion: 'leaderworkerset.x-k8s.io/v1',
+        kind: 'LeaderWorkerSet',
+        metadata: meta,
+        spec: { leaderWorkerTemplate: { workerTemplate: pod({ hostNetwork: true }) } },
+      },
+      {
+        apiVersion: 'serving.kserve.io/v1beta1',
+        kind: 'InferenceService',
+        metadata: meta,
+        spec: {
+          predictor: {
+            containers: [
+              { name: 'kserve-container', image: 'docker.io/library/vllm:1', securityContext: { privileged: true } },
+            ],
+          },
+        },
+      },
     ] as unknown as K8sObject[];
     expect(messages(objects)).toEqual([
-      `PyTorchJob/w spec.pytorchReplicaSpecs.Worker.template.spec.hostIPC: the host's IPC namespace is not allowed for team "llm-training" (${SPEC}: teams[0].allow.hostIPC)`,
-      `LeaderWorkerSet/w spec.leaderWorkerTemplate.workerTemplate.spec.hostNetwork: host networking is not allowed for team "llm-training" (${SPEC}: teams[0].allow.hostNetwork)`,
-      `InferenceService/w spec.predictor.containers[0].image: image "docker.io/library/vllm:1" is not from a registry the cluster allows (${SPEC}: policy.imageRegistries: 777788889999.dkr.ecr.us-east-1.amazonaws.com, public.ecr.aws, nvcr.io)`,
-      `InferenceService/w spec.predictor.containers[0].securityContext.privileged: privileged containers are not allowed for team "llm-training" (${SPEC}: teams[0].allow.privileged)`,
+      `PyTorchJob/w spec.pytorchReplicaSpecs.Worker.template.spec.hostIPC: the host's IPC ` +
+        `namespace is not allowed for team "llm-training" (${SPEC}: teams[0].allow.hostIPC)`,
+      `LeaderWorkerSet/w spec.leaderWorkerTemplate.workerTemplate.spec.hostNetwork: host ` +
+        `networking is not allowed for team "llm-training" (${SPEC}: teams[0].allow.hostNetwork)`,
+      `InferenceService/w spec.predictor.containers[0].image: image "docker.io/library/vllm:1" ` +
+        `is not from a registry the cluster allows (${SPEC}: policy.imageRegistries: ` +
+        `777788889999.dkr.ecr.us-east-1.amazonaws.com, public.ecr.aws, nvcr.io)`,
+      `InferenceService/w spec.predictor.containers[0].securityContext.privileged: privileged ` +
+        `containers are not allowed for team "llm-training" (${SPEC}: teams[0].allow.privileged)`,
     ]);
   });
 
@@ -114,12 +165,18 @@ describe('workload policy: every pod template of every kind', () => {
     ] as unknown as K8sObject[];
     const allowed = TEAM_RESOURCES.map((r) => r.kind).join(', ');
     expect(messages(objects)).toEqual([
-      'ConfigMap/a metadata.namespace: expected the team\'s namespace "llm-training", got "ml-serving": a team\'s workloads land only in its own namespace',
-      'ConfigMap/b metadata.namespace: expected the team\'s namespace "llm-training", got none: a team\'s workloads land only in its own namespace',
-      `ClusterRoleBinding/c kind: kind "ClusterRoleBinding" (rbac.authorization.k8s.io/v1) is not a namespaced workload kind a team may deploy (allowed: ${allowed})`,
-      'ClusterRoleBinding/c metadata.namespace: expected the team\'s namespace "llm-training", got none: a team\'s workloads land only in its own namespace',
-      `Role/d kind: kind "Role" (rbac.authorization.k8s.io/v1) is not a namespaced workload kind a team may deploy (allowed: ${allowed})`,
-      `Job/e kind: kind "Job" (example.com/v1) is not a namespaced workload kind a team may deploy (allowed: ${allowed})`,
+      'ConfigMap/a metadata.namespace: expected the team\'s namespace "llm-training", ' +
+        'got "ml-serving": a team\'s workloads land only in its own namespace',
+      "ConfigMap/b metadata.namespace: expected the team's namespace " +
+        '"llm-training", got none: a team\'s workloads land only in its own namespace',
+      `ClusterRoleBinding/c kind: kind "ClusterRoleBinding" (rbac.authorization.k8s.io/v1) ` +
+        `is not a namespaced workload kind a team may deploy (allowed: ${allowed})`,
+      "ClusterRoleBinding/c metadata.namespace: expected the team's namespace " +
+        '"llm-training", got none: a team\'s workloads land only in its own namespace',
+      `Role/d kind: kind "Role" (rbac.authorization.k8s.io/v1) is not a ` +
+        `namespaced workload kind a team may deploy (allowed: ${allowed})`,
+      `Job/e kind: kind "Job" (example.com/v1) is not a namespaced ` +
+        `workload kind a team may deploy (allowed: ${allowed})`,
     ]);
   });
 });
@@ -143,7 +200,9 @@ describe('a team the cluster spec allows more', () => {
     pod.containers[0].securityContext = { privileged: true, capabilities: { add: ['IPC_LOCK', 'NET_ADMIN'] } };
     pod.volumes.push({ name: 'host', hostPath: { path: '/var/log' } });
     expect(messages(objects, 'llm-training', allowed)).toEqual([
-      `Job/${find(objects, 'Job').metadata.name} spec.template.spec.containers[0].securityContext.capabilities.add[1]: capability "NET_ADMIN" is not allowed for team "llm-training" (${SPEC}: teams[0].allow.capabilities: IPC_LOCK)`,
+      `Job/${find(objects, 'Job').metadata.name} ` +
+        `spec.template.spec.containers[0].securityContext.capabilities.add[1]: capability "NET_ADMIN" is not allowed ` +
+        `for team "llm-training" (${SPEC}: teams[0].allow.capabilities: IPC_LOCK)`,
     ]);
   });
 
@@ -151,18 +210,21 @@ describe('a team the cluster spec allows more', () => {
     const parsed = withAllow({ hostNetwork: true }, 'baseline');
     expect(parsed.success).toBe(false);
     expect(parsed.error!.issues.map((i) => `${i.path.join('.')}: ${i.message}`)).toEqual([
-      'teams.0.podSecurity: expected "privileged" (or no podSecurity) for a team whose allow lets its pods run privileged, on the host or with added capabilities (Pod Security admission would refuse them)',
+      'teams.0.podSecurity: expected "privileged" (or no podSecurity) for a team whose allow lets its pods ' +
+        'run privileged, on the host or with added capabilities (Pod Security admission would refuse them)',
     ]);
   });
 
-  it('the registries default to the account\'s ECR in its region, public.ecr.aws and nvcr.io', () => {
+  it("the registries default to the account's ECR in its region, public.ecr.aws and nvcr.io", () => {
     const raw = parse(readFileSync(join(REPO, SPEC), 'utf-8'));
     delete raw.policy;
     const parsed = clusterSpecSchema.parse(raw);
     const objects = objectsOf('workloads/runs/llm-training/qwen3-14b-download');
     find(objects, 'Job').spec.template.spec.containers[0].image = 'quay.io/x/y:1';
     expect(messages(objects, 'llm-training', parsed)).toEqual([
-      `Job/${find(objects, 'Job').metadata.name} spec.template.spec.containers[0].image: image "quay.io/x/y:1" is not from a registry the cluster allows (${SPEC}: policy.imageRegistries: 777788889999.dkr.ecr.us-east-1.amazonaws.com, public.ecr.aws, nvcr.io)`,
+      `Job/${find(objects, 'Job').metadata.name} spec.template.spec.containers[0].image: ` +
+        `image "quay.io/x/y:1" is not from a registry the cluster allows (${SPEC}: ` +
+        `policy.imageRegistries: 777788889999.dkr.ecr.us-east-1.amazonaws.com, public.ecr.aws, nvcr.io)`,
     ]);
   });
 });
@@ -181,7 +243,13 @@ describe('a violation fails the regenerate, nothing written', () => {
     expect(result.ok).toBe(false);
     const line = text.split('\n').findIndex((l) => l.startsWith('image:')) + 1;
     expect(result.ok ? [] : result.problems.map((p) => `${p.file}:${p.line}: ${p.field}: ${p.message}`)).toEqual([
-      expect.stringMatching(new RegExp(`^${file}:${line}: TrainJob/qwen3-14b-nemo2-sft-[0-9a-f]{6} spec\\.trainer\\.image: image "ghcr\\.io/someone/nemo:latest" is not from a registry the cluster allows \\(${SPEC}: policy\\.imageRegistries: `)),
+      expect.stringMatching(
+        new RegExp(
+          `^${file}:${line}: TrainJob/qwen3-14b-nemo2-sft-[0-9a-f]{6} ` +
+            `spec\\.trainer\\.image: image "ghcr\\.io/someone/nemo:latest" is not from ` +
+            `a registry the cluster allows \\(${SPEC}: policy\\.imageRegistries: `,
+        ),
+      ),
     ]);
     expect(snapshotTree(root)).toEqual(before);
     expect(snapshotTree(outside)).toEqual(new Map([['keep.txt', 'x']]));
@@ -200,56 +268,72 @@ describe('a problem names the line of the recipe field it comes from', () => {
     return { subject, objects: objectsOf(`workloads/runs/llm-training/${name}`), lineOf };
   };
   const located = (objects: K8sObject[], subject: Parameters<typeof checkWorkloadPolicy>[3], cluster = spec) =>
-    checkWorkloadPolicy(objects, cluster, cluster.teams[0], subject).map((p) => `${p.file}:${p.line}: ${p.field}: ${p.message}`);
+    checkWorkloadPolicy(objects, cluster, cluster.teams[0], subject).map(
+      (p) => `${p.file}:${p.line}: ${p.field}: ${p.message}`,
+    );
 
-  it('a pipeline whose second step\'s image is from a registry the cluster does not allow: that step\'s image line', () => {
-    const root = exampleInputs();
-    const file = 'recipes/llm-training/two-registries.yaml';
-    writeFile(root, file, [
-      'name: two-registries',
-      'team: llm-training',
-      'cluster: prod-use1',
-      'kind: pipeline',
-      'steps:',
-      '  - name: prep',
-      '    kind: data-process',
-      '    image: public.ecr.aws/docker/library/python:3.12',
-      '    process:',
-      '      command: [python, prep.py]',
-      '  - name: train',
-      '    kind: pytorch-distributed',
-      '    image: ghcr.io/someone/trainer:1',
-      '    train:',
-      '      command: [torchrun, train.py]',
-      '',
-    ].join('\n'));
-    const result = regenerate(root);
-    expect(result.ok ? [] : result.problems.map((p) => `${p.file}:${p.line}: ${p.field}: ${p.message}`)).toEqual([
-      expect.stringMatching(new RegExp(
-        `^${file}:13: TrainJob/two-registries-[0-9a-f]{6}-s2 spec\\.trainer\\.image: ` +
-          'image "ghcr\\.io/someone/trainer:1" is not from a registry',
-      )),
-    ]);
-  });
+  it(
+    "a pipeline whose second step's image is from a registry " + "the cluster does not allow: that step's image line",
+    () => {
+      const root = exampleInputs();
+      const file = 'recipes/llm-training/two-registries.yaml';
+      writeFile(
+        root,
+        file,
+        [
+          'name: two-registries',
+          'team: llm-training',
+          'cluster: prod-use1',
+          'kind: pipeline',
+          'steps:',
+          '  - name: prep',
+          '    kind: data-process',
+          '    image: public.ecr.aws/docker/library/python:3.12',
+          '    process:',
+          '      command: [python, prep.py]',
+          '  - name: train',
+          '    kind: pytorch-distributed',
+          '    image: ghcr.io/someone/trainer:1',
+          '    train:',
+          '      command: [torchrun, train.py]',
+          '',
+        ].join('\n'),
+      );
+      const result = regenerate(root);
+      expect(result.ok ? [] : result.problems.map((p) => `${p.file}:${p.line}: ${p.field}: ${p.message}`)).toEqual([
+        expect.stringMatching(
+          new RegExp(
+            `^${file}:13: TrainJob/two-registries-[0-9a-f]{6}-s2 spec\\.trainer\\.image: ` +
+              'image "ghcr\\.io/someone/trainer:1" is not from a registry',
+          ),
+        ),
+      ]);
+    },
+  );
 
-  it('a host path volume: the line of the pvc entry it was rendered from; a privileged container: the kind\'s line', () => {
-    const { subject, objects, lineOf } = example('bert-raytrain-fine-tune');
-    const job = find(objects, 'RayJob');
-    const worker = job.spec.rayClusterSpec.workerGroupSpecs[0].template.spec;
-    const i = worker.volumes.findIndex((v: { name: string }) => v.name === 'pv-1');
-    worker.volumes[i] = { name: 'pv-1', hostPath: { path: '/efs' } };
-    job.spec.rayClusterSpec.headGroupSpec.template.spec.containers[0].securityContext = { privileged: true };
-    const at = `${subject.file}:%d: RayJob/${job.metadata.name} spec.rayClusterSpec`;
-    expect(located(objects, subject)).toEqual([
-      `${at.replace('%d', String(lineOf('kind:')))}.headGroupSpec.template.spec.containers[0].securityContext.privileged: ` +
-        `privileged containers are not allowed for team "llm-training" (${SPEC}: teams[0].allow.privileged)`,
-      `${at.replace('%d', String(lineOf('  - name: pv-efs')))}.workerGroupSpecs[0].template.spec.volumes[${i}].hostPath: ` +
-        `host path volumes ("/efs") are not allowed for team "llm-training" (${SPEC}: teams[0].allow.hostPath); ` +
-        'use a PersistentVolumeClaim (pv-efs, pv-fsx) or an emptyDir',
-    ]);
-  });
+  it(
+    'a host path volume: the line of the pvc entry it was ' + "rendered from; a privileged container: the kind's line",
+    () => {
+      const { subject, objects, lineOf } = example('bert-raytrain-fine-tune');
+      const job = find(objects, 'RayJob');
+      const worker = job.spec.rayClusterSpec.workerGroupSpecs[0].template.spec;
+      const i = worker.volumes.findIndex((v: { name: string }) => v.name === 'pv-1');
+      worker.volumes[i] = { name: 'pv-1', hostPath: { path: '/efs' } };
+      job.spec.rayClusterSpec.headGroupSpec.template.spec.containers[0].securityContext = { privileged: true };
+      const at = `${subject.file}:%d: RayJob/${job.metadata.name} spec.rayClusterSpec`;
+      const atKind = at.replace('%d', String(lineOf('kind:')));
+      const atPvc = at.replace('%d', String(lineOf('  - name: pv-efs')));
+      expect(located(objects, subject)).toEqual([
+        `${atKind}.headGroupSpec.template.spec.containers[0].securityContext.privileged: ` +
+          `privileged containers are not allowed for team "llm-training" (${SPEC}: teams[0].allow.privileged)`,
+        `${atPvc}.workerGroupSpecs[0].template.spec.volumes[${i}].hostPath: ` +
+          `host path volumes ("/efs") are not allowed for team "llm-training" (${SPEC}: teams[0].allow.hostPath); ` +
+          'use a PersistentVolumeClaim (pv-efs, pv-fsx) or an emptyDir',
+      ]);
+    },
+  );
 
-  it('the EBS volume as a host path: the ebs field\'s line; an image the recipe wrote: its line', () => {
+  it("the EBS volume as a host path: the ebs field's line; an image the recipe wrote: its line", () => {
     const { subject, objects, lineOf } = example('gpt2-wikicorpus-preprocess');
     const job = find(objects, 'Job');
     const pod = job.spec.template.spec;
@@ -262,7 +346,7 @@ describe('a problem names the line of the recipe field it comes from', () => {
     ]);
   });
 
-  it('an image the recipe does not write (the model download\'s default): the kind\'s line', () => {
+  it("an image the recipe does not write (the model download's default): the kind's line", () => {
     const { subject, objects, lineOf } = example('qwen3-14b-download');
     const raw = parse(readFileSync(join(REPO, SPEC), 'utf-8'));
     raw.policy.imageRegistries = ['nvcr.io'];
@@ -278,11 +362,21 @@ describe('a problem names the line of the recipe field it comes from', () => {
 
 describe('the team AppProjects carry the same limits', () => {
   it('destinations, kinds allowed and denied, nothing cluster-scoped', () => {
-    const project = parse(readFileSync(join(REPO, 'clusters/prod-use1/argocd/appproject-argocd-team-inference.yaml'), 'utf-8'));
+    const project = parse(
+      readFileSync(join(REPO, 'clusters/prod-use1/argocd/appproject-argocd-team-inference.yaml'), 'utf-8'),
+    );
     expect(project.spec.destinations).toEqual([{ server: 'https://kubernetes.default.svc', namespace: 'ml-serving' }]);
     expect(project.spec.clusterResourceWhitelist).toEqual([]);
     expect(project.spec.namespaceResourceWhitelist).toEqual(TEAM_RESOURCES);
-    expect(project.spec.namespaceResourceBlacklist.map((r: { kind: string }) => r.kind)).toEqual(['ResourceQuota', 'LimitRange', 'ServiceAccount', 'LocalQueue', 'Role', 'RoleBinding', 'NetworkPolicy']);
+    expect(project.spec.namespaceResourceBlacklist.map((r: { kind: string }) => r.kind)).toEqual([
+      'ResourceQuota',
+      'LimitRange',
+      'ServiceAccount',
+      'LocalQueue',
+      'Role',
+      'RoleBinding',
+      'NetworkPolicy',
+    ]);
     expect(project.spec.sourceRepos).toEqual(['https://github.com/acme/eks-mlops-fleet.git']);
   });
 });

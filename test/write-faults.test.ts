@@ -20,8 +20,11 @@ const CAUSES: Record<string, string> = {
   EISDIR: 'is a folder, not a file',
   ENOTDIR: 'is a file, not a folder',
 };
-/** Not alike in two clean regenerates: the render cache and the launcher's stamp hold times, the code cache V8's code. */
-const UNREPRODUCIBLE = (path: string) => /^\.projen\/fleet-(cache\.json|launch\.json|regenerate\.code-cache)$/.test(path);
+/**
+ * Not alike in two clean regenerates: the render cache and the launcher's stamp hold times, the code cache V8's code.
+ */
+const UNREPRODUCIBLE = (path: string) =>
+  /^\.projen\/fleet-(cache\.json|launch\.json|regenerate\.code-cache)$/.test(path);
 /** Put in place before the commit point (right for the old tree as for the new), so it may differ after a failure. */
 const EARLY_CACHE = (path: string) => path === '.projen/fleet-recipes-cache.json';
 
@@ -30,10 +33,17 @@ function writeInputs(root: string, variant: 'old' | 'new') {
   const prod = readFileSync(join(root, 'clusters/prod-use1/cluster.yaml'), 'utf-8');
   writeFile(root, 'clusters/load-00/cluster.yaml', prod.replace('name: prod-use1', 'name: load-00'));
   if (variant === 'old') return;
-  writeFile(root, 'clusters/load-00/cluster.yaml', prod
-    .replace('name: prod-use1', 'name: load-00')
-    .replace('quotas: { cpu: 1024, memory: 8192Gi, gpu: 64 }', 'quotas: { cpu: 1000, memory: 8192Gi, gpu: 64 }')
-    .replace(/  - name: neuron-research\n    quotas: \{[^}]*\}\n/, '  - name: vision\n    quotas: { cpu: 64, gpu: 8 }\n'));
+  writeFile(
+    root,
+    'clusters/load-00/cluster.yaml',
+    prod
+      .replace('name: prod-use1', 'name: load-00')
+      .replace('quotas: { cpu: 1024, memory: 8192Gi, gpu: 64 }', 'quotas: { cpu: 1000, memory: 8192Gi, gpu: 64 }')
+      .replace(
+        /  - name: neuron-research\n    quotas: \{[^}]*\}\n/,
+        '  - name: vision\n    quotas: { cpu: 64, gpu: 8 }\n',
+      ),
+  );
   writeFile(root, 'clusters/load-01/cluster.yaml', prod.replace('name: prod-use1', 'name: load-01'));
 }
 
@@ -42,7 +52,9 @@ let reference: Map<string, string>;
 
 beforeAll(async () => {
   base = projectCopy();
-  for (const name of readdirSync(join(base, '.projen'))) if (name.startsWith('fleet-cli-')) rmSync(join(base, '.projen', name));
+  for (const name of readdirSync(join(base, '.projen'))) {
+    if (name.startsWith('fleet-cli-')) rmSync(join(base, '.projen', name));
+  }
   writeInputs(base, 'old');
   // a projen synthesis first (it builds the launcher's bundle), then the fast path, as a checkout regenerated before
   const first = await runProjen(base);
@@ -111,7 +123,12 @@ describe.concurrent.each(['ENOSPC', 'EACCES', 'EROFS'])('%s during a regenerate'
   });
 
   it('at a file being staged (on a full disk, a short write first): names the file of the tree', async () => {
-    const fault: FaultSpec = { code, path: '^\\.projen/fleet-staging/', ops: code === 'ENOSPC' ? ['write'] : ['open'], skip: 7 };
+    const fault: FaultSpec = {
+      code,
+      path: '^\\.projen/fleet-staging/',
+      ops: code === 'ENOSPC' ? ['write'] : ['open'],
+      skip: 7,
+    };
     await expectNextRegenerateClean(await expectRefused(fault, { path: /clusters\/load-0[01]\/\S+/, code }));
   });
 
@@ -120,10 +137,13 @@ describe.concurrent.each(['ENOSPC', 'EACCES', 'EROFS'])('%s during a regenerate'
     await expectNextRegenerateClean(await expectRefused(fault, { path: /\.projen\/fleet-journal\.json/, code }));
   });
 
-  it.skipIf(code === 'ENOSPC')('at a folder the commit moves files into (checked before the commit point): names the folder', async () => {
-    const fault: FaultSpec = { code, path: '^clusters/', ops: ['access'] };
-    await expectNextRegenerateClean(await expectRefused(fault, { path: /clusters(\/[\w.-]+)*/, code }));
-  });
+  it.skipIf(code === 'ENOSPC')(
+    'at a folder the commit moves files into (checked before the commit point): names the folder',
+    async () => {
+      const fault: FaultSpec = { code, path: '^clusters/', ops: ['access'] };
+      await expectNextRegenerateClean(await expectRefused(fault, { path: /clusters(\/[\w.-]+)*/, code }));
+    },
+  );
 });
 
 describe.concurrent('a full disk for an instant, or while writing the caches that go with the tree', () => {
@@ -142,7 +162,9 @@ describe.concurrent('a full disk for an instant, or while writing the caches tha
 
   it('the render cache, staged with the files: names it', async () => {
     const fault: FaultSpec = { code: 'ENOSPC', path: '^\\.projen/fleet-staging/render-cache' };
-    await expectNextRegenerateClean(await expectRefused(fault, { path: /\.projen\/fleet-staging\/render-cache\.json/, code: 'ENOSPC' }));
+    await expectNextRegenerateClean(
+      await expectRefused(fault, { path: /\.projen\/fleet-staging\/render-cache\.json/, code: 'ENOSPC' }),
+    );
   });
 });
 
@@ -185,19 +207,26 @@ describe.concurrent('a file where a folder belongs, or the reverse', () => {
 });
 
 describe.concurrent('a fault after the commit point', () => {
-  it('can only come from a change made in the instant after the last check: one line says so, the next regenerate finishes', async () => {
-    const root = copyWithNewInputs();
-    const fault: FaultSpec = { code: 'EACCES', path: '^clusters/', ops: ['rename'], once: true };
-    const run = await runRegenerate(root, { command: 'npx', env: faultEnv(fault) });
-    expect(run.code).toBe(1);
-    expect(run.stderr).not.toMatch(/^\s+at .+:\d+:\d+\)?$/m);
-    expect(said(run)).toHaveLength(1);
-    const halfDone = 'the regenerate stopped after its commit point: fix this, then run "npx projen" again to finish it';
-    expect(said(run)[0]).toMatch(new RegExp(`^clusters/load-0[01]/\\S+: permission denied \\(EACCES\\); ${halfDone}$`));
-    // the journal and what it moves stay for the next regenerate, which rolls them forward
-    expect(existsSync(join(root, '.projen/fleet-journal.json'))).toBe(true);
-    await expectNextRegenerateClean(root);
-  });
+  it(
+    'can only come from a change made in the instant after the ' +
+      'last check: one line says so, the next regenerate finishes',
+    async () => {
+      const root = copyWithNewInputs();
+      const fault: FaultSpec = { code: 'EACCES', path: '^clusters/', ops: ['rename'], once: true };
+      const run = await runRegenerate(root, { command: 'npx', env: faultEnv(fault) });
+      expect(run.code).toBe(1);
+      expect(run.stderr).not.toMatch(/^\s+at .+:\d+:\d+\)?$/m);
+      expect(said(run)).toHaveLength(1);
+      const halfDone =
+        'the regenerate stopped after its commit point: fix this, then run "npx projen" again to finish it';
+      expect(said(run)[0]).toMatch(
+        new RegExp(`^clusters/load-0[01]/\\S+: permission denied \\(EACCES\\); ${halfDone}$`),
+      );
+      // the journal and what it moves stay for the next regenerate, which rolls them forward
+      expect(existsSync(join(root, '.projen/fleet-journal.json'))).toBe(true);
+      await expectNextRegenerateClean(root);
+    },
+  );
 });
 
 describe.concurrent("the launcher's own files, which only save time", () => {
@@ -209,21 +238,33 @@ describe.concurrent("the launcher's own files, which only save time", () => {
     const fault: FaultSpec = { code: 'ENOSPC', path: '^\\.projen/fleet-regenerate\\.code-cache' };
     const run = await runRegenerate(root, { command: 'npx', env: faultEnv(fault) });
     expect(run.code, run.stderr).toBe(0);
-    expect(said(run)).toEqual([`.projen/fleet-regenerate.code-cache: no space left on the device (ENOSPC); ${NOT_SAVED}`]);
+    expect(said(run)).toEqual([
+      `.projen/fleet-regenerate.code-cache: no space left on the device (ENOSPC); ${NOT_SAVED}`,
+    ]);
     expect(snapshotTree(root, UNREPRODUCIBLE)).toEqual(reference);
     await expectNextRegenerateClean(root);
   });
 
-  it('a full disk when saving the bundle after a synthesis: one line, the fleet written, the next run a synthesis again', async () => {
-    const root = copyWithNewInputs();
-    rmSync(join(root, '.projen/fleet-launch.json'));
-    const run = await runRegenerate(root, { command: 'npx', env: faultEnv({ code: 'ENOSPC', path: '^\\.projen/fleet-regenerate\\.cjs' }) });
-    expect(run.code, run.stderr).toBe(0);
-    expect(said(run)).toEqual([`.projen/fleet-regenerate.cjs: no space left on the device (ENOSPC); ${NOT_SAVED}`]);
-    expect(existsSync(join(root, '.projen/fleet-launch.json')), 'no stamp: the next run does not trust the bundle').toBe(false);
-    expect(snapshotTree(root, UNREPRODUCIBLE)).toEqual(reference);
-    await expectNextRegenerateClean(root);
-  });
+  it(
+    'a full disk when saving the bundle after a synthesis: one ' +
+      'line, the fleet written, the next run a synthesis again',
+    async () => {
+      const root = copyWithNewInputs();
+      rmSync(join(root, '.projen/fleet-launch.json'));
+      const run = await runRegenerate(root, {
+        command: 'npx',
+        env: faultEnv({ code: 'ENOSPC', path: '^\\.projen/fleet-regenerate\\.cjs' }),
+      });
+      expect(run.code, run.stderr).toBe(0);
+      expect(said(run)).toEqual([`.projen/fleet-regenerate.cjs: no space left on the device (ENOSPC); ${NOT_SAVED}`]);
+      expect(
+        existsSync(join(root, '.projen/fleet-launch.json')),
+        'no stamp: the next run does not trust the bundle',
+      ).toBe(false);
+      expect(snapshotTree(root, UNREPRODUCIBLE)).toEqual(reference);
+      await expectNextRegenerateClean(root);
+    },
+  );
 
   it('a full disk during the projen synthesis: the fleet component refuses with the same one line', async () => {
     const root = copyWithNewInputs();
@@ -234,7 +275,9 @@ describe.concurrent("the launcher's own files, which only save time", () => {
     expect(run.code).toBe(1);
     expect(run.stderr).not.toMatch(/^\s+at .+:\d+:\d+\)?$/m);
     expect(said(run)).toHaveLength(1);
-    expect(said(run)[0]).toMatch(/^clusters\/load-0[01]\/\S+: no space left on the device \(ENOSPC\); nothing was written$/);
+    expect(said(run)[0]).toMatch(
+      /^clusters\/load-0[01]\/\S+: no space left on the device \(ENOSPC\); nothing was written$/,
+    );
     expect(snapshotTree(root, EARLY_CACHE)).toEqual(before);
     await expectNextRegenerateClean(root);
   });

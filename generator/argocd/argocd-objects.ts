@@ -1,13 +1,13 @@
-import type { ClusterSpec } from '../model/cluster-spec';
 import { Application, type ApplicationSpecSyncPolicyRetry } from '../imports/argocd-application-argoproj.io';
 import { ApplicationSet, type ApplicationSetSpecGenerators } from '../imports/argocd-applicationset-argoproj.io';
 import { AppProject } from '../imports/argocd-appproject-argoproj.io';
-import { TEAM_RESOURCES } from '../teams/team-resources';
-import { poolTolerations } from '../model/platform-names';
-import type { ModuleDescriptor } from '../model/compiled-cluster';
-import { MODULE_DESCRIPTOR, PLATFORM_FOLDER } from '../platform/compile-platform';
-import { LABEL_PREFIX, LABELS, MANAGED_BY, type K8sObject } from '../model/k8s-object';
 import { destination, IN_CLUSTER_SERVER, platformProject, teamProject, teamProjectPrefix } from '../model/argocd-names';
+import type { ClusterSpec } from '../model/cluster-spec';
+import type { ModuleDescriptor } from '../model/compiled-cluster';
+import { LABEL_PREFIX, LABELS, MANAGED_BY, type K8sObject } from '../model/k8s-object';
+import { poolTolerations } from '../model/platform-names';
+import { MODULE_DESCRIPTOR, PLATFORM_FOLDER } from '../platform/compile-platform';
+import { TEAM_RESOURCES } from '../teams/team-resources';
 
 export const ARGOCD_FOLDER = 'argocd';
 export const RUNS_FOLDER = 'workloads/runs';
@@ -36,7 +36,10 @@ export interface IgnoreDifference {
   readonly managedFieldsManagers?: string[];
 }
 
-/** The `manager` of the runtime patch Kueue owns on a TrainJob (kueue v0.19.2 pkg/controller/jobs/trainjob/trainjob_controller.go, `runtimePatchManagerName`). */
+/**
+ * The `manager` of the runtime patch Kueue owns on a TrainJob (kueue v0.19.2
+ * pkg/controller/jobs/trainjob/trainjob_controller.go, `runtimePatchManagerName`).
+ */
 export const KUEUE_RUNTIME_PATCH_MANAGER = 'kueue.x-k8s.io/manager';
 
 /**
@@ -58,21 +61,48 @@ export const HPA_FIELD_MANAGER = 'kube-controller-manager';
  * `kueue.x-k8s.io/local-queue-name`, `kueue.x-k8s.io/cluster-queue-name` and the annotation
  * `kueue.x-k8s.io/workload`. On eviction `RestorePodSetsInfo` puts the templates back as they were.
  */
-export const KUEUE_POD_TEMPLATES: readonly { group: string; kind: string; module?: string; templates: readonly string[]; source: string }[] = [
-  { group: 'batch', kind: 'Job', templates: ['.spec.template'], source: 'pkg/controller/jobs/job/job_controller.go (Job.RunWithPodSetsInfo: one pod set)' },
+export const KUEUE_POD_TEMPLATES: readonly {
+  group: string;
+  kind: string;
+  module?: string;
+  templates: readonly string[];
+  source: string;
+}[] = [
   {
-    group: 'kubeflow.org', kind: 'PyTorchJob', module: 'training-operator', templates: ['.spec.pytorchReplicaSpecs[]?.template'],
-    source: 'pkg/controller/jobs/kubeflow/kubeflowjob/kubeflowjob_controller.go (KubeflowJob.RunWithPodSetsInfo: Master, Worker)',
+    group: 'batch',
+    kind: 'Job',
+    templates: ['.spec.template'],
+    source: 'pkg/controller/jobs/job/job_controller.go (Job.RunWithPodSetsInfo: one pod set)',
   },
   {
-    group: 'kubeflow.org', kind: 'MPIJob', module: 'mpi-operator', templates: ['.spec.mpiReplicaSpecs[]?.template'],
+    group: 'kubeflow.org',
+    kind: 'PyTorchJob',
+    module: 'training-operator',
+    templates: ['.spec.pytorchReplicaSpecs[]?.template'],
+    source:
+      'pkg/controller/jobs/kubeflow/kubeflowjob/kubeflowjob_controller.go ' +
+      '(KubeflowJob.RunWithPodSetsInfo: Master, Worker)',
+  },
+  {
+    group: 'kubeflow.org',
+    kind: 'MPIJob',
+    module: 'mpi-operator',
+    templates: ['.spec.mpiReplicaSpecs[]?.template'],
     source: 'pkg/controller/jobs/mpijob/mpijob_controller.go (MPIJob.RunWithPodSetsInfo: Launcher, Worker)',
   },
   {
-    group: 'ray.io', kind: 'RayJob', module: 'kuberay',
-    templates: ['.spec.rayClusterSpec.headGroupSpec.template', '.spec.rayClusterSpec.workerGroupSpecs[]?.template', '.spec.submitterPodTemplate'],
-    source: 'pkg/controller/jobs/rayjob/rayjob_controller.go (RayJob.RunWithPodSetsInfo: head and worker groups through raycluster/common.go '
-      + 'UpdateRayClusterSpecToRunWithPodSetsInfo, and the submitter of the default K8sJobMode)',
+    group: 'ray.io',
+    kind: 'RayJob',
+    module: 'kuberay',
+    templates: [
+      '.spec.rayClusterSpec.headGroupSpec.template',
+      '.spec.rayClusterSpec.workerGroupSpecs[]?.template',
+      '.spec.submitterPodTemplate',
+    ],
+    source:
+      'pkg/controller/jobs/rayjob/rayjob_controller.go (RayJob.RunWithPodSetsInfo: ' +
+      'head and worker groups through raycluster/common.go ' +
+      'UpdateRayClusterSpecToRunWithPodSetsInfo, and the submitter of the default K8sJobMode)',
   },
 ];
 
@@ -102,14 +132,14 @@ export const KUEUE_POD_TEMPLATES: readonly { group: string; kind: string; module
  * refuses to change a key); the `time` that Kubeflow Trainer v2.3.0's defaulting
  * webhook (pkg/webhooks/trainjob_webhook.go) stamps on each runtime patch; the queue and priority labels, which
  * Kueue's webhooks default only when absent (jobframework/defaults.go) and the generator always renders. Nothing
- * else writes to these objects' spec: the controllers of Kubeflow Trainer v2.3.0 (pkg/controller/trainjob_controller.go),
- * the training operator v1.9.4 (pkg/controller.v1/pytorch: defaults in memory, status updates only), the MPI
- * operator v0.8.0 (pkg/controller/mpi_job_controller.go) and KubeRay v1.7.0 (ray-operator/controllers/ray/
- * rayjob_controller.go: finalizers; its webhooks only validate) write status and finalizers only. Kueue adds no
- * scheduling gate (no Topology on the fleet's flavors) and no admission check updates (the ClusterQueues have none).
- * Partial admission (`kueue.x-k8s.io/job-min-parallelism`, which would let Kueue change a Job's parallelism) and
- * elastic jobs are never rendered. No JobSet or RayCluster is rendered either: a TrainJob's JobSet and a RayJob's
- * RayCluster are their controllers' children, which Argo CD does not compare with anything.
+ * else writes to these objects' spec: the controllers of Kubeflow Trainer v2.3.0
+ * (pkg/controller/trainjob_controller.go), the training operator v1.9.4 (pkg/controller.v1/pytorch: defaults in memory,
+ * status updates only), the MPI operator v0.8.0 (pkg/controller/mpi_job_controller.go) and KubeRay v1.7.0
+ * (ray-operator/controllers/ray/ rayjob_controller.go: finalizers; its webhooks only validate) write status and
+ * finalizers only. Kueue adds no scheduling gate (no Topology on the fleet's flavors) and no admission check updates
+ * (the ClusterQueues have none). Partial admission (`kueue.x-k8s.io/job-min-parallelism`, which would let Kueue change
+ * a Job's parallelism) and elastic jobs are never rendered. No JobSet or RayCluster is rendered either: a TrainJob's
+ * JobSet and a RayJob's RayCluster are their controllers' children, which Argo CD does not compare with anything.
  */
 export function runIgnoreDifferences(cluster: ClusterSpec, enabled: ReadonlySet<string>): IgnoreDifference[] {
   if (!enabled.has('kueue')) return [];
@@ -119,11 +149,21 @@ export function runIgnoreDifferences(cluster: ClusterSpec, enabled: ReadonlySet<
     const added = `select(${tolerations.map((t) => `. == ${t}`).join(' or ')})`;
     for (const kind of KUEUE_POD_TEMPLATES) {
       if (kind.module && !enabled.has(kind.module)) continue;
-      entries.push({ group: kind.group, kind: kind.kind, jqPathExpressions: kind.templates.map((t) => `${t}.spec.tolerations[]? | ${added}`) });
+      entries.push({
+        group: kind.group,
+        kind: kind.kind,
+        jqPathExpressions: kind.templates.map((t) => `${t}.spec.tolerations[]? | ${added}`),
+      });
     }
   }
   if (enabled.has('kubeflow-trainer')) {
-    entries.push({ group: 'trainer.kubeflow.org', kind: 'TrainJob', jqPathExpressions: [`.spec.runtimePatches[]? | select(.manager == ${JSON.stringify(KUEUE_RUNTIME_PATCH_MANAGER)})`] });
+    entries.push({
+      group: 'trainer.kubeflow.org',
+      kind: 'TrainJob',
+      jqPathExpressions: [
+        `.spec.runtimePatches[]? | select(.manager == ${JSON.stringify(KUEUE_RUNTIME_PATCH_MANAGER)})`,
+      ],
+    });
   }
   return entries;
 }
@@ -152,7 +192,9 @@ export function runIgnoreDifferences(cluster: ClusterSpec, enabled: ReadonlySet<
 export function serviceIgnoreDifferences(enabled: ReadonlySet<string>): IgnoreDifference[] {
   return [
     { group: 'apps', kind: 'Deployment', managedFieldsManagers: [HPA_FIELD_MANAGER] },
-    ...(enabled.has('lws') ? [{ group: 'leaderworkerset.x-k8s.io', kind: 'LeaderWorkerSet', jsonPointers: ['/spec/replicas'] }] : []),
+    ...(enabled.has('lws')
+      ? [{ group: 'leaderworkerset.x-k8s.io', kind: 'LeaderWorkerSet', jsonPointers: ['/spec/replicas'] }]
+      : []),
   ];
 }
 
@@ -164,7 +206,9 @@ export function serviceIgnoreDifferences(enabled: ReadonlySet<string>): IgnoreDi
 function flavorTolerations(cluster: ClusterSpec): string[] {
   const out = new Set<string>();
   for (const pool of cluster.nodePools) {
-    for (const t of poolTolerations(pool)) out.add(JSON.stringify(Object.fromEntries(Object.entries(t).sort(([a], [b]) => (a < b ? -1 : 1)))));
+    for (const t of poolTolerations(pool)) {
+      out.add(JSON.stringify(Object.fromEntries(Object.entries(t).sort(([a], [b]) => (a < b ? -1 : 1)))));
+    }
   }
   return [...out];
 }
@@ -182,7 +226,9 @@ export function argocdObjects(cluster: ClusterSpec, descriptors: readonly Module
     ...cluster.teams.map((team) => teamAppProject(cluster, team.name, team.namespace)),
     platformApplicationSet(cluster),
     // one git generator per team: without teams there is nothing to generate
-    ...(cluster.teams.length ? [workloadApplicationSet(cluster, 'runs', enabled), workloadApplicationSet(cluster, 'services', enabled)] : []),
+    ...(cluster.teams.length
+      ? [workloadApplicationSet(cluster, 'runs', enabled), workloadApplicationSet(cluster, 'services', enabled)]
+      : []),
   ];
 }
 
@@ -233,7 +279,11 @@ function platformAppProject(cluster: ClusterSpec, descriptors: readonly ModuleDe
  */
 function teamAppProject(cluster: ClusterSpec, team: string, namespace: string): K8sObject {
   return AppProject.manifest({
-    metadata: { name: teamProject(cluster, team), namespace: cluster.argocd.namespace, labels: { ...labels(cluster), [LABELS.team]: team } },
+    metadata: {
+      name: teamProject(cluster, team),
+      namespace: cluster.argocd.namespace,
+      labels: { ...labels(cluster), [LABELS.team]: team },
+    },
     spec: {
       description: `Runs and services of team ${team} on ${cluster.name}: namespace ${namespace} only`,
       sourceRepos: [cluster.argocd.repoURL],
@@ -274,7 +324,11 @@ function platformApplicationSet(cluster: ClusterSpec): K8sObject {
       template: {
         metadata: {
           name: '{{ .application }}',
-          labels: { ...labels(cluster), [`${LABEL_PREFIX}/module`]: '{{ .module }}', [`${LABEL_PREFIX}/wave`]: '{{ .wave }}' },
+          labels: {
+            ...labels(cluster),
+            [`${LABEL_PREFIX}/module`]: '{{ .module }}',
+            [`${LABEL_PREFIX}/wave`]: '{{ .wave }}',
+          },
           annotations: { [WAVE_ANNOTATION]: '{{ .wave }}', [GENERATE_PATHS]: '/{{ .path.path }}' },
         },
         spec: {
@@ -283,7 +337,13 @@ function platformApplicationSet(cluster: ClusterSpec): K8sObject {
           syncPolicy: { automated: { prune: true, selfHeal: true }, retry: RETRY },
         },
       },
-      templatePatch: ['spec:', '  sources: {{ toJson .sources }}', '  syncPolicy:', '    syncOptions: {{ toJson .syncOptions }}', ''].join('\n'),
+      templatePatch: [
+        'spec:',
+        '  sources: {{ toJson .sources }}',
+        '  syncPolicy:',
+        '    syncOptions: {{ toJson .syncOptions }}',
+        '',
+      ].join('\n'),
     },
   });
 }
@@ -293,7 +353,11 @@ function platformApplicationSet(cluster: ClusterSpec): K8sObject {
  * Runs sync automatically with prune but without self-heal, so a finished (or garbage-collected) job is never
  * started again; services heal. One git generator per team carries the team's namespace.
  */
-function workloadApplicationSet(cluster: ClusterSpec, kind: 'runs' | 'services', enabled: ReadonlySet<string>): K8sObject {
+function workloadApplicationSet(
+  cluster: ClusterSpec,
+  kind: 'runs' | 'services',
+  enabled: ReadonlySet<string>,
+): K8sObject {
   const folder = kind === 'runs' ? RUNS_FOLDER : SERVICES_FOLDER;
   const team = '{{ index .path.segments 4 }}';
   return ApplicationSet.manifest({
@@ -313,14 +377,22 @@ function workloadApplicationSet(cluster: ClusterSpec, kind: 'runs' | 'services',
       template: {
         metadata: {
           name: `${cluster.name}-${team}-{{ .path.basename }}`,
-          labels: { ...labels(cluster), [LABELS.team]: team, [`${LABEL_PREFIX}/workload`]: kind === 'runs' ? 'run' : 'service' },
+          labels: {
+            ...labels(cluster),
+            [LABELS.team]: team,
+            [`${LABEL_PREFIX}/workload`]: kind === 'runs' ? 'run' : 'service',
+          },
           annotations: { [GENERATE_PATHS]: '/{{ .path.path }}' },
           // deleting a run's or service's folder deletes what it ran
           finalizers: ['resources-finalizer.argocd.argoproj.io'],
         },
         spec: {
           project: `${teamProjectPrefix(cluster)}${team}`,
-          source: { repoUrl: cluster.argocd.repoURL, targetRevision: cluster.argocd.targetRevision, path: '{{ .path.path }}' },
+          source: {
+            repoUrl: cluster.argocd.repoURL,
+            targetRevision: cluster.argocd.targetRevision,
+            path: '{{ .path.path }}',
+          },
           destination: { ...destination(cluster), namespace: '{{ .values.namespace }}' },
           syncPolicy: {
             automated: { prune: true, selfHeal: kind === 'services' },
@@ -328,7 +400,10 @@ function workloadApplicationSet(cluster: ClusterSpec, kind: 'runs' | 'services',
             retry: RETRY,
           },
           // what Kueue, the controllers and the autoscaler change after creation (see runIgnoreDifferences)
-          ...nonEmpty('ignoreDifferences', kind === 'runs' ? runIgnoreDifferences(cluster, enabled) : serviceIgnoreDifferences(enabled)),
+          ...nonEmpty(
+            'ignoreDifferences',
+            kind === 'runs' ? runIgnoreDifferences(cluster, enabled) : serviceIgnoreDifferences(enabled),
+          ),
         },
       },
     },

@@ -39,16 +39,52 @@ interface HealthCheckSpec {
 
 const SPECS: readonly HealthCheckSpec[] = [
   {
-    group: 'batch', kind: 'Job',
-    source: 'kubernetes/kubernetes pkg/controller/job/job_controller.go (Job conditions Suspended, Complete, Failed, FailureTarget)',
-    replaces: 'the built-in check (argo-cd v3.4.4 gitops-engine/pkg/health/health_job.go) reports a Job that Kueue admitted (Suspended=False, reason JobResumed) Healthy while it still runs',
+    group: 'batch',
+    kind: 'Job',
+    source:
+      'kubernetes/kubernetes pkg/controller/job/job_controller.go ' +
+      '(Job conditions Suspended, Complete, Failed, FailureTarget)',
+    replaces:
+      'the built-in check (argo-cd v3.4.4 gitops-engine/pkg/health/health_job.go) reports a ' +
+      'Job that Kueue admitted (Suspended=False, reason JobResumed) Healthy while it still runs',
   },
-  { group: 'kubeflow.org', kind: 'MPIJob', source: 'kubeflow/mpi-operator v0.8.0 pkg/controller/mpi_job_controller.go, mpi_job_controller_status.go' },
-  { group: 'kubeflow.org', kind: 'PyTorchJob', source: 'kubeflow/trainer v1.9.4 (training operator) pkg/controller.v1/common/job.go, pkg/controller.v1/pytorch/pytorchjob_controller.go, pkg/util/status.go' },
-  { group: 'leaderworkerset.x-k8s.io', kind: 'LeaderWorkerSet', source: 'kubernetes-sigs/lws v0.10.0 pkg/controllers/leaderworkerset_controller.go' },
-  { group: 'ray.io', kind: 'RayJob', source: 'ray-project/kuberay v1.7.0 ray-operator/controllers/ray/rayjob_controller.go, ray-operator/apis/ray/v1/rayjob_types.go' },
-  { group: 'ray.io', kind: 'RayService', source: 'ray-project/kuberay v1.7.0 ray-operator/controllers/ray/rayservice_controller.go, ray-operator/apis/ray/v1/rayservice_types.go' },
-  { group: 'trainer.kubeflow.org', kind: 'TrainJob', source: 'kubeflow/trainer v2.3.0 pkg/controller/trainjob_controller.go, pkg/runtime/framework/plugins/jobset/jobset.go' },
+  {
+    group: 'kubeflow.org',
+    kind: 'MPIJob',
+    source: 'kubeflow/mpi-operator v0.8.0 pkg/controller/mpi_job_controller.go, mpi_job_controller_status.go',
+  },
+  {
+    group: 'kubeflow.org',
+    kind: 'PyTorchJob',
+    source:
+      'kubeflow/trainer v1.9.4 (training operator) pkg/controller.v1/common/job.go, ' +
+      'pkg/controller.v1/pytorch/pytorchjob_controller.go, pkg/util/status.go',
+  },
+  {
+    group: 'leaderworkerset.x-k8s.io',
+    kind: 'LeaderWorkerSet',
+    source: 'kubernetes-sigs/lws v0.10.0 pkg/controllers/leaderworkerset_controller.go',
+  },
+  {
+    group: 'ray.io',
+    kind: 'RayJob',
+    source:
+      'ray-project/kuberay v1.7.0 ray-operator/controllers/ray/rayjob_controller.go, ' +
+      'ray-operator/apis/ray/v1/rayjob_types.go',
+  },
+  {
+    group: 'ray.io',
+    kind: 'RayService',
+    source:
+      'ray-project/kuberay v1.7.0 ray-operator/controllers/ray/rayservice_controller.go, ' +
+      'ray-operator/apis/ray/v1/rayservice_types.go',
+  },
+  {
+    group: 'trainer.kubeflow.org',
+    kind: 'TrainJob',
+    source:
+      'kubeflow/trainer v2.3.0 pkg/controller/trainjob_controller.go, pkg/runtime/framework/plugins/jobset/jobset.go',
+  },
 ];
 
 /** The folder of the scripts; beside the bundle's `.projen/` when running the bundle (see generator-dir.ts). */
@@ -74,7 +110,9 @@ const sharedCode = (file: string) => readFileSync(join(HEALTH_DIR, file), 'utf-8
 export function healthChecks(): readonly HealthCheck[] {
   loaded ??= SPECS.map((spec) => {
     const key = healthKey(spec.group, spec.kind);
-    const script = readFileSync(join(HEALTH_DIR, `${key}.lua`), 'utf-8').replace(SHARED_LINE, (_line, file: string) => sharedCode(file));
+    const script = readFileSync(join(HEALTH_DIR, `${key}.lua`), 'utf-8').replace(SHARED_LINE, (_line, file: string) =>
+      sharedCode(file),
+    );
     return { ...spec, key, script };
   }).sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   return loaded;
@@ -114,5 +152,8 @@ export const WORKLOAD_HEALTH: Readonly<Record<string, HealthCoverage>> = {
   'ray.io/RayService': { by: 'fleet' },
   'leaderworkerset.x-k8s.io/LeaderWorkerSet': { by: 'fleet' },
   // Healthy only when every condition but Stopped is True and modelStatus is UpToDate; Suspended when Stopped
-  'serving.kserve.io/InferenceService': { by: 'argocd-lua', path: 'resource_customizations/serving.kserve.io/InferenceService/health.lua' },
+  'serving.kserve.io/InferenceService': {
+    by: 'argocd-lua',
+    path: 'resource_customizations/serving.kserve.io/InferenceService/health.lua',
+  },
 };

@@ -13,7 +13,11 @@ export interface ChartRef {
 
 export type LocatedChart =
   | { readonly ok: true; readonly path: string; /** `--charts`, `cache` or `pulled`. */ readonly from: string }
-  | { readonly ok: false; readonly message: string; /** Neither local nor pulled (no network): not a problem of the chart itself. */ readonly unavailable?: true };
+  | {
+      readonly ok: false;
+      readonly message: string;
+      /** Neither local nor pulled (no network): not a problem of the chart itself. */ readonly unavailable?: true;
+    };
 
 export interface ChartStore {
   readonly helm: Helm;
@@ -42,12 +46,18 @@ export async function locateChart(ref: ChartRef, store: ChartStore): Promise<Loc
     const local = await inChartsDir(ref, store);
     if (local) return local;
   }
-  for (const name of new Set([`${ref.chart}-${ref.version}.tgz`, `${ref.chart}-${ref.version.replace(/^v/, '')}.tgz`])) {
+  for (const name of new Set([
+    `${ref.chart}-${ref.version}.tgz`,
+    `${ref.chart}-${ref.version.replace(/^v/, '')}.tgz`,
+  ])) {
     if (existsSync(join(store.cacheDir, name))) return { ok: true, path: join(store.cacheDir, name), from: 'cache' };
   }
-  const notAvailable = `${wanted} not available: pass --charts DIR with ${ref.chart}-${ref.version}.tgz or ${ref.chart}/ in it`;
+  const notAvailable =
+    `${wanted} not available: pass --charts DIR ` + `with ${ref.chart}-${ref.version}.tgz or ${ref.chart}/ in it`;
   const where = store.chartsDir ? `not in ${store.chartsDir}` : 'no --charts DIR given';
-  if (store.pull === false) return { ok: false, message: `${notAvailable} (${where}, pulling is off)`, unavailable: true };
+  if (store.pull === false) {
+    return { ok: false, message: `${notAvailable} (${where}, pulling is off)`, unavailable: true };
+  }
   const pulled = await pullChart(ref, store);
   if (!pulled.ok) return { ok: false, message: `${notAvailable} (${where}; ${pulled.message})`, unavailable: true };
   return pulled;
@@ -68,22 +78,37 @@ async function inChartsDir(ref: ChartRef, store: ChartStore): Promise<LocatedCha
     }
     // the name says the version; the chart inside must agree
     const shown = await runHelm(store.helm, ['show', 'chart', path], store.env);
-    if (shown.code !== 0) return { ok: false, message: `${path}: not a chart helm can read (${firstLine(shown.stderr)})` };
+    if (shown.code !== 0) {
+      return { ok: false, message: `${path}: not a chart helm can read (${firstLine(shown.stderr)})` };
+    }
     const meta = chartMeta(shown.stdout);
     if (meta.name !== ref.chart || !sameVersion(meta.version, ref.version)) {
-      return { ok: false, message: `${path} holds chart ${meta.name} version ${meta.version}; the module pins chart ${ref.chart} version ${ref.version}` };
+      return {
+        ok: false,
+        message:
+          `${path} holds chart ${meta.name} version ${meta.version}; ` +
+          `the module pins chart ${ref.chart} version ${ref.version}`,
+      };
     }
     return { ok: true, path, from: '--charts' };
   }
   const unpacked = join(dir, ref.chart);
   if (existsSync(join(unpacked, 'Chart.yaml')) && statSync(unpacked).isDirectory()) {
     const meta = chartMeta(readFileSync(join(unpacked, 'Chart.yaml'), 'utf-8'));
-    if (meta.name !== ref.chart) return { ok: false, message: `${unpacked}/Chart.yaml names chart ${meta.name}; the module pins chart ${ref.chart}` };
+    if (meta.name !== ref.chart) {
+      return {
+        ok: false,
+        message: `${unpacked}/Chart.yaml names chart ${meta.name}; the module pins chart ${ref.chart}`,
+      };
+    }
     if (sameVersion(meta.version, ref.version)) return { ok: true, path: unpacked, from: '--charts' };
     wrong.push(`${meta.version} (${unpacked}/)`);
   }
   if (wrong.length) {
-    return { ok: false, message: `chart ${ref.chart}: ${dir} has version ${wrong.join(', ')}, but the module pins version ${ref.version}` };
+    return {
+      ok: false,
+      message: `chart ${ref.chart}: ${dir} has version ${wrong.join(', ')}, but the module pins version ${ref.version}`,
+    };
   }
   return undefined;
 }
@@ -105,10 +130,19 @@ async function pullChart(ref: ChartRef, store: ChartStore): Promise<LocatedChart
     const http = /^https?:\/\//.test(ref.repoURL);
     const args = http
       ? ['pull', ref.chart, '--repo', ref.repoURL, '--version', ref.version, '--destination', temp]
-      : ['pull', `oci://${ref.repoURL.replace(/^oci:\/\//, '').replace(/\/$/, '')}/${ref.chart}`, '--version', ref.version, '--destination', temp];
+      : [
+          'pull',
+          `oci://${ref.repoURL.replace(/^oci:\/\//, '').replace(/\/$/, '')}/${ref.chart}`,
+          '--version',
+          ref.version,
+          '--destination',
+          temp,
+        ];
     const result = await runHelm(store.helm, args, store.env);
     const command = `helm ${args.slice(0, -2).join(' ')}`;
-    if (result.code !== 0) return { ok: false, message: `${command} failed: ${firstLine(result.stderr) || `exit ${result.code}`}` };
+    if (result.code !== 0) {
+      return { ok: false, message: `${command} failed: ${firstLine(result.stderr) || `exit ${result.code}`}` };
+    }
     const file = readdirSync(temp).find((name) => name.endsWith('.tgz'));
     if (!file) return { ok: false, message: `${command} wrote no chart archive` };
     const path = join(store.cacheDir, `${ref.chart}-${ref.version}.tgz`);

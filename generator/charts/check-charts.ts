@@ -3,24 +3,33 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { parse } from 'yaml';
-import { SchemaRegistry } from '../checks/schema-registry';
-import { loadFleet } from '../config/load-fleet';
-import type { ClusterInput, EnabledModule } from '../model/compiled-cluster';
-import { CLUSTERS_DIR } from '../model/paths';
-import { sortProblems, type Problem } from '../config/problems';
-import { moduleValues, PLATFORM_FOLDER, VALUES_FILE } from '../platform/compile-platform';
-import type { HelmSource, ModuleContext, PlatformModule, ProvidedObject } from '../model/platform-module';
-import { resolveModules } from '../platform/resolve-modules';
-import { KUBERNETES_DEFINITIONS } from '../model/vendor-files';
 import { locateChart, type ChartRef, type ChartStore, type LocatedChart } from './chart-location';
 import {
-  checkObject, describeProvided, describeRendered, describeValues, kubernetesKinds, missingProvided, renderedCrds, ServedKinds,
+  checkObject,
+  describeProvided,
+  describeRendered,
+  describeValues,
+  kubernetesKinds,
+  missingProvided,
+  renderedCrds,
+  ServedKinds,
 } from './check-rendered';
 import type { Helm } from './helm-binary';
 import { templateChart, type RenderedObject } from './helm-template';
+import { SchemaRegistry } from '../checks/schema-registry';
+import { loadFleet } from '../config/load-fleet';
+import { sortProblems, type Problem } from '../config/problems';
+import type { ClusterInput, EnabledModule } from '../model/compiled-cluster';
+import { CLUSTERS_DIR } from '../model/paths';
+import type { HelmSource, ModuleContext, PlatformModule, ProvidedObject } from '../model/platform-module';
+import { KUBERNETES_DEFINITIONS } from '../model/vendor-files';
+import { moduleValues, PLATFORM_FOLDER, VALUES_FILE } from '../platform/compile-platform';
+import { resolveModules } from '../platform/resolve-modules';
 
 export interface CheckChartsOptions {
-  /** The fleet's root: `clusters/<name>/cluster.yaml` in, and the committed `platform/<module>/values.yaml` when there. */
+  /**
+   * The fleet's root: `clusters/<name>/cluster.yaml` in, and the committed `platform/<module>/values.yaml` when there.
+   */
   readonly root: string;
   readonly catalog: readonly PlatformModule[];
   readonly helm: Helm;
@@ -76,7 +85,10 @@ export interface ChartsReport {
   readonly modules: ModuleCheck[];
   /** Every problem, the fleet's own (a cluster.yaml that does not load) and each module's. */
   readonly problems: Problem[];
-  /** Those of `problems` that only say a chart could not be had (not in `--charts`, not pulled): no network, or a chart gone upstream. */
+  /**
+   * Those of `problems` that only say a chart could not be had (not in `--charts`, not pulled): no network, or a chart
+   * gone upstream.
+   */
   readonly unavailable: Problem[];
 }
 
@@ -95,10 +107,20 @@ export async function checkCharts(options: CheckChartsOptions): Promise<ChartsRe
   const loaded = loadFleet(options.root, { moduleNames });
   if (!loaded.ok) return { modules: [], problems: loaded.problems, unavailable: [] };
   const unknown = [
-    ...(options.clusters ?? []).filter((name) => !loaded.clusters.some((c) => c.spec.name === name)).map((name) => `no cluster "${name}" in ${CLUSTERS_DIR}/`),
-    ...(options.modules ?? []).filter((name) => !moduleNames.includes(name)).map((name) => `no module "${name}" in the catalog`),
+    ...(options.clusters ?? [])
+      .filter((name) => !loaded.clusters.some((c) => c.spec.name === name))
+      .map((name) => `no cluster "${name}" in ${CLUSTERS_DIR}/`),
+    ...(options.modules ?? [])
+      .filter((name) => !moduleNames.includes(name))
+      .map((name) => `no module "${name}" in the catalog`),
   ];
-  if (unknown.length) return { modules: [], problems: unknown.map((message) => ({ file: CLUSTERS_DIR, field: '', message })), unavailable: [] };
+  if (unknown.length) {
+    return {
+      modules: [],
+      problems: unknown.map((message) => ({ file: CLUSTERS_DIR, field: '', message })),
+      unavailable: [],
+    };
+  }
   const registry = options.registry ?? SchemaRegistry.forFleet();
   const kubernetes = kubernetesKinds(options.kubernetesDefinitions ?? KUBERNETES_DEFINITIONS);
   const work = mkdtempSync(join(tmpdir(), 'charts-check-'));
@@ -128,7 +150,15 @@ export async function checkCharts(options: CheckChartsOptions): Promise<ChartsRe
         problems.push(...resolved.problems);
         continue;
       }
-      const checks = await checkCluster(cluster, resolved.modules, { options, registry, kubernetes, store, locate, limit, work });
+      const checks = await checkCluster(cluster, resolved.modules, {
+        options,
+        registry,
+        kubernetes,
+        store,
+        locate,
+        limit,
+        work,
+      });
       for (const check of checks) {
         check.problems.splice(0, check.problems.length, ...sortProblems(check.problems));
         modules.push(check);
@@ -151,7 +181,11 @@ export async function checkCharts(options: CheckChartsOptions): Promise<ChartsRe
       const seen = repeated.get(p.message);
       if (!seen) return [p];
       if (seen.first !== p) return [];
-      return [seen.clusters.length ? { ...p, message: `${p.message}; also needed on ${[...new Set(seen.clusters)].join(', ')}` } : p];
+      return [
+        seen.clusters.length
+          ? { ...p, message: `${p.message}; also needed on ${[...new Set(seen.clusters)].join(', ')}` }
+          : p,
+      ];
     });
   return { modules, problems: sortProblems(once(problems)), unavailable: sortProblems(once(unavailable)) };
 }
@@ -178,11 +212,17 @@ interface ModuleRender {
   readonly complete: boolean;
 }
 
-async function checkCluster(cluster: ClusterInput, enabledModules: readonly EnabledModule[], ctx: ClusterContext): Promise<ModuleCheck[]> {
+async function checkCluster(
+  cluster: ClusterInput,
+  enabledModules: readonly EnabledModule[],
+  ctx: ClusterContext,
+): Promise<ModuleCheck[]> {
   const enabled = new Set(enabledModules.map((m) => m.module.name));
   const served = new ServedKinds();
   served.addGroup(ARGO_CD_GROUP, 'Argo CD');
-  for (const { module } of enabledModules) for (const crd of module.crds) served.addDeclared(crd, `module ${module.name} (crds)`);
+  for (const { module } of enabledModules) {
+    for (const crd of module.crds) served.addDeclared(crd, `module ${module.name} (crds)`);
+  }
   const chartSchemas = new SchemaRegistry();
   const apiVersions = new Set<string>();
 
@@ -190,23 +230,34 @@ async function checkCluster(cluster: ClusterInput, enabledModules: readonly Enab
   const renders: ModuleRender[] = [];
   const waves = [...new Set(enabledModules.map((m) => m.module.wave))].sort((a, b) => a - b);
   for (const wave of waves) {
-    const inWave = enabledModules.filter((m) => m.module.wave === wave && (!ctx.options.modules || ctx.options.modules.includes(m.module.name)));
-    const rendered = await Promise.all(inWave.map((m) => renderModule(cluster, m, enabled, [...apiVersions].sort(), ctx)));
+    const inWave = enabledModules.filter(
+      (m) => m.module.wave === wave && (!ctx.options.modules || ctx.options.modules.includes(m.module.name)),
+    );
+    const rendered = await Promise.all(
+      inWave.map((m) => renderModule(cluster, m, enabled, [...apiVersions].sort(), ctx)),
+    );
     for (const render of rendered) {
       renders.push(render);
       for (const crd of renderedCrds(render.objects)) {
         served.addRendered(crd, `module ${render.enabled.module.name}'s CRD ${crd.name}`);
-        for (const version of crd.versions) apiVersions.add(`${crd.group}/${version}`).add(`${crd.group}/${version}/${crd.kind}`);
+        for (const version of crd.versions) {
+          apiVersions.add(`${crd.group}/${version}`).add(`${crd.group}/${version}/${crd.kind}`);
+        }
         try {
           chartSchemas.addCrd(structuredClone(crd.object) as unknown as Parameters<SchemaRegistry['addCrd']>[0]);
         } catch (error) {
-          render.check.notes.push(`the schema of CRD ${crd.name} could not be read (${(error as Error).message}); its objects are checked for their kind only`);
+          render.check.notes.push(
+            `the schema of CRD ${crd.name} could not be read ` +
+              `(${(error as Error).message}); its objects are checked for their kind only`,
+          );
         }
       }
     }
   }
 
-  for (const render of renders) checkRender(render, { registry: ctx.registry, chartSchemas, kubernetes: ctx.kubernetes, served }, cluster);
+  for (const render of renders) {
+    checkRender(render, { registry: ctx.registry, chartSchemas, kubernetes: ctx.kubernetes, served }, cluster);
+  }
   return renders.map((r) => r.check);
 }
 
@@ -221,14 +272,31 @@ async function renderModule(
   const spec = cluster.spec;
   const problem = (message: string) => moduleProblem(cluster, module.name, message);
   const check: ModuleCheck = {
-    cluster: spec.name, module: module.name, charts: [], kinds: new Map(), unvalidated: 0, provided: 0, problems: [], unavailable: [], notes: [],
+    cluster: spec.name,
+    module: module.name,
+    charts: [],
+    kinds: new Map(),
+    unvalidated: 0,
+    provided: 0,
+    problems: [],
+    unavailable: [],
+    notes: [],
   };
   const context: ModuleContext = { cluster: spec, enabled: enabledNames, overrides: enabled.values };
   const computed = moduleValues(module, context);
-  const base = { enabled, check, objects: [] as RenderedObject[], values: computed, valuesFile: '', context, complete: false };
+  const base = {
+    enabled,
+    check,
+    objects: [] as RenderedObject[],
+    values: computed,
+    valuesFile: '',
+    context,
+    complete: false,
+  };
   if (module.source?.kind !== 'helm') {
     const skipped = module.source
-      ? `a git source (${module.source.repoURL}//${module.source.path}@${enabled.version}), installed with kustomize: not a chart`
+      ? `a git source (${module.source.repoURL}//${module.source.path}@${enabled.version}), ` +
+        `installed with kustomize: not a chart`
       : 'no upstream source: the generator renders all of it (checked by validate)';
     return { ...base, check: { ...check, skipped } };
   }
@@ -244,7 +312,12 @@ async function renderModule(
     valuesName = `${folder}/${VALUES_FILE}`;
     const committed = (parse(readFileSync(committedFile, 'utf-8')) ?? {}) as Record<string, unknown>;
     if (!isDeepStrictEqual(committed, computed)) {
-      check.problems.push(problem(`${valuesName} is not what the generator renders for this cluster now: run npx projen (checked with the committed file, which Argo CD syncs)`));
+      check.problems.push(
+        problem(
+          `${valuesName} is not what the generator renders for this cluster now: ` +
+            `run npx projen (checked with the committed file, which Argo CD syncs)`,
+        ),
+      );
     }
     values = committed;
   } else {
@@ -254,12 +327,21 @@ async function renderModule(
   }
 
   const charts: { ref: ChartRef; release: string; valuesFiles: string[] }[] = [
-    { ref: { repoURL: module.source.repoURL, chart: module.source.chart, version: enabled.version ?? module.source.version }, release: module.name, valuesFiles: [valuesFile] },
+    {
+      ref: {
+        repoURL: module.source.repoURL,
+        chart: module.source.chart,
+        version: enabled.version ?? module.source.version,
+      },
+      release: module.name,
+      valuesFiles: [valuesFile],
+    },
   ];
   let complete = true;
   for (const extra of module.extraSources ?? []) {
-    if (extra.kind === 'helm') charts.push({ ref: helmRef(extra), release: extra.chart, valuesFiles: [] });
-    else {
+    if (extra.kind === 'helm') {
+      charts.push({ ref: helmRef(extra), release: extra.chart, valuesFiles: [] });
+    } else {
       complete = false;
       check.notes.push(`extra git source ${extra.repoURL}//${extra.path}@${extra.ref} is not rendered (kustomize)`);
     }
@@ -276,11 +358,27 @@ async function renderModule(
       continue;
     }
     const result = await ctx.limit(() =>
-      templateChart(ctx.store.helm, { chartPath: chartPath.path, release, namespace: module.namespace, valuesFiles, kubeVersion: spec.kubernetesVersion, apiVersions }, ctx.store.env),
+      templateChart(
+        ctx.store.helm,
+        {
+          chartPath: chartPath.path,
+          release,
+          namespace: module.namespace,
+          valuesFiles,
+          kubeVersion: spec.kubernetesVersion,
+          apiVersions,
+        },
+        ctx.store.env,
+      ),
     );
     if (!result.ok) {
       check.charts.push({ chart: ref.chart, version: ref.version, from: chartPath.from, objects: 0 });
-      check.problems.push(problem(`chart ${ref.chart} ${ref.version}: ${result.message} (with ${valuesFiles.length ? valuesName : 'the chart\'s default values'})`));
+      check.problems.push(
+        problem(
+          `chart ${ref.chart} ${ref.version}: ${result.message} ` +
+            `(with ${valuesFiles.length ? valuesName : "the chart's default values"})`,
+        ),
+      );
       complete = false;
       continue;
     }
@@ -306,7 +404,9 @@ function checkRender(render: ModuleRender, context: Parameters<typeof checkObjec
     }
   }
   if (!render.complete) {
-    if (objects.length && (module.provides || module.crds.length)) check.notes.push('what the module declares is not checked: not all of its sources rendered');
+    if (objects.length && (module.provides || module.crds.length)) {
+      check.notes.push('what the module declares is not checked: not all of its sources rendered');
+    }
     return;
   }
   const withValues = `with ${render.valuesFile}: ${describeValues(render.values)}`;
@@ -319,20 +419,28 @@ function checkRender(render: ModuleRender, context: Parameters<typeof checkObjec
   }
   const missing = missingProvided(declared, objects, module.namespace);
   for (const { provided, near } of missing) {
-    check.problems.push(problem(
-      `module ${module.name} declares it provides ${describeProvided(provided)}, but its chart does not render it ${withValues}` +
-        (near ? ` (it ${near})` : ''),
-    ));
+    check.problems.push(
+      problem(
+        `module ${module.name} declares it provides ${describeProvided(provided)}, ` +
+          `but its chart does not render it ${withValues}` +
+          (near ? ` (it ${near})` : ''),
+      ),
+    );
   }
   const crdNames = new Set(renderedCrds(objects).map((crd) => crd.name));
   const missingCrds = module.crds.filter((crd) => !crdNames.has(crd));
   for (const crd of missingCrds) {
-    check.problems.push(problem(`module ${module.name} declares CRD ${crd} (crds), but its charts do not render it ${withValues}`));
+    check.problems.push(
+      problem(`module ${module.name} declares CRD ${crd} (crds), but its charts do not render it ${withValues}`),
+    );
   }
   check.provided = declared.length - missing.length + module.crds.length - missingCrds.length;
 }
 
-/** A problem of one module on one cluster: at its `modules.<name>` entry when cluster.yaml has one (a base module may not). */
+/**
+ * A problem of one module on one cluster: at its `modules.<name>` entry when cluster.yaml has one (a base module may
+ * not).
+ */
 function moduleProblem(cluster: ClusterInput, module: string, message: string): Problem {
   const line = cluster.spec.modules[module] === undefined ? undefined : cluster.lineOf(['modules', module]);
   return { file: cluster.file, line, field: `modules.${module}`, message };

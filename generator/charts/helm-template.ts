@@ -24,7 +24,10 @@ export interface TemplateRequest {
   readonly valuesFiles: readonly string[];
   /** The cluster's Kubernetes minor version, `1.33`. */
   readonly kubeVersion: string;
-  /** API versions the cluster serves beyond Kubernetes' own (`group/version` and `group/version/Kind`), as Argo CD passes them. */
+  /**
+   * API versions the cluster serves beyond Kubernetes' own (`group/version` and `group/version/Kind`), as Argo CD
+   * passes them.
+   */
   readonly apiVersions?: readonly string[];
 }
 
@@ -37,12 +40,28 @@ export type TemplateResult =
  * namespace, the values files, the CRDs of the chart's `crds/` folder, the cluster's Kubernetes version and API
  * versions, and no test hooks (Argo CD does not run Helm tests). Returns each object with its template.
  */
-export async function templateChart(helm: Helm, request: TemplateRequest, env?: NodeJS.ProcessEnv): Promise<TemplateResult> {
-  const args = ['template', request.release, request.chartPath, '--namespace', request.namespace, '--include-crds', '--skip-tests', '--kube-version', request.kubeVersion];
+export async function templateChart(
+  helm: Helm,
+  request: TemplateRequest,
+  env?: NodeJS.ProcessEnv,
+): Promise<TemplateResult> {
+  const args = [
+    'template',
+    request.release,
+    request.chartPath,
+    '--namespace',
+    request.namespace,
+    '--include-crds',
+    '--skip-tests',
+    '--kube-version',
+    request.kubeVersion,
+  ];
   for (const file of request.valuesFiles) args.push('--values', file);
   for (const apiVersion of request.apiVersions ?? []) args.push('--api-versions', apiVersion);
   const result = await runHelm(helm, args, env);
-  if (result.code !== 0) return { ok: false, message: `helm template failed: ${firstLine(result.stderr) || `exit ${result.code}`}` };
+  if (result.code !== 0) {
+    return { ok: false, message: `helm template failed: ${firstLine(result.stderr) || `exit ${result.code}`}` };
+  }
   return { ok: true, ...parseRendered(result.stdout) };
 }
 

@@ -31,7 +31,9 @@ export function readZipEntry(zipFile: string, name: string): Buffer | undefined 
     const entries = tail.readUInt16LE(end + 10);
     const directorySize = tail.readUInt32LE(end + 12);
     const directoryOffset = tail.readUInt32LE(end + 16);
-    if (directoryOffset === 0xffffffff || entries === 0xffff) throw new Error(`${zipFile}: zip64 archives are not supported`);
+    if (directoryOffset === 0xffffffff || entries === 0xffff) {
+      throw new Error(`${zipFile}: zip64 archives are not supported`);
+    }
     const directory = read(directoryOffset, directorySize);
     let at = 0;
     for (let n = 0; n < entries; n++) {
@@ -54,7 +56,9 @@ export function readZipEntry(zipFile: string, name: string): Buffer | undefined 
       const data = read(dataOffset, compressedSize);
       const bytes = method === 0 ? data : method === 8 ? inflateRawSync(data) : undefined;
       if (!bytes) throw new Error(`${zipFile}: ${name} uses compression method ${method}, not stored or deflated`);
-      if (bytes.length !== uncompressedSize) throw new Error(`${zipFile}: ${name} inflated to ${bytes.length} bytes, expected ${uncompressedSize}`);
+      if (bytes.length !== uncompressedSize) {
+        throw new Error(`${zipFile}: ${name} inflated to ${bytes.length} bytes, expected ${uncompressedSize}`);
+      }
       return bytes;
     }
     return undefined;

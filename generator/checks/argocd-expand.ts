@@ -1,11 +1,11 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, posix } from 'node:path';
 import { parse } from 'yaml';
+import { renderGoTemplate, TemplateError } from './go-template';
 import { parseManifest } from './parse-manifest';
 import type { SchemaRegistry } from './schema-registry';
 import type { Problem } from '../config/problems';
 import { pathsUnder } from '../util/sorted-paths';
-import { renderGoTemplate, TemplateError } from './go-template';
 
 /** An Application as the ApplicationSet controller would create it. */
 export interface ExpandedApplication {
@@ -14,7 +14,12 @@ export interface ExpandedApplication {
   readonly application: {
     apiVersion: string;
     kind: string;
-    metadata: { name: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string> };
+    metadata: {
+      name: string;
+      namespace?: string;
+      labels?: Record<string, string>;
+      annotations?: Record<string, string>;
+    };
     spec: ApplicationSpec;
   };
 }
@@ -98,7 +103,8 @@ export function expandApplicationSets(tree: RepoTree): { applications: ExpandedA
     const object = parse(readFileSync(join(tree.root, file), 'utf-8')) as ApplicationSetObject;
     if (object?.kind !== 'ApplicationSet') continue;
     const cluster = file.split('/')[1];
-    const fail = (message: string) => problems.push({ file, field: '', message: `ApplicationSet ${object.metadata.name}: ${message}` });
+    const fail = (message: string) =>
+      problems.push({ file, field: '', message: `ApplicationSet ${object.metadata.name}: ${message}` });
     if (object.spec.goTemplate !== true || !object.spec.goTemplateOptions?.includes('missingkey=error')) {
       fail('expected goTemplate: true with goTemplateOptions ["missingkey=error"]');
       continue;
@@ -136,21 +142,36 @@ function gitParams(tree: RepoTree, git: GitGenerator): Record<string, unknown>[]
       const text = readFileSync(join(tree.root, file), 'utf-8');
       const data = (file.endsWith('.json') ? JSON.parse(text) : parse(text)) as Record<string, unknown>;
       const dir = posix.dirname(file);
-      out.push({ ...data, ...extra, path: { ...pathParams(dir), filename: posix.basename(file), filenameNormalized: normalize(posix.basename(file)) } });
+      out.push({
+        ...data,
+        ...extra,
+        path: {
+          ...pathParams(dir),
+          filename: posix.basename(file),
+          filenameNormalized: normalize(posix.basename(file)),
+        },
+      });
     }
   }
   if (git.directories) {
     const include = git.directories.filter((d) => !d.exclude).map((d) => globRegExp(d.path));
     const exclude = git.directories.filter((d) => d.exclude).map((d) => globRegExp(d.path));
     for (const dir of [...tree.dirs].sort()) {
-      if (include.some((r) => r.test(dir)) && !exclude.some((r) => r.test(dir))) out.push({ ...extra, path: pathParams(dir) });
+      if (include.some((r) => r.test(dir)) && !exclude.some((r) => r.test(dir))) {
+        out.push({ ...extra, path: pathParams(dir) });
+      }
     }
   }
   return out;
 }
 
 function pathParams(dir: string) {
-  return { path: dir, basename: posix.basename(dir), basenameNormalized: normalize(posix.basename(dir)), segments: dir.split('/') };
+  return {
+    path: dir,
+    basename: posix.basename(dir),
+    basenameNormalized: normalize(posix.basename(dir)),
+    segments: dir.split('/'),
+  };
 }
 
 function normalize(name: string): string {
@@ -165,30 +186,50 @@ export function globRegExp(glob: string): RegExp {
     if (c === '*' && glob[i + 1] === '*') {
       out += '.*';
       i++;
-    } else if (c === '*') out += '[^/]*';
-    else if (c === '?') out += '[^/]';
-    else if (c === '{') out += '(?:';
-    else if (c === '}') out += ')';
-    else if (c === ',') out += '|';
-    else out += c.replace(/[.+^$()|[\]\\]/g, '\\$&');
+    } else if (c === '*') {
+      out += '[^/]*';
+    } else if (c === '?') {
+      out += '[^/]';
+    } else if (c === '{') {
+      out += '(?:';
+    } else if (c === '}') {
+      out += ')';
+    } else if (c === ',') {
+      out += '|';
+    } else {
+      out += c.replace(/[.+^$()|[\]\\]/g, '\\$&');
+    }
   }
   return new RegExp(`^${out}$`);
 }
 
-function renderApplication(appSet: ApplicationSetObject, params: Record<string, unknown>): ExpandedApplication['application'] {
+function renderApplication(
+  appSet: ApplicationSetObject,
+  params: Record<string, unknown>,
+): ExpandedApplication['application'] {
   const render = (value: unknown): unknown => {
     if (typeof value === 'string') return renderGoTemplate(value, params);
     if (Array.isArray(value)) return value.map(render);
-    if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [render(k) as string, render(v)]));
+    if (value && typeof value === 'object') {
+      return Object.fromEntries(Object.entries(value).map(([k, v]) => [render(k) as string, render(v)]));
+    }
     return value;
   };
-  let app = { metadata: render(appSet.spec.template.metadata), spec: render(appSet.spec.template.spec) } as Record<string, unknown>;
+  let app = { metadata: render(appSet.spec.template.metadata), spec: render(appSet.spec.template.spec) } as Record<
+    string,
+    unknown
+  >;
   if (appSet.spec.templatePatch) {
     const patch = parse(renderGoTemplate(appSet.spec.templatePatch, params)) as Record<string, unknown>;
     app = mergePatch(app, patch);
   }
   const metadata = app.metadata as ExpandedApplication['application']['metadata'];
-  return { apiVersion: 'argoproj.io/v1alpha1', kind: 'Application', metadata: { ...metadata, namespace: appSet.metadata.namespace }, spec: app.spec as ApplicationSpec };
+  return {
+    apiVersion: 'argoproj.io/v1alpha1',
+    kind: 'Application',
+    metadata: { ...metadata, namespace: appSet.metadata.namespace },
+    spec: app.spec as ApplicationSpec,
+  };
 }
 
 /** A templatePatch merges into the template: mappings key by key, lists and scalars replaced. */
@@ -197,7 +238,10 @@ function mergePatch(base: Record<string, unknown>, patch: Record<string, unknown
   for (const [k, v] of Object.entries(patch ?? {})) {
     const current = out[k];
     const mergeable = (x: unknown) => x && typeof x === 'object' && !Array.isArray(x);
-    out[k] = mergeable(current) && mergeable(v) ? mergePatch(current as Record<string, unknown>, v as Record<string, unknown>) : v;
+    out[k] =
+      mergeable(current) && mergeable(v)
+        ? mergePatch(current as Record<string, unknown>, v as Record<string, unknown>)
+        : v;
   }
   return out;
 }
@@ -217,7 +261,9 @@ export function checkApplications(
   let objects = 0;
   for (const { cluster, application } of applications) {
     const file = `clusters/${cluster}/argocd (Application ${application.metadata.name})`;
-    for (const p of registry.validate(application)) problems.push({ file, field: p.path.replace(/^\//, '').replace(/\//g, '.'), message: p.message });
+    for (const p of registry.validate(application)) {
+      problems.push({ file, field: p.path.replace(/^\//, '').replace(/\//g, '.'), message: p.message });
+    }
     const sources = application.spec.sources ?? (application.spec.source ? [application.spec.source] : []);
     if (sources.length === 0) problems.push({ file, field: 'spec', message: 'has no source' });
     const refs = new Set(sources.filter((s) => s.ref).map((s) => s.ref));
@@ -225,8 +271,16 @@ export function checkApplications(
       for (const valueFile of source.helm?.valueFiles ?? []) {
         const match = /^\$([^/]+)\/(.+)$/.exec(valueFile);
         if (!match) continue;
-        if (!refs.has(match[1])) problems.push({ file, field: 'spec.sources', message: `value file ${valueFile} refers to no source with ref: ${match[1]}` });
-        if (!tree.files.has(match[2])) problems.push({ file, field: 'spec.sources', message: `value file ${match[2]} does not exist` });
+        if (!refs.has(match[1])) {
+          problems.push({
+            file,
+            field: 'spec.sources',
+            message: `value file ${valueFile} refers to no source with ref: ${match[1]}`,
+          });
+        }
+        if (!tree.files.has(match[2])) {
+          problems.push({ file, field: 'spec.sources', message: `value file ${match[2]} does not exist` });
+        }
       }
       if (!source.path || !repoURLs.has(source.repoURL)) continue;
       if (!tree.dirs.has(source.path)) {
@@ -241,14 +295,18 @@ export function checkApplications(
       });
       let count = 0;
       for (const manifest of manifests) {
-        const { objects, error } = parseManifest(readFileSync(join(tree.root, manifest), 'utf-8'));
+        const { objects: parsed, error } = parseManifest(readFileSync(join(tree.root, manifest), 'utf-8'));
         if (error) problems.push({ file: manifest, field: '', message: error });
-        for (const object of objects) {
+        for (const object of parsed) {
           count++;
-          for (const p of registry.validate(object)) problems.push({ file: manifest, field: p.path.replace(/^\//, '').replace(/\//g, '.'), message: p.message });
+          for (const p of registry.validate(object)) {
+            problems.push({ file: manifest, field: p.path.replace(/^\//, '').replace(/\//g, '.'), message: p.message });
+          }
         }
       }
-      if (count === 0) problems.push({ file, field: 'spec.source.path', message: `${source.path} holds no Kubernetes objects` });
+      if (count === 0) {
+        problems.push({ file, field: 'spec.source.path', message: `${source.path} holds no Kubernetes objects` });
+      }
       objects += count;
     }
   }
@@ -276,7 +334,11 @@ export function checkProjects(tree: RepoTree, applications: readonly ExpandedApp
     const file = `clusters/${cluster}/argocd (Application ${application.metadata.name})`;
     const project = projects.get(`${cluster}/${application.spec.project}`);
     if (!project) {
-      problems.push({ file, field: 'spec.project', message: `AppProject ${application.spec.project} is not in clusters/${cluster}/argocd/` });
+      problems.push({
+        file,
+        field: 'spec.project',
+        message: `AppProject ${application.spec.project} is not in clusters/${cluster}/argocd/`,
+      });
       continue;
     }
     const allows = (patterns: readonly string[] | undefined, value: string | undefined) =>
@@ -284,7 +346,11 @@ export function checkProjects(tree: RepoTree, applications: readonly ExpandedApp
     const sources = application.spec.sources ?? (application.spec.source ? [application.spec.source] : []);
     for (const source of sources) {
       if (!allows(project.spec.sourceRepos, source.repoURL)) {
-        problems.push({ file, field: 'spec.sources', message: `repository ${source.repoURL} is not allowed by AppProject ${project.metadata.name}` });
+        problems.push({
+          file,
+          field: 'spec.sources',
+          message: `repository ${source.repoURL} is not allowed by AppProject ${project.metadata.name}`,
+        });
       }
     }
     const { destination } = application.spec;
@@ -297,7 +363,9 @@ export function checkProjects(tree: RepoTree, applications: readonly ExpandedApp
       problems.push({
         file,
         field: 'spec.destination',
-        message: `destination ${destination.server ?? destination.name}/${destination.namespace} is not allowed by AppProject ${project.metadata.name}`,
+        message:
+          `destination ${destination.server ?? destination.name}/${destination.namespace} ` +
+          `is not allowed by AppProject ${project.metadata.name}`,
       });
     }
   }
@@ -309,7 +377,11 @@ export function describeApplication({ application }: ExpandedApplication): strin
   const sources = application.spec.sources ?? (application.spec.source ? [application.spec.source] : []);
   const what = sources
     .filter((s) => !s.ref)
-    .map((s) => (s.chart ? `${s.chart}@${s.targetRevision} (${s.repoURL})` : `${s.path}${s.targetRevision ? `@${s.targetRevision}` : ''}`))
+    .map((s) =>
+      s.chart
+        ? `${s.chart}@${s.targetRevision} (${s.repoURL})`
+        : `${s.path}${s.targetRevision ? `@${s.targetRevision}` : ''}`,
+    )
     .join(' + ');
   const { destination } = application.spec;
   const where = `${destination.server ?? destination.name}/${destination.namespace ?? ''}`;

@@ -2,10 +2,10 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, posix } from 'node:path';
 import { parse } from '@cdktf/hcl2json';
 import type { Problem } from '../config/problems';
-import type { GeneratedFile } from '../model/generated-file';
 import { topologicalWaves } from '../infra/graph';
-import { ACCOUNTS_DIR } from '../model/paths';
 import { parseRegistrySource, schemaFileName, type TerraformModule } from '../infra/terraform-modules';
+import type { GeneratedFile } from '../model/generated-file';
+import { ACCOUNTS_DIR } from '../model/paths';
 
 /**
  * Offline checks of the generated Terragrunt tree, from the files alone (not from the generator's model):
@@ -53,7 +53,10 @@ export const ACCOUNT_LEVEL_MODULES: Readonly<Record<string, { readonly key: stri
 const INCLUDE_ROOT = '${find_in_parent_folders("root.hcl")}';
 const OUTPUT_READ = /dependency\.([A-Za-z_][A-Za-z0-9_-]*)\.outputs\.([A-Za-z_][A-Za-z0-9_-]*)/g;
 
-export async function checkInfra(files: readonly GeneratedFile[], terraformSchemaDir: string): Promise<InfraCheckReport> {
+export async function checkInfra(
+  files: readonly GeneratedFile[],
+  terraformSchemaDir: string,
+): Promise<InfraCheckReport> {
   const problems: Problem[] = [];
   const at = (file: string, field: string, message: string) => problems.push({ file, field, message });
   const hclFiles = files.filter((f) => f.path.endsWith('.hcl'));
@@ -72,8 +75,13 @@ export async function checkInfra(files: readonly GeneratedFile[], terraformSchem
   const schemaOf = (fileName: string) => {
     if (!schemas.has(fileName)) {
       const path = join(terraformSchemaDir, fileName);
-      const data = existsSync(path) ? (JSON.parse(readFileSync(path, 'utf-8')) as { variables: { name: string }[]; outputs: string[] }) : undefined;
-      schemas.set(fileName, data && { variables: new Set(data.variables.map((v) => v.name)), outputs: new Set(data.outputs) });
+      const data = existsSync(path)
+        ? (JSON.parse(readFileSync(path, 'utf-8')) as { variables: { name: string }[]; outputs: string[] })
+        : undefined;
+      schemas.set(
+        fileName,
+        data && { variables: new Set(data.variables.map((v) => v.name)), outputs: new Set(data.outputs) },
+      );
     }
     return schemas.get(fileName);
   };
@@ -81,7 +89,9 @@ export async function checkInfra(files: readonly GeneratedFile[], terraformSchem
   const units = new Map<string, ParsedUnit>();
   // a unit that does not parse is reported once; its dependents still find it
   for (const file of hclFiles) {
-    if (posix.basename(file.path) === 'terragrunt.hcl' && !parsed.has(file.path)) units.set(posix.dirname(file.path), { dir: posix.dirname(file.path), body: {} });
+    if (posix.basename(file.path) === 'terragrunt.hcl' && !parsed.has(file.path)) {
+      units.set(posix.dirname(file.path), { dir: posix.dirname(file.path), body: {} });
+    }
   }
   for (const [path, body] of parsed) {
     if (posix.basename(path) !== 'terragrunt.hcl') continue;
@@ -91,17 +101,32 @@ export async function checkInfra(files: readonly GeneratedFile[], terraformSchem
     if (!ancestorFile(dir, 'root.hcl', paths)) at(path, 'include.root', 'no root.hcl in a parent folder');
     const owners = OWNER_FILES.filter((name) => ancestorFile(dir, name, paths));
     if (owners.length !== 1) {
-      at(path, 'include.root', owners.length
-        ? 'both a cluster.hcl and an account.hcl in parent folders; root.hcl reads one'
-        : 'no cluster.hcl or account.hcl in a parent folder (root.hcl reads it)');
+      at(
+        path,
+        'include.root',
+        owners.length
+          ? 'both a cluster.hcl and an account.hcl in parent folders; root.hcl reads one'
+          : 'no cluster.hcl or account.hcl in a parent folder (root.hcl reads it)',
+      );
     }
     const source = (asList(body.terraform)[0] as { source?: unknown } | undefined)?.source;
     const module = typeof source === 'string' ? parseRegistrySource(source) : undefined;
     let schema: ModuleSchema | undefined;
-    if (!module) at(path, 'terraform.source', `expected a pinned registry module (tfr:///<module>?version=<version>), got ${JSON.stringify(source)}`);
-    else {
+    if (!module) {
+      at(
+        path,
+        'terraform.source',
+        `expected a pinned registry module (tfr:///<module>?version=<version>), got ${JSON.stringify(source)}`,
+      );
+    } else {
       schema = schemaOf(schemaFileName(module));
-      if (!schema) at(path, 'terraform.source', `${module.source} ${module.version} has no variable and output list in vendor/schemas/terraform`);
+      if (!schema) {
+        at(
+          path,
+          'terraform.source',
+          `${module.source} ${module.version} has no variable and output list in vendor/schemas/terraform`,
+        );
+      }
     }
     // files a unit generates beside the module (not root.hcl's: those interpolate Terragrunt expressions)
     for (const [name, blocks] of Object.entries((body.generate ?? {}) as Record<string, unknown>)) {
@@ -125,7 +150,13 @@ export async function checkInfra(files: readonly GeneratedFile[], terraformSchem
     const account = ownerAccount(unit.dir, parsed);
     const name = `${level.what} ${JSON.stringify(inputs[level.key] ?? null)} of account ${account ?? '(unknown)'}`;
     if (!unit.dir.startsWith(`${ACCOUNTS_DIR}/`)) {
-      at(file, 'terraform.source', `creates the ${name}, which exists once per account: expected it in the account's unit under ${ACCOUNTS_DIR}/${account ?? '<account>'}/, not in a cluster's (adding or removing a cluster would move it)`);
+      at(
+        file,
+        'terraform.source',
+        `creates the ${name}, which exists once per account: expected it in the account's unit ` +
+          (`under ${ACCOUNTS_DIR}/${account ?? '<account>'}/, not in ` +
+            `a cluster's (adding or removing a cluster would move it)`),
+      );
     }
     creators.set(name, [...(creators.get(name) ?? []), unit.dir]);
   }
@@ -133,7 +164,13 @@ export async function checkInfra(files: readonly GeneratedFile[], terraformSchem
     if (dirs.length > 1) {
       const sorted = [...dirs].sort();
       for (const dir of sorted) {
-        at(`${dir}/terragrunt.hcl`, 'terraform.source', `creates the ${name}, as ${sorted.length - 1} other unit(s) do (${sorted.filter((d) => d !== dir).join(', ')}); expected one unit per account: the second apply fails, and destroying either removes the provider the other's roles trust`);
+        at(
+          `${dir}/terragrunt.hcl`,
+          'terraform.source',
+          `creates the ${name}, as ${sorted.length - 1} other unit(s) do ` +
+            `(${sorted.filter((d) => d !== dir).join(', ')}); expected one unit per account: the second ` +
+            `apply fails, and destroying either removes the provider the other's roles trust`,
+        );
       }
     }
   }
@@ -146,9 +183,17 @@ export async function checkInfra(files: readonly GeneratedFile[], terraformSchem
     const providers = Object.values((unit.body.dependency ?? {}) as Record<string, unknown>)
       .map((blocks) => (asList(blocks)[0] as { config_path?: unknown }).config_path)
       .map((path) => (typeof path === 'string' ? units.get(posix.join(unit.dir, path)) : undefined))
-      .filter((target) => target?.module && ACCOUNT_LEVEL_MODULES[target.module.source] && ownerAccount(target.dir, parsed) === account);
+      .filter(
+        (target) =>
+          target?.module && ACCOUNT_LEVEL_MODULES[target.module.source] && ownerAccount(target.dir, parsed) === account,
+      );
     if (!providers.length) {
-      at(`${unit.dir}/terragrunt.hcl`, 'inputs.enable_github_oidc', `trusts GitHub's OIDC provider, but has no dependency on the provider unit of account ${account ?? '(unknown)'} (${ACCOUNTS_DIR}/${account ?? '<account>'}/...)`);
+      at(
+        `${unit.dir}/terragrunt.hcl`,
+        'inputs.enable_github_oidc',
+        `trusts GitHub's OIDC provider, but has no dependency on the provider unit of ` +
+          `account ${account ?? '(unknown)'} (${ACCOUNTS_DIR}/${account ?? '<account>'}/...)`,
+      );
     }
   }
 
@@ -161,13 +206,28 @@ export async function checkInfra(files: readonly GeneratedFile[], terraformSchem
     const dependencies = (unit.body.dependency ?? {}) as Record<string, unknown>;
     const targets = new Map<string, { unit?: ParsedUnit; mocks: Set<string> }>();
     for (const [name, blocks] of Object.entries(dependencies)) {
-      const block = asList(blocks)[0] as { config_path?: unknown; mock_outputs?: unknown; mock_outputs_allowed_terraform_commands?: unknown };
+      const block = asList(blocks)[0] as {
+        config_path?: unknown;
+        mock_outputs?: unknown;
+        mock_outputs_allowed_terraform_commands?: unknown;
+      };
       const target = typeof block.config_path === 'string' ? posix.join(unit.dir, block.config_path) : '';
       const targetUnit = units.get(target);
-      if (!targetUnit) at(file, `dependency.${name}.config_path`, `expected the folder of a generated unit, got ${JSON.stringify(block.config_path)}`);
-      else edges.push(target);
+      if (!targetUnit) {
+        at(
+          file,
+          `dependency.${name}.config_path`,
+          `expected the folder of a generated unit, got ${JSON.stringify(block.config_path)}`,
+        );
+      } else {
+        edges.push(target);
+      }
       if (JSON.stringify(block.mock_outputs_allowed_terraform_commands) !== JSON.stringify(MOCK_COMMANDS)) {
-        at(file, `dependency.${name}.mock_outputs_allowed_terraform_commands`, `expected ${JSON.stringify(MOCK_COMMANDS)}`);
+        at(
+          file,
+          `dependency.${name}.mock_outputs_allowed_terraform_commands`,
+          `expected ${JSON.stringify(MOCK_COMMANDS)}`,
+        );
       }
       const mocks = new Set(Object.keys((block.mock_outputs ?? {}) as object));
       for (const mock of mocks) {
@@ -180,8 +240,11 @@ export async function checkInfra(files: readonly GeneratedFile[], terraformSchem
     for (const block of asList(unit.body.dependencies)) {
       for (const path of asList((block as { paths?: unknown }).paths)) {
         const target = typeof path === 'string' ? posix.join(unit.dir, path) : '';
-        if (!units.has(target)) at(file, 'dependencies.paths', `expected the folder of a generated unit, got ${JSON.stringify(path)}`);
-        else edges.push(target);
+        if (!units.has(target)) {
+          at(file, 'dependencies.paths', `expected the folder of a generated unit, got ${JSON.stringify(path)}`);
+        } else {
+          edges.push(target);
+        }
       }
     }
     needs.set(unit.dir, edges);
@@ -189,16 +252,22 @@ export async function checkInfra(files: readonly GeneratedFile[], terraformSchem
     const inputs = (unit.body.inputs ?? {}) as Record<string, unknown>;
     for (const key of Object.keys(inputs)) {
       inputsChecked++;
-      if (unit.schema && !unit.schema.variables.has(key)) at(file, `inputs.${key}`, 'is not a variable of the pinned module (Terraform would ignore it silently)');
+      if (unit.schema && !unit.schema.variables.has(key)) {
+        at(file, `inputs.${key}`, 'is not a variable of the pinned module (Terraform would ignore it silently)');
+      }
     }
     for (const text of strings(inputs)) {
       for (const [, name, output] of text.matchAll(OUTPUT_READ)) {
         outputReadsChecked++;
         const target = targets.get(name);
         const field = `dependency.${name}.outputs.${output}`;
-        if (!target) at(file, field, `reads a dependency "${name}" that has no dependency block`);
-        else if (target.unit?.schema && !target.unit.schema.outputs.has(output)) at(file, field, `is not an output of the module of ${target.unit.dir}`);
-        else if (!target.mocks.has(output)) at(file, field, 'has no mock output (init, validate and plan before the dependency is applied)');
+        if (!target) {
+          at(file, field, `reads a dependency "${name}" that has no dependency block`);
+        } else if (target.unit?.schema && !target.unit.schema.outputs.has(output)) {
+          at(file, field, `is not an output of the module of ${target.unit.dir}`);
+        } else if (!target.mocks.has(output)) {
+          at(file, field, 'has no mock output (init, validate and plan before the dependency is applied)');
+        }
       }
     }
   }
@@ -211,18 +280,33 @@ export async function checkInfra(files: readonly GeneratedFile[], terraformSchem
   for (const [dir, edges] of needs) {
     const [owner, unit] = ownerAndUnit(dir);
     const own = owners.get(owner) ?? new Map<string, string[]>();
-    own.set(unit, edges.map((edge) => ownerAndUnit(edge)).filter(([o]) => o === owner).map(([, u]) => u));
+    own.set(
+      unit,
+      edges
+        .map((edge) => ownerAndUnit(edge))
+        .filter(([o]) => o === owner)
+        .map(([, u]) => u),
+    );
     owners.set(owner, own);
   }
   const applyOrder = new Map<string, string[][]>();
   for (const [owner, own] of owners) applyOrder.set(owner, topologicalWaves(own).waves);
-  return { problems, hclFiles: hclFiles.length, units: units.size, inputsChecked, outputReadsChecked, applyOrder: sortMap(applyOrder) };
+  return {
+    problems,
+    hclFiles: hclFiles.length,
+    units: units.size,
+    inputsChecked,
+    outputReadsChecked,
+    applyOrder: sortMap(applyOrder),
+  };
 }
 
 /** `clusters/<c>/infra/<unit>` -> [c, unit]; `clusters/_accounts/<id>/<unit>` -> [`_accounts/<id>`, unit]. */
 function ownerAndUnit(dir: string): [string, string] {
   const parts = dir.split('/');
-  return dir.startsWith(`${ACCOUNTS_DIR}/`) ? [parts.slice(1, 3).join('/'), parts.slice(3).join('/')] : [parts[1], parts.slice(3).join('/')];
+  return dir.startsWith(`${ACCOUNTS_DIR}/`)
+    ? [parts.slice(1, 3).join('/'), parts.slice(3).join('/')]
+    : [parts[1], parts.slice(3).join('/')];
 }
 
 /** The account_id of the cluster.hcl or account.hcl above a unit. */
@@ -247,7 +331,9 @@ function first(value: unknown, label: string): Record<string, unknown> | undefin
 }
 
 function ancestorFile(dir: string, name: string, paths: Set<string>): boolean {
-  for (let d = posix.dirname(dir); d !== '.' && d !== '/'; d = posix.dirname(d)) if (paths.has(`${d}/${name}`)) return true;
+  for (let d = posix.dirname(dir); d !== '.' && d !== '/'; d = posix.dirname(d)) {
+    if (paths.has(`${d}/${name}`)) return true;
+  }
   return false;
 }
 

@@ -1,7 +1,7 @@
-import type { Problem } from '../config/problems';
-import type { GeneratedFile } from '../model/generated-file';
 import { parseManifest } from './parse-manifest';
 import type { SchemaRegistry } from './schema-registry';
+import type { Problem } from '../config/problems';
+import type { GeneratedFile } from '../model/generated-file';
 
 export interface ManifestCheckReport {
   readonly problems: Problem[];
@@ -33,5 +33,8 @@ export function checkManifests(files: readonly GeneratedFile[], registry: Schema
  * cluster.yaml); a module's Helm values (`platform/<module>/values.yaml`) are not a manifest.
  */
 export function isManifestPath(path: string): boolean {
-  return /^clusters\/[^/]+\/(platform|workloads|argocd)\//.test(path) && !/^clusters\/[^/]+\/platform\/[^/]+\/values\.yaml$/.test(path);
+  return (
+    /^clusters\/[^/]+\/(platform|workloads|argocd)\//.test(path) &&
+    !/^clusters\/[^/]+\/platform\/[^/]+\/values\.yaml$/.test(path)
+  );
 }

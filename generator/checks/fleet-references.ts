@@ -1,13 +1,13 @@
-import { loadFleet } from '../config/load-fleet';
-import type { Problem } from '../config/problems';
-import { moduleValues } from '../platform/compile-platform';
-import type { PlatformModule } from '../model/platform-module';
-import { resolveModules } from '../platform/resolve-modules';
-import { markerInput } from '../model/marker';
-import { checkReferences, type RenderedObject } from './check-references';
 import { isManifestPath } from './check-manifests';
+import { checkReferences, type RenderedObject } from './check-references';
 import { parseManifest } from './parse-manifest';
 import type { SchemaRegistry } from './schema-registry';
+import { loadFleet } from '../config/load-fleet';
+import type { Problem } from '../config/problems';
+import { markerInput } from '../model/marker';
+import type { PlatformModule } from '../model/platform-module';
+import { moduleValues } from '../platform/compile-platform';
+import { resolveModules } from '../platform/resolve-modules';
 
 /**
  * The reference check of every cluster of the fleet at `root`, on its generated files as committed: each
@@ -33,9 +33,17 @@ export function checkFleetReferences(
     }));
     const objects: RenderedObject[] = [];
     for (const generated of files) {
-      if (!generated.path.startsWith(`clusters/${spec.name}/`) || !generated.path.endsWith('.yaml') || !isManifestPath(generated.path)) continue;
+      if (
+        !generated.path.startsWith(`clusters/${spec.name}/`) ||
+        !generated.path.endsWith('.yaml') ||
+        !isManifestPath(generated.path)
+      ) {
+        continue;
+      }
       const input = markerInput(generated.content);
-      for (const object of parseManifest(generated.content).objects) objects.push({ file: generated.path, object: object as RenderedObject['object'], input });
+      for (const object of parseManifest(generated.content).objects) {
+        objects.push({ file: generated.path, object: object as RenderedObject['object'], input });
+      }
     }
     problems.push(...checkReferences({ cluster: spec, modules, catalog, objects, registry }));
   }

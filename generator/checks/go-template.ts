@@ -2,7 +2,8 @@
  * The subset of Go's text/template that the generated ApplicationSets use, evaluated as Argo CD does with
  * `goTemplate: true` and `goTemplateOptions: ["missingkey=error"]`: actions `{{ pipeline }}` (with `{{-`
  * / `-}}` trimming), field chains `.a.b`, `index`, and Sprig's `toJson`, `quote`, `lower`, `upper`,
- * with pipelines `x | f`. A missing map key, an index out of range or any other construct is an error, never an empty string.
+ * with pipelines `x | f`. A missing map key, an index out of range or any other construct is an error, never an empty
+ * string.
  */
 export class TemplateError extends Error {}
 
@@ -41,12 +42,16 @@ export function renderGoTemplate(template: string, data: unknown): string {
 
 function print(value: unknown): string {
   if (value === undefined || value === null) return '<no value>';
-  if (typeof value === 'object') throw new TemplateError(`cannot print a ${Array.isArray(value) ? 'list' : 'map'}; use toJson`);
+  if (typeof value === 'object') {
+    throw new TemplateError(`cannot print a ${Array.isArray(value) ? 'list' : 'map'}; use toJson`);
+  }
   return String(value);
 }
 
 function evaluatePipeline(pipeline: string, data: unknown): unknown {
-  if (/^(if|else|end|range|with|define|template|block)\b/.test(pipeline)) throw new TemplateError(`unsupported action {{ ${pipeline} }}`);
+  if (/^(if|else|end|range|with|define|template|block)\b/.test(pipeline)) {
+    throw new TemplateError(`unsupported action {{ ${pipeline} }}`);
+  }
   let value: unknown;
   let first = true;
   for (const command of pipeline.split('|').map((c) => c.trim())) {
@@ -74,7 +79,12 @@ function operand(word: string, data: unknown): unknown {
   if (word.startsWith('"')) return JSON.parse(word);
   if (/^-?[0-9]+$/.test(word)) return Number(word);
   if (word === '.') return data;
-  if (word.startsWith('.')) return word.slice(1).split('.').reduce((value, field) => fieldOf(value, field), data);
+  if (word.startsWith('.')) {
+    return word
+      .slice(1)
+      .split('.')
+      .reduce((value, field) => fieldOf(value, field), data);
+  }
   throw new TemplateError(`unsupported operand ${word}`);
 }
 
@@ -88,7 +98,9 @@ function fieldOf(value: unknown, field: string): unknown {
 
 function indexOf(value: unknown, key: unknown): unknown {
   if (Array.isArray(value)) {
-    if (typeof key !== 'number' || key < 0 || key >= value.length) throw new TemplateError(`index out of range: ${String(key)}`);
+    if (typeof key !== 'number' || key < 0 || key >= value.length) {
+      throw new TemplateError(`index out of range: ${String(key)}`);
+    }
     return value[key];
   }
   if (value !== null && typeof value === 'object') return fieldOf(value, String(key));

@@ -47,7 +47,9 @@ export class SchemaRegistry {
     return registry;
   }
 
-  /** Indexes the CRD files of a folder (`<plural>.<group>.json`) by group and kind; each is parsed when first needed. */
+  /**
+   * Indexes the CRD files of a folder (`<plural>.<group>.json`) by group and kind; each is parsed when first needed.
+   */
   addCrdDirectory(dir: string): void {
     for (const name of readdirSync(dir).sort()) {
       if (!name.endsWith('.json')) continue;
@@ -56,7 +58,9 @@ export class SchemaRegistry {
       const head = readHead(path, 4096);
       const group = /"group": "([^"]+)"/.exec(head)?.[1];
       const kind = /"kind": "([^"]+)",\s*"listKind"/.exec(head)?.[1];
-      if (!group || !kind) throw new Error(`${path}: not a CustomResourceDefinition with spec.group and spec.names.kind`);
+      if (!group || !kind) {
+        throw new Error(`${path}: not a CustomResourceDefinition with spec.group and spec.names.kind`);
+      }
       this.crdFiles.set(`${group}/${kind}`, path);
       this.crdNames.set(`${group}/${kind}`, name.slice(0, -'.json'.length));
     }
@@ -78,7 +82,8 @@ export class SchemaRegistry {
     for (const definition of Object.values(definitions)) prepare(definition);
     dereference({ $id: KUBERNETES_URI, definitions } as Schema, this.lookup);
     for (const [name, definition] of Object.entries(definitions)) {
-      const gvks = definition['x-kubernetes-group-version-kind'] as { group: string; version: string; kind: string }[] | undefined;
+      const gvks = definition['x-kubernetes-group-version-kind'] as
+        { group: string; version: string; kind: string }[] | undefined;
       for (const gvk of gvks ?? []) {
         const apiVersion = gvk.group ? `${gvk.group}/${gvk.version}` : gvk.version;
         this.schemas.set(key(apiVersion, gvk.kind), this.lookup[`${KUBERNETES_URI}#/definitions/${name}`] as Schema);
@@ -124,7 +129,11 @@ export class SchemaRegistry {
     const apiVersion = String(object.apiVersion);
     const kind = String(object.kind);
     const schema = this.schemaOf(apiVersion, kind);
-    if (!schema) return [{ path: '', message: `no schema for ${apiVersion} ${kind}: not a Kubernetes API kind nor a vendored CRD` }];
+    if (!schema) {
+      return [
+        { path: '', message: `no schema for ${apiVersion} ${kind}: not a Kubernetes API kind nor a vendored CRD` },
+      ];
+    }
     const problems: SchemaProblem[] = [];
     if (typeof object.metadata?.name !== 'string' || object.metadata.name === '') {
       problems.push({ path: '/metadata/name', message: 'is required' });
@@ -179,7 +188,9 @@ function describe(errors: readonly OutputUnit[]): SchemaProblem[] {
         const branch = e.keywordLocation.slice(prefix.length).split('/')[0];
         branches.set(branch, [...(branches.get(branch) ?? []), e]);
       }
-      const ofType = [...branches.values()].filter((b) => !b.some((e) => e.keyword === 'type' && e.instanceLocation === error.instanceLocation));
+      const ofType = [...branches.values()].filter(
+        (b) => !b.some((e) => e.keyword === 'type' && e.instanceLocation === error.instanceLocation),
+      );
       if (ofType.length === 1) problems.push(...describe(ofType[0]));
       else problems.push({ path: error.instanceLocation.replace(/^#/, ''), message: message(error) });
       i = end - 1;

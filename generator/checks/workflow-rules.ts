@@ -28,7 +28,8 @@ export function workflowSchemaValidator(): (data: unknown) => string[] {
   const schema = JSON.parse(readFileSync(WORKFLOW_SCHEMA, 'utf-8')) as Json;
   const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: false });
   const validate = ajv.compile(schema);
-  return (data) => (validate(data) ? [] : (validate.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message ?? 'is invalid'}`));
+  return (data) =>
+    validate(data) ? [] : (validate.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message ?? 'is invalid'}`);
 }
 
 /**
@@ -43,15 +44,22 @@ export function checkWorkflow(file: string, text: string): WorkflowFinding[] {
   const workflow = parse(text) as Json;
   const on = (workflow.on ?? {}) as Json | string | string[];
   const triggers = typeof on === 'string' ? [on] : Array.isArray(on) ? on : Object.keys(on);
-  if (triggers.includes('pull_request_target')) add('on', 'pull_request_target runs fork code with write access and secrets; use pull_request');
-  if (workflow.permissions !== undefined && !isLeastPrivilege(workflow.permissions)) add('permissions', 'expected workflow permissions per scope, read or none');
+  if (triggers.includes('pull_request_target')) {
+    add('on', 'pull_request_target runs fork code with write access and secrets; use pull_request');
+  }
+  if (workflow.permissions !== undefined && !isLeastPrivilege(workflow.permissions)) {
+    add('permissions', 'expected workflow permissions per scope, read or none');
+  }
 
   const lines = text.split('\n');
   for (const line of lines) {
     const m = line.match(/^\s*(?:- )?uses:\s*(\S+)(.*)$/);
     if (!m || m[1].startsWith('./') || m[1].startsWith('docker://')) continue;
-    if (!PINNED.test(m[1])) add(`uses: ${m[1]}`, 'expected a third-party action pinned to a full 40-hex commit SHA');
-    else if (!/^\s+# v?\d+(\.\d+)*\S*\s*$/.test(m[2])) add(`uses: ${m[1]}`, 'expected the version as a comment after the commit (# vX.Y.Z)');
+    if (!PINNED.test(m[1])) {
+      add(`uses: ${m[1]}`, 'expected a third-party action pinned to a full 40-hex commit SHA');
+    } else if (!/^\s+# v?\d+(\.\d+)*\S*\s*$/.test(m[2])) {
+      add(`uses: ${m[1]}`, 'expected the version as a comment after the commit (# vX.Y.Z)');
+    }
   }
 
   const jobs = (workflow.jobs ?? {}) as Record<string, Json>;
@@ -70,24 +78,42 @@ export function checkWorkflow(file: string, text: string): WorkflowFinding[] {
     const usesCloud = steps.some((s) => typeof s.uses === 'string' && s.uses.startsWith(`${CLOUD_ACTION}@`));
     const comments = steps.some((s) => typeof s.run === 'string' && COMMENTING_RUN.test(s.run));
     if ((perms['id-token'] === 'write') !== usesCloud) {
-      add(where, usesCloud ? 'assumes a cloud role without id-token: write' : 'has id-token: write but assumes no cloud role');
+      add(
+        where,
+        usesCloud ? 'assumes a cloud role without id-token: write' : 'has id-token: write but assumes no cloud role',
+      );
     }
     if ((perms['pull-requests'] === 'write') !== comments) {
-      add(where, comments ? 'posts a comment without pull-requests: write' : 'has pull-requests: write but posts no comment');
+      add(
+        where,
+        comments ? 'posts a comment without pull-requests: write' : 'has pull-requests: write but posts no comment',
+      );
     }
     if (usesCloud && comments) add(where, 'a job that holds a cloud role must not also write to the pull request');
     if (usesCloud && onPullRequest && !String(job.if ?? '').includes(SAME_REPO)) {
       add(where, 'a cloud job on pull requests must skip forks (if: ... head.repo.full_name == github.repository)');
     }
-    if (String(job.if ?? '') === FORK && steps.some((s) => typeof s.run === 'string' && s.run.includes('$GITHUB_STEP_SUMMARY'))) forkNotice = true;
+    if (
+      String(job.if ?? '') === FORK &&
+      steps.some((s) => typeof s.run === 'string' && s.run.includes('$GITHUB_STEP_SUMMARY'))
+    ) {
+      forkNotice = true;
+    }
     steps.forEach((step, i) => {
       if (typeof step.run === 'string' && EXPRESSION.test(step.run)) {
         add(`${where}.steps[${i}]`, 'expected no ${{ }} expression inside run: (pass values through env:)');
       }
     });
   }
-  const hasCloudPrJob = onPullRequest && Object.values(jobs).some((j) => ((j.permissions ?? {}) as Json)['id-token'] === 'write');
-  if (hasCloudPrJob && !forkNotice) add('jobs', 'expected a job that runs on fork pull requests and writes why the cloud jobs were skipped to $GITHUB_STEP_SUMMARY');
+  const hasCloudPrJob =
+    onPullRequest && Object.values(jobs).some((j) => ((j.permissions ?? {}) as Json)['id-token'] === 'write');
+  if (hasCloudPrJob && !forkNotice) {
+    add(
+      'jobs',
+      'expected a job that runs on fork pull requests and writes ' +
+        'why the cloud jobs were skipped to $GITHUB_STEP_SUMMARY',
+    );
+  }
   return findings;
 }
 

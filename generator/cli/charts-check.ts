@@ -1,12 +1,13 @@
 import { existsSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { PLATFORM_MODULES } from '../../platform';
 import { checkCharts, type ModuleCheck } from '../charts/check-charts';
 import { locateHelm } from '../charts/helm-binary';
 import { formatProblem } from '../config/problems';
-import { PLATFORM_MODULES } from '../../platform';
 
 const USAGE =
-  'usage: npx projen charts:check [--charts DIR] [--cluster NAME]... [--module NAME]... [--no-pull] [--helm BIN] [--verbose]';
+  'usage: npx projen charts:check [--charts DIR] [--cluster ' +
+  'NAME]... [--module NAME]... [--no-pull] [--helm BIN] [--verbose]';
 /** The exit code when the only problems are charts that could not be had. */
 const EXIT_UNAVAILABLE = 3;
 /** Pulled charts, `<chart>-<version>.tgz` (never committed: under node_modules/). */
@@ -49,17 +50,27 @@ async function main() {
       console.log(`\n${cluster}`);
     }
     console.log(`  ${check.module.padEnd(30)} ${summary(check)}`);
-    if (args.verbose) for (const [gvk, n] of [...check.kinds.entries()].sort()) console.log(`  ${''.padEnd(30)}   ${String(n).padStart(4)}  ${gvk}`);
+    if (args.verbose) {
+      for (const [gvk, n] of [...check.kinds.entries()].sort()) {
+        console.log(`  ${''.padEnd(30)}   ${String(n).padStart(4)}  ${gvk}`);
+      }
+    }
     for (const note of check.notes) console.log(`  ${''.padEnd(30)}   note: ${note}`);
   }
   const rendered = report.modules.filter((m) => !m.skipped);
   const objects = rendered.reduce((sum, m) => sum + [...m.kinds.values()].reduce((a, b) => a + b, 0), 0);
-  console.log(`\n${objects} objects rendered by ${rendered.length} module(s) on ${new Set(report.modules.map((m) => m.cluster)).size} cluster(s)`);
+  console.log(
+    `\n${objects} objects rendered by ${rendered.length} module(s) ` +
+      `on ${new Set(report.modules.map((m) => m.cluster)).size} cluster(s)`,
+  );
   if (report.problems.length) {
     console.error(`\n${report.problems.map(formatProblem).join('\n')}\n\n${report.problems.length} problem(s).`);
     // only charts that could not be had (no network): a distinct exit code, for a CI step that may tolerate it
     if (report.problems.length === report.unavailable.length) {
-      console.error(`${report.unavailable.length} chart(s) not available and nothing else wrong in what rendered (exit ${EXIT_UNAVAILABLE}); pass --charts DIR`);
+      console.error(
+        `${report.unavailable.length} chart(s) not available and nothing else ` +
+          `wrong in what rendered (exit ${EXIT_UNAVAILABLE}); pass --charts DIR`,
+      );
       process.exit(EXIT_UNAVAILABLE);
     }
     process.exit(1);
@@ -69,9 +80,13 @@ async function main() {
 
 function summary(check: ModuleCheck): string {
   if (check.skipped) return `skipped: ${check.skipped}`;
-  const charts = check.charts.map((c) => `${c.chart} ${c.version}${c.from ? ` (${c.from}): ${c.objects} objects` : ': not available'}`).join(' + ');
+  const charts = check.charts
+    .map((c) => `${c.chart} ${c.version}${c.from ? ` (${c.from}): ${c.objects} objects` : ': not available'}`)
+    .join(' + ');
   if (check.charts.every((c) => !c.from)) return `${charts}; not checked`;
-  const unvalidated = check.unvalidated ? `, ${check.unvalidated} of custom kinds without a schema (kind checked only)` : '';
+  const unvalidated = check.unvalidated
+    ? `, ${check.unvalidated} of custom kinds without a schema (kind checked only)`
+    : '';
   const problems = check.problems.length ? `; ${check.problems.length} problem(s)` : '';
   return `${charts}; ${check.provided} declared found${unvalidated}${problems}`;
 }
@@ -89,7 +104,10 @@ function parseArgs(argv: string[]): Args | { error: string } {
   const args: Args = { clusters: [], modules: [], noPull: false, verbose: false };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
-    const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
+    const [flag, inline] =
+      arg.startsWith('--') && arg.includes('=')
+        ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)]
+        : [arg, undefined];
     const value = () => inline ?? argv[++i];
     switch (flag) {
       case '--charts': {

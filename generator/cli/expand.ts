@@ -1,8 +1,14 @@
-import { checkApplications, checkProjects, describeApplication, expandApplicationSets, readTree } from '../checks/argocd-expand';
-import { compareApplications, expectedPlatformApplications } from '../fleet/expected-applications';
+import { PLATFORM_MODULES } from '../../platform';
+import {
+  checkApplications,
+  checkProjects,
+  describeApplication,
+  expandApplicationSets,
+  readTree,
+} from '../checks/argocd-expand';
 import { SchemaRegistry } from '../checks/schema-registry';
 import { formatProblem } from '../config/problems';
-import { PLATFORM_MODULES } from '../../platform';
+import { compareApplications, expectedPlatformApplications } from '../fleet/expected-applications';
 
 /**
  * `npx projen expand`: expands every committed ApplicationSet like the Argo CD controller, prints per cluster
@@ -22,7 +28,9 @@ function main() {
   const checked = checkApplications(tree, applications, SchemaRegistry.forFleet(), repos);
   problems.push(...checked.problems, ...checkProjects(tree, applications));
   for (const [cluster, { names }] of expected.expected) {
-    const actual = applications.filter((a) => a.cluster === cluster && a.applicationSet === `${cluster}-platform`).map((a) => a.application.metadata.name);
+    const actual = applications
+      .filter((a) => a.cluster === cluster && a.applicationSet === `${cluster}-platform`)
+      .map((a) => a.application.metadata.name);
     problems.push(...compareApplications(cluster, names, actual));
   }
   for (const cluster of [...expected.expected.keys()].sort()) {
@@ -35,7 +43,9 @@ function main() {
     console.error(`\n${problems.map(formatProblem).join('\n')}\n\n${problems.length} problem(s).`);
     process.exit(1);
   }
-  console.log('every Application points at an existing folder of valid objects; platform Applications = enabled modules');
+  console.log(
+    'every Application points at an existing folder of valid objects; platform Applications = enabled modules',
+  );
 }
 
 main();

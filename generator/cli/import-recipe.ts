@@ -2,14 +2,14 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, relative, resolve } from 'node:path';
 import { PLATFORM_MODULES } from '../../platform';
 import { formatProblem } from '../config/problems';
+import { checkRecipeText } from '../fleet/check-recipe-text';
 import { APPS_DIR, RECIPES_DIR } from '../recipes/load-recipes';
 import { importSeedRecipe } from '../recipes/seed-import';
-import { checkRecipeText } from '../fleet/check-recipe-text';
 
 /**
- * `npx projen import:recipe <seed-file> --team T --cluster C [--name N] [--image I]`: turns a seed recipe (a Helm values
- * file of the seed project) into `recipes/<team>/<name>.yaml`, or `apps/<team>/<name>.yaml` for a service. What the
- * regenerate would refuse (an unknown cluster or team, a node type no pool offers, ...) is refused here with the
+ * `npx projen import:recipe <seed-file> --team T --cluster C [--name N] [--image I]`: turns a seed recipe (a Helm
+ * values file of the seed project) into `recipes/<team>/<name>.yaml`, or `apps/<team>/<name>.yaml` for a service. What
+ * the regenerate would refuse (an unknown cluster or team, a node type no pool offers, ...) is refused here with the
  * regenerate's messages, and nothing is written.
  */
 function main(argv: string[]) {
@@ -20,15 +20,27 @@ function main(argv: string[]) {
     if (arg.startsWith('--')) {
       const [key, inline] = arg.slice(2).split('=', 2);
       flags[key] = inline ?? argv[++i] ?? '';
-    } else positional.push(arg);
+    } else {
+      positional.push(arg);
+    }
   }
-  const usage = 'usage: npx projen import:recipe <seed-file> --team <team> --cluster <cluster> [--name <name>] [--image <image>]';
+  const usage =
+    'usage: npx projen import:recipe <seed-file> --team <team> --cluster <cluster> [--name <name>] [--image <image>]';
   if (positional.length !== 1 || !flags.team || !flags.cluster) fail(usage);
   const seedFile = resolve(positional[0]);
   if (!existsSync(seedFile)) fail(`${positional[0]}: no such file`);
   // the seed's path under its examples/ folder (what the chart rule reads), when it can be told
-  const seedPath = seedFile.includes('/seed-recipes/') ? seedFile.split('/seed-recipes/')[1] : seedFile.includes('/examples/') ? seedFile.split('/examples/')[1] : relative(process.cwd(), seedFile);
-  const result = importSeedRecipe(seedPath, readFileSync(seedFile, 'utf-8'), { team: flags.team, cluster: flags.cluster, name: flags.name, image: flags.image });
+  const seedPath = seedFile.includes('/seed-recipes/')
+    ? seedFile.split('/seed-recipes/')[1]
+    : seedFile.includes('/examples/')
+      ? seedFile.split('/examples/')[1]
+      : relative(process.cwd(), seedFile);
+  const result = importSeedRecipe(seedPath, readFileSync(seedFile, 'utf-8'), {
+    team: flags.team,
+    cluster: flags.cluster,
+    name: flags.name,
+    image: flags.image,
+  });
   if (!result.ok) fail(`${positional[0]}: refused: ${result.reason}`);
   // joined as written, not normalized: a --team such as ../x is then refused by the recipe checks, not followed
   const out = `${result.role === 'service' ? APPS_DIR : RECIPES_DIR}/${flags.team}/${result.name}.yaml`;
@@ -36,7 +48,12 @@ function main(argv: string[]) {
   const problems = checkRecipeText(process.cwd(), PLATFORM_MODULES, out, result.text);
   if (problems.length) {
     const refused = `${positional[0]}: refused: "npx projen" would refuse it as ${out}`;
-    fail([...problems.map(formatProblem), `${refused} (the problems above, at that file's lines); nothing was written`].join('\n'));
+    fail(
+      [
+        ...problems.map(formatProblem),
+        `${refused} (the problems above, at that file's lines); nothing was written`,
+      ].join('\n'),
+    );
   }
   mkdirSync(dirname(out), { recursive: true });
   writeFileSync(out, result.text);

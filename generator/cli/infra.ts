@@ -3,17 +3,17 @@ import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, write
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { PLATFORM_MODULES } from '../../platform';
+import { readGitHubSettings, tokenFromEnv } from '../config/github-settings-file';
 import { loadFleet } from '../config/load-fleet';
 import { formatProblem, sortProblems, type Problem } from '../config/problems';
 import { accountOfOwner, changedUnits, ownerFolder, readUnits } from '../github/changed-units';
-import { accountRegion, awsPartition } from '../infra/names';
 import { createGitHubClient, GitHubError, type GitHubClient } from '../github/github-client';
 import { PLAN_MARKER, renderPlanComment } from '../github/plan-comment';
 import { upsertComment } from '../github/pr-comment';
-import { applyEnvironmentName, applyRoleName, planRoleName, roleArn } from '../model/github-settings';
-import { readGitHubSettings, tokenFromEnv } from '../config/github-settings-file';
-import { lastSuccessfulRunCommit } from '../github/workflow-runs';
 import { runUnits, type ClusterRunResult, type TerragruntMode } from '../github/terragrunt-run';
+import { lastSuccessfulRunCommit } from '../github/workflow-runs';
+import { accountRegion, awsPartition } from '../infra/names';
+import { applyEnvironmentName, applyRoleName, planRoleName, roleArn } from '../model/github-settings';
 
 /** One entry of the plan or apply job matrix: a cluster, the role its job assumes, and its units in order. */
 export interface InfraMatrixEntry {
@@ -29,7 +29,8 @@ export interface InfraMatrixEntry {
 /**
  * `tsx generator/cli/infra.ts <command>`, run by the infrastructure workflows:
  *   detect --role plan|apply --base <sha> --head <sha> [--since-last-success <workflow.yml>]
- *                                                         changed units per cluster -> $GITHUB_OUTPUT matrix, count, removed
+ *                                                         changed units per cluster -> $GITHUB_OUTPUT matrix, count,
+ *                                                         removed
  *   run --mode plan|apply --cluster <c> --units "<dirs>" --out <dir>   terragrunt in each unit -> <dir>/<c>.json
  *   comment --results <dir>                               the plan summary comment on $PR_NUMBER, updated in place
  */
@@ -52,7 +53,12 @@ async function main(argv: string[]): Promise<number> {
 async function detect(root: string, argv: string[]): Promise<number> {
   const { values } = parseArgs({
     args: argv,
-    options: { role: { type: 'string' }, base: { type: 'string' }, head: { type: 'string' }, 'since-last-success': { type: 'string' } },
+    options: {
+      role: { type: 'string' },
+      base: { type: 'string' },
+      head: { type: 'string' },
+      'since-last-success': { type: 'string' },
+    },
   });
   const role = values.role === 'apply' ? 'apply' : 'plan';
   const units = await readUnits(root);
@@ -61,7 +67,11 @@ async function detect(root: string, argv: string[]): Promise<number> {
   const workflow = values['since-last-success'];
   if (workflow) {
     const last = await lastSuccessfulRunCommit(clientFromEnv(root), workflow, process.env.GITHUB_REF_NAME || 'main');
-    console.log(last ? `changes since ${last}, the last successful run of ${workflow}` : `${workflow} never succeeded: changes since ${base}`);
+    console.log(
+      last
+        ? `changes since ${last}, the last successful run of ${workflow}`
+        : `${workflow} never succeeded: changes since ${base}`,
+    );
     base = last ?? base;
   }
   const changed = changedFilesBetween(root, base, values.head ?? 'HEAD');
@@ -77,10 +87,22 @@ async function detect(root: string, argv: string[]): Promise<number> {
       // An account's units run with the plan or apply role (and in the GitHub environment) of the account's first
       // cluster by name. Safe: every cluster's apply role is administrator of the whole account and its plan role
       // reads the whole account and may lock the account units' state, so any of them may run these units;
-      // the choice changes no generated file, and a removed cluster's roles are never picked (the fleet is read at head).
+      // the choice changes no generated file, and a removed cluster's roles are never picked (the fleet is read at
+      // head).
       if (!dirs.length) continue;
-      const runner = fleet.clusters.map((c) => c.spec).filter((c) => c.aws.accountId === account).sort((a, b) => (a.name < b.name ? -1 : 1))[0];
-      if (!runner) return fail([{ file: ownerFolder(cluster), field: '', message: `expected a cluster.yaml with aws.accountId "${account}", got none` }]);
+      const runner = fleet.clusters
+        .map((c) => c.spec)
+        .filter((c) => c.aws.accountId === account)
+        .sort((a, b) => (a.name < b.name ? -1 : 1))[0];
+      if (!runner) {
+        return fail([
+          {
+            file: ownerFolder(cluster),
+            field: '',
+            message: `expected a cluster.yaml with aws.accountId "${account}", got none`,
+          },
+        ]);
+      }
       const roleName = role === 'plan' ? planRoleName(runner) : applyRoleName(runner);
       matrix.push({
         name: cluster,
@@ -92,10 +114,24 @@ async function detect(root: string, argv: string[]): Promise<number> {
       continue;
     }
     const spec = specs.get(cluster);
-    if (!spec) return fail([{ file: `clusters/${cluster}`, field: '', message: 'expected a cluster.yaml beside the infra/ folder, got none' }]);
+    if (!spec) {
+      return fail([
+        {
+          file: `clusters/${cluster}`,
+          field: '',
+          message: 'expected a cluster.yaml beside the infra/ folder, got none',
+        },
+      ]);
+    }
     if (!dirs.length) continue;
     const roleName = role === 'plan' ? planRoleName(spec) : applyRoleName(spec);
-    matrix.push({ name: cluster, environment: applyEnvironmentName(spec.environment), region: spec.aws.region, role: roleArn(spec, roleName), units: dirs.join(' ') });
+    matrix.push({
+      name: cluster,
+      environment: applyEnvironmentName(spec.environment),
+      region: spec.aws.region,
+      role: roleArn(spec, roleName),
+      units: dirs.join(' '),
+    });
   }
   const removed = selected.flatMap((c) => c.removed);
 
@@ -106,17 +142,33 @@ async function detect(root: string, argv: string[]): Promise<number> {
     matrix.length ? '' : 'No Terragrunt unit changed.',
   ];
   console.log(lines.join('\n'));
-  appendGitHubFile('GITHUB_OUTPUT', `matrix=${JSON.stringify(matrix)}\ncount=${matrix.length}\nremoved=${JSON.stringify(removed)}\n`);
+  appendGitHubFile(
+    'GITHUB_OUTPUT',
+    `matrix=${JSON.stringify(matrix)}\ncount=${matrix.length}\nremoved=${JSON.stringify(removed)}\n`,
+  );
   appendGitHubFile(
     'GITHUB_STEP_SUMMARY',
-    `### Terragrunt units to ${role}\n\n${matrix.length ? `| cluster | role | units, in order |\n|---|---|---|\n${matrix.map((m) => `| \`${m.name}\` | \`${m.role}\` | ${m.units.split(' ').map((u) => `\`${u}\``).join(' → ')} |`).join('\n')}` : 'No Terragrunt unit changed.'}\n`,
+    `### Terragrunt units to ${role}\n\n${
+      matrix.length
+        ? `| cluster | role | units, in order |\n|---|---|---|\n${matrix
+            .map(
+              (m) =>
+                `| \`${m.name}\` | \`${m.role}\` | ${m.units
+                  .split(' ')
+                  .map((u) => `\`${u}\``)
+                  .join(' → ')} |`,
+            )
+            .join('\n')}`
+        : 'No Terragrunt unit changed.'
+    }\n`,
   );
   return 0;
 }
 
 /** Files changed between two commits (both sides of renames), or 'all' when the base commit is not known. */
 function changedFilesBetween(root: string, base: string | undefined, head: string): string[] | 'all' {
-  const git = (...args: string[]) => execFileSync('git', args, { cwd: root, encoding: 'utf-8', stdio: ['ignore', 'pipe', 'pipe'] });
+  const git = (...args: string[]) =>
+    execFileSync('git', args, { cwd: root, encoding: 'utf-8', stdio: ['ignore', 'pipe', 'pipe'] });
   if (!base || /^0+$/.test(base)) return 'all';
   try {
     git('cat-file', '-e', `${base}^{commit}`);
@@ -129,7 +181,12 @@ function changedFilesBetween(root: string, base: string | undefined, head: strin
 function run(root: string, argv: string[]): number {
   const { values } = parseArgs({
     args: argv,
-    options: { mode: { type: 'string' }, cluster: { type: 'string' }, units: { type: 'string' }, out: { type: 'string' } },
+    options: {
+      mode: { type: 'string' },
+      cluster: { type: 'string' },
+      units: { type: 'string' },
+      out: { type: 'string' },
+    },
   });
   const mode: TerragruntMode = values.mode === 'apply' ? 'apply' : 'plan';
   if (!values.cluster || !values.units || !values.out) {
@@ -143,11 +200,23 @@ function run(root: string, argv: string[]): number {
     console.error(`refusing units outside ${folder}/: ${outside.join(', ')}`);
     return 2;
   }
-  const result = runUnits({ root, cluster: values.cluster, mode, units, terragrunt: process.env.TERRAGRUNT_BIN, log: (t) => process.stdout.write(t) });
+  const result = runUnits({
+    root,
+    cluster: values.cluster,
+    mode,
+    units,
+    terragrunt: process.env.TERRAGRUNT_BIN,
+    log: (t) => process.stdout.write(t),
+  });
   mkdirSync(join(root, values.out), { recursive: true });
   writeFileSync(join(root, values.out, `${values.cluster}.json`), `${JSON.stringify(result, null, 2)}\n`);
-  const table = result.units.map((u) => `| \`${u.dir}\` | ${u.status} | ${u.summary.replace(/\|/g, '\\|')} |`).join('\n');
-  appendGitHubFile('GITHUB_STEP_SUMMARY', `### terragrunt ${mode}: ${values.cluster}\n\n| unit | result | summary |\n|---|---|---|\n${table}\n`);
+  const table = result.units
+    .map((u) => `| \`${u.dir}\` | ${u.status} | ${u.summary.replace(/\|/g, '\\|')} |`)
+    .join('\n');
+  appendGitHubFile(
+    'GITHUB_STEP_SUMMARY',
+    `### terragrunt ${mode}: ${values.cluster}\n\n| unit | result | summary |\n|---|---|---|\n${table}\n`,
+  );
   for (const u of result.units) console.log(`${u.status.padEnd(10)} ${u.dir}: ${u.summary}`);
   return result.units.some((u) => u.status === 'failed') ? 1 : 0;
 }

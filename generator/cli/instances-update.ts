@@ -4,9 +4,9 @@ import { formatChanges, InstancesUpdateError, updateInstanceTable } from '../ins
 import { INSTANCE_TABLE } from '../model/vendor-files';
 
 /**
- * `npx projen instances:update [--add <type>]... [--region <region>]... [--as-of YYYY-MM-DD] [--dry-run] [--file <table>]`:
- * refreshes the vendored EC2 instance table from EC2 DescribeInstanceTypes, the Price List API (GetProducts) and EC2
- * DescribeInstanceTypeOfferings (the regions each type is offered in: every region of DescribeRegions, or the
+ * `npx projen instances:update [--add <type>]... [--region <region>]... [--as-of YYYY-MM-DD] [--dry-run] [--file
+ * <table>]`: refreshes the vendored EC2 instance table from EC2 DescribeInstanceTypes, the Price List API (GetProducts)
+ * and EC2 DescribeInstanceTypeOfferings (the regions each type is offered in: every region of DescribeRegions, or the
  * `--region` list) with the AWS credentials of the environment (AWS_PROFILE, AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY,
  * SSO, ...), and prints what changed. Needs ec2:DescribeInstanceTypes, ec2:DescribeRegions,
  * ec2:DescribeInstanceTypeOfferings and pricing:GetProducts.
@@ -15,8 +15,17 @@ async function main(argv: string[]): Promise<number> {
   // the SDK's nine-line notice that its releases from 2027 on need Node 22 would bury the list of changes on Node 20
   // (which this project still supports); set the variable to "false" to see it
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-  const usage = 'usage: npx projen instances:update [--add <instance-type>]... [--region <region>]... [--as-of YYYY-MM-DD] [--dry-run] [--file <table.json>]';
-  let values: { add?: string[]; region?: string[]; 'as-of'?: string; 'dry-run'?: boolean; file?: string; help?: boolean };
+  const usage =
+    'usage: npx projen instances:update [--add <instance-type>]... [--region ' +
+    '<region>]... [--as-of YYYY-MM-DD] [--dry-run] [--file <table.json>]';
+  let values: {
+    add?: string[];
+    region?: string[];
+    'as-of'?: string;
+    'dry-run'?: boolean;
+    file?: string;
+    help?: boolean;
+  };
   try {
     ({ values } = parseArgs({
       args: argv,
@@ -41,9 +50,15 @@ async function main(argv: string[]): Promise<number> {
   const shown = relative(process.cwd(), file) || file;
   const result = await updateInstanceTable({
     file,
-    add: (values.add ?? []).flatMap((a) => a.split(',')).map((a) => a.trim()).filter(Boolean),
+    add: (values.add ?? [])
+      .flatMap((a) => a.split(','))
+      .map((a) => a.trim())
+      .filter(Boolean),
     asOf: values['as-of'],
-    regions: (values.region ?? []).flatMap((r) => r.split(',')).map((r) => r.trim()).filter(Boolean),
+    regions: (values.region ?? [])
+      .flatMap((r) => r.split(','))
+      .map((r) => r.trim())
+      .filter(Boolean),
     dryRun: values['dry-run'],
   });
   for (const line of formatChanges(result.changes)) console.log(line);
@@ -59,7 +74,10 @@ main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (error: unknown) => {
     // one line, no stack trace: the AWS error, missing credentials, or an unreadable table
-    const message = error instanceof InstancesUpdateError ? error.message : `instances:update failed: ${error instanceof Error ? error.message : String(error)}`;
+    const message =
+      error instanceof InstancesUpdateError
+        ? error.message
+        : `instances:update failed: ${error instanceof Error ? error.message : String(error)}`;
     console.error(`error: ${message.replace(/\s+/g, ' ').trim()}`);
     process.exit(1);
   },

@@ -1,11 +1,11 @@
 import { parseArgs } from 'node:util';
 import { PLATFORM_MODULES } from '../../platform';
+import { readGitHubSettings, tokenFromEnv } from '../config/github-settings-file';
 import { formatProblem, sortProblems } from '../config/problems';
 import { prepareRegenerate } from '../fleet/regenerate';
 import { createGitHubClient, GitHubError } from '../github/github-client';
 import { planOpenRun, pullRequestText } from '../github/open-run';
 import { openPullRequestWithFiles } from '../github/pull-request';
-import { readGitHubSettings, tokenFromEnv } from '../config/github-settings-file';
 
 /**
  * `npx projen open-run <recipe-file>` (or `npx tsx generator/cli/open-run.ts <recipe-file>`): checks the recipe,
@@ -14,7 +14,10 @@ import { readGitHubSettings, tokenFromEnv } from '../config/github-settings-file
  * GITHUB_API_URL (GitHub Enterprise Server), else github.com.
  */
 async function main(): Promise<number> {
-  const { values, positionals } = parseArgs({ allowPositionals: true, options: { base: { type: 'string', default: 'main' }, branch: { type: 'string' } } });
+  const { values, positionals } = parseArgs({
+    allowPositionals: true,
+    options: { base: { type: 'string', default: 'main' }, branch: { type: 'string' } },
+  });
   if (positionals.length !== 1) {
     console.error('usage: npx projen open-run <recipes/file.yaml> [--base main] [--branch run/<name>]');
     return 2;
@@ -22,8 +25,10 @@ async function main(): Promise<number> {
   // first: without a token nothing below can end in a pull request, and the regenerate's check takes seconds
   const token = tokenFromEnv();
   if (!token) {
-    console.error('Set GITHUB_TOKEN or GH_TOKEN to a token that can push branches and open pull requests ' +
-      '(for example: export GH_TOKEN=$(gh auth token)).');
+    console.error(
+      'Set GITHUB_TOKEN or GH_TOKEN to a token that can push branches and open pull requests ' +
+        '(for example: export GH_TOKEN=$(gh auth token)).',
+    );
     return 1;
   }
   const root = process.cwd();

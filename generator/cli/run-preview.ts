@@ -1,10 +1,10 @@
 import { appendFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { readGitHubSettings, tokenFromEnv } from '../config/github-settings-file';
 import { createGitHubClient } from '../github/github-client';
 import { loadInstancePrices } from '../github/instance-prices';
 import { runPreviewCommand } from '../github/run-preview-command';
 import { runPreviewProvider } from '../github/run-preview-provider';
-import { readGitHubSettings, tokenFromEnv } from '../config/github-settings-file';
 
 /**
  * `tsx generator/cli/run-preview.ts --base <sha> [--head <sha>]`: previews the runs a pull request adds or
@@ -28,8 +28,12 @@ async function main(): Promise<number> {
     head: values.head ?? 'HEAD',
     provider: runPreviewProvider,
     prices: loadInstancePrices(),
-    pullRequest: prNumber && token ? { number: prNumber, client: createGitHubClient({ token, ...settings, baseUrl: process.env.GITHUB_API_URL }) } : undefined,
-    summary: (markdown) => (summaryFile ? appendFileSync(summaryFile, `${markdown}\n`) : process.stdout.write(`${markdown}\n`)),
+    pullRequest:
+      prNumber && token
+        ? { number: prNumber, client: createGitHubClient({ token, ...settings, baseUrl: process.env.GITHUB_API_URL }) }
+        : undefined,
+    summary: (markdown) =>
+      summaryFile ? appendFileSync(summaryFile, `${markdown}\n`) : process.stdout.write(`${markdown}\n`),
     log: (line) => console.log(line),
   });
 }

@@ -1,7 +1,7 @@
+import { PLATFORM_MODULES } from '../../platform';
 import { sourceVersion } from '../model/platform-module';
 import { SCHEMAS_DIR } from '../model/vendor-files';
 import { describeChanges, UPSTREAM_BASE_URL, updateSchemas, UpstreamProblem } from '../vendor/update-schemas';
-import { PLATFORM_MODULES } from '../../platform';
 
 /**
  * `npx projen schemas:update`: fetches the vendored schemas again from upstream (the CRDs at the releases the
@@ -9,7 +9,9 @@ import { PLATFORM_MODULES } from '../../platform';
  * `SCHEMAS_UPDATE_BASE_URL` replaces GitHub's raw file host (a mirror, or a test server).
  */
 async function main() {
-  const moduleVersions = new Map(PLATFORM_MODULES.flatMap((m) => (m.source ? [[m.name, sourceVersion(m.source)] as const] : [])));
+  const moduleVersions = new Map(
+    PLATFORM_MODULES.flatMap((m) => (m.source ? [[m.name, sourceVersion(m.source)] as const] : [])),
+  );
   const baseUrl = process.env.SCHEMAS_UPDATE_BASE_URL || UPSTREAM_BASE_URL;
   try {
     const changes = await updateSchemas({ schemasDir: SCHEMAS_DIR, moduleVersions, baseUrl });

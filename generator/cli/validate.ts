@@ -1,12 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { PLATFORM_MODULES } from '../../platform';
 import { checkManifests } from '../checks/check-manifests';
 import { checkFleetReferences } from '../checks/fleet-references';
 import { SchemaRegistry } from '../checks/schema-registry';
 import { formatProblem } from '../config/problems';
 import { OUTPUT_ROOTS } from '../model/paths';
 import { readManifest } from '../write/write-files';
-import { PLATFORM_MODULES } from '../../platform';
 
 /**
  * `npx projen validate`: checks every committed, generated Kubernetes object against the Kubernetes API
@@ -25,7 +25,10 @@ function main() {
   const references = checkFleetReferences(root, files, PLATFORM_MODULES, registry);
   if (report.problems.length || references.length) {
     const problems = [...report.problems, ...references];
-    console.error(`\n${problems.map(formatProblem).join('\n')}\n\n${report.problems.length} invalid field(s), ${references.length} broken reference(s).`);
+    console.error(
+      `\n${problems.map(formatProblem).join('\n')}\n\n${report.problems.length} ` +
+        `invalid field(s), ${references.length} broken reference(s).`,
+    );
     process.exit(1);
   }
   console.log('all objects are valid against their schemas');

@@ -48,6 +48,8 @@ export function defaultSubnets(vpc: Cidr, azCount: number): { private: string[];
   const quarter = vpc.size / 4;
   const privateSubnets = Array.from({ length: azCount }, (_, i) => formatCidr(vpc.start + i * quarter, privatePrefix));
   const publicSize = vpc.size / 64;
-  const publicSubnets = Array.from({ length: azCount }, (_, i) => formatCidr(vpc.start + 3 * quarter + i * publicSize, publicPrefix));
+  const publicSubnets = Array.from({ length: azCount }, (_, i) =>
+    formatCidr(vpc.start + 3 * quarter + i * publicSize, publicPrefix),
+  );
   return { private: privateSubnets, public: publicSubnets };
 }

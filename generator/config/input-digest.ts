@@ -1,10 +1,10 @@
 import { createHash, type Hash } from 'node:crypto';
 import { lstatSync, readdirSync, readFileSync, readlinkSync, type Dirent, type Stats } from 'node:fs';
 import { join, relative } from 'node:path';
-import { flatString } from '../util/flat-string';
 import { GENERATOR_DIR } from '../model/generator-dir';
 import { ACCOUNTS_DIR, CLUSTER_FILE, CLUSTERS_DIR } from '../model/paths';
 import { INSTANCE_TABLE, VENDOR_DIR } from '../model/vendor-files';
+import { flatString } from '../util/flat-string';
 
 /**
  * A file's content digest (sha1, base64url) and the stat it was taken at: `<size>:<mtimeMs>:<ctimeMs>:<ino>
@@ -52,14 +52,18 @@ export function inputsDigest(root: string, known: ReadonlyMap<string, SourceStat
   const code = createHash('sha1');
   walk.addTree(code, join(root, 'platform'), root);
   walk.addTree(code, GENERATOR_DIR, GENERATOR_DIR);
-  for (const file of ['.projenrc.ts', 'package-lock.json', '.projen/github-settings.json']) walk.addFile(code, root, join(root, file));
+  for (const file of ['.projenrc.ts', 'package-lock.json', '.projen/github-settings.json']) {
+    walk.addFile(code, root, join(root, file));
+  }
   walk.addFile(code, join(VENDOR_DIR, '..'), INSTANCE_TABLE);
   const codeDigest = code.digest('base64url');
   const fleet = createHash('sha1').update(codeDigest);
   // the cluster specs, not the generated files beside them
   for (const entry of listDir(join(root, CLUSTERS_DIR))) {
     // clusters/_accounts/ holds generated account units only, never a cluster spec
-    if (entry.isDirectory() && `${CLUSTERS_DIR}/${entry.name}` !== ACCOUNTS_DIR) walk.addFile(fleet, root, join(root, CLUSTERS_DIR, entry.name, CLUSTER_FILE));
+    if (entry.isDirectory() && `${CLUSTERS_DIR}/${entry.name}` !== ACCOUNTS_DIR) {
+      walk.addFile(fleet, root, join(root, CLUSTERS_DIR, entry.name, CLUSTER_FILE));
+    }
   }
   for (const dir of ['recipes', 'apps']) walk.addTree(fleet, join(root, dir), root);
   return { fleet: fleet.digest('base64url'), code: codeDigest, sources: walk.sources, sourcesChanged: walk.changed };

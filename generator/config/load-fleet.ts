@@ -1,12 +1,12 @@
 import { existsSync, lstatSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { contains, isAligned, overlaps, parseCidr } from './cidr';
-import { clusterSpecSchema, type ClusterSpec } from '../model/cluster-spec';
-import type { ClusterInput } from '../model/compiled-cluster';
-import { CLUSTER_FILE, CLUSTERS_DIR } from '../model/paths';
 import { didYouMean, type Problem } from './problems';
 import { validateSource } from './validate';
 import { readYamlFile, type YamlSource } from './yaml-source';
+import { clusterSpecSchema, type ClusterSpec } from '../model/cluster-spec';
+import type { ClusterInput } from '../model/compiled-cluster';
+import { CLUSTER_FILE, CLUSTERS_DIR } from '../model/paths';
 
 export interface LoadFleetOptions {
   /** Names of the platform modules that exist, for `modules:` keys. */
@@ -41,7 +41,11 @@ export function loadFleet(root: string, options: LoadFleetOptions): LoadFleetRes
     : [];
   for (const folder of [...folders].sort()) {
     if (lstatSync(join(clustersDir, folder)).isSymbolicLink()) {
-      problems.push({ file: `${CLUSTERS_DIR}/${folder}`, field: '', message: 'is a symbolic link; a cluster folder must be a plain folder inside the repository' });
+      problems.push({
+        file: `${CLUSTERS_DIR}/${folder}`,
+        field: '',
+        message: 'is a symbolic link; a cluster folder must be a plain folder inside the repository',
+      });
       continue;
     }
     const file = `${CLUSTERS_DIR}/${folder}/${CLUSTER_FILE}`;
@@ -69,7 +73,12 @@ export function loadClusterSource(
 }
 
 /** Rules that relate fields to each other, which the schema alone cannot say. */
-function checkCluster(spec: ClusterSpec, folder: string, source: YamlSource, moduleNames: readonly string[]): Problem[] {
+function checkCluster(
+  spec: ClusterSpec,
+  folder: string,
+  source: YamlSource,
+  moduleNames: readonly string[],
+): Problem[] {
   const problems: Problem[] = [];
   const at = (path: PropertyKey[], field: string, message: string) =>
     problems.push({ file: source.file, line: source.lineOf(path), field, message });
@@ -81,7 +90,11 @@ function checkCluster(spec: ClusterSpec, folder: string, source: YamlSource, mod
   const azs = spec.aws.availabilityZones;
   azs.forEach((az, i) => {
     if (!az.startsWith(spec.aws.region)) {
-      at(['aws', 'availabilityZones', i], `aws.availabilityZones[${i}]`, `expected an availability zone of ${spec.aws.region}, got "${az}"`);
+      at(
+        ['aws', 'availabilityZones', i],
+        `aws.availabilityZones[${i}]`,
+        `expected an availability zone of ${spec.aws.region}, got "${az}"`,
+      );
     }
     if (azs.indexOf(az) !== i) {
       at(['aws', 'availabilityZones', i], `aws.availabilityZones[${i}]`, `"${az}" is listed twice`);
@@ -90,46 +103,80 @@ function checkCluster(spec: ClusterSpec, folder: string, source: YamlSource, mod
 
   problems.push(...checkNetwork(spec, source));
 
-  uniqueNames(spec.nodePools.map((p) => p.name), 'nodePools', 'node pool name', at);
+  uniqueNames(
+    spec.nodePools.map((p) => p.name),
+    'nodePools',
+    'node pool name',
+    at,
+  );
   spec.nodePools.forEach((pool, i) => {
     if (pool.architecture === 'arm64' && pool.kind !== 'cpu') {
-      at(['nodePools', i, 'architecture'], `nodePools[${i}].architecture`,
-        `expected amd64 for a ${pool.kind} pool, got "arm64": arm64 (AWS Graviton) pools are cpu pools; the GPU and Neuron pools are x86-64`);
+      at(
+        ['nodePools', i, 'architecture'],
+        `nodePools[${i}].architecture`,
+        `expected amd64 for a ${pool.kind} pool, got "arm64": arm64 (AWS ` +
+          `Graviton) pools are cpu pools; the GPU and Neuron pools are x86-64`,
+      );
     }
     if (pool.availabilityZone && !azs.includes(pool.availabilityZone)) {
-      at(['nodePools', i, 'availabilityZone'], `nodePools[${i}].availabilityZone`,
-        `expected one of the cluster's availability zones (${azs.join(', ')}), got "${pool.availabilityZone}"`);
+      at(
+        ['nodePools', i, 'availabilityZone'],
+        `nodePools[${i}].availabilityZone`,
+        `expected one of the cluster's availability zones (${azs.join(', ')}), got "${pool.availabilityZone}"`,
+      );
     }
   });
 
   const fsxZone = spec.storage.fsx?.availabilityZone;
   if (fsxZone && !azs.includes(fsxZone)) {
-    at(['storage', 'fsx', 'availabilityZone'], 'storage.fsx.availabilityZone',
-      `expected one of the cluster's availability zones (${azs.join(', ')}), got "${fsxZone}"`);
+    at(
+      ['storage', 'fsx', 'availabilityZone'],
+      'storage.fsx.availabilityZone',
+      `expected one of the cluster's availability zones (${azs.join(', ')}), got "${fsxZone}"`,
+    );
   }
   const fsx = spec.storage.fsx;
   if (fsx?.perUnitStorageThroughput && fsx.deploymentType !== 'PERSISTENT_2') {
-    at(['storage', 'fsx', 'perUnitStorageThroughput'], 'storage.fsx.perUnitStorageThroughput',
-      'is only valid with deploymentType PERSISTENT_2');
+    at(
+      ['storage', 'fsx', 'perUnitStorageThroughput'],
+      'storage.fsx.perUnitStorageThroughput',
+      'is only valid with deploymentType PERSISTENT_2',
+    );
   }
 
   for (const name of Object.keys(spec.modules)) {
     if (!moduleNames.includes(name)) {
       const suggestion = didYouMean(name, moduleNames);
-      at(['modules', name], `modules.${name}`,
-        `unknown module${suggestion ? `; did you mean "${suggestion}"?` : `; the catalog in platform/ has: ${moduleNames.join(', ')}`}`);
+      at(
+        ['modules', name],
+        `modules.${name}`,
+        `unknown module` +
+          (suggestion
+            ? `; did you mean "${suggestion}"?`
+            : `; the catalog in platform/ has: ${moduleNames.join(', ')}`),
+      );
     }
   }
 
-  uniqueNames(spec.teams.map((t) => t.name), 'teams', 'team name', at);
+  uniqueNames(
+    spec.teams.map((t) => t.name),
+    'teams',
+    'team name',
+    at,
+  );
   // a repeated name already says it; only report namespaces chosen explicitly
   const repeatedNames = new Set(spec.teams.map((t) => t.name).filter((n, i, all) => all.indexOf(n) !== i));
-  const namespaces = spec.teams.map((t, i) => (t.namespace === t.name && repeatedNames.has(t.name) ? `\0${i}` : t.namespace));
+  const namespaces = spec.teams.map((t, i) =>
+    t.namespace === t.name && repeatedNames.has(t.name) ? `\0${i}` : t.namespace,
+  );
   uniqueNames(namespaces, 'teams', 'namespace', at, 'namespace');
   spec.teams.forEach((team, i) => {
     if (RESERVED_NAMESPACES.has(team.namespace) || team.namespace === spec.argocd.namespace) {
-      at(['teams', i, team.namespace === team.name ? 'name' : 'namespace'], `teams[${i}].namespace`,
-        `"${team.namespace}" is a system namespace; expected a namespace of the team's own`);
+      at(
+        ['teams', i, team.namespace === team.name ? 'name' : 'namespace'],
+        `teams[${i}].namespace`,
+        `"${team.namespace}" is a system namespace; expected a namespace of the team's own`,
+      );
     }
   });
   return problems;
@@ -146,12 +193,19 @@ function checkNetwork(spec: ClusterSpec, source: YamlSource): Problem[] {
   }
   const vpc = parseCidr(vpcCidr);
   if (vpc.prefix < 16 || vpc.prefix > 24) {
-    at(['network', 'vpcCidr'], 'network.vpcCidr', `expected a prefix from /16 to /24 (what a VPC allows), got /${vpc.prefix}`);
+    at(
+      ['network', 'vpcCidr'],
+      'network.vpcCidr',
+      `expected a prefix from /16 to /24 (what a VPC allows), got /${vpc.prefix}`,
+    );
     return problems;
   }
   const azCount = spec.aws.availabilityZones.length;
   const seen: { field: string; cidr: ReturnType<typeof parseCidr> }[] = [];
-  for (const [key, subnets] of [['privateSubnets', privateSubnets], ['publicSubnets', publicSubnets]] as const) {
+  for (const [key, subnets] of [
+    ['privateSubnets', privateSubnets],
+    ['publicSubnets', publicSubnets],
+  ] as const) {
     if (!subnets) {
       if (azCount > 3 || vpc.prefix > 20) {
         at(['network'], `network.${key}`, `is required: the default layout fits up to three AZs in a /16 to /20 VPC`);
@@ -159,7 +213,11 @@ function checkNetwork(spec: ClusterSpec, source: YamlSource): Problem[] {
       continue;
     }
     if (subnets.length !== azCount) {
-      at(['network', key], `network.${key}`, `expected one subnet per availability zone (${azCount}), got ${subnets.length}`);
+      at(
+        ['network', key],
+        `network.${key}`,
+        `expected one subnet per availability zone (${azCount}), got ${subnets.length}`,
+      );
     }
     subnets.forEach((text, i) => {
       const field = `network.${key}[${i}]`;

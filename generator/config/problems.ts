@@ -21,7 +21,10 @@ export function formatProblem(p: Problem): string {
 export function sortProblems(problems: readonly Problem[]): Problem[] {
   return [...problems].sort(
     (a, b) =>
-      compare(a.file, b.file) || (a.line ?? 0) - (b.line ?? 0) || compare(a.field, b.field) || compare(a.message, b.message),
+      compare(a.file, b.file) ||
+      (a.line ?? 0) - (b.line ?? 0) ||
+      compare(a.field, b.field) ||
+      compare(a.message, b.message),
   );
 }
 
@@ -40,7 +43,9 @@ export function fieldPath(path: readonly PropertyKey[]): string {
 export function describeValue(value: unknown): string {
   if (value === undefined) return 'nothing';
   if (value === null) return 'null';
-  if (Array.isArray(value)) return value.length === 0 ? 'an empty list' : `a list of ${value.length} item${value.length === 1 ? '' : 's'}`;
+  if (Array.isArray(value)) {
+    return value.length === 0 ? 'an empty list' : `a list of ${value.length} item${value.length === 1 ? '' : 's'}`;
+  }
   if (typeof value === 'object') return 'a mapping';
   const text = typeof value === 'string' ? JSON.stringify(value) : String(value);
   return text.length > 60 ? `${text.slice(0, 57)}...` : text;
@@ -70,7 +75,9 @@ export function editDistance(a: string, b: string): number {
     for (let j = 1; j <= b.length; j++) {
       const cost = a[i - 1] === b[j - 1] ? 0 : 1;
       d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
+        d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+      }
     }
   }
   return d[a.length][b.length];
@@ -84,5 +91,8 @@ function compare(a: string, b: string): number {
 export function problemsReport(problems: readonly Problem[]): string {
   const sorted = sortProblems(problems);
   const s = sorted.length === 1 ? '' : 's';
-  return `${sorted.map(formatProblem).join('\n')}\n\n${sorted.length} problem${s} found; nothing was written. Fix the input${s} and run "npx projen" again.\n`;
+  return (
+    `${sorted.map(formatProblem).join('\n')}\n\n${sorted.length} problem${s} ` +
+    `found; nothing was written. Fix the input${s} and run "npx projen" again.\n`
+  );
 }

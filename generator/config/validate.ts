@@ -31,7 +31,11 @@ function issueProblems(source: YamlSource, issue: z.core.$ZodIssue): Problem[] {
       : [];
     return issue.keys.map((key) => {
       const suggestion = didYouMean(key, known);
-      const hint = suggestion ? `; did you mean "${suggestion}"?` : known.length ? `; expected one of: ${known.join(', ')}` : '';
+      const hint = suggestion
+        ? `; did you mean "${suggestion}"?`
+        : known.length
+          ? `; expected one of: ${known.join(', ')}`
+          : '';
       return at([...issue.path, key], `unknown key${hint}`);
     });
   }

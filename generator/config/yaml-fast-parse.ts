@@ -109,7 +109,12 @@ class NodeWatch {
     // `yaml` reads them differently (or refuses them)
     if ((first === '|' || first === '>') && state.kind === 'scalar') {
       const explicitIndent = /^[|>][-+]?[1-9]/.test(input.slice(start, start + 3));
-      if ((explicitIndent || !/\S/.test(state.result as string)) && / \r?(?:\n|$)/.test(input.slice(start, skipBlank(input, end)))) this.unsafe = true;
+      if (
+        (explicitIndent || !/\S/.test(state.result as string)) &&
+        / \r?(?:\n|$)/.test(input.slice(start, skipBlank(input, end)))
+      ) {
+        this.unsafe = true;
+      }
     }
     if (!flow && !quoted) return;
     // `yaml` refuses a flow collection or quoted scalar continued on a line not indented enough (js-yaml
@@ -141,10 +146,13 @@ function skipBlank(input: string, at: number): number {
 function skipSpaceAndComments(input: string, at: number): number {
   for (;;) {
     const c = input[at];
-    if (c === ' ' || c === '\t' || c === '\n' || c === '\r') at++;
-    else if (c === '#') {
+    if (c === ' ' || c === '\t' || c === '\n' || c === '\r') {
+      at++;
+    } else if (c === '#') {
       while (at < input.length && input[at] !== '\n' && input[at] !== '\r') at++;
-    } else return at;
+    } else {
+      return at;
+    }
   }
 }
 

@@ -1,8 +1,20 @@
 import { lstatSync, readFileSync } from 'node:fs';
-import { Composer, isMap, isPair, isScalar, isSeq, Lexer, LineCounter, Parser, type CST, type Document, type Node } from 'yaml';
-import { findSecrets, findSecretsInText } from './secrets';
+import {
+  Composer,
+  isMap,
+  isPair,
+  isScalar,
+  isSeq,
+  Lexer,
+  LineCounter,
+  Parser,
+  type CST,
+  type Document,
+  type Node,
+} from 'yaml';
 import { MAX_NESTING, nestedTooDeep } from './nesting';
 import type { Problem } from './problems';
+import { findSecrets, findSecretsInText } from './secrets';
 import { fastParseYaml } from './yaml-fast-parse';
 
 /** A parsed YAML input file that can tell the line of a field path. */
@@ -50,7 +62,9 @@ export function readInputText(
   let size: number;
   try {
     const stat = lstatSync(absolutePath);
-    if (stat.isSymbolicLink()) return fail('is a symbolic link; input files must be regular files inside the repository');
+    if (stat.isSymbolicLink()) {
+      return fail('is a symbolic link; input files must be regular files inside the repository');
+    }
     if (!stat.isFile()) return fail('expected a regular file');
     size = stat.size;
   } catch (error) {
@@ -116,10 +130,20 @@ function parseYamlDocument(text: string, file: string, options: ReadYamlOptions)
     // one syntax error cascades into several; the first is the one to fix
     const error = doc.errors[0];
     if (error) {
-      problems.push({ file, line: lineCounter.linePos(error.pos[0]).line, field: '', message: yamlMessage(error.code, error.message) });
+      problems.push({
+        file,
+        line: lineCounter.linePos(error.pos[0]).line,
+        field: '',
+        message: yamlMessage(error.code, error.message),
+      });
     }
     for (const warning of doc.warnings) {
-      problems.push({ file, line: lineCounter.linePos(warning.pos[0]).line, field: '', message: yamlMessage(warning.code, warning.message) });
+      problems.push({
+        file,
+        line: lineCounter.linePos(warning.pos[0]).line,
+        field: '',
+        message: yamlMessage(warning.code, warning.message),
+      });
     }
   }
   if (problems.length > 0) return { ok: false, problems };
@@ -129,23 +153,36 @@ function parseYamlDocument(text: string, file: string, options: ReadYamlOptions)
   }
   if (list.length > 1) {
     const line = list[1].range ? lineCounter.linePos(list[1].range[0]).line : undefined;
-    return { ok: false, problems: [{ file, line, field: '', message: 'holds several YAML documents; expected exactly one' }] };
+    return {
+      ok: false,
+      problems: [{ file, line, field: '', message: 'holds several YAML documents; expected exactly one' }],
+    };
   }
   const doc = list[0];
   let data: unknown;
   try {
     data = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
   } catch (error) {
-    const message = error instanceof Error && /alias/i.test(error.message)
-      ? `expands too many YAML aliases (more than ${MAX_ALIAS_COUNT}); write the values out instead`
-      : `cannot be read as YAML: ${error instanceof Error ? error.message : String(error)}`;
+    const message =
+      error instanceof Error && /alias/i.test(error.message)
+        ? `expands too many YAML aliases (more than ${MAX_ALIAS_COUNT}); write the values out instead`
+        : `cannot be read as YAML: ${error instanceof Error ? error.message : String(error)}`;
     return { ok: false, problems: [{ file, field: '', message }] };
   }
   const tagged = findExplicitTag(doc.contents as Node | null);
   if (tagged) {
     return {
       ok: false,
-      problems: [{ file, line: tagged.range ? lineCounter.linePos(tagged.range[0]).line : undefined, field: '', message: `uses the YAML tag ${String(tagged.tag).replace('tag:yaml.org,2002:', '!!')}; tags are not allowed in input files` }],
+      problems: [
+        {
+          file,
+          line: tagged.range ? lineCounter.linePos(tagged.range[0]).line : undefined,
+          field: '',
+          message:
+            `uses the YAML tag ${String(tagged.tag).replace('tag:yaml.org,2002:', '!!')}; ` +
+            `tags are not allowed in input files`,
+        },
+      ],
     };
   }
   const lineOf = (path: readonly PropertyKey[]) => {
@@ -163,7 +200,10 @@ const COLLECTIONS: ReadonlySet<string> = new Set(['block-map', 'block-seq', 'flo
  * a document nested thousands deep overflows the composer's stack (or, a million deep, takes seconds to parse), so
  * the parser is fed lexeme by lexeme and stopped as soon as its stack holds too many.
  */
-function parseWithinNesting(text: string, lineCounter: LineCounter): { ok: true; tokens: CST.Token[] } | { ok: false; offset: number } {
+function parseWithinNesting(
+  text: string,
+  lineCounter: LineCounter,
+): { ok: true; tokens: CST.Token[] } | { ok: false; offset: number } {
   const parser = new Parser(lineCounter.addNewLine);
   lineCounter.addNewLine(0); // as Parser.parse does, for the first line
   const tokens: CST.Token[] = [];
@@ -216,7 +256,8 @@ function offsetOf(doc: Document, path: readonly PropertyKey[]): number | undefin
       if (!pair) return offset;
       const keyNode = pair.key as Node;
       node = pair.value as Node | null;
-      // a field is reported at its key: a mapping or list below it starts on the next line; a missing value is the key's
+      // a field is reported at its key: a mapping or list below it starts on the next line; a missing value is the
+      // key's
       const atKey = !node || isMap(node) || isSeq(node);
       offset = (atKey ? keyNode.range?.[0] : node?.range?.[0]) ?? offset;
       if (!node) return offset;

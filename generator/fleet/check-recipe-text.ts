@@ -1,6 +1,6 @@
+import { compileCluster } from './compile-cluster';
 import { loadFleet } from '../config/load-fleet';
 import { sortProblems, type Problem } from '../config/problems';
-import { compileCluster } from './compile-cluster';
 import type { PlatformModule } from '../model/platform-module';
 import { parseRecipeText, roleOf } from '../recipes/load-recipes';
 import { compileWorkloads } from '../workloads/compile-workloads';
@@ -13,7 +13,12 @@ import { recipeInstanceTypes, unknownClusterProblem } from '../workloads/fleet-r
  * compiled cluster, with the problems of the fleet's cluster specs (a regenerate refuses those too). The other
  * recipes of the fleet are not checked: their problems are not this recipe's.
  */
-export function checkRecipeText(root: string, catalog: readonly PlatformModule[], file: string, text: string): Problem[] {
+export function checkRecipeText(
+  root: string,
+  catalog: readonly PlatformModule[],
+  file: string,
+  text: string,
+): Problem[] {
   const parsed = parseRecipeText(text, file, roleOf(file));
   const problems: Problem[] = parsed.ok ? [] : [...parsed.problems];
   // a recipe salvaged from a file with problems goes on to the later stages, as in a regenerate
@@ -23,7 +28,9 @@ export function checkRecipeText(root: string, catalog: readonly PlatformModule[]
   if (!input) return sortProblems(problems);
 
   const clusterNames = fleet.ok ? fleet.clusters.map((c) => c.spec.name) : (fleet.folders ?? []);
-  if (!clusterNames.includes(input.recipe.cluster)) return sortProblems([...problems, unknownClusterProblem(input, clusterNames)]);
+  if (!clusterNames.includes(input.recipe.cluster)) {
+    return sortProblems([...problems, unknownClusterProblem(input, clusterNames)]);
+  }
   // a cluster whose spec has problems (reported above) is checked with its recipes once it is fixed
   const cluster = fleet.clusters?.find((c) => c.spec.name === input.recipe.cluster);
   if (!cluster) return sortProblems(problems);

@@ -21,6 +21,12 @@ export function compileCluster(
   folders.set(ARGOCD_FOLDER, argocdObjects(spec, platform.platform.descriptors));
   return {
     ok: true,
-    cluster: { input, modules: resolved.modules, folders, documents: platform.platform.documents, applications: platform.platform.descriptors },
+    cluster: {
+      input,
+      modules: resolved.modules,
+      folders,
+      documents: platform.platform.documents,
+      applications: platform.platform.descriptors,
+    },
   };
 }

@@ -1,9 +1,11 @@
+import { compileCluster } from './compile-cluster';
 import { loadFleet } from '../config/load-fleet';
 import type { Problem } from '../config/problems';
-import { compileCluster } from './compile-cluster';
 import type { PlatformModule } from '../model/platform-module';
 
-/** Per cluster, the platform Applications its spec asks for (one per enabled module, and the teams), and its repository. */
+/**
+ * Per cluster, the platform Applications its spec asks for (one per enabled module, and the teams), and its repository.
+ */
 export type ExpectedApplications = Map<string, { names: string[]; repoURL: string }>;
 
 export function expectedPlatformApplications(
@@ -29,7 +31,11 @@ export function expectedPlatformApplications(
 }
 
 /** Differences between the expanded platform Applications of a cluster and the ones its spec asks for. */
-export function compareApplications(cluster: string, expected: readonly string[], actual: readonly string[]): Problem[] {
+export function compareApplications(
+  cluster: string,
+  expected: readonly string[],
+  actual: readonly string[],
+): Problem[] {
   const missing = expected.filter((n) => !actual.includes(n));
   const extra = actual.filter((n) => !expected.includes(n));
   if (!missing.length && !extra.length) return [];
@@ -37,7 +43,9 @@ export function compareApplications(cluster: string, expected: readonly string[]
     {
       file: `clusters/${cluster}/cluster.yaml`,
       field: 'modules',
-      message: `platform Applications differ from the enabled modules: missing ${missing.join(', ') || 'none'}; unexpected ${extra.join(', ') || 'none'}`,
+      message:
+        `platform Applications differ from the enabled modules: ` +
+        `missing ${missing.join(', ') || 'none'}; unexpected ${extra.join(', ') || 'none'}`,
     },
   ];
 }

@@ -1,20 +1,20 @@
 import { createHash } from 'node:crypto';
-import { loadFleet } from '../config/load-fleet';
-import type { ClusterInput, CompiledCluster } from '../model/compiled-cluster';
-import type { Problem } from '../config/problems';
-import type { GitHubSettings } from '../model/github-settings';
-import type { PlatformModule } from '../model/platform-module';
-import { markerLine } from '../model/marker';
-import { renderTemplate } from '../render/templates';
-import { compileFleetInfra } from '../infra/compile-infra';
-import { renderAccountInfra, renderClusterInfra, renderRootHcl } from '../render/render-infra';
 import { compileCluster } from './compile-cluster';
+import { loadFleet } from '../config/load-fleet';
+import type { Problem } from '../config/problems';
+import { compileFleetInfra } from '../infra/compile-infra';
+import type { ClusterInput, CompiledCluster } from '../model/compiled-cluster';
 import type { GeneratedFile } from '../model/generated-file';
+import type { GitHubSettings } from '../model/github-settings';
+import { markerLine } from '../model/marker';
 import { clusterFolder, CLUSTERS_DIR } from '../model/paths';
-import { renderCluster } from '../render/render-cluster';
-import { loadFleetRecipes, type TakenRecipe } from '../workloads/fleet-recipes';
+import type { PlatformModule } from '../model/platform-module';
 import { RECIPE_CACHE_PATH } from '../recipes/recipe-cache';
+import { renderCluster } from '../render/render-cluster';
+import { renderAccountInfra, renderClusterInfra, renderRootHcl } from '../render/render-infra';
+import { renderTemplate } from '../render/templates';
 import { compileWorkloads } from '../workloads/compile-workloads';
+import { loadFleetRecipes, type TakenRecipe } from '../workloads/fleet-recipes';
 
 export interface GenerateFleetOptions {
   /** Repository root. */
@@ -72,7 +72,13 @@ export function streamFleet(options: GenerateFleetOptions, sink: FleetSink): Str
   // runs and services from recipes/ and apps/, into the clusters they target (a recipe aimed at a faulty cluster
   // is checked when its cluster is fixed)
   const clusterNames = loaded.ok ? clusters.map((c) => c.spec.name) : (loaded.folders ?? []);
-  const recipes = loadFleetRecipes(options.root, clusterNames, options.readdir, sink.stageCache?.(RECIPE_CACHE_PATH), options.inputDigest);
+  const recipes = loadFleetRecipes(
+    options.root,
+    clusterNames,
+    options.readdir,
+    sink.stageCache?.(RECIPE_CACHE_PATH),
+    options.inputDigest,
+  );
   if (!recipes.ok) return { ok: false, problems: [...problems, ...recipes.problems] };
   problems.push(...recipes.problems);
   const summaries: ClusterSummary[] = [];
@@ -87,7 +93,10 @@ export function streamFleet(options: GenerateFleetOptions, sink: FleetSink): Str
     }
     // a run or service folder is kept by its recipe and its cluster's spec (all a workload is compiled from)
     const own = sink.keep && createHash('sha1').update(JSON.stringify(platform.input.spec)).digest('base64url');
-    const keepWorkload = sink.keep && ((folder: string, recipe: TakenRecipe) => sink.keep!(`${clusterFolder(name)}/${folder}`, `${own}\0${recipe.digest}`));
+    const keepWorkload =
+      sink.keep &&
+      ((folder: string, recipe: TakenRecipe) =>
+        sink.keep!(`${clusterFolder(name)}/${folder}`, `${own}\0${recipe.digest}`));
     const workloads = compileWorkloads(platform, recipes.takeRecipesOf(name), recipes.instanceTypes, keepWorkload);
     // what is rendered is no longer needed: the next cluster starts from a lighter heap
     platforms[i] = undefined;

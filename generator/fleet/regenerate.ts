@@ -1,15 +1,22 @@
 import { setFlagsFromString } from 'node:v8';
+import { streamFleet, type GenerateFleetOptions } from './generate';
 import { PLATFORM_MODULES } from '../../platform';
-import type { Problem } from '../config/problems';
 import { readGitHubSettings } from '../config/github-settings-file';
+import { inputsDigest, sourceDigest } from '../config/input-digest';
+import type { Problem } from '../config/problems';
+import { OUTPUT_ROOTS } from '../model/paths';
 import { acquireLock, LOCK_PATH } from '../write/lock';
 import { asWriteError } from '../write/write-error';
 import {
-  applyWrite, readRenderCache, recoverInterruptedWrite, STAGING_DIR, unchangedPlan, WriteSession, type WritePlan, type WriteReport,
+  applyWrite,
+  readRenderCache,
+  recoverInterruptedWrite,
+  STAGING_DIR,
+  unchangedPlan,
+  WriteSession,
+  type WritePlan,
+  type WriteReport,
 } from '../write/write-files';
-import { inputsDigest, sourceDigest } from '../config/input-digest';
-import { streamFleet, type GenerateFleetOptions } from './generate';
-import { OUTPUT_ROOTS } from '../model/paths';
 
 export type PrepareResult = { ok: true; plan: WritePlan } | { ok: false; problems: Problem[] };
 
@@ -23,7 +30,12 @@ export function prepareRegenerate(options: GenerateFleetOptions & { readonly dry
   const inputs = inputsDigest(options.root, renderCache.sources);
   const unchanged = unchangedPlan(options.root, inputs.fleet, OUTPUT_ROOTS, renderCache);
   // a no-op; it records the stats of inputs it had to read (touched, not changed) for the next one
-  if (unchanged) return { ok: true, plan: inputs.sourcesChanged ? { ...unchanged, sources: inputs.sources, cacheCurrent: false } : unchanged };
+  if (unchanged) {
+    return {
+      ok: true,
+      plan: inputs.sourcesChanged ? { ...unchanged, sources: inputs.sources, cacheCurrent: false } : unchanged,
+    };
+  }
   let session: WriteSession | undefined;
   try {
     session = new WriteSession(options.root, OUTPUT_ROOTS, { stage: !options.dryRun, code: inputs.code, renderCache });
@@ -72,7 +84,10 @@ export function regenerateFleet(options: GenerateFleetOptions): RegenerateResult
   }
 }
 
-/** The options `.projenrc.ts` gives the fleet component: the catalog of `platform/`, the repository of its settings file. */
+/**
+ * The options `.projenrc.ts` gives the fleet component: the catalog of `platform/`, the repository of its settings
+ * file.
+ */
 export function repositoryFleetOptions(root: string): GenerateFleetOptions {
   return { root, catalog: PLATFORM_MODULES, github: readGitHubSettings(root) };
 }

@@ -1,9 +1,8 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, posix } from 'node:path';
 import { parse } from '@cdktf/hcl2json';
-import { CLUSTERS_DIR } from '../model/paths';
 import type { Problem } from '../config/problems';
-import { ACCOUNTS_DIR } from '../model/paths';
+import { CLUSTERS_DIR, ACCOUNTS_DIR } from '../model/paths';
 
 /** The file that makes a folder a Terragrunt unit. */
 export const UNIT_FILE = 'terragrunt.hcl';
@@ -35,7 +34,9 @@ function ownerOfPath(file: string): { owner: string; base: string } | undefined 
   const parts = file.split('/');
   if (parts[0] !== CLUSTERS_DIR || parts.length < 4) return undefined;
   if (`${parts[0]}/${parts[1]}` === ACCOUNTS_DIR) {
-    return /^[0-9]{12}$/.test(parts[2]) ? { owner: accountOwner(parts[2]), base: parts.slice(0, 3).join('/') } : undefined;
+    return /^[0-9]{12}$/.test(parts[2])
+      ? { owner: accountOwner(parts[2]), base: parts.slice(0, 3).join('/') }
+      : undefined;
   }
   return parts[2] === INFRA_DIR ? { owner: parts[1], base: parts.slice(0, 3).join('/') } : undefined;
 }
@@ -72,7 +73,11 @@ export async function readUnits(root: string): Promise<ReadUnitsResult> {
   const files: string[] = [];
   const clustersDir = join(root, CLUSTERS_DIR);
   const accountsDir = join(root, ACCOUNTS_DIR);
-  const accounts = existsSync(accountsDir) ? readdirSync(accountsDir).filter((id) => /^[0-9]{12}$/.test(id)).sort() : [];
+  const accounts = existsSync(accountsDir)
+    ? readdirSync(accountsDir)
+        .filter((id) => /^[0-9]{12}$/.test(id))
+        .sort()
+    : [];
   for (const account of accounts) collectUnitFiles(root, `${ACCOUNTS_DIR}/${account}`, files);
   const clusters = existsSync(clustersDir) ? readdirSync(clustersDir).sort() : [];
   for (const cluster of clusters) {
@@ -100,7 +105,10 @@ function collectUnitFiles(root: string, dir: string, out: string[]) {
 }
 
 /** Parses one `terragrunt.hcl` (path relative to the repository root) into a unit. */
-export async function parseUnit(file: string, content: string): Promise<{ unit: TerragruntUnit } | { problem: Problem }> {
+export async function parseUnit(
+  file: string,
+  content: string,
+): Promise<{ unit: TerragruntUnit } | { problem: Problem }> {
   const dir = posix.dirname(file);
   const owner = ownerOfPath(file);
   const cluster = owner?.owner ?? dir.split('/')[1];
@@ -134,7 +142,13 @@ export async function parseUnit(file: string, content: string): Promise<{ unit: 
     for (const path of Array.isArray(block.paths) ? block.paths : []) {
       const target = resolveConfigPath(dir, path);
       if (!target) {
-        return { problem: { file, field: 'dependencies.paths', message: `expected relative paths, got ${JSON.stringify(path)}` } };
+        return {
+          problem: {
+            file,
+            field: 'dependencies.paths',
+            message: `expected relative paths, got ${JSON.stringify(path)}`,
+          },
+        };
       }
       dependsOn.add(target);
     }
@@ -154,9 +168,10 @@ function resolveConfigPath(dir: string, value: unknown): string | undefined {
  * The units a pull request touches, per cluster (and per account), in apply order: every unit with a changed file,
  * and every unit that depends on one of those, directly or not (a changed account unit selects the role units of
  * the account's clusters). A changed file under `clusters/<c>/infra/` or `clusters/_accounts/<id>/` outside any
- * unit (the owner's shared `.hcl`, `.yaml`, `.json` or `.tfvars` files, not its README) touches every unit of that owner; a changed root configuration
- * (`clusters/root.hcl`, or a `root.hcl` at the top) touches every unit. `cluster.yaml` itself is not a signal: the infra is generated and committed,
- * so a spec change that matters to Terragrunt shows up as a changed unit file.
+ * unit (the owner's shared `.hcl`, `.yaml`, `.json` or `.tfvars` files, not its README) touches every unit of that
+ * owner; a changed root configuration (`clusters/root.hcl`, or a `root.hcl` at the top) touches every unit.
+ * `cluster.yaml` itself is not a signal: the infra is generated and committed, so a spec change that matters to
+ * Terragrunt shows up as a changed unit file.
  */
 export function changedUnits(changedFiles: readonly string[], units: readonly TerragruntUnit[]): ClusterUnits[] {
   const byDir = new Map(units.map((u) => [u.dir, u]));
@@ -222,7 +237,10 @@ export function applyOrder(units: readonly TerragruntUnit[]): string[] {
   const pending = new Map(units.map((u) => [u.dir, u.dependsOn.filter((d) => dirs.has(d) && d !== u.dir)]));
   const order: string[] = [];
   while (pending.size) {
-    const ready = [...pending.entries()].filter(([, deps]) => deps.every((d) => !pending.has(d))).map(([dir]) => dir).sort();
+    const ready = [...pending.entries()]
+      .filter(([, deps]) => deps.every((d) => !pending.has(d)))
+      .map(([dir]) => dir)
+      .sort();
     if (!ready.length) {
       throw new Error(`Terragrunt units depend on each other in a cycle: ${[...pending.keys()].sort().join(', ')}`);
     }

@@ -74,11 +74,16 @@ function explain(client: GitHubClient, what: string, error: unknown): GitHubErro
   const detail = error instanceof Error ? error.message : String(error);
   switch (status) {
     case 401:
-      return new GitHubError(`GitHub refused to ${what} in ${repo} (401): the token is missing or expired. Set GITHUB_TOKEN or GH_TOKEN.`, status);
+      return new GitHubError(
+        `GitHub refused to ${what} in ${repo} (401): the token is missing or expired. Set GITHUB_TOKEN or GH_TOKEN.`,
+        status,
+      );
     case 403:
       return new GitHubError(
-        `GitHub refused to ${what} in ${repo} (403: ${detail}). The token may not write here: on a pull request from a fork, ` +
-          `GitHub gives workflows a read-only token, so the comment cannot be posted; from a terminal, the token needs the ` +
+        `GitHub refused to ${what} in ${repo} (403: ${detail}). The ` +
+          `token may not write here: on a pull request from a fork, ` +
+          (`GitHub gives workflows a read-only token, so the comment ` +
+            `cannot be posted; from a terminal, the token needs the `) +
           `"contents" and "pull requests" write permissions on ${repo}.`,
         status,
       );
@@ -92,7 +97,9 @@ function explain(client: GitHubClient, what: string, error: unknown): GitHubErro
       return new GitHubError(`GitHub could not ${what} in ${repo} (422: ${detail}).`, status);
     default:
       return new GitHubError(
-        status ? `GitHub failed to ${what} in ${repo} (${status}: ${detail}), retries exhausted.` : `Could not reach GitHub to ${what} in ${repo}: ${detail}`,
+        status
+          ? `GitHub failed to ${what} in ${repo} (${status}: ${detail}), retries exhausted.`
+          : `Could not reach GitHub to ${what} in ${repo}: ${detail}`,
         status,
       );
   }
@@ -104,6 +111,7 @@ function statusOf(error: unknown): number | undefined {
 }
 
 function isNetworkError(error: unknown): boolean {
-  const text = `${(error as Error)?.message ?? ''} ${String((error as { cause?: { code?: string } })?.cause?.code ?? '')}`;
+  const code = (error as { cause?: { code?: string } })?.cause?.code;
+  const text = `${(error as Error)?.message ?? ''} ${String(code ?? '')}`;
   return /ECONNRESET|ECONNREFUSED|ETIMEDOUT|socket hang up|fetch failed|other side closed/i.test(text);
 }

@@ -45,7 +45,9 @@ export function estimateCost(
     return none(`no price for ${run.region}: the instance table has ${PRICED_REGIONS.join(' and ')}`);
   }
   const hourly = entry.onDemandUsdPerHour[run.region];
-  if (hourly === null || hourly === undefined) return none(`no on-demand list price for ${run.instanceType} (not sold on demand, or not published)`);
+  if (hourly === null || hourly === undefined) {
+    return none(`no on-demand list price for ${run.instanceType} (not sold on demand, or not published)`);
+  }
   const perHourUsd = round2(hourly * run.nodes);
   const perRunUsd = run.durationHours !== undefined ? round2(perHourUsd * run.durationHours) : null;
   return {

@@ -1,6 +1,11 @@
 /** Text a pull request controls (recipe fields, file names) made safe inside a Markdown table cell. */
 export function cell(text: string | number): string {
-  return String(text).replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/\r?\n/g, ' ');
+  return String(text)
+    .replace(/\\/g, '\\\\')
+    .replace(/\|/g, '\\|')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/\r?\n/g, ' ');
 }
 
 /** A fenced code block that the content cannot close early, whatever backticks it holds. */

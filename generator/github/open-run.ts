@@ -1,13 +1,13 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, extname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import type { CommitFile } from './pull-request';
 import type { Problem } from '../config/problems';
 import { readYamlFile } from '../config/yaml-source';
 import type { PrepareResult } from '../fleet/regenerate';
-import { ARCHIVE_DIR, RECIPES_DIR } from '../recipes/load-recipes';
 import { hasMarker, markerLine } from '../model/marker';
+import { ARCHIVE_DIR, RECIPES_DIR } from '../recipes/load-recipes';
 import { MANIFEST_PATH } from '../write/write-files';
-import type { CommitFile } from './pull-request';
 
 /** What `open-run` will commit on a new branch. */
 export interface OpenRunPlan {
@@ -48,12 +48,24 @@ export function planOpenRun(
   if (!read.ok) return read;
   const data = read.source.data;
   if (typeof data !== 'object' || data === null || Array.isArray(data)) {
-    return fail(`expected a recipe mapping (name, cluster, team, ...), got ${Array.isArray(data) ? 'a list' : typeof data}`);
+    return fail(
+      `expected a recipe mapping (name, cluster, team, ...), got ${Array.isArray(data) ? 'a list' : typeof data}`,
+    );
   }
   const declared = (data as Record<string, unknown>).name;
   const name = typeof declared === 'string' && RUN_NAME.test(declared) ? declared : basename(recipe, extname(recipe));
   if (!RUN_NAME.test(name)) {
-    return { ok: false, problems: [{ file: recipe, line: read.source.lineOf(['name']), field: 'name', message: `expected a lower-case name such as llama3-finetune, got ${JSON.stringify(declared ?? name)}` }] };
+    return {
+      ok: false,
+      problems: [
+        {
+          file: recipe,
+          line: read.source.lineOf(['name']),
+          field: 'name',
+          message: `expected a lower-case name such as llama3-finetune, got ${JSON.stringify(declared ?? name)}`,
+        },
+      ],
+    };
   }
 
   const from = baseCommit(root, base);
@@ -66,7 +78,10 @@ export function planOpenRun(
   const prepared = regenerate();
   if (!prepared.ok) return prepared;
   if (prepared.plan.toWrite.length || prepared.plan.toDelete.length) {
-    return fail(`the generated files are not up to date (${prepared.plan.toWrite.length + prepared.plan.toDelete.length} to change): run "npx projen", then open the run again`);
+    return fail(
+      `the generated files are not up to date (${prepared.plan.toWrite.length + prepared.plan.toDelete.length} ` +
+        `to change): run "npx projen", then open the run again`,
+    );
   }
 
   const files: CommitFile[] = [{ path: recipe, content: readFileSync(absolute, 'utf-8') }];
@@ -84,7 +99,8 @@ export function planOpenRun(
     }
   }
   // an archived recipe removes its run: nothing is generated from it
-  const archived = (data as Record<string, unknown>).archived === true || recipe.startsWith(`${RECIPES_DIR}/${ARCHIVE_DIR}/`);
+  const archived =
+    (data as Record<string, unknown>).archived === true || recipe.startsWith(`${RECIPES_DIR}/${ARCHIVE_DIR}/`);
   if (!archived && !files.some((f) => f.content !== null && isGeneratedFrom(f.content, recipe))) {
     return fail(
       `none of the files generated from it differ from ${from.label}, so the pull request would start no run ` +
@@ -95,7 +111,9 @@ export function planOpenRun(
   return { ok: true, plan: { name, recipe, branch: `run/${name}`, files, leftOut } };
 }
 
-/** A generated file names the recipe it comes from in its marker line, one of its first lines (as hasMarker reads it). */
+/**
+ * A generated file names the recipe it comes from in its marker line, one of its first lines (as hasMarker reads it).
+ */
 function isGeneratedFrom(content: string, recipe: string): boolean {
   return content.slice(0, 512).includes(markerLine(recipe));
 }
@@ -110,7 +128,10 @@ function baseCommit(root: string, base: string): { ref: string; label: string } 
     }
   }
   // a repository without a commit: every file is new
-  return { ref: git(root, ['hash-object', '-t', 'tree', '/dev/null']).trim(), label: `${base} (there is no commit here yet)` };
+  return {
+    ref: git(root, ['hash-object', '-t', 'tree', '/dev/null']).trim(),
+    label: `${base} (there is no commit here yet)`,
+  };
 }
 
 /**
@@ -148,12 +169,16 @@ export function pullRequestText(plan: OpenRunPlan): { title: string; body: strin
   const generated = plan.files.length - 1;
   return {
     title: `Run ${plan.name}`,
-    commitMessage: `run: ${plan.name}\n\nAdds ${plan.recipe}${generated ? ` and its ${generated} generated file(s)` : ''}.`,
+    commitMessage:
+      `run: ${plan.name}\n\nAdds ${plan.recipe}` + (generated ? ` and its ${generated} generated file(s)` : '') + '.',
     body: [
-      `Adds the ML run \`${plan.name}\` (\`${plan.recipe}\`)${generated ? ` with its ${generated} generated file(s)` : ''}.`,
+      `Adds the ML run \`${plan.name}\` ` +
+        `(\`${plan.recipe}\`)${generated ? ` with its ${generated} generated file(s)` : ''}.`,
       '',
-      'Opened with `npx projen open-run`. The **ML run preview** comment below shows where it runs, whether it fits the',
-      "team's quota and the node pool, and what it costs per hour. Argo CD starts the run once this pull request is merged.",
+      'Opened with `npx projen open-run`. The **ML run preview** ' +
+        'comment below shows where it runs, whether it fits the',
+      "team's quota and the node pool, and what it costs per hour. " +
+        'Argo CD starts the run once this pull request is merged.',
     ].join('\n'),
   };
 }

@@ -1,7 +1,7 @@
-import { renderTemplate } from '../render/templates';
 import { cell, COMMENT_LIMIT, fence, keepEnd } from './markdown';
 import { commentMarker } from './pr-comment';
 import type { ClusterRunResult, UnitResult } from './terragrunt-run';
+import { renderTemplate } from '../render/templates';
 
 export const PLAN_MARKER = commentMarker('terragrunt-plan');
 
@@ -27,7 +27,9 @@ const RESULT: Record<UnitResult['status'] | 'missing', string> = {
 /** The one plan comment of a pull request: a row per unit, the plan output of each changed or failed unit folded. */
 export function renderPlanComment(input: PlanCommentInput): string {
   const byCluster = new Map(input.results.map((r) => [r.cluster, r]));
-  const withOutput = input.results.flatMap((r) => r.units).filter((u) => u.status === 'changes' || u.status === 'failed').length;
+  const withOutput = input.results
+    .flatMap((r) => r.units)
+    .filter((u) => u.status === 'changes' || u.status === 'failed').length;
   const outputBudget = Math.floor((COMMENT_LIMIT - 8_000) / Math.max(1, withOutput));
   const clusters = input.expected.map(({ name, units }) => {
     const result = byCluster.get(name);
@@ -42,7 +44,11 @@ export function renderPlanComment(input: PlanCommentInput): string {
     });
     const details = (result?.units ?? [])
       .filter((u) => u.status === 'changes' || u.status === 'failed')
-      .map((u) => ({ unit: cell(u.dir), status: RESULT[u.status], output: fence(keepEnd(u.output, outputBudget), 'text') }));
+      .map((u) => ({
+        unit: cell(u.dir),
+        status: RESULT[u.status],
+        output: fence(keepEnd(u.output, outputBudget), 'text'),
+      }));
     return { cluster: cell(name), rows, details };
   });
   return renderTemplate('infra-plan-comment.md', {

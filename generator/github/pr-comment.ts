@@ -15,7 +15,12 @@ export interface UpsertedComment {
  * Posts `body` on pull request (or issue) `issueNumber`, or updates the comment that carries `marker`,
  * so that every push updates one comment instead of adding another. `body` must contain the marker.
  */
-export async function upsertComment(client: GitHubClient, issueNumber: number, marker: string, body: string): Promise<UpsertedComment> {
+export async function upsertComment(
+  client: GitHubClient,
+  issueNumber: number,
+  marker: string,
+  body: string,
+): Promise<UpsertedComment> {
   if (!body.includes(marker)) throw new Error(`the comment body must contain its marker ${marker}`);
   const { octokit, owner, repository: repo } = client;
   const comments = await call(client, `list the comments of #${issueNumber}`, () =>

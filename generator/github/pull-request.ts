@@ -28,7 +28,10 @@ export interface OpenedPullRequest {
  * Commits `files` on top of `base` as one commit on a new branch, and opens the pull request, through the
  * REST API (no local git push): read the base branch, write a tree and a commit, create the branch, open the PR.
  */
-export async function openPullRequestWithFiles(client: GitHubClient, options: OpenPullRequestOptions): Promise<OpenedPullRequest> {
+export async function openPullRequestWithFiles(
+  client: GitHubClient,
+  options: OpenPullRequestOptions,
+): Promise<OpenedPullRequest> {
   const { octokit, owner, repository: repo } = client;
   const { data: baseRef } = await call(client, `read branch ${options.base}`, () =>
     octokit.rest.git.getRef({ owner, repo, ref: `heads/${options.base}` }),
@@ -56,7 +59,14 @@ export async function openPullRequestWithFiles(client: GitHubClient, options: Op
     octokit.rest.git.createRef({ owner, repo, ref: `refs/heads/${options.branch}`, sha: commit.sha }),
   );
   const { data: pr } = await call(client, `open a pull request from ${options.branch} into ${options.base}`, () =>
-    octokit.rest.pulls.create({ owner, repo, head: options.branch, base: options.base, title: options.title, body: options.body }),
+    octokit.rest.pulls.create({
+      owner,
+      repo,
+      head: options.branch,
+      base: options.base,
+      title: options.title,
+      body: options.body,
+    }),
   );
   return { number: pr.number, url: pr.html_url, branch: options.branch, commit: commit.sha };
 }

@@ -1,6 +1,6 @@
-import { gibibytes as gib } from '../model/quantity';
-import type { NodePool, Team } from '../model/cluster-spec';
 import type { Fit } from './run-preview';
+import type { NodePool, Team } from '../model/cluster-spec';
+import { gibibytes as gib } from '../model/quantity';
 
 /** What a run asks for: its nodes and what each node's pods request. */
 export interface RunDemand {
@@ -41,21 +41,36 @@ export function quotaFit(team: Team, demand: RunDemand): Fit {
  * Whether the run fits the node pool: its total within the pool's limits, its instance type one the pool may
  * launch, and each node's accelerators within what one instance of that type has.
  */
-export function poolFit(pool: NodePool, demand: RunDemand, instanceTypes: Readonly<Record<string, InstanceCapacity>>): Fit {
+export function poolFit(
+  pool: NodePool,
+  demand: RunDemand,
+  instanceTypes: Readonly<Record<string, InstanceCapacity>>,
+): Fit {
   const type = demand.instanceType;
   if (type) {
-    const allowed = pool.instanceTypes.length ? pool.instanceTypes.includes(type) : pool.instanceFamilies.includes(type.split('.')[0]);
+    const allowed = pool.instanceTypes.length
+      ? pool.instanceTypes.includes(type)
+      : pool.instanceFamilies.includes(type.split('.')[0]);
     if (!allowed) {
-      const offer = pool.instanceTypes.length ? `types ${pool.instanceTypes.join(', ')}` : `families ${pool.instanceFamilies.join(', ')}`;
+      const offer = pool.instanceTypes.length
+        ? `types ${pool.instanceTypes.join(', ')}`
+        : `families ${pool.instanceFamilies.join(', ')}`;
       return { fits: false, reason: `pool ${pool.name} launches ${offer}, not ${type}` };
     }
     const capacity = instanceTypes[type];
     if (capacity) {
-      if ((demand.gpu ?? 0) > capacity.gpus) return { fits: false, reason: `${demand.gpu} nvidia.com/gpu per node, ${type} has ${capacity.gpus}` };
-      if ((demand.neuron ?? 0) > capacity.neuronDevices) {
-        return { fits: false, reason: `${demand.neuron} aws.amazon.com/neuron per node, ${type} has ${capacity.neuronDevices}` };
+      if ((demand.gpu ?? 0) > capacity.gpus) {
+        return { fits: false, reason: `${demand.gpu} nvidia.com/gpu per node, ${type} has ${capacity.gpus}` };
       }
-      if ((demand.cpu ?? 0) > capacity.vcpu) return { fits: false, reason: `${demand.cpu} vCPU per node, ${type} has ${capacity.vcpu}` };
+      if ((demand.neuron ?? 0) > capacity.neuronDevices) {
+        return {
+          fits: false,
+          reason: `${demand.neuron} aws.amazon.com/neuron per node, ${type} has ${capacity.neuronDevices}`,
+        };
+      }
+      if ((demand.cpu ?? 0) > capacity.vcpu) {
+        return { fits: false, reason: `${demand.cpu} vCPU per node, ${type} has ${capacity.vcpu}` };
+      }
     }
   }
   return compare(`pool ${pool.name}'s limits`, pool.limits, demand);
@@ -71,13 +86,16 @@ function compare(what: string, limits: Team['quotas'], demand: RunDemand): Fit {
     if (limit === undefined) continue;
     const limitValue = typeof limit === 'string' ? gib(limit) : limit;
     const show = (v: number) => (key === 'memory' ? `${round(v)}Gi` : String(round(v)));
-    if (total > limitValue) return { fits: false, reason: `${show(total)} ${label} asked, more than the ${show(limitValue)} of ${what}` };
+    if (total > limitValue) {
+      return { fits: false, reason: `${show(total)} ${label} asked, more than the ${show(limitValue)} of ${what}` };
+    }
     parts.push(`${show(total)} of ${show(limitValue)} ${label}`);
   }
-  return { fits: true, reason: parts.length ? `${parts.join(', ')} (${what})` : `${what} sets no limit on what it asks` };
+  return {
+    fits: true,
+    reason: parts.length ? `${parts.join(', ')} (${what})` : `${what} sets no limit on what it asks`,
+  };
 }
-
-
 
 function round(value: number): number {
   return Math.round(value * 100) / 100;

@@ -43,7 +43,12 @@ export async function runPreviewCommand(options: RunPreviewCommandOptions): Prom
   let code = result.ok ? 0 : 1;
   if (options.pullRequest) {
     try {
-      const posted = await upsertComment(options.pullRequest.client, options.pullRequest.number, RUN_PREVIEW_MARKER, body);
+      const posted = await upsertComment(
+        options.pullRequest.client,
+        options.pullRequest.number,
+        RUN_PREVIEW_MARKER,
+        body,
+      );
       options.log(`run preview comment ${posted.action}: ${posted.url}`);
     } catch (error) {
       if (!(error instanceof GitHubError)) throw error;

@@ -1,23 +1,29 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { poolFit, quotaFit, type RunDemand } from './run-fit';
+import { renderedDiff, type RunPreview, type RunPreviewProvider } from './run-preview';
 import { PLATFORM_MODULES } from '../../platform';
 import { loadFleet } from '../config/load-fleet';
 import type { Problem } from '../config/problems';
-import { clusterFolder } from '../model/paths';
 import { regenerateFleet, repositoryFleetOptions } from '../fleet/regenerate';
 import { instanceTypes } from '../instances/instance-table';
+import { clusterFolder } from '../model/paths';
 import { parseQuantity } from '../recipes/instance-types';
 import { loadRecipes, type RecipeInput } from '../recipes/load-recipes';
-import { poolOf } from '../workloads/placement';
 import type { RecipeBody } from '../recipes/recipe-schema';
 import { runName, RUNS_FOLDER, SERVICES_FOLDER } from '../workloads/compile-workloads';
+import { poolOf } from '../workloads/placement';
 import { hours } from '../workloads/runs-index';
 import { KIND_RULES } from '../workloads/workload-kinds';
-import { poolFit, quotaFit, type RunDemand } from './run-fit';
-import { renderedDiff, type RunPreview, type RunPreviewProvider } from './run-preview';
 
 /** Kinds that only support a workload; the preview names the workload's own kind. */
-const SUPPORTING_KINDS = new Set(['ConfigMap', 'PersistentVolumeClaim', 'Service', 'HorizontalPodAutoscaler', 'ClusterTrainingRuntime']);
+const SUPPORTING_KINDS = new Set([
+  'ConfigMap',
+  'PersistentVolumeClaim',
+  'Service',
+  'HorizontalPodAutoscaler',
+  'ClusterTrainingRuntime',
+]);
 
 /**
  * The recipe compiler's preview of the runs and services a pull request adds or changes: it regenerates the
@@ -40,13 +46,20 @@ export const runPreviewProvider: RunPreviewProvider = ({ root, changedFiles, bas
     const spec = fleet.clusters.find((c) => c.spec.name === input.recipe.cluster)!.spec;
     const team = spec.teams.find((t) => t.name === input.recipe.team)!;
     const { body, demand } = largestStep(input);
-    const pool = demand.instanceType ? poolOf(spec, demand.instanceType, body) : spec.nodePools.find((p) => p.kind === 'cpu') ?? spec.nodePools[0];
+    const pool = demand.instanceType
+      ? poolOf(spec, demand.instanceType, body)
+      : (spec.nodePools.find((p) => p.kind === 'cpu') ?? spec.nodePools[0]);
     if (!pool) {
-      problems.push({ file: input.file, field: 'resources.node_type', message: `cluster "${spec.name}" has no node pool to run it on` });
+      problems.push({
+        file: input.file,
+        field: 'resources.node_type',
+        message: `cluster "${spec.name}" has no node pool to run it on`,
+      });
       continue;
     }
     const name = input.role === 'run' ? runName(input) : input.recipe.name;
-    const folder = `${clusterFolder(spec.name)}/${input.role === 'run' ? RUNS_FOLDER : SERVICES_FOLDER}/${team.name}/${name}`;
+    const kindFolder = input.role === 'run' ? RUNS_FOLDER : SERVICES_FOLDER;
+    const folder = `${clusterFolder(spec.name)}/${kindFolder}/${team.name}/${name}`;
     const kinds = renderedKinds(join(root, folder));
     const queued = input.recipe.kind !== 'pipeline' && KIND_RULES[input.recipe.kind].queued;
     runs.push({
@@ -76,12 +89,16 @@ export const runPreviewProvider: RunPreviewProvider = ({ root, changedFiles, bas
 function largestStep(input: RecipeInput): { body: RecipeBody; demand: RunDemand } {
   const bodies = input.recipe.kind === 'pipeline' ? input.recipe.steps.map((s) => s.body) : [input.recipe.body];
   const demands = bodies.map((body) => ({ body, demand: demandOf(body) }));
-  const size = ({ demand }: { demand: RunDemand }) => demand.nodes * ((demand.gpu ?? 0) + (demand.neuron ?? 0) + (demand.cpu ?? 0) / 1000);
+  const size = ({ demand }: { demand: RunDemand }) =>
+    demand.nodes * ((demand.gpu ?? 0) + (demand.neuron ?? 0) + (demand.cpu ?? 0) / 1000);
   return demands.reduce((a, b) => (size(b) > size(a) ? b : a));
 }
 
 function demandOf(body: RecipeBody): RunDemand {
-  const requests = { ...body.resources?.limits, ...body.resources?.requests } as Record<string, string | number | undefined>;
+  const requests = { ...body.resources?.limits, ...body.resources?.requests } as Record<
+    string,
+    string | number | undefined
+  >;
   const count = (key: string) => (requests[key] === undefined ? undefined : parseQuantity(String(requests[key])));
   const memory = requests.memory;
   return {

@@ -1,12 +1,12 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Problem } from '../config/problems';
-import { formatProblem } from '../config/problems';
-import { renderTemplate } from '../render/templates';
 import { estimateCost, formatUsd, type InstancePrices } from './instance-prices';
 import { cell, COMMENT_LIMIT, fence, keepEnd } from './markdown';
 import { commentMarker } from './pr-comment';
+import type { Problem } from '../config/problems';
+import { formatProblem } from '../config/problems';
+import { renderTemplate } from '../render/templates';
 
 export const RUN_PREVIEW_MARKER = commentMarker('run-preview');
 
@@ -53,13 +53,21 @@ export type RunPreviewResult = { ok: true; runs: RunPreview[] } | { ok: false; p
  * Compiles the recipes and apps a pull request adds or changes into previews. The recipe compiler provides it;
  * `changedFiles` are relative to `root`, `base` is the commit the pull request merges into.
  */
-export type RunPreviewProvider = (input: { root: string; changedFiles: readonly string[]; base: string }) => RunPreviewResult | Promise<RunPreviewResult>;
+export type RunPreviewProvider = (input: {
+  root: string;
+  changedFiles: readonly string[];
+  base: string;
+}) => RunPreviewResult | Promise<RunPreviewResult>;
 
 /** The diff of a run's rendered folder between `base` and the working tree, for `RunPreview.rendered`. */
 export function renderedDiff(root: string, base: string, folder: string): string {
   // files the preview's own regenerate created are untracked: intent-to-add makes `git diff` show them as new
   if (existsSync(join(root, folder))) execFileSync('git', ['add', '--intent-to-add', '--', folder], { cwd: root });
-  return execFileSync('git', ['diff', '--no-color', '--no-ext-diff', base, '--', folder], { cwd: root, encoding: 'utf-8', maxBuffer: 64 * 1024 * 1024 });
+  return execFileSync('git', ['diff', '--no-color', '--no-ext-diff', base, '--', folder], {
+    cwd: root,
+    encoding: 'utf-8',
+    maxBuffer: 64 * 1024 * 1024,
+  });
 }
 
 /** The one preview comment of a pull request: a table per run, the rendered objects folded, problems first. */
@@ -74,17 +82,25 @@ export function renderRunPreviewComment(input: {
     .sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.cluster < b.cluster ? -1 : 1))
     .map((run) => {
       const cost = estimateCost(input.prices, run);
-      const accelerators = run.acceleratorResource ? `${run.acceleratorsPerNode} × \`${run.acceleratorResource}\`` : 'no accelerators';
+      const accelerators = run.acceleratorResource
+        ? `${run.acceleratorsPerNode} × \`${run.acceleratorResource}\``
+        : 'no accelerators';
       return {
         name: cell(run.name),
         file: cell(run.file),
         cluster: cell(run.cluster),
         teamQueue: `\`${cell(run.team)}\` / queue \`${cell(run.queue)}\``,
         kind: cell(run.kind),
-        shape: `${run.nodes} node${run.nodes === 1 ? '' : 's'} × ${accelerators} on ${run.instanceType ? `\`${cell(run.instanceType)}\`` : 'a size Karpenter picks'} (pool \`${cell(run.pool)}\`)`,
+        shape:
+          `${run.nodes} node${run.nodes === 1 ? '' : 's'} × ${accelerators} ` +
+          `on ${run.instanceType ? `\`${cell(run.instanceType)}\`` : 'a size Karpenter picks'} ` +
+          `(pool \`${cell(run.pool)}\`)`,
         quota: `${run.fitsQuota.fits ? '✅' : '❌'} ${cell(run.fitsQuota.reason)}`,
         pool: `${run.fitsPool.fits ? '✅' : '❌'} ${cell(run.fitsPool.reason)}`,
-        perHour: cost.perHourUsd === null ? `— (${cell(cost.note)})` : `≈ ${formatUsd(cost.perHourUsd)}/h (${cell(cost.note)})`,
+        perHour:
+          cost.perHourUsd === null
+            ? `— (${cell(cost.note)})`
+            : `≈ ${formatUsd(cost.perHourUsd)}/h (${cell(cost.note)})`,
         perRun:
           cost.perRunUsd !== null
             ? `≈ ${formatUsd(cost.perRunUsd)} for ${run.durationHours} h`

@@ -7,7 +7,10 @@ export type TerragruntMode = 'plan' | 'apply';
 export interface UnitResult {
   readonly dir: string;
   readonly status: 'changes' | 'no-changes' | 'applied' | 'failed' | 'skipped';
-  /** `Plan: 1 to add, 0 to change, 0 to destroy.`, `Apply complete! ...`, `No changes.`, or why it failed or was skipped. */
+  /**
+   * `Plan: 1 to add, 0 to change, 0 to destroy.`, `Apply complete! ...`, `No changes.`, or why it failed or was
+   * skipped.
+   */
   readonly summary: string;
   /** The end of the command's output (plans can be long; the job log has all of it). */
   readonly output: string;
@@ -53,7 +56,13 @@ export function runUnits(options: RunUnitsOptions): ClusterRunResult {
   let failed: string | undefined;
   for (const dir of options.units) {
     if (failed && options.mode === 'apply') {
-      results.push({ dir, status: 'skipped', summary: `not applied: ${failed} failed before it`, output: '', seconds: 0 });
+      results.push({
+        dir,
+        status: 'skipped',
+        summary: `not applied: ${failed} failed before it`,
+        output: '',
+        seconds: 0,
+      });
       continue;
     }
     const started = Date.now();
@@ -74,17 +83,54 @@ export function runUnits(options: RunUnitsOptions): ClusterRunResult {
   return { cluster: options.cluster, mode: options.mode, units: results };
 }
 
-function classify(dir: string, mode: TerragruntMode, status: number | null, error: Error | undefined, output: string, seconds: number): UnitResult {
+function classify(
+  dir: string,
+  mode: TerragruntMode,
+  status: number | null,
+  error: Error | undefined,
+  output: string,
+  seconds: number,
+): UnitResult {
   const tail = output.length > OUTPUT_TAIL ? `...\n${output.slice(-OUTPUT_TAIL)}` : output;
   const line = (pattern: RegExp) => output.match(pattern)?.[0];
-  if (error) return { dir, status: 'failed', summary: `terragrunt could not be started: ${error.message}`, output: tail, seconds };
+  if (error) {
+    return {
+      dir,
+      status: 'failed',
+      summary: `terragrunt could not be started: ${error.message}`,
+      output: tail,
+      seconds,
+    };
+  }
   if (mode === 'plan') {
     // -detailed-exitcode: 0 no changes, 2 changes, anything else an error
-    if (status === 0) return { dir, status: 'no-changes', summary: line(/No changes\.[^\n]*/) ?? 'No changes.', output: tail, seconds };
-    if (status === 2) return { dir, status: 'changes', summary: line(/Plan: \d+ to add, \d+ to change, \d+ to destroy\./) ?? 'Changes planned.', output: tail, seconds };
+    if (status === 0) {
+      return { dir, status: 'no-changes', summary: line(/No changes\.[^\n]*/) ?? 'No changes.', output: tail, seconds };
+    }
+    if (status === 2) {
+      return {
+        dir,
+        status: 'changes',
+        summary: line(/Plan: \d+ to add, \d+ to change, \d+ to destroy\./) ?? 'Changes planned.',
+        output: tail,
+        seconds,
+      };
+    }
   } else if (status === 0) {
-    return { dir, status: 'applied', summary: line(/Apply complete![^\n]*/) ?? 'Apply complete.', output: tail, seconds };
+    return {
+      dir,
+      status: 'applied',
+      summary: line(/Apply complete![^\n]*/) ?? 'Apply complete.',
+      output: tail,
+      seconds,
+    };
   }
   const firstError = line(/Error: [^\n]*/);
-  return { dir, status: 'failed', summary: `exit ${status}${firstError ? `: ${firstError}` : ''}`, output: tail, seconds };
+  return {
+    dir,
+    status: 'failed',
+    summary: `exit ${status}${firstError ? `: ${firstError}` : ''}`,
+    output: tail,
+    seconds,
+  };
 }

@@ -1,8 +1,8 @@
 import { GithubWorkflow, type GitHub, type GitHubProject } from 'projen/lib/github';
 import { JobPermission, type Job, type JobStep } from 'projen/lib/github/workflows-model';
+import { ACTIONS, annotateVersions, uses } from './pinned-actions';
 import { NODE, TERRAFORM, TERRAGRUNT } from '../model/tool-versions';
 import { MANIFEST_PATH } from '../write/write-files';
-import { ACTIONS, annotateVersions, uses } from './pinned-actions';
 
 const RUNNER = ['ubuntu-24.04'];
 
@@ -132,17 +132,20 @@ const detectChangesStep: JobStep = {
     'others=$(git diff --name-only --no-renames -z "HEAD^1" HEAD | { grep -zcvE "$FLEET_INPUTS" || true; })',
     'if [ "$others" != "0" ]; then',
     '  echo "$others changed file(s) outside the fleet\'s inputs and docs: the generator\'s tests run. Among them:"',
-    '  git -c core.quotePath=false diff --name-only --no-renames "HEAD^1" HEAD | grep -vE "$FLEET_INPUTS" | head -n 20 | sed \'s/^/  /\' || true',
+    '  git -c core.quotePath=false diff --name-only --no-renames "HEAD^1" ' +
+      'HEAD | grep -vE "$FLEET_INPUTS" | head -n 20 | sed \'s/^/  /\' || true',
     '  echo "tests=true" >> "$GITHUB_OUTPUT"',
     '  echo "charts=true" >> "$GITHUB_OUTPUT"',
     'else',
-    '  if [ "$charted" != "0" ]; then echo "charts=true" >> "$GITHUB_OUTPUT"; else echo "charts=false" >> "$GITHUB_OUTPUT"; fi',
+    '  if [ "$charted" != "0" ]; then echo "charts=true" >> ' +
+      '"$GITHUB_OUTPUT"; else echo "charts=false" >> "$GITHUB_OUTPUT"; fi',
     '  echo "Only the fleet\'s inputs and docs changed: the generator\'s tests are skipped."',
     '  echo "tests=false" >> "$GITHUB_OUTPUT"',
     '  {',
     '    echo "### Generator tests skipped"',
     '    echo',
-    `    echo "This pull request changes nothing outside ${FLEET_INPUT_PATHS.map((p) => `\\\`${p}\\\``).join(', ')}: the generator and its tests are unchanged,"`,
+    `    echo "This pull request changes nothing ` +
+      `outside ${FLEET_INPUT_PATHS.map((p) => `\\\`${p}\\\``).join(', ')}: the generator and its tests are unchanged,"`,
     '    echo "so \\`npm test\\` is skipped. The regenerate and the checks (validate, expand, infra:check) still run."',
     '  } >> "$GITHUB_STEP_SUMMARY"',
     'fi',
@@ -176,9 +179,9 @@ function pullRequestCheck(github: GitHub) {
           '    echo',
           '    echo "Run \\`npx projen\\` and commit the result. Changed files:"',
           '    echo',
-          '    echo \'```\'',
+          "    echo '```'",
           '    echo "$changed"',
-          '    echo \'```\'',
+          "    echo '```'",
           '  } >> "$GITHUB_STEP_SUMMARY"',
           '  exit 1',
           'fi',
@@ -203,7 +206,10 @@ function detectJob(role: 'plan' | 'apply', base: string, head: string): Job {
   return {
     name: 'Detect changed Terragrunt units',
     runsOn: RUNNER,
-    permissions: role === 'apply' ? { contents: JobPermission.READ, actions: JobPermission.READ } : { contents: JobPermission.READ },
+    permissions:
+      role === 'apply'
+        ? { contents: JobPermission.READ, actions: JobPermission.READ }
+        : { contents: JobPermission.READ },
     timeoutMinutes: 10,
     outputs: {
       matrix: { stepId: 'detect', outputName: 'matrix' },
@@ -218,7 +224,9 @@ function detectJob(role: 'plan' | 'apply', base: string, head: string): Job {
         id: 'detect',
         name: 'Detect',
         env: { BASE_SHA: base, HEAD_SHA: head, ...(role === 'apply' ? { GITHUB_TOKEN: '${{ github.token }}' } : {}) },
-        run: `npx tsx generator/cli/infra.ts detect --role ${role} --base "$BASE_SHA" --head "$HEAD_SHA"${sinceLastSuccess}`,
+        run:
+          `npx tsx generator/cli/infra.ts detect --role ${role} ` +
+          `--base "$BASE_SHA" --head "$HEAD_SHA"${sinceLastSuccess}`,
       },
     ],
   };
@@ -236,7 +244,12 @@ export const installToolSteps: JobStep[] = [
   {
     id: 'install_terraform',
     name: `Install Terraform ${TERRAFORM.version}`,
-    env: { TERRAFORM_VERSION: TERRAFORM.version, TERRAFORM_URL: TERRAFORM.url, TERRAFORM_SHA256: TERRAFORM.sha256, CHECKPOINT_DISABLE: '1' },
+    env: {
+      TERRAFORM_VERSION: TERRAFORM.version,
+      TERRAFORM_URL: TERRAFORM.url,
+      TERRAFORM_SHA256: TERRAFORM.sha256,
+      CHECKPOINT_DISABLE: '1',
+    },
     run: [
       'set -euo pipefail',
       `bin="${TOOLS_BIN}"`,
@@ -259,7 +272,11 @@ export const installToolSteps: JobStep[] = [
   {
     id: 'install_terragrunt',
     name: `Install Terragrunt ${TERRAGRUNT.version}`,
-    env: { TERRAGRUNT_VERSION: TERRAGRUNT.version, TERRAGRUNT_URL: TERRAGRUNT.url, TERRAGRUNT_SHA256: TERRAGRUNT.sha256 },
+    env: {
+      TERRAGRUNT_VERSION: TERRAGRUNT.version,
+      TERRAGRUNT_URL: TERRAGRUNT.url,
+      TERRAGRUNT_SHA256: TERRAGRUNT.sha256,
+    },
     run: [
       'set -euo pipefail',
       `bin="${TOOLS_BIN}"`,
@@ -298,13 +315,20 @@ function terragruntSteps(mode: 'plan' | 'apply'): JobStep[] {
     {
       name: `terragrunt ${mode}`,
       env: { CLUSTER: '${{ matrix.cluster.name }}', UNITS: '${{ matrix.cluster.units }}' },
-      run: `npx tsx generator/cli/infra.ts run --mode ${mode} --cluster "$CLUSTER" --units "$UNITS" --out infra-results`,
+      run:
+        `npx tsx generator/cli/infra.ts run --mode ${mode} ` +
+        `--cluster "$CLUSTER" --units "$UNITS" --out infra-results`,
     },
     {
       name: 'Keep the results',
       if: 'always()',
       uses: uses(ACTIONS.uploadArtifact),
-      with: { name: `${mode}-\${{ matrix.cluster.name }}`, path: 'infra-results/', 'retention-days': 14, 'if-no-files-found': 'ignore' },
+      with: {
+        name: `${mode}-\${{ matrix.cluster.name }}`,
+        path: 'infra-results/',
+        'retention-days': 14,
+        'if-no-files-found': 'ignore',
+      },
     },
   ];
 }
@@ -322,7 +346,8 @@ function forkNoticeJob(what: string): Job {
           '{',
           `  echo "### ${what} skipped"`,
           '  echo',
-          '  echo "This pull request comes from a fork. GitHub gives workflows of fork pull requests no OIDC token and a read-only"',
+          '  echo "This pull request comes from a fork. GitHub gives ' +
+            'workflows of fork pull requests no OIDC token and a read-only"',
           '  echo "GITHUB_TOKEN, so the jobs that assume an AWS role (and the comment that reports them) do not run."',
           '  echo "A maintainer can push the branch to this repository to get a plan."',
           '} >> "$GITHUB_STEP_SUMMARY"',
@@ -337,7 +362,10 @@ function infraPlan(github: GitHub) {
   wf.on({ pullRequest: { branches: ['main'], paths: INFRA_PATHS } });
   wf.addJobs({
     'fork-notice': forkNoticeJob('Terragrunt plan'),
-    detect: { ...detectJob('plan', '${{ github.event.pull_request.base.sha }}', '${{ github.event.pull_request.head.sha }}'), if: NOT_FROM_FORK },
+    detect: {
+      ...detectJob('plan', '${{ github.event.pull_request.base.sha }}', '${{ github.event.pull_request.head.sha }}'),
+      if: NOT_FROM_FORK,
+    },
     plan: {
       name: 'Plan ${{ matrix.cluster.name }}',
       needs: ['detect'],
@@ -346,7 +374,10 @@ function infraPlan(github: GitHub) {
       permissions: { idToken: JobPermission.WRITE, contents: JobPermission.READ },
       timeoutMinutes: 60,
       strategy: { failFast: false, matrix: { domain: { cluster: '${{ fromJSON(needs.detect.outputs.matrix) }}' } } },
-      concurrency: { group: 'infra-plan-${{ github.event.pull_request.number }}-${{ matrix.cluster.name }}', 'cancel-in-progress': true },
+      concurrency: {
+        group: 'infra-plan-${{ github.event.pull_request.number }}-${{ matrix.cluster.name }}',
+        'cancel-in-progress': true,
+      },
       steps: terragruntSteps('plan'),
     },
     comment: {

@@ -1,6 +1,3 @@
-import type { ClusterInput, EnabledModule } from '../model/compiled-cluster';
-import { fieldPath, type Problem } from '../config/problems';
-import { applyRoleName, planRoleName } from '../model/github-settings';
 import {
   eksClusterRoleName,
   karpenterControllerRoleName,
@@ -9,6 +6,9 @@ import {
   mlflowArtifactBucket,
   podIdentityRoleName,
 } from './names';
+import { fieldPath, type Problem } from '../config/problems';
+import type { ClusterInput, EnabledModule } from '../model/compiled-cluster';
+import { applyRoleName, planRoleName } from '../model/github-settings';
 import { POD_IDENTITY_MODULES } from './units/pod-identity';
 
 /** Tags the generator sets on every AWS resource; cluster.yaml `tags` may not redefine them. */
@@ -28,7 +28,8 @@ const LIMITS = { 'IAM role': 64, 'S3 bucket': 63, 'SQS queue': 80 } as const;
 export function infraSpecProblems(input: ClusterInput, modules: readonly EnabledModule[]): Problem[] {
   const { spec, file, lineOf } = input;
   const problems: Problem[] = [];
-  const at = (path: PropertyKey[], field: string, message: string) => problems.push({ file, line: lineOf(path), field, message });
+  const at = (path: PropertyKey[], field: string, message: string) =>
+    problems.push({ file, line: lineOf(path), field, message });
 
   for (const [key, value] of Object.entries(spec.tags)) {
     const field = fieldPath(['tags', key]);
@@ -39,40 +40,61 @@ export function infraSpecProblems(input: ClusterInput, modules: readonly Enabled
     } else if (!TAG_KEY.test(key)) {
       at(['tags', key], field, 'expected a tag key of 1 to 128 letters, digits, spaces or _ . : / = + - @');
     } else if (!TAG_VALUE.test(value)) {
-      at(['tags', key], field, `expected a tag value of at most 256 letters, digits, spaces or _ . : / = + - @, got ${JSON.stringify(value)}`);
+      at(
+        ['tags', key],
+        field,
+        `expected a tag value of at most 256 letters, digits, spaces or _ . : / = + - @, got ${JSON.stringify(value)}`,
+      );
     }
   }
 
   spec.aws.adminRoleArns.forEach((arn, i) => {
     const account = arn.split(':')[4];
     if (account !== spec.aws.accountId) {
-      at(['aws', 'adminRoleArns', i], `aws.adminRoleArns[${i}]`, `expected a role of the cluster's account ${spec.aws.accountId}, got one of account ${account}`);
+      at(
+        ['aws', 'adminRoleArns', i],
+        `aws.adminRoleArns[${i}]`,
+        `expected a role of the cluster's account ${spec.aws.accountId}, got one of account ${account}`,
+      );
     }
   });
 
   const fsx = spec.storage.fsx;
   if (fsx?.s3ExportPath && fsx.s3ExportPath !== fsx.s3ImportPath) {
-    at(['storage', 'fsx', 's3ExportPath'], 'storage.fsx.s3ExportPath',
-      `expected the same path as s3ImportPath (${fsx.s3ImportPath}): the data repository association imports from and exports to one S3 path, got "${fsx.s3ExportPath}"`);
+    at(
+      ['storage', 'fsx', 's3ExportPath'],
+      'storage.fsx.s3ExportPath',
+      `expected the same path as s3ImportPath (${fsx.s3ImportPath}): the data repository ` +
+        `association imports from and exports to one S3 path, got "${fsx.s3ExportPath}"`,
+    );
   }
 
   const longest = derivedNames(input, modules)
     .map((n) => ({ ...n, over: n.name.length - LIMITS[n.kind] }))
     .sort((a, b) => b.over - a.over)[0];
   if (longest && longest.over > 0) {
-    at(['name'], 'name',
-      `expected a cluster name of at most ${spec.name.length - longest.over} characters: the ${longest.kind} name "${longest.name}" derived from it has ${longest.name.length} (AWS allows ${LIMITS[longest.kind]})`);
+    at(
+      ['name'],
+      'name',
+      `expected a cluster name of at most ${spec.name.length - longest.over} characters: the ${longest.kind} ` +
+        `name "${longest.name}" derived from it has ${longest.name.length} (AWS allows ${LIMITS[longest.kind]})`,
+    );
   }
   return problems;
 }
 
-function derivedNames(input: ClusterInput, modules: readonly EnabledModule[]): { kind: keyof typeof LIMITS; name: string }[] {
+function derivedNames(
+  input: ClusterInput,
+  modules: readonly EnabledModule[],
+): { kind: keyof typeof LIMITS; name: string }[] {
   const { spec } = input;
   const on = new Set(modules.map((m) => m.module.name));
   const roles = [eksClusterRoleName(spec), planRoleName(spec), applyRoleName(spec)];
   if (on.has('karpenter')) roles.push(karpenterControllerRoleName(spec), karpenterNodeRole(spec.name));
   for (const module of POD_IDENTITY_MODULES) if (on.has(module)) roles.push(podIdentityRoleName(spec, module));
-  for (const system of ['efs', 'fsx']) if (on.has(`${system}-csi-driver`)) roles.push(podIdentityRoleName(spec, `${system}-pv-binder`));
+  for (const system of ['efs', 'fsx']) {
+    if (on.has(`${system}-csi-driver`)) roles.push(podIdentityRoleName(spec, `${system}-pv-binder`));
+  }
   return [
     ...roles.map((name) => ({ kind: 'IAM role' as const, name })),
     ...(on.has('karpenter') ? [{ kind: 'SQS queue' as const, name: karpenterInterruptionQueue(spec.name) }] : []),

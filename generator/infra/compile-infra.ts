@@ -1,13 +1,13 @@
-import type { ClusterSpec } from '../model/cluster-spec';
-import type { Problem } from '../config/problems';
-import type { CompiledCluster } from '../model/compiled-cluster';
-import type { GitHubSettings } from '../model/github-settings';
 import { infraSpecProblems } from './check-spec';
 import { topologicalWaves } from './graph';
 import { awsPartition } from './names';
 import type { AccountContext, InfraContext, InfraUnit } from './unit';
-import { eksUnit } from './units/eks';
+import type { Problem } from '../config/problems';
+import type { ClusterSpec } from '../model/cluster-spec';
+import type { CompiledCluster } from '../model/compiled-cluster';
+import type { GitHubSettings } from '../model/github-settings';
 import { efsUnit } from './units/efs';
+import { eksUnit } from './units/eks';
 import { fsxUnit } from './units/fsx';
 import { githubOidcProviderDir, githubOidcProviderUnit, githubRoleUnits } from './units/github-oidc';
 import { karpenterUnit } from './units/karpenter';
@@ -39,7 +39,8 @@ export interface AccountInfra {
   readonly applyOrder: readonly (readonly string[])[];
 }
 
-export type CompileInfraResult = { ok: true; clusters: ClusterInfra[]; accounts: AccountInfra[] } | { ok: false; problems: Problem[] };
+export type CompileInfraResult =
+  { ok: true; clusters: ClusterInfra[]; accounts: AccountInfra[] } | { ok: false; problems: Problem[] };
 
 /**
  * Decides the units of every cluster, and of every account the clusters are in. Account-level resources (the
@@ -52,23 +53,33 @@ export function compileFleetInfra(compiled: readonly CompiledCluster[], github: 
     const { spec } = input;
     const partition = awsPartition(spec.aws.region);
     const seen = partitions.get(spec.aws.accountId);
-    if (!seen) partitions.set(spec.aws.accountId, { partition, cluster: spec.name });
-    else if (seen.partition !== partition) {
+    if (!seen) {
+      partitions.set(spec.aws.accountId, { partition, cluster: spec.name });
+    } else if (seen.partition !== partition) {
       problems.push({
         file: input.file,
         field: 'aws.region',
-        message: `is in partition ${partition}, but cluster ${seen.cluster} puts account ${spec.aws.accountId} in ${seen.partition}; an account ID belongs to one partition`,
+        message:
+          `is in partition ${partition}, but cluster ${seen.cluster} puts ` +
+          `account ${spec.aws.accountId} in ${seen.partition}; an account ID belongs to one partition`,
       });
     }
   }
   if (problems.length) return { ok: false, problems };
 
-  const accounts = [...partitions].sort(([a], [b]) => (a < b ? -1 : 1)).map(([accountId, { partition }]) => {
-    const units = accountUnits({ accountId, partition }).sort((a, b) => (a.dir < b.dir ? -1 : 1));
-    return { accountId, partition, units, applyOrder: applyOrder(units) };
-  });
+  const accounts = [...partitions]
+    .sort(([a], [b]) => (a < b ? -1 : 1))
+    .map(([accountId, { partition }]) => {
+      const units = accountUnits({ accountId, partition }).sort((a, b) => (a.dir < b.dir ? -1 : 1));
+      return { accountId, partition, units, applyOrder: applyOrder(units) };
+    });
   const clusters = compiled.map(({ input, modules }) => {
-    const context: InfraContext = { spec: input.spec, modules, github, githubProviderUnit: githubOidcProviderDir(input.spec.aws.accountId) };
+    const context: InfraContext = {
+      spec: input.spec,
+      modules,
+      github,
+      githubProviderUnit: githubOidcProviderDir(input.spec.aws.accountId),
+    };
     const units = clusterUnits(context).sort((a, b) => (a.dir < b.dir ? -1 : 1));
     return { spec: input.spec, source: input.file, units, applyOrder: applyOrder(units) };
   });
@@ -93,7 +104,9 @@ function clusterUnits(context: InfraContext): InfraUnit[] {
 
 /** The units in waves; needs of units in another folder (the account's) are met before (the account applies first). */
 export function applyOrder(units: readonly InfraUnit[]): string[][] {
-  const { waves, blocked } = topologicalWaves(new Map(units.map((u) => [u.dir, [...u.dependencies.map((d) => d.unit), ...u.after]])));
+  const { waves, blocked } = topologicalWaves(
+    new Map(units.map((u) => [u.dir, [...u.dependencies.map((d) => d.unit), ...u.after]])),
+  );
   if (blocked.length) throw new Error(`generator bug: units that form a cycle: ${blocked.join(', ')}`);
   return waves;
 }

@@ -3,7 +3,10 @@
  * earlier waves, sorted within a wave. Needs outside `needs`' keys count as met (another cluster's units).
  * When some nodes can never be placed, they form or wait on a cycle: returned in `blocked`.
  */
-export function topologicalWaves(needs: ReadonlyMap<string, Iterable<string>>): { waves: string[][]; blocked: string[] } {
+export function topologicalWaves(needs: ReadonlyMap<string, Iterable<string>>): {
+  waves: string[][];
+  blocked: string[];
+} {
   const pending = new Map([...needs].map(([node, ns]) => [node, new Set([...ns].filter((n) => needs.has(n)))]));
   const done = new Set<string>();
   const waves: string[][] = [];

@@ -68,7 +68,9 @@ export function hclValue(value: HclValue, level = 0): string {
 
 function hclList(items: readonly HclValue[], level: number): string {
   if (items.length === 0) return '[]';
-  const inline = items.every((item) => !isComposite(item)) ? `[${items.map((item) => hclValue(item)).join(', ')}]` : undefined;
+  const inline = items.every((item) => !isComposite(item))
+    ? `[${items.map((item) => hclValue(item)).join(', ')}]`
+    : undefined;
   if (inline !== undefined && inline.length <= 100 && !inline.includes('\n')) return inline;
   const pad = INDENT.repeat(level + 1);
   return `[\n${items.map((item) => `${pad}${hclValue(item, level + 1)},`).join('\n')}\n${INDENT.repeat(level)}]`;

@@ -8,7 +8,14 @@
 import type { ClusterSpec } from '../model/cluster-spec';
 import { MLFLOW_SERVICE_ACCOUNT, storageBinderServiceAccount } from '../platform/aws-names';
 
-export { DISCOVERY_TAG, karpenterInterruptionQueue, karpenterNodeRole, mlflowArtifactBucket, poolDiscoveryTag, storageParameter } from '../platform/aws-names';
+export {
+  DISCOVERY_TAG,
+  karpenterInterruptionQueue,
+  karpenterNodeRole,
+  mlflowArtifactBucket,
+  poolDiscoveryTag,
+  storageParameter,
+} from '../platform/aws-names';
 export { poolZone } from '../platform/node-pool-zone';
 
 /** Label of the nodes of the EKS managed node group that runs the system pods (Argo CD, Karpenter, CoreDNS). */
@@ -29,8 +36,8 @@ export const POD_IDENTITY_SERVICE_ACCOUNTS: Readonly<Record<string, string>> = {
   'external-secrets': 'external-secrets',
   'fsx-csi-driver': 'fsx-csi-controller-sa',
   'fsx-pv-binder': storageBinderServiceAccount('fsx'),
-  'karpenter': 'karpenter',
-  'mlflow': MLFLOW_SERVICE_ACCOUNT,
+  karpenter: 'karpenter',
+  mlflow: MLFLOW_SERVICE_ACCOUNT,
 };
 
 /** The AWS partition of a region (ARNs differ in China and GovCloud). */

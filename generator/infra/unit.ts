@@ -1,9 +1,9 @@
-import type { ClusterSpec } from '../model/cluster-spec';
-import { clusterFolder } from '../model/paths';
-import type { GitHubSettings } from '../model/github-settings';
-import type { EnabledModule } from '../model/compiled-cluster';
 import type { HclValue } from './hcl';
 import type { TerraformModule } from './terraform-modules';
+import type { ClusterSpec } from '../model/cluster-spec';
+import type { EnabledModule } from '../model/compiled-cluster';
+import type { GitHubSettings } from '../model/github-settings';
+import { clusterFolder } from '../model/paths';
 
 /** A `dependency` block: another unit whose outputs this one reads. */
 export interface UnitDependency {

@@ -2,7 +2,9 @@ import { readFileSync } from 'node:fs';
 import { relative } from 'node:path';
 import { INSTANCE_TABLE, VENDOR_DIR } from '../model/vendor-files';
 
-/** What the generator knows of an EC2 instance type (`vendor/data/ec2-instance-types.json`; units in its fieldNotes). */
+/**
+ * What the generator knows of an EC2 instance type (`vendor/data/ec2-instance-types.json`; units in its fieldNotes).
+ */
 export interface InstanceType {
   readonly vcpu: number;
   readonly memoryGiB: number;
@@ -30,8 +32,13 @@ export interface InstanceTable {
 export class InstanceTableMissing extends Error {
   /** What is wrong, without the path. */
   readonly detail: string;
-  constructor(readonly path: string, reason: string) {
-    const detail = `${reason}; it is part of the repository (restore it with git, or refresh it with "npx projen instances:update")`;
+  constructor(
+    readonly path: string,
+    reason: string,
+  ) {
+    const detail =
+      `${reason}; it is part of the repository (restore it with ` +
+      `git, or refresh it with "npx projen instances:update")`;
     super(`${path}: ${detail}`);
     this.detail = detail;
   }
@@ -47,9 +54,18 @@ export function instanceTable(): InstanceTable {
     try {
       data = JSON.parse(readFileSync(INSTANCE_TABLE, 'utf-8'));
     } catch (error) {
-      throw new InstanceTableMissing(path, (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'is missing' : `is not valid JSON (${(error as Error).message})`);
+      throw new InstanceTableMissing(
+        path,
+        (error as NodeJS.ErrnoException).code === 'ENOENT'
+          ? 'is missing'
+          : `is not valid JSON (${(error as Error).message})`,
+      );
     }
-    table = { asOf: data.asOf, types: new Map(Object.entries(data.instanceTypes)), regionsCovered: data.regionsCovered ?? [] };
+    table = {
+      asOf: data.asOf,
+      types: new Map(Object.entries(data.instanceTypes)),
+      regionsCovered: data.regionsCovered ?? [],
+    };
   }
   return table;
 }

@@ -1,5 +1,11 @@
 import { readFileSync } from 'node:fs';
-import { DescribeInstanceTypeOfferingsCommand, DescribeInstanceTypesCommand, DescribeRegionsCommand, EC2Client, type InstanceTypeInfo } from '@aws-sdk/client-ec2';
+import {
+  DescribeInstanceTypeOfferingsCommand,
+  DescribeInstanceTypesCommand,
+  DescribeRegionsCommand,
+  EC2Client,
+  type InstanceTypeInfo,
+} from '@aws-sdk/client-ec2';
 import { GetProductsCommand, PricingClient, type Filter as PricingFilter } from '@aws-sdk/client-pricing';
 import { writeFileAtomically } from '../util/atomic-file';
 
@@ -7,9 +13,9 @@ import { writeFileAtomically } from '../util/atomic-file';
  * `npx projen instances:update`: refreshes the vendored EC2 instance table (`vendor/data/ec2-instance-types.json`)
  * from the AWS APIs with the user's credentials: instance facts from EC2 DescribeInstanceTypes, on-demand list
  * prices from the Price List Query API (GetProducts), the regions each type is offered in from EC2
- * DescribeInstanceTypeOfferings (every region DescribeRegions lists, or an explicit list). Fields the APIs do not give (`gpuMemoryNominalGB`, `notes`)
- * are kept; `karpenterAllocatableAL2023` is recomputed from the DescribeInstanceTypes answer with Karpenter's own
- * formula. Same API answers and the same date give a byte-identical file.
+ * DescribeInstanceTypeOfferings (every region DescribeRegions lists, or an explicit list). Fields the APIs do not give
+ * (`gpuMemoryNominalGB`, `notes`) are kept; `karpenterAllocatableAL2023` is recomputed from the DescribeInstanceTypes
+ * answer with Karpenter's own formula. Same API answers and the same date give a byte-identical file.
  */
 
 /** The instance fields in the order the table writes them (then any other field, such as `notes`, as it was). */
@@ -30,7 +36,15 @@ const FIELD_ORDER = [
   'karpenterAllocatableAL2023',
 ] as const;
 /** The table's top-level keys in their order (then any other key as it was). */
-const TOP_LEVEL_ORDER = ['asOf', 'asOfDetail', 'sources', 'fieldNotes', 'crossChecks', 'regionsCovered', 'instanceTypes'] as const;
+const TOP_LEVEL_ORDER = [
+  'asOf',
+  'asOfDetail',
+  'sources',
+  'fieldNotes',
+  'crossChecks',
+  'regionsCovered',
+  'instanceTypes',
+] as const;
 
 /** Karpenter's source the allocatable formula and the bare-metal price filters are read from. */
 export const KARPENTER_SOURCE = 'aws/karpenter-provider-aws@1d927085dd81a9df9301e613f371dac5b4d16bfe';
@@ -70,7 +84,9 @@ type JsonObject = { [key: string]: Json };
 /** A failure the command reports in one line, without a stack trace. */
 export class InstancesUpdateError extends Error {}
 
-/** One changed value: `field` is a path inside the instance type (`onDemandUsdPerHour.us-east-1`), or a top-level key. */
+/**
+ * One changed value: `field` is a path inside the instance type (`onDemandUsdPerHour.us-east-1`), or a top-level key.
+ */
 export interface Change {
   instanceType?: string;
   field: string;
@@ -90,7 +106,10 @@ export interface UpdateResult {
   written: boolean;
 }
 
-/** Where the SDK clients go: the defaults (AWS), or an endpoint (tests; also `AWS_ENDPOINT_URL_EC2` / `AWS_ENDPOINT_URL_PRICING`). */
+/**
+ * Where the SDK clients go: the defaults (AWS), or an endpoint (tests; also `AWS_ENDPOINT_URL_EC2` /
+ * `AWS_ENDPOINT_URL_PRICING`).
+ */
 export interface AwsOptions {
   ec2Endpoint?: string;
   pricingEndpoint?: string;
@@ -133,7 +152,10 @@ export function karpenterAllocatableAL2023(info: InstanceTypeInfo): AllocatableA
   const vcpus = info.VCpuInfo?.DefaultVCpus;
   const sizeInMiB = info.MemoryInfo?.SizeInMiB;
   if (enis === undefined || ipsPerEni === undefined || vcpus === undefined || sizeInMiB === undefined) {
-    throw new InstancesUpdateError(`DescribeInstanceTypes answer for ${name} lacks the network card, IPv4 addresses per interface, vCPUs or memory that karpenterAllocatableAL2023 is computed from`);
+    throw new InstancesUpdateError(
+      `DescribeInstanceTypes answer for ${name} lacks the network card, IPv4 addresses ` +
+        `per interface, vCPUs or memory that karpenterAllocatableAL2023 is computed from`,
+    );
   }
   const pods = enis > 0 ? enis * (ipsPerEni - 1) + 2 : 0;
 
@@ -159,7 +181,11 @@ export function factsFromInstanceTypeInfo(info: InstanceTypeInfo): InstanceFacts
   const name = info.InstanceType ?? '?';
   const vcpu = info.VCpuInfo?.DefaultVCpus;
   const mib = info.MemoryInfo?.SizeInMiB;
-  if (vcpu === undefined || mib === undefined) throw new InstancesUpdateError(`DescribeInstanceTypes answer for ${name} has no DefaultVCpus or MemoryInfo.SizeInMiB`);
+  if (vcpu === undefined || mib === undefined) {
+    throw new InstancesUpdateError(
+      `DescribeInstanceTypes answer for ${name} has no DefaultVCpus or MemoryInfo.SizeInMiB`,
+    );
+  }
   // nvidia.com/gpu counts NVIDIA GPUs only (as Karpenter does); gpuModel and gpuMemoryGiB are theirs
   const nvidia = (info.GpuInfo?.Gpus ?? []).filter((g) => g.Manufacturer === 'NVIDIA');
   const gpus = nvidia.reduce((sum, g) => sum + (g.Count ?? 0), 0);
@@ -208,7 +234,8 @@ export function priceFilters(instanceType: string, region: string): PricingFilte
 
 /**
  * Karpenter prices bare-metal types with tenancy Dedicated and productFamily "Compute Instance (bare metal)"
- * (`pkg/providers/pricing/pricing.go` at {@link KARPENTER_SOURCE}); asked only when the shared-tenancy query finds none.
+ * (`pkg/providers/pricing/pricing.go` at {@link KARPENTER_SOURCE}); asked only when the shared-tenancy query finds
+ * none.
  */
 export function bareMetalPriceFilters(instanceType: string, region: string): PricingFilter[] {
   return [
@@ -224,7 +251,12 @@ export function onDemandUsdPrices(priceList: readonly unknown[], instanceType: s
     // each entry is a product's JSON document: a string, or the SDK's String-like LazyJsonString
     const item = (typeof entry === 'string' || entry instanceof String ? JSON.parse(String(entry)) : entry) as {
       product?: { attributes?: { instanceType?: string } };
-      terms?: { OnDemand?: Record<string, { priceDimensions?: Record<string, { unit?: string; pricePerUnit?: Record<string, string> }> }> };
+      terms?: {
+        OnDemand?: Record<
+          string,
+          { priceDimensions?: Record<string, { unit?: string; pricePerUnit?: Record<string, string> }> }
+        >;
+      };
     };
     if (item.product?.attributes?.instanceType !== instanceType) continue;
     for (const term of Object.values(item.terms?.OnDemand ?? {})) {
@@ -249,14 +281,20 @@ function describeAwsError(what: string, error: unknown): InstancesUpdateError {
   if (e?.name === 'CredentialsProviderError') return noCredentials(e.message);
   const code = e?.Code ?? e?.name ?? 'Error';
   const status = e?.$metadata?.httpStatusCode ? ` (HTTP ${e.$metadata.httpStatusCode})` : '';
-  const message = String(e?.message ?? error).replace(/\s+/g, ' ').trim();
-  return new InstancesUpdateError(`${what} failed${status}: ${code}${message && message !== code ? `: ${message}` : ''}`);
+  const message = String(e?.message ?? error)
+    .replace(/\s+/g, ' ')
+    .trim();
+  return new InstancesUpdateError(
+    `${what} failed${status}: ${code}${message && message !== code ? `: ${message}` : ''}`,
+  );
 }
 
 function noCredentials(detail?: string): InstancesUpdateError {
   const why = detail ? ` (${detail.replace(/\s+/g, ' ').trim()})` : '';
   return new InstancesUpdateError(
-    `no AWS credentials found${why}: set AWS_PROFILE (after "aws sso login" or "aws configure"), or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY; the command needs ec2:DescribeInstanceTypes, ec2:DescribeRegions, ec2:DescribeInstanceTypeOfferings and pricing:GetProducts`,
+    `no AWS credentials found${why}: set AWS_PROFILE (after "aws sso login" or "aws configure"), ` +
+      `or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY; the command needs ec2:DescribeInstanceTypes, ` +
+      `ec2:DescribeRegions, ec2:DescribeInstanceTypeOfferings and pricing:GetProducts`,
   );
 }
 
@@ -265,7 +303,11 @@ function noCredentials(detail?: string): InstancesUpdateError {
  * in the next), paginated. Filtering by `instance-type` (not the InstanceTypes parameter) lets an unknown type come
  * back missing instead of failing the whole call.
  */
-export async function describeInstanceTypes(types: readonly string[], regions: readonly string[], options: AwsOptions = {}): Promise<Map<string, { info: InstanceTypeInfo; region: string }>> {
+export async function describeInstanceTypes(
+  types: readonly string[],
+  regions: readonly string[],
+  options: AwsOptions = {},
+): Promise<Map<string, { info: InstanceTypeInfo; region: string }>> {
   const found = new Map<string, { info: InstanceTypeInfo; region: string }>();
   for (const region of regions) {
     const wanted = types.filter((t) => !found.has(t));
@@ -277,12 +319,20 @@ export async function describeInstanceTypes(types: readonly string[], regions: r
         let nextToken: string | undefined;
         do {
           const page = await client
-            .send(new DescribeInstanceTypesCommand({ Filters: [{ Name: 'instance-type', Values: chunk }], MaxResults: 100, NextToken: nextToken }))
+            .send(
+              new DescribeInstanceTypesCommand({
+                Filters: [{ Name: 'instance-type', Values: chunk }],
+                MaxResults: 100,
+                NextToken: nextToken,
+              }),
+            )
             .catch((error: unknown) => {
               throw describeAwsError(`EC2 DescribeInstanceTypes in ${region}`, error);
             });
           for (const info of page.InstanceTypes ?? []) {
-            if (info.InstanceType && chunk.includes(info.InstanceType) && !found.has(info.InstanceType)) found.set(info.InstanceType, { info, region });
+            if (info.InstanceType && chunk.includes(info.InstanceType) && !found.has(info.InstanceType)) {
+              found.set(info.InstanceType, { info, region });
+            }
           }
           nextToken = page.NextToken || undefined;
         } while (nextToken);
@@ -296,7 +346,10 @@ export async function describeInstanceTypes(types: readonly string[], regions: r
 
 /** The regions enabled for the account (EC2 DescribeRegions, asked in us-east-1), sorted. */
 export async function describeRegions(options: AwsOptions = {}): Promise<string[]> {
-  const client = new EC2Client({ region: PRICING_REGION, ...(options.ec2Endpoint ? { endpoint: options.ec2Endpoint } : {}) });
+  const client = new EC2Client({
+    region: PRICING_REGION,
+    ...(options.ec2Endpoint ? { endpoint: options.ec2Endpoint } : {}),
+  });
   try {
     const answer = await client.send(new DescribeRegionsCommand({})).catch((error: unknown) => {
       throw describeAwsError(`EC2 DescribeRegions in ${PRICING_REGION}`, error);
@@ -312,7 +365,11 @@ export async function describeRegions(options: AwsOptions = {}): Promise<string[
  * in each region (an offering is listed whatever the purchase option: on demand, Spot, Capacity Blocks), paginated.
  * Every type gets a sorted list, empty when no region offers it.
  */
-export async function describeOfferings(types: readonly string[], regions: readonly string[], options: AwsOptions = {}): Promise<Map<string, string[]>> {
+export async function describeOfferings(
+  types: readonly string[],
+  regions: readonly string[],
+  options: AwsOptions = {},
+): Promise<Map<string, string[]>> {
   const offered = new Map<string, Set<string>>(types.map((t) => [t, new Set<string>()]));
   await mapLimited(regions, OFFERINGS_CONCURRENCY, async (region) => {
     const client = new EC2Client({ region, ...(options.ec2Endpoint ? { endpoint: options.ec2Endpoint } : {}) });
@@ -322,7 +379,14 @@ export async function describeOfferings(types: readonly string[], regions: reado
         let nextToken: string | undefined;
         do {
           const page = await client
-            .send(new DescribeInstanceTypeOfferingsCommand({ LocationType: 'region', Filters: [{ Name: 'instance-type', Values: chunk }], MaxResults: 1000, NextToken: nextToken }))
+            .send(
+              new DescribeInstanceTypeOfferingsCommand({
+                LocationType: 'region',
+                Filters: [{ Name: 'instance-type', Values: chunk }],
+                MaxResults: 1000,
+                NextToken: nextToken,
+              }),
+            )
             .catch((error: unknown) => {
               throw describeAwsError(`EC2 DescribeInstanceTypeOfferings in ${region}`, error);
             });
@@ -369,13 +433,24 @@ export async function onDemandPrices(
   regions: readonly string[],
   options: AwsOptions = {},
 ): Promise<Map<string, Record<string, number | null>>> {
-  const client = new PricingClient({ region: PRICING_REGION, ...(options.pricingEndpoint ? { endpoint: options.pricingEndpoint } : {}) });
+  const client = new PricingClient({
+    region: PRICING_REGION,
+    ...(options.pricingEndpoint ? { endpoint: options.pricingEndpoint } : {}),
+  });
   const query = async (instanceType: string, region: string, filters: PricingFilter[]): Promise<number[]> => {
     const prices = new Set<number>();
     let nextToken: string | undefined;
     do {
       const page = await client
-        .send(new GetProductsCommand({ ServiceCode: 'AmazonEC2', FormatVersion: 'aws_v1', Filters: filters, MaxResults: 100, NextToken: nextToken }))
+        .send(
+          new GetProductsCommand({
+            ServiceCode: 'AmazonEC2',
+            FormatVersion: 'aws_v1',
+            Filters: filters,
+            MaxResults: 100,
+            NextToken: nextToken,
+          }),
+        )
         .catch((error: unknown) => {
           throw describeAwsError(`Price List GetProducts for ${instanceType} in ${region}`, error);
         });
@@ -391,7 +466,10 @@ export async function onDemandPrices(
       let prices = await query(name, region, priceFilters(name, region));
       if (prices.length === 0 && bareMetal) prices = await query(name, region, bareMetalPriceFilters(name, region));
       if (prices.length > 1) {
-        throw new InstancesUpdateError(`Price List GetProducts gave ${prices.length} different on-demand Linux prices for ${name} in ${region} (${prices.join(', ')} USD/h); not guessing which is the list price`);
+        throw new InstancesUpdateError(
+          `Price List GetProducts gave ${prices.length} different on-demand Linux prices for ${name} ` +
+            `in ${region} (${prices.join(', ')} USD/h); not guessing which is the list price`,
+        );
       }
       return { name, region, price: prices.length === 1 ? prices[0] : null };
     });
@@ -405,7 +483,10 @@ export async function onDemandPrices(
 
 /** Resolves the credentials the SDK would use, so that missing ones are one clear message before any call. */
 async function checkCredentials(options: AwsOptions): Promise<void> {
-  const client = new EC2Client({ region: PRICING_REGION, ...(options.ec2Endpoint ? { endpoint: options.ec2Endpoint } : {}) });
+  const client = new EC2Client({
+    region: PRICING_REGION,
+    ...(options.ec2Endpoint ? { endpoint: options.ec2Endpoint } : {}),
+  });
   try {
     const credentials = await client.config.credentials();
     if (!credentials?.accessKeyId) throw noCredentials();
@@ -430,7 +511,9 @@ export function parseTable(text: string, file: string): JsonObject {
   } catch (error) {
     throw new InstancesUpdateError(`${file}: not valid JSON (${(error as Error).message})`);
   }
-  if (!isObject(table) || !isObject(table.instanceTypes)) throw new InstancesUpdateError(`${file}: expected an object with "instanceTypes"`);
+  if (!isObject(table) || !isObject(table.instanceTypes)) {
+    throw new InstancesUpdateError(`${file}: expected an object with "instanceTypes"`);
+  }
   for (const [name, entry] of Object.entries(table.instanceTypes)) {
     if (!isObject(entry)) throw new InstancesUpdateError(`${file}: instanceTypes.${name}: expected an object`);
   }
@@ -448,7 +531,8 @@ export function pricedRegions(table: JsonObject): string[] {
 }
 
 const familyOf = (type: string) => type.split('.')[0];
-const categoryOf = (entry: JsonObject) => ((entry.gpus as number) > 0 ? 0 : (entry.neuronDevices as number) > 0 ? 1 : 2);
+const categoryOf = (entry: JsonObject) =>
+  (entry.gpus as number) > 0 ? 0 : (entry.neuronDevices as number) > 0 ? 1 : 2;
 
 /**
  * The table's order: accelerated GPU types, then Neuron types, then CPU types (categories in the order the table
@@ -467,7 +551,14 @@ function sortTypes(previous: JsonObject, entries: Map<string, JsonObject>): stri
   const rank = (name: string) => {
     const entry = entries.get(name)!;
     const family = families.indexOf(familyOf(name));
-    return [categories.indexOf(categoryOf(entry)), family < 0 ? families.length : family, family < 0 ? familyOf(name) : '', entry.vcpu as number, entry.memoryGiB as number, name] as const;
+    return [
+      categories.indexOf(categoryOf(entry)),
+      family < 0 ? families.length : family,
+      family < 0 ? familyOf(name) : '',
+      entry.vcpu as number,
+      entry.memoryGiB as number,
+      name,
+    ] as const;
   };
   return [...entries.keys()].sort((a, b) => {
     const [ra, rb] = [rank(a), rank(b)];
@@ -477,13 +568,21 @@ function sortTypes(previous: JsonObject, entries: Map<string, JsonObject>): stri
 }
 
 /** The new entry of one instance type: the APIs' facts and prices, and what the APIs do not give kept from before. */
-function updatedEntry(old: JsonObject | undefined, facts: InstanceFacts, prices: Record<string, number | null>, regions: readonly string[], offeredIn: readonly string[] | undefined): JsonObject {
+function updatedEntry(
+  old: JsonObject | undefined,
+  facts: InstanceFacts,
+  prices: Record<string, number | null>,
+  regions: readonly string[],
+  offeredIn: readonly string[] | undefined,
+): JsonObject {
   const entry: JsonObject = {};
   for (const field of FIELD_ORDER) {
     switch (field) {
       case 'gpuMemoryNominalGB':
-        // the vendor's spec-sheet figure: not in any AWS API; 0 without a GPU, kept, or null (to fill in) for a new GPU type
-        entry[field] = facts.gpus === 0 ? 0 : old && typeof old[field] === 'number' && old[field] !== 0 ? old[field] : null;
+        // the vendor's spec-sheet figure: not in any AWS API; 0 without a GPU, kept, or null (to fill in) for a new GPU
+        // type
+        entry[field] =
+          facts.gpus === 0 ? 0 : old && typeof old[field] === 'number' && old[field] !== 0 ? old[field] : null;
         break;
       case 'onDemandUsdPerHour':
         entry[field] = Object.fromEntries(regions.map((region) => [region, prices[region] ?? null]));
@@ -505,9 +604,16 @@ function updatedEntry(old: JsonObject | undefined, facts: InstanceFacts, prices:
 }
 
 /** Every leaf that differs between two JSON values, as `path: old → new`. */
-function diff(path: string, a: Json | undefined, b: Json | undefined, out: { field: string; old?: Json; new?: Json }[]): void {
+function diff(
+  path: string,
+  a: Json | undefined,
+  b: Json | undefined,
+  out: { field: string; old?: Json; new?: Json }[],
+): void {
   if (isObject(a) && isObject(b)) {
-    for (const key of [...new Set([...Object.keys(a), ...Object.keys(b)])]) diff(path ? `${path}.${key}` : key, a[key], b[key], out);
+    for (const key of [...new Set([...Object.keys(a), ...Object.keys(b)])]) {
+      diff(path ? `${path}.${key}` : key, a[key], b[key], out);
+    }
     return;
   }
   if (JSON.stringify(a) !== JSON.stringify(b)) out.push({ field: path, old: a, new: b });
@@ -521,22 +627,48 @@ export interface ApiAnswers {
 }
 
 /** The table's metadata after an update from the APIs on `asOf`. */
-function metadata(asOf: string, regions: readonly string[], offeringRegions: number | undefined): { asOfDetail: JsonObject; sources: Json[] } {
+function metadata(
+  asOf: string,
+  regions: readonly string[],
+  offeringRegions: number | undefined,
+): { asOfDetail: JsonObject; sources: Json[] } {
   return {
     asOfDetail: {
-      instanceFacts: `EC2 DescribeInstanceTypes (${regions.join(', then ')} for types not offered in the first), ${asOf}`,
-      prices: `AWS Price List Query API GetProducts (endpoint ${PRICING_REGION}), AmazonEC2, regionCode ${regions.join(' and ')}, Linux, tenancy Shared, preInstalledSw NA, capacitystatus Used, marketoption OnDemand: OnDemand USD pricePerUnit per hour (bare-metal types with no shared-tenancy price: tenancy Dedicated, productFamily Compute Instance (bare metal), as Karpenter does), ${asOf}`,
+      instanceFacts:
+        `EC2 DescribeInstanceTypes (${regions.join(', then ')} ` + `for types not offered in the first), ${asOf}`,
+      prices:
+        `AWS Price List Query API GetProducts (endpoint ${PRICING_REGION}), AmazonEC2, ` +
+        (`regionCode ${regions.join(' and ')}, Linux, tenancy Shared, ` +
+          `preInstalledSw NA, capacitystatus Used, marketoption `) +
+        `OnDemand: OnDemand USD pricePerUnit per hour (bare-metal types with no shared-tenancy price: ` +
+        `tenancy Dedicated, productFamily Compute Instance (bare metal), as Karpenter does), ${asOf}`,
       ...(offeringRegions !== undefined
-        ? { regions: `EC2 DescribeInstanceTypeOfferings, LocationType region, asked in each of the ${offeringRegions} regions of regionsCovered (EC2 DescribeRegions, or the --region list): the regions where each type is offered by any purchase option, ${asOf}` }
+        ? {
+            regions:
+              `EC2 DescribeInstanceTypeOfferings, LocationType region, asked in each of ` +
+              `the ${offeringRegions} regions of regionsCovered (EC2 DescribeRegions, or the --region ` +
+              `list): the regions where each type is offered by any purchase option, ${asOf}`,
+          }
         : {}),
-      karpenterAllocatableAL2023: `computed from the DescribeInstanceTypes answers with Karpenter's formula (${KARPENTER_SOURCE}:pkg/providers/instancetype/types.go): AL2023, default kube-reserved, 100Mi hard eviction, 7.5% VM memory overhead, ENI-limited max pods`,
-      notApiFields: 'gpuMemoryNominalGB (vendor spec-sheet GPU memory) and notes are not given by the AWS APIs: kept from the hand-checked table (see crossChecks)',
+      karpenterAllocatableAL2023:
+        `computed from the DescribeInstanceTypes answers with Karpenter's formula ` +
+        `(${KARPENTER_SOURCE}:pkg/providers/instancetype/types.go): AL2023, default ` +
+        `kube-reserved, 100Mi hard eviction, 7.5% VM memory overhead, ENI-limited max pods`,
+      notApiFields:
+        'gpuMemoryNominalGB (vendor spec-sheet GPU memory) and notes are not ' +
+        'given by the AWS APIs: kept from the hand-checked table (see crossChecks)',
     },
     sources: [
-      `EC2 DescribeInstanceTypes (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DescribeInstanceTypes.html), ${asOf}`,
-      `AWS Price List Query API GetProducts (https://docs.aws.amazon.com/aws-cost-management/latest/APIReference/API_pricing_GetProducts.html), ${asOf}`,
+      `EC2 DescribeInstanceTypes ` +
+        `(https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DescribeInstanceTypes.html), ${asOf}`,
+      `AWS Price List Query API GetProducts ` +
+        `(https://docs.aws.amazon.com/aws-cost-management/latest/APIReference/API_pricing_GetProducts.html), ${asOf}`,
       ...(offeringRegions !== undefined
-        ? [`EC2 DescribeInstanceTypeOfferings (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DescribeInstanceTypeOfferings.html) and DescribeRegions, ${asOf}`]
+        ? [
+            `EC2 DescribeInstanceTypeOfferings ` +
+              `(https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DescribeInstanceTypeOfferings.html) ` +
+              `and DescribeRegions, ${asOf}`,
+          ]
         : []),
       `${KARPENTER_SOURCE}:pkg/providers/instancetype/types.go`,
       `${KARPENTER_SOURCE}:pkg/providers/pricing/pricing.go`,
@@ -546,7 +678,12 @@ function metadata(asOf: string, regions: readonly string[], offeringRegions: num
 }
 
 /** The updated table and what changed (pure: same table, answers and date give the same result). */
-export function applyAnswers(table: JsonObject, add: readonly string[], answers: ApiAnswers, asOf: string): { table: JsonObject; changes: Change[]; warnings: string[] } {
+export function applyAnswers(
+  table: JsonObject,
+  add: readonly string[],
+  answers: ApiAnswers,
+  asOf: string,
+): { table: JsonObject; changes: Change[]; warnings: string[] } {
   const previous = table.instanceTypes as JsonObject;
   const regions = pricedRegions(table);
   const names = [...Object.keys(previous), ...add.filter((t) => !(t in previous))];
@@ -556,11 +693,22 @@ export function applyAnswers(table: JsonObject, add: readonly string[], answers:
   for (const name of names) {
     const facts = answers.facts.get(name)!;
     const old = previous[name] as JsonObject | undefined;
-    const entry = updatedEntry(old, facts, answers.prices.get(name) ?? {}, regions, answers.offerings?.offeredIn.get(name) ?? (answers.offerings ? [] : undefined));
+    const entry = updatedEntry(
+      old,
+      facts,
+      answers.prices.get(name) ?? {},
+      regions,
+      answers.offerings?.offeredIn.get(name) ?? (answers.offerings ? [] : undefined),
+    );
     entries.set(name, entry);
     if (!old) {
       changes.push({ instanceType: name, field: '', kind: 'added' });
-      if (entry.gpuMemoryNominalGB === null) warnings.push(`${name}: gpuMemoryNominalGB (the spec-sheet GPU memory) is not given by the AWS APIs; it is null: fill it in by hand`);
+      if (entry.gpuMemoryNominalGB === null) {
+        warnings.push(
+          `${name}: gpuMemoryNominalGB (the spec-sheet GPU memory) is ` +
+            `not given by the AWS APIs; it is null: fill it in by hand`,
+        );
+      }
       continue;
     }
     const fields: { field: string; old?: Json; new?: Json }[] = [];
@@ -574,13 +722,19 @@ export function applyAnswers(table: JsonObject, add: readonly string[], answers:
   const top: JsonObject = { asOf, asOfDetail: meta.asOfDetail, sources: meta.sources };
   if (answers.offerings) top.regionsCovered = [...answers.offerings.regions].sort();
   for (const key of TOP_LEVEL_ORDER) {
-    if (key === 'instanceTypes') next[key] = Object.fromEntries(sortTypes(previous, entries).map((n) => [n, entries.get(n)!]));
-    else if (key in top) next[key] = top[key];
-    else if (key in table) next[key] = table[key];
+    if (key === 'instanceTypes') {
+      next[key] = Object.fromEntries(sortTypes(previous, entries).map((n) => [n, entries.get(n)!]));
+    } else if (key in top) {
+      next[key] = top[key];
+    } else if (key in table) {
+      next[key] = table[key];
+    }
   }
   for (const [key, value] of Object.entries(table)) if (!(key in next)) next[key] = value;
   for (const key of ['asOf', 'asOfDetail', 'sources', 'regionsCovered'] as const) {
-    if (JSON.stringify(table[key]) !== JSON.stringify(next[key])) changes.push({ field: key, old: table[key], new: next[key], kind: 'changed' });
+    if (JSON.stringify(table[key]) !== JSON.stringify(next[key])) {
+      changes.push({ field: key, old: table[key], new: next[key], kind: 'changed' });
+    }
   }
   return { table: next, changes, warnings };
 }
@@ -598,7 +752,9 @@ export function formatChanges(changes: readonly Change[]): string[] {
   return changes.map((c) => {
     if (c.kind === 'added') return `${c.instanceType}: added`;
     if (c.field === 'layout') return 'layout: rewritten (key order or formatting; no value changed)';
-    if (!c.instanceType) return c.field === 'asOf' ? `asOf: ${show(c.old)} → ${show(c.new)}` : `${c.field}: updated (the AWS APIs)`;
+    if (!c.instanceType) {
+      return c.field === 'asOf' ? `asOf: ${show(c.old)} → ${show(c.new)}` : `${c.field}: updated (the AWS APIs)`;
+    }
     return `${c.instanceType}: ${c.field}: ${show(c.old)} → ${show(c.new)}`;
   });
 }
@@ -619,26 +775,45 @@ const REGION_NAME = /^[a-z]{2}(-[a-z]+)+-[0-9]$/;
 /** The whole command: read the table, ask AWS, write the table (only when it changed), return what changed. */
 export async function updateInstanceTable(options: UpdateOptions): Promise<UpdateResult> {
   const asOf = options.asOf ?? new Date().toISOString().slice(0, 10);
-  if (!DATE.test(asOf) || new Date(Date.parse(`${asOf}T00:00:00Z`) || 0).toISOString().slice(0, 10) !== asOf) throw new InstancesUpdateError(`--as-of: expected a date YYYY-MM-DD, got "${asOf}"`);
+  if (!DATE.test(asOf) || new Date(Date.parse(`${asOf}T00:00:00Z`) || 0).toISOString().slice(0, 10) !== asOf) {
+    throw new InstancesUpdateError(`--as-of: expected a date YYYY-MM-DD, got "${asOf}"`);
+  }
   const add = [...new Set(options.add ?? [])];
-  for (const type of add) if (!INSTANCE_TYPE_NAME.test(type)) throw new InstancesUpdateError(`--add: expected an instance type such as g6.xlarge, got "${type}"`);
-  for (const region of options.regions ?? []) if (!REGION_NAME.test(region)) throw new InstancesUpdateError(`--region: expected an AWS region such as eu-west-1, got "${region}"`);
+  for (const type of add) {
+    if (!INSTANCE_TYPE_NAME.test(type)) {
+      throw new InstancesUpdateError(`--add: expected an instance type such as g6.xlarge, got "${type}"`);
+    }
+  }
+  for (const region of options.regions ?? []) {
+    if (!REGION_NAME.test(region)) {
+      throw new InstancesUpdateError(`--region: expected an AWS region such as eu-west-1, got "${region}"`);
+    }
+  }
 
   let before: string;
   try {
     before = readFileSync(options.file, 'utf-8');
   } catch (error) {
-    throw new InstancesUpdateError(`${options.file}: cannot read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+    throw new InstancesUpdateError(
+      `${options.file}: cannot read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`,
+    );
   }
   const table = parseTable(before, options.file);
   const regions = pricedRegions(table);
-  const names = [...Object.keys(table.instanceTypes as JsonObject), ...add.filter((t) => !(t in (table.instanceTypes as JsonObject)))];
+  const names = [
+    ...Object.keys(table.instanceTypes as JsonObject),
+    ...add.filter((t) => !(t in (table.instanceTypes as JsonObject))),
+  ];
 
   const aws: AwsOptions = { ec2Endpoint: options.ec2Endpoint, pricingEndpoint: options.pricingEndpoint };
   await checkCredentials(aws);
   const described = await describeInstanceTypes(names, regions, aws);
   const missing = names.filter((n) => !described.has(n));
-  if (missing.length > 0) throw new InstancesUpdateError(`EC2 DescribeInstanceTypes knows no instance type ${missing.join(', ')} in ${regions.join(' or ')}`);
+  if (missing.length > 0) {
+    throw new InstancesUpdateError(
+      `EC2 DescribeInstanceTypes knows no instance type ${missing.join(', ')} in ${regions.join(' or ')}`,
+    );
+  }
   const facts = new Map(names.map((n) => [n, factsFromInstanceTypeInfo(described.get(n)!.info)]));
   const offeringRegions = options.regions?.length ? [...new Set(options.regions)].sort() : await describeRegions(aws);
   const offeredIn = await describeOfferings(names, offeringRegions, aws);
@@ -648,7 +823,11 @@ export async function updateInstanceTable(options: UpdateOptions): Promise<Updat
     aws,
   );
 
-  const { table: next, changes, warnings } = applyAnswers(table, add, { facts, prices, offerings: { regions: offeringRegions, offeredIn } }, asOf);
+  const {
+    table: next,
+    changes,
+    warnings,
+  } = applyAnswers(table, add, { facts, prices, offerings: { regions: offeringRegions, offeredIn } }, asOf);
   const text = renderTable(next);
   const written = text !== before && !options.dryRun;
   if (written) writeAtomically(options.file, text);

@@ -31,10 +31,10 @@ export type Architecture = (typeof ARCHITECTURES)[number];
 
 /** Instance families per pool kind, as in the seed project's Karpenter node pools. */
 export const DEFAULT_INSTANCE_FAMILIES: Record<NodePoolKind, string[]> = {
-  'cpu': ['m6i', 'm7i', 'c6i', 'c7i', 'r6i', 'r7i'],
-  'cuda': ['g5', 'g6', 'g6e'],
+  cpu: ['m6i', 'm7i', 'c6i', 'c7i', 'r6i', 'r7i'],
+  cuda: ['g5', 'g6', 'g6e'],
   'cuda-efa': ['p4d', 'p4de', 'p5', 'p5e', 'p5en'],
-  'neuron': ['trn1', 'trn1n', 'trn2', 'inf2'],
+  neuron: ['trn1', 'trn1n', 'trn2', 'inf2'],
 };
 
 /** Instance families of an arm64 (AWS Graviton) cpu pool: Graviton3 and Graviton4 general purpose, compute, memory. */
@@ -48,18 +48,19 @@ export const ARM64_TAINT: Taint = { key: 'mlops-fleet.io/arch', value: 'arm64', 
 
 /** Taints per pool kind: accelerator nodes only take pods that tolerate them. */
 export const DEFAULT_TAINTS: Record<NodePoolKind, Taint[]> = {
-  'cpu': [],
-  'cuda': [{ key: 'nvidia.com/gpu', value: 'true', effect: 'NoSchedule' }],
+  cpu: [],
+  cuda: [{ key: 'nvidia.com/gpu', value: 'true', effect: 'NoSchedule' }],
   'cuda-efa': [
     { key: 'nvidia.com/gpu', value: 'true', effect: 'NoSchedule' },
     { key: 'vpc.amazonaws.com/efa', value: 'true', effect: 'NoSchedule' },
   ],
-  'neuron': [{ key: 'aws.amazon.com/neuron', value: 'true', effect: 'NoSchedule' }],
+  neuron: [{ key: 'aws.amazon.com/neuron', value: 'true', effect: 'NoSchedule' }],
 };
 
 const AZ = /^[a-z]{2}(-[a-z]+)+-[0-9][a-z]$/;
 const REGION = /^[a-z]{2}(-[a-z]+)+-[0-9]$/;
-const CIDR = /^((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\/([0-9]|[12][0-9]|3[0-2])$/;
+const CIDR =
+  /^((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\/([0-9]|[12][0-9]|3[0-2])$/;
 const K8S_VERSION = /^1\.[0-9]{2}$/;
 const INSTANCE_FAMILY = /^[a-z][a-z0-9-]*[0-9][a-z0-9-]*$/;
 const INSTANCE_TYPE = /^[a-z][a-z0-9-]*[0-9][a-z0-9-]*\.[a-z0-9]+$/;
@@ -68,7 +69,10 @@ const LABEL_VALUE = /^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$/;
 const S3_URI = /^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](\/[^\s]*)?$/;
 const ROLE_ARN = /^arn:aws(-cn|-us-gov)?:iam::[0-9]{12}:role\/[\w+=,.@\/-]{1,512}$/;
 const CAPABILITY = /^[A-Z][A-Z0-9_]*$/;
-/** A registry host with an optional path prefix: `nvcr.io`, `public.ecr.aws/neuron`, `111122223333.dkr.ecr.us-west-2.amazonaws.com`. */
+/**
+ * A registry host with an optional path prefix: `nvcr.io`, `public.ecr.aws/neuron`,
+ * `111122223333.dkr.ecr.us-west-2.amazonaws.com`.
+ */
 const REGISTRY = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?(:[0-9]{1,5})?(\/[a-z0-9]([-a-z0-9._/]*[a-z0-9])?)?$/;
 const DURATION = /^([0-9]+(s|m|h))+$|^Never$/;
 
@@ -102,7 +106,9 @@ const nodePoolSchema = strictObject({
   instanceFamilies: list(pattern(INSTANCE_FAMILY, 'an instance family such as g5 or trn1')).optional(),
   /** Exact instance types (`p5.48xlarge`); when set, families are not used. */
   instanceTypes: list(pattern(INSTANCE_TYPE, 'an instance type such as p5.48xlarge')).optional(),
-  capacityTypes: list(oneOf(CAPACITY_TYPES)).min(1, { error: 'expected at least one capacity type' }).default(['on-demand']),
+  capacityTypes: list(oneOf(CAPACITY_TYPES))
+    .min(1, { error: 'expected at least one capacity type' })
+    .default(['on-demand']),
   taints: list(taintSchema).optional(),
   labels: labels().default({}),
   limits: resourceAmounts.default({}),
@@ -200,29 +206,57 @@ const teamSchema = strictObject({
     hostPath: z.boolean({ error: 'expected true or false' }).default(false),
     /** Linux capabilities the team's containers may add (`IPC_LOCK`, `SYS_PTRACE`). */
     capabilities: list(pattern(CAPABILITY, 'a Linux capability such as IPC_LOCK')).default([]),
-  }).default({ privileged: false, hostNetwork: false, hostPID: false, hostIPC: false, hostPath: false, capabilities: [] }),
-}).superRefine((team, ctx) => {
-  if (hasAllowances(team.allow) && team.podSecurity !== undefined && team.podSecurity !== 'privileged') {
-    ctx.addIssue({
-      code: 'custom',
-      path: ['podSecurity'],
-      input: team.podSecurity,
-      message: 'expected "privileged" (or no podSecurity) for a team whose allow lets its pods run privileged, on the host or with added capabilities (Pod Security admission would refuse them)',
-    });
-  }
-}).transform((team) => ({
-  ...team,
-  namespace: team.namespace ?? team.name,
-  podSecurity: team.podSecurity ?? (hasAllowances(team.allow) ? 'privileged' : 'baseline'),
-}));
+  }).default({
+    privileged: false,
+    hostNetwork: false,
+    hostPID: false,
+    hostIPC: false,
+    hostPath: false,
+    capabilities: [],
+  }),
+})
+  .superRefine((team, ctx) => {
+    if (hasAllowances(team.allow) && team.podSecurity !== undefined && team.podSecurity !== 'privileged') {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['podSecurity'],
+        input: team.podSecurity,
+        message:
+          'expected "privileged" (or no podSecurity) for a team whose allow lets its pods run ' +
+          'privileged, on the host or with added capabilities (Pod Security admission would refuse them)',
+      });
+    }
+  })
+  .transform((team) => ({
+    ...team,
+    namespace: team.namespace ?? team.name,
+    podSecurity: team.podSecurity ?? (hasAllowances(team.allow) ? 'privileged' : 'baseline'),
+  }));
 
-function hasAllowances(allow: { privileged: boolean; hostNetwork: boolean; hostPID: boolean; hostIPC: boolean; hostPath: boolean; capabilities: string[] }): boolean {
-  return allow.privileged || allow.hostNetwork || allow.hostPID || allow.hostIPC || allow.hostPath || allow.capabilities.length > 0;
+function hasAllowances(allow: {
+  privileged: boolean;
+  hostNetwork: boolean;
+  hostPID: boolean;
+  hostIPC: boolean;
+  hostPath: boolean;
+  capabilities: string[];
+}): boolean {
+  return (
+    allow.privileged ||
+    allow.hostNetwork ||
+    allow.hostPID ||
+    allow.hostIPC ||
+    allow.hostPath ||
+    allow.capabilities.length > 0
+  );
 }
 export type Team = z.infer<typeof teamSchema>;
 
 const argocdSchema = strictObject({
-  repoURL: pattern(/^(https:\/\/|ssh:\/\/|git@)\S+$/, 'a git repository URL such as https://github.com/acme/mlops-fleet.git'),
+  repoURL: pattern(
+    /^(https:\/\/|ssh:\/\/|git@)\S+$/,
+    'a git repository URL such as https://github.com/acme/mlops-fleet.git',
+  ),
   targetRevision: text('a git revision (branch, tag or commit)').default('main'),
   /** Namespace Argo CD runs in. */
   namespace: dnsLabel().default('argocd'),
@@ -238,7 +272,9 @@ export const clusterSpecSchema = strictObject({
     region: pattern(REGION, 'an AWS region such as us-west-2'),
     availabilityZones: list(az()).min(2, { error: 'expected at least two availability zones' }),
     /** IAM roles of this account given cluster-admin access to the EKS API (EKS access entries). */
-    adminRoleArns: list(pattern(ROLE_ARN, 'an IAM role ARN such as arn:aws:iam::111122223333:role/platform-admin')).default([]),
+    adminRoleArns: list(
+      pattern(ROLE_ARN, 'an IAM role ARN such as arn:aws:iam::111122223333:role/platform-admin'),
+    ).default([]),
   }),
   kubernetesVersion: pattern(K8S_VERSION, 'a Kubernetes minor version in quotes, such as "1.33"'),
   network: strictObject({
@@ -258,7 +294,11 @@ export const clusterSpecSchema = strictObject({
      * Registries (host, or host/path prefix) images may be pulled from. Default: the cluster account's ECR in
      * its region, public.ecr.aws and nvcr.io (see defaultImageRegistries).
      */
-    imageRegistries: list(pattern(REGISTRY, 'a registry host with an optional path, such as nvcr.io or public.ecr.aws/neuron')).min(1, { error: 'expected at least one registry' }).optional(),
+    imageRegistries: list(
+      pattern(REGISTRY, 'a registry host with an optional path, such as nvcr.io or public.ecr.aws/neuron'),
+    )
+      .min(1, { error: 'expected at least one registry' })
+      .optional(),
   }).default({}),
   /** Free-form tags added to every AWS resource of the cluster. */
   tags: z.record(z.string(), z.string({ error: 'expected a string' }), { error: 'expected a mapping' }).default({}),

@@ -10,4 +10,6 @@ declare const FLEET_BUNDLE: boolean | undefined;
  * when running the bundle.
  */
 export const GENERATOR_DIR =
-  typeof FLEET_BUNDLE === 'boolean' && FLEET_BUNDLE ? realpathSync(join(__dirname, '..', 'generator')) : join(__dirname, '..');
+  typeof FLEET_BUNDLE === 'boolean' && FLEET_BUNDLE
+    ? realpathSync(join(__dirname, '..', 'generator'))
+    : join(__dirname, '..');

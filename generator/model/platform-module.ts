@@ -33,7 +33,12 @@ export interface ModuleContext {
 
 /** A kustomize patch Argo CD applies to a git source (`spec.source.kustomize.patches`). */
 export interface KustomizePatch {
-  readonly target: { readonly group?: string; readonly version?: string; readonly kind: string; readonly name?: string };
+  readonly target: {
+    readonly group?: string;
+    readonly version?: string;
+    readonly kind: string;
+    readonly name?: string;
+  };
   /** A strategic-merge or JSON 6902 patch, as YAML text. */
   readonly patch: string;
 }
@@ -94,7 +99,8 @@ export interface PlatformModule {
   readonly needs: readonly string[];
   /**
    * What happens when a cluster turns this module on without one of its needs:
-   * `error` refuses the cluster file, naming both modules; `enable` turns the need on and notes it in the cluster README.
+   * `error` refuses the cluster file, naming both modules; `enable` turns the need on and notes it in the cluster
+   * README.
    */
   readonly onMissingNeed: 'error' | 'enable';
   readonly conflicts?: readonly ModuleConflict[];
@@ -117,7 +123,9 @@ export interface PlatformModule {
    * namespaces, webhooks. The reference check lets rendered objects name them; `charts:check` renders the chart
    * with these values and proves each one is really there.
    */
-  readonly provides?: (context: ModuleContext & { readonly values: Record<string, unknown> }) => readonly ProvidedObject[];
+  readonly provides?: (
+    context: ModuleContext & { readonly values: Record<string, unknown> },
+  ) => readonly ProvidedObject[];
   /** Checks of the cluster's settings that only this module can make (the frameworks Kueue integrates with). */
   readonly check?: (context: ModuleContext) => ModuleProblem[];
   /** Upstream documentation or release notes the version was taken from. */

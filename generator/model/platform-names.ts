@@ -29,5 +29,6 @@ export function poolTolerations(pool: NodePool): PoolToleration[] {
   return pool.taints.map((t): PoolToleration =>
     t.value === undefined
       ? { key: t.key, operator: 'Exists', effect: t.effect }
-      : { key: t.key, operator: 'Equal', value: t.value, effect: t.effect });
+      : { key: t.key, operator: 'Equal', value: t.value, effect: t.effect },
+  );
 }

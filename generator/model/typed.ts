@@ -65,8 +65,11 @@ interface UnionClass {
 }
 
 /** A union class has its value alone, of either type. */
-type IsValueOnly<T extends UnionClass> =
-  [Exclude<keyof T, 'value'>] extends [never] ? (string | number extends T['value'] ? true : false) : false;
+type IsValueOnly<T extends UnionClass> = [Exclude<keyof T, 'value'>] extends [never]
+  ? string | number extends T['value']
+    ? true
+    : false
+  : false;
 
 type IsAny<T> = 0 extends 1 & T ? true : false;
 
@@ -76,14 +79,23 @@ type IsAny<T> = 0 extends 1 & T ? true : false;
  * recursively. Free-form fields (`any`) stay free.
  */
 export type Plain<T> =
-  IsAny<T> extends true ? T
-  : T extends UnionClass ? (IsValueOnly<T> extends true ? string | number : PlainObject<T>)
-  : T extends string ? `${T}`
-  : T extends number | boolean | null | undefined ? T
-  : T extends Date ? string
-  : T extends readonly (infer E)[] ? readonly Plain<E>[]
-  : T extends object ? PlainObject<T>
-  : T;
+  IsAny<T> extends true
+    ? T
+    : T extends UnionClass
+      ? IsValueOnly<T> extends true
+        ? string | number
+        : PlainObject<T>
+      : T extends string
+        ? `${T}`
+        : T extends number | boolean | null | undefined
+          ? T
+          : T extends Date
+            ? string
+            : T extends readonly (infer E)[]
+              ? readonly Plain<E>[]
+              : T extends object
+                ? PlainObject<T>
+                : T;
 
 type PlainObject<T> = { [K in keyof T as ApiName<K>]: Plain<T[K]> };
 

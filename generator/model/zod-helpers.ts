@@ -30,7 +30,8 @@ export function nonNegativeInt() {
 }
 
 export function positiveInt(max = Number.MAX_SAFE_INTEGER) {
-  const error = max === Number.MAX_SAFE_INTEGER ? 'expected a positive integer' : `expected an integer from 1 to ${max}`;
+  const error =
+    max === Number.MAX_SAFE_INTEGER ? 'expected a positive integer' : `expected an integer from 1 to ${max}`;
   return z.number({ error }).int({ error }).min(1, { error }).max(max, { error });
 }
 
@@ -63,8 +64,11 @@ export function memoryQuantity() {
   return z
     .union([z.number().int().nonnegative(), z.string()], { error })
     .transform(String)
-    .refine((q) => {
-      const bytes = memoryBytes(q);
-      return bytes !== undefined && bytes <= MAX_MEMORY_BYTES;
-    }, { error });
+    .refine(
+      (q) => {
+        const bytes = memoryBytes(q);
+        return bytes !== undefined && bytes <= MAX_MEMORY_BYTES;
+      },
+      { error },
+    );
 }

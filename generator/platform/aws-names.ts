@@ -28,7 +28,11 @@ export function karpenterInterruptionQueue(cluster: string): string {
  * SSM parameters the storage unit writes after it creates the file systems; the in-cluster binder Job
  * reads them to create the static PersistentVolumes (file system IDs are only known after apply).
  */
-export function storageParameter(cluster: string, system: 'efs' | 'fsx', field: 'file-system-id' | 'dns-name' | 'mount-name'): string {
+export function storageParameter(
+  cluster: string,
+  system: 'efs' | 'fsx',
+  field: 'file-system-id' | 'dns-name' | 'mount-name',
+): string {
   return `/eks-mlops-fleet/${cluster}/storage/${system}/${field}`;
 }
 

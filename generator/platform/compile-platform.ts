@@ -1,11 +1,11 @@
-import type { ClusterSpec } from '../model/cluster-spec';
 import { fieldPath, type Problem } from '../config/problems';
-import { moduleApplication } from '../model/argocd-names';
-import type { K8sObject } from '../model/k8s-object';
-import { teamNamespaceObjects } from '../teams/team-namespace';
 import { InstanceTableMissing } from '../instances/instance-table';
-import type { ModuleContext, ModuleProblem, ModuleSource, PlatformModule } from '../model/platform-module';
+import { moduleApplication } from '../model/argocd-names';
+import type { ClusterSpec } from '../model/cluster-spec';
 import type { EnabledModule, ModuleDescriptor } from '../model/compiled-cluster';
+import type { K8sObject } from '../model/k8s-object';
+import type { ModuleContext, ModuleProblem, ModuleSource, PlatformModule } from '../model/platform-module';
+import { teamNamespaceObjects } from '../teams/team-namespace';
 
 export const PLATFORM_FOLDER = 'platform';
 /** The descriptor of a module's Application, read by the platform ApplicationSet's git file generator. */
@@ -52,7 +52,12 @@ export function compilePlatform(
       problems.push(
         p.path
           ? { file, line: lineOf([...p.path]), field: fieldPath(p.path), message: p.message }
-          : { file, line: lineOf(['modules', module.name]), field: `modules.${module.name}${p.field ? `.${p.field}` : ''}`, message: p.message },
+          : {
+              file,
+              line: lineOf(['modules', module.name]),
+              field: `modules.${module.name}${p.field ? `.${p.field}` : ''}`,
+              message: p.message,
+            },
       );
     }
     folders.set(compiled.folder, compiled.objects);
@@ -63,7 +68,10 @@ export function compilePlatform(
   // the team namespaces, when there are teams: an Application over an empty folder would sync nothing
   if (spec.teams.length) {
     const teamsFolder = `${PLATFORM_FOLDER}/${TEAMS_MODULE}`;
-    folders.set(teamsFolder, spec.teams.flatMap((team) => teamNamespaceObjects(spec, team)));
+    folders.set(
+      teamsFolder,
+      spec.teams.flatMap((team) => teamNamespaceObjects(spec, team)),
+    );
     descriptors.push({
       module: TEAMS_MODULE,
       application: moduleApplication(spec, TEAMS_MODULE),
@@ -75,7 +83,9 @@ export function compilePlatform(
     });
   }
 
-  for (const descriptor of descriptors) documents.set(`${PLATFORM_FOLDER}/${descriptor.module}/${MODULE_DESCRIPTOR}`, descriptor);
+  for (const descriptor of descriptors) {
+    documents.set(`${PLATFORM_FOLDER}/${descriptor.module}/${MODULE_DESCRIPTOR}`, descriptor);
+  }
   if (problems.length) return { ok: false, problems };
   return { ok: true, platform: { folders, documents, descriptors } };
 }
@@ -89,7 +99,11 @@ interface CompiledModule {
 }
 
 /** One module on one cluster: its checks, owned objects, Helm values and the sources of its Application. */
-function compileModule(spec: ClusterSpec, { module, version, values: overrides }: EnabledModule, enabled: ReadonlySet<string>): CompiledModule {
+function compileModule(
+  spec: ClusterSpec,
+  { module, version, values: overrides }: EnabledModule,
+  enabled: ReadonlySet<string>,
+): CompiledModule {
   const folder = `${PLATFORM_FOLDER}/${module.name}`;
   const context: ModuleContext = { cluster: spec, enabled, overrides };
   const objects = afterOwnCrds(module.manifests?.(context) ?? [], module.crds);
@@ -106,10 +120,17 @@ function compileModule(spec: ClusterSpec, { module, version, values: overrides }
     });
   } else if (primary?.kind === 'git') {
     const patches = module.kustomizePatches?.(context) ?? [];
-    sources.push({ repoURL: primary.repoURL, path: primary.path, targetRevision: version, ...(patches.length ? { kustomize: { patches } } : {}) });
+    sources.push({
+      repoURL: primary.repoURL,
+      path: primary.path,
+      targetRevision: version,
+      ...(patches.length ? { kustomize: { patches } } : {}),
+    });
   }
   for (const extra of module.extraSources ?? []) sources.push(extraSource(extra));
-  if (primary?.kind === 'helm') sources.push({ repoURL: spec.argocd.repoURL, targetRevision: spec.argocd.targetRevision, ref: 'values' });
+  if (primary?.kind === 'helm') {
+    sources.push({ repoURL: spec.argocd.repoURL, targetRevision: spec.argocd.targetRevision, ref: 'values' });
+  }
   if (objects.length) sources.push(ownedSource(spec, folder));
 
   // a module's objects may be kinds whose CRDs another module's Application installs (ServiceMonitors,
@@ -142,7 +163,13 @@ function afterOwnCrds(objects: K8sObject[], crds: readonly string[]): K8sObject[
   return objects.map((object) => {
     const group = object.apiVersion.includes('/') ? object.apiVersion.slice(0, object.apiVersion.indexOf('/')) : '';
     if (!groups.has(group)) return object;
-    return { ...object, metadata: { ...object.metadata, annotations: { ...object.metadata.annotations, 'argocd.argoproj.io/sync-wave': '1' } } };
+    return {
+      ...object,
+      metadata: {
+        ...object.metadata,
+        annotations: { ...object.metadata.annotations, 'argocd.argoproj.io/sync-wave': '1' },
+      },
+    };
   });
 }
 
@@ -158,7 +185,12 @@ function ownedSource(spec: ClusterSpec, folder: string) {
 
 function extraSource(source: ModuleSource): Record<string, unknown> {
   return source.kind === 'helm'
-    ? { repoURL: source.repoURL, chart: source.chart, targetRevision: source.version, helm: { releaseName: source.chart } }
+    ? {
+        repoURL: source.repoURL,
+        chart: source.chart,
+        targetRevision: source.version,
+        helm: { releaseName: source.chart },
+      }
     : { repoURL: source.repoURL, path: source.path, targetRevision: source.ref };
 }
 

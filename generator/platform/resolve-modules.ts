@@ -1,6 +1,6 @@
+import type { Problem } from '../config/problems';
 import type { ClusterSpec } from '../model/cluster-spec';
 import type { EnabledModule } from '../model/compiled-cluster';
-import type { Problem } from '../config/problems';
 import type { PlatformModule } from '../model/platform-module';
 
 /**
@@ -18,7 +18,8 @@ export function resolveModules(
   const reasons = new Map<string, string>();
   for (const module of catalog) {
     const setting = cluster.modules[module.name];
-    const on = setting === undefined ? module.enabledByDefault : typeof setting === 'boolean' ? setting : setting.enabled;
+    const on =
+      setting === undefined ? module.enabledByDefault : typeof setting === 'boolean' ? setting : setting.enabled;
     if (on) reasons.set(module.name, setting === undefined ? 'base module' : 'turned on in cluster.yaml');
   }
 
@@ -41,7 +42,9 @@ export function resolveModules(
             file,
             line: lineOf(['modules', name]),
             field: `modules.${name}`,
-            message: `module "${name}" needs module "${need}", which is off on this cluster; turn on "${need}" (modules.${need}: true) or turn off "${name}"`,
+            message:
+              `module "${name}" needs module "${need}", which is off on this cluster; ` +
+              `turn on "${need}" (modules.${need}: true) or turn off "${name}"`,
           });
         }
       }

@@ -20,7 +20,9 @@ export function main(root: string): number {
     process.stderr.write(problemsReport(result.problems));
     return 1;
   }
-  if (result.recovered === 'rolled-forward') process.stdout.write('fleet: finished writing an interrupted regenerate\n');
+  if (result.recovered === 'rolled-forward') {
+    process.stdout.write('fleet: finished writing an interrupted regenerate\n');
+  }
   const summary = writeSummary(result.report);
   if (summary) process.stdout.write(`${summary}\n`);
   return 0;

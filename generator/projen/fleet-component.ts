@@ -1,15 +1,19 @@
 import { Component, JsonFile, type Project } from 'projen';
 import { PLATFORM_MODULES } from '../../platform';
+import { SETTINGS_FILE } from '../config/github-settings-file';
 import { problemsReport, type Problem } from '../config/problems';
 import { limitHeapGrowth, prepareRegenerate, writeSummary } from '../fleet/regenerate';
-import { SETTINGS_FILE } from '../config/github-settings-file';
 import type { GitHubSettings } from '../model/github-settings';
 import { acquireLock, LOCK_PATH } from '../write/lock';
 import { WriteError } from '../write/write-error';
 import { applyWrite, recoverInterruptedWrite, type WritePlan } from '../write/write-files';
 
 // the launcher is plain JavaScript (it runs before anything is compiled); its paths, typed
-const { LAUNCHER, LAUNCHER_FILES } = require('./launcher.cjs') as { LAUNCHER: string; LAUNCHER_FILES: readonly string[] };
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- a .cjs file, loaded as projen loads it
+const { LAUNCHER, LAUNCHER_FILES } = require('./launcher.cjs') as {
+  LAUNCHER: string;
+  LAUNCHER_FILES: readonly string[];
+};
 
 export interface FleetGeneratorOptions {
   /** The repository the fleet lives in (GitHub OIDC trust, workflow settings). */
@@ -36,8 +40,12 @@ export class FleetGenerator extends Component {
     super(project);
     this.options = options;
     // the fast path reads the repository from this file, so both paths regenerate with the same settings
-    new JsonFile(project, SETTINGS_FILE, { obj: { owner: options.github.owner, repository: options.github.repository }, marker: true });
-    const synth = project.defaultTask?.steps.flatMap((step) => step.execArgs ?? (step.exec ? step.exec.split(' ') : [])) ?? [];
+    new JsonFile(project, SETTINGS_FILE, {
+      obj: { owner: options.github.owner, repository: options.github.repository },
+      marker: true,
+    });
+    const synth =
+      project.defaultTask?.steps.flatMap((step) => step.execArgs ?? (step.exec ? step.exec.split(' ') : [])) ?? [];
     project.defaultTask?.reset();
     project.defaultTask?.execArgs(['node', LAUNCHER, ...synth]);
     for (const file of LAUNCHER_FILES) project.gitignore.exclude(`/${file}`);
@@ -52,7 +60,9 @@ export class FleetGenerator extends Component {
     if (exitOnWriteError(() => recoverInterruptedWrite(root)) === 'rolled-forward') {
       this.project.logger.info('fleet: finished writing an interrupted regenerate');
     }
-    const prepared = exitOnWriteError(() => prepareRegenerate({ root, catalog: PLATFORM_MODULES, github: this.options.github }));
+    const prepared = exitOnWriteError(() =>
+      prepareRegenerate({ root, catalog: PLATFORM_MODULES, github: this.options.github }),
+    );
     if (!prepared.ok) exitWithProblems(prepared.problems);
     this.plan = prepared.plan;
   }

@@ -1,9 +1,6 @@
 import { createHash } from 'node:crypto';
 import { lstatSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Problem } from '../config/problems';
-import { validateSalvaging } from '../config/validate';
-import { parseYamlText, parseYamlTextWithYaml, readInputText, type YamlSource } from '../config/yaml-source';
 import {
   bodySchema,
   headerSchema,
@@ -16,6 +13,9 @@ import {
   type RunKind,
   type WorkloadKind,
 } from './recipe-schema';
+import type { Problem } from '../config/problems';
+import { validateSalvaging } from '../config/validate';
+import { parseYamlText, parseYamlTextWithYaml, readInputText, type YamlSource } from '../config/yaml-source';
 
 export const RECIPES_DIR = 'recipes';
 export const APPS_DIR = 'apps';
@@ -50,7 +50,10 @@ export interface ParsedRecipes {
 }
 
 /** The recipes that are valid, and the problems of those that are not (both: every problem is reported at once). */
-export interface LoadRecipesResult { readonly recipes: RecipeInput[]; readonly problems: Problem[] }
+export interface LoadRecipesResult {
+  readonly recipes: RecipeInput[];
+  readonly problems: Problem[];
+}
 
 /**
  * Loads every recipe under `recipes/` and every service under `apps/`: `<dir>/<team>/<name>.yaml`.
@@ -81,8 +84,9 @@ export function forEachRecipe(
   const problems: Problem[] = [];
   for (const file of recipeFiles(root, readdir, problems)) {
     const result = loadRecipeFile(root, file, roleOf(file), cache);
-    if (result.ok) each(result.input, false);
-    else {
+    if (result.ok) {
+      each(result.input, false);
+    } else {
       problems.push(...result.problems);
       if (result.salvaged) each(result.salvaged, true);
     }
@@ -105,7 +109,11 @@ function recipeFiles(root: string, readdir: (dir: string) => string[], problems:
     const stat = lstatSync(join(root, rel), { throwIfNoEntry: false });
     if (!stat) return 'missing';
     if (stat.isSymbolicLink()) {
-      problems.push({ file: rel, field: '', message: 'is a symbolic link; recipe folders and files must be plain folders and files inside the repository' });
+      problems.push({
+        file: rel,
+        field: '',
+        message: 'is a symbolic link; recipe folders and files must be plain folders and files inside the repository',
+      });
       return 'link';
     }
     return stat.isDirectory() ? 'folder' : 'file';
@@ -118,8 +126,15 @@ function recipeFiles(root: string, readdir: (dir: string) => string[], problems:
         if (depth < maxDepth) visit(path, depth + 1, maxDepth);
         else problems.push({ file: path, field: '', message: `is nested too deep; expected ${layout(rel)}` });
       } else if (kind === 'file' && /\.ya?ml$/.test(entry)) {
-        if (depth === maxDepth) files.push(path);
-        else problems.push({ file: path, field: '', message: `expected ${layout(rel)}: a recipe lives in its team's folder` });
+        if (depth === maxDepth) {
+          files.push(path);
+        } else {
+          problems.push({
+            file: path,
+            field: '',
+            message: `expected ${layout(rel)}: a recipe lives in its team's folder`,
+          });
+        }
       }
     }
   };
@@ -127,8 +142,15 @@ function recipeFiles(root: string, readdir: (dir: string) => string[], problems:
     for (const entry of [...readdir(join(root, RECIPES_DIR))].sort()) {
       const path = `${RECIPES_DIR}/${entry}`;
       const kind = kindOf(path);
-      if (kind === 'folder') visit(path, entry === ARCHIVE_DIR ? 0 : 1, 1);
-      else if (kind === 'file' && /\.ya?ml$/.test(entry)) problems.push({ file: path, field: '', message: `expected ${RECIPES_DIR}/<team>/<name>.yaml: a recipe lives in its team's folder` });
+      if (kind === 'folder') {
+        visit(path, entry === ARCHIVE_DIR ? 0 : 1, 1);
+      } else if (kind === 'file' && /\.ya?ml$/.test(entry)) {
+        problems.push({
+          file: path,
+          field: '',
+          message: `expected ${RECIPES_DIR}/<team>/<name>.yaml: a recipe lives in its team's folder`,
+        });
+      }
     }
   }
   if (kindOf(APPS_DIR) === 'folder') visit(APPS_DIR, 0, 1);
@@ -181,9 +203,12 @@ function linesOnDemand(absolutePath: string, file: string): RecipeInput['lineOf'
  * A recipe file's result: valid, or its problems and, when only some fields are at fault, the recipe without
  * them (`salvaged`), for the later stages to check the rest: one run reports every problem of a file.
  */
-export type RecipeResult = { ok: true; input: RecipeInput } | { ok: false; problems: Problem[]; salvaged?: RecipeInput };
+export type RecipeResult =
+  { ok: true; input: RecipeInput } | { ok: false; problems: Problem[]; salvaged?: RecipeInput };
 
-/** A recipe file's text, parsed and validated: as a regenerate reads it, and as the import checks what it would write. */
+/**
+ * A recipe file's text, parsed and validated: as a regenerate reads it, and as the import checks what it would write.
+ */
 export function parseRecipeText(text: string, file: string, role: 'run' | 'service'): RecipeResult {
   const parsed = parseYamlText(text, file, { expected: RECIPE_EXPECTED });
   return parsed.ok ? parseRecipe(parsed.source, role) : parsed;
@@ -192,7 +217,12 @@ export function parseRecipeText(text: string, file: string, role: 'run' | 'servi
 /** Validates one parsed recipe file. */
 export function parseRecipe(source: YamlSource, role: 'run' | 'service'): RecipeResult {
   const file = source.file;
-  const at = (path: PropertyKey[], field: string, message: string): Problem => ({ file, line: source.lineOf(path), field, message });
+  const at = (path: PropertyKey[], field: string, message: string): Problem => ({
+    file,
+    line: source.lineOf(path),
+    field,
+    message,
+  });
   if (!source.data || typeof source.data !== 'object' || Array.isArray(source.data)) {
     return { ok: false, problems: [at([], '', 'expected a recipe mapping (name, team, cluster, kind, ...)')] };
   }
@@ -203,7 +233,14 @@ export function parseRecipe(source: YamlSource, role: 'run' | 'service'): Recipe
   const allowed: readonly string[] = role === 'run' ? RUN_KINDS : SERVICE_KINDS;
   if (!allowed.includes(kind)) {
     const where = role === 'run' ? `${APPS_DIR}/<team>/` : `${RECIPES_DIR}/<team>/`;
-    problems.push(at(['kind'], 'kind', `"${kind}" is a ${role === 'run' ? 'service' : 'run'} kind; move the file to ${where} or use one of: ${allowed.join(', ')}`));
+    problems.push(
+      at(
+        ['kind'],
+        'kind',
+        `"${kind}" is a ${role === 'run' ? 'service' : 'run'} kind; ` +
+          `move the file to ${where} or use one of: ${allowed.join(', ')}`,
+      ),
+    );
     return { ok: false, problems };
   }
   const full = validateSalvaging({ ...source, data: head.data }, recipeSchema(kind));
@@ -214,27 +251,49 @@ export function parseRecipe(source: YamlSource, role: 'run' | 'service'): Recipe
   const parts = file.split('/');
   const base = parts[parts.length - 1].replace(/\.ya?ml$/, '');
   const folderTeam = parts[parts.length - 2];
-  if (value.name !== base) problems.push(at(['name'], 'name', `expected "${base}", the recipe's file name, got "${String(value.name)}"`));
-  if (value.team !== folderTeam) problems.push(at(['team'], 'team', `expected "${folderTeam}", the name of the recipe's folder, got "${String(value.team)}"`));
+  if (value.name !== base) {
+    problems.push(at(['name'], 'name', `expected "${base}", the recipe's file name, got "${String(value.name)}"`));
+  }
+  if (value.team !== folderTeam) {
+    problems.push(
+      at(['team'], 'team', `expected "${folderTeam}", the name of the recipe's folder, got "${String(value.team)}"`),
+    );
+  }
 
   const steps: Recipe['steps'] = [];
   if (kind === 'pipeline') {
     const raw = (full.data as { steps: Record<string, unknown>[] }).steps;
     const names = new Set<string>();
     (value.steps as { name: string; kind: Exclude<RunKind, 'pipeline'> }[]).forEach((step, i) => {
-      if (names.has(step.name)) problems.push(at(['steps', i, 'name'], `steps[${i}].name`, `step name "${step.name}" is used twice`));
+      if (names.has(step.name)) {
+        problems.push(at(['steps', i, 'name'], `steps[${i}].name`, `step name "${step.name}" is used twice`));
+      }
       names.add(step.name);
       const { name: _n, kind: _k, ...body } = raw[i];
       const sub: YamlSource = { file, data: body, lineOf: (p) => source.lineOf(['steps', i, ...p]) };
       const checked = validateSalvaging(sub, bodySchema(step.kind as Exclude<WorkloadKind, 'pipeline'>));
-      problems.push(...checked.problems.map((p) => explainForeignKey(p, step.kind)).map((p) => ({ ...p, field: `steps[${i}]${p.field.startsWith('[') ? '' : '.'}${p.field}` })));
+      problems.push(
+        ...checked.problems
+          .map((p) => explainForeignKey(p, step.kind))
+          .map((p) => ({ ...p, field: `steps[${i}]${p.field.startsWith('[') ? '' : '.'}${p.field}` })),
+      );
       if (checked.value) steps.push({ name: step.name, kind: step.kind, body: checked.value as RecipeBody });
     });
     // a pipeline without one of its steps is not the pipeline written: nothing later to check it against
     if (steps.length < raw.length) return { ok: false, problems };
   }
 
-  const { name, team, cluster, priority, duration, archived, steps: _s, kind: _k, ...body } = value as Record<string, unknown>;
+  const {
+    name,
+    team,
+    cluster,
+    priority,
+    duration,
+    archived,
+    steps: _s,
+    kind: _k,
+    ...body
+  } = value as Record<string, unknown>;
   const recipe: Recipe = {
     name: name as string,
     team: team as string,
@@ -259,10 +318,17 @@ export function parseRecipe(source: YamlSource, role: 'run' | 'service'): Recipe
 
 /** An unknown key that another kind reads: say so, rather than guess a near spelling. */
 function explainForeignKey(problem: Problem, kind: WorkloadKind): Problem {
-  if (!problem.message.startsWith('unknown key') || problem.field.includes('.') || problem.field.includes('[')) return problem;
-  const readers = Object.entries(KIND_KEYS).filter(([, keys]) => (keys as string[]).includes(problem.field)).map(([k]) => k);
+  if (!problem.message.startsWith('unknown key') || problem.field.includes('.') || problem.field.includes('[')) {
+    return problem;
+  }
+  const readers = Object.entries(KIND_KEYS)
+    .filter(([, keys]) => (keys as string[]).includes(problem.field))
+    .map(([k]) => k);
   if (!readers.length) return problem;
-  return { ...problem, message: `is not read by kind "${kind}"; it belongs to kind ${readers.map((r) => `"${r}"`).join(', ')}` };
+  return {
+    ...problem,
+    message: `is not read by kind "${kind}"; it belongs to kind ${readers.map((r) => `"${r}"`).join(', ')}`,
+  };
 }
 
 /**

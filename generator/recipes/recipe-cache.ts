@@ -1,19 +1,22 @@
 import { createHash } from 'node:crypto';
 import { closeSync, openSync, readFileSync, readSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeAll } from '../util/write-all';
 import type { ParsedRecipes, RecipeInput } from './load-recipes';
+import { writeAll } from '../util/write-all';
 
 /** Where parsed recipes are kept between regenerates (not committed, see .gitignore). */
 export const RECIPE_CACHE_PATH = '.projen/fleet-recipes-cache.json';
 /**
- * Bumped whenever what a recipe parses to changes (schema, defaults), what refuses one (5: the secret scan reads comments and
- * the whole depth), or the file's layout: an old cache is then ignored.
+ * Bumped whenever what a recipe parses to changes (schema, defaults), what refuses one (5: the secret scan reads
+ * comments and the whole depth), or the file's layout: an old cache is then ignored.
  */
 const VERSION = 'recipes-5';
 
 type Cached = Omit<RecipeInput, 'lineOf'>;
-/** The digest of a recipe file's text, and what it parsed to as JSON text: a string is a fraction of the objects' memory. */
+/**
+ * The digest of a recipe file's text, and what it parsed to as JSON text: a string is a fraction of the objects'
+ * memory.
+ */
 type Entry = [digest: string, json: string];
 /**
  * An entry's JSON text: a string (a slice of the previous cache's text, held anyway), or where a recipe parsed
@@ -62,7 +65,11 @@ export class RecipeCache implements ParsedRecipes {
     return new RecipeCache(text, out, known);
   }
 
-  private constructor(text: string | undefined, out: string | undefined, private readonly known?: (file: string) => string | undefined) {
+  private constructor(
+    text: string | undefined,
+    out: string | undefined,
+    private readonly known?: (file: string) => string | undefined,
+  ) {
     const previous = parseCache(text);
     this.previous = previous ?? new Map();
     this.changed = previous === undefined;
@@ -120,7 +127,9 @@ export class RecipeCache implements ParsedRecipes {
       return texts.map((text) => {
         if (typeof text === 'string') return text;
         if (buffer.length < text.bytes) buffer = Buffer.alloc(Math.max(text.bytes, 2 * buffer.length));
-        if (readSync(fd, buffer, 0, text.bytes, text.start) !== text.bytes) throw new Error(`generator bug: ${this.out} is shorter than written`);
+        if (readSync(fd, buffer, 0, text.bytes, text.start) !== text.bytes) {
+          throw new Error(`generator bug: ${this.out} is shorter than written`);
+        }
         return buffer.toString('utf-8', 0, text.bytes);
       });
     } finally {

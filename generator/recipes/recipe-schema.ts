@@ -8,7 +8,15 @@ import { dnsLabel, list, nonNegativeInt, oneOf, pattern, positiveInt, strictObje
  * with a did-you-mean). This file is the single source of the recipe's types.
  */
 
-export const RUN_KINDS = ['pytorch-distributed', 'pytorch-elastic', 'ray-train', 'mpi', 'data-process', 'model-download', 'pipeline'] as const;
+export const RUN_KINDS = [
+  'pytorch-distributed',
+  'pytorch-elastic',
+  'ray-train',
+  'mpi',
+  'data-process',
+  'model-download',
+  'pipeline',
+] as const;
 export const SERVICE_KINDS = ['rayserve-vllm', 'triton', 'djl-lmi', 'kserve'] as const;
 export const WORKLOAD_KINDS = [...RUN_KINDS, ...SERVICE_KINDS] as const;
 export type RunKind = (typeof RUN_KINDS)[number];
@@ -37,17 +45,28 @@ const scalars = () => list(scalar(), 'a list of strings');
 const envVar = strictObject({
   name: text('an environment variable name'),
   value: scalar().optional(),
-  valueFrom: strictObject({ secretKeyRef: strictObject({ name: dnsLabel(), key: pattern(/^[-._a-zA-Z0-9]{1,253}$/, 'a Secret key such as token') }) }).optional(),
+  valueFrom: strictObject({
+    secretKeyRef: strictObject({
+      name: dnsLabel(),
+      key: pattern(/^[-._a-zA-Z0-9]{1,253}$/, 'a Secret key such as token'),
+    }),
+  }).optional(),
 }).superRefine((env, ctx) => {
   if ((env.value === undefined) === (env.valueFrom === undefined)) {
-    ctx.addIssue({ code: 'custom', path: [], input: env, message: 'expected exactly one of value and valueFrom ({secretKeyRef: {name, key}})' });
+    ctx.addIssue({
+      code: 'custom',
+      path: [],
+      input: env,
+      message: 'expected exactly one of value and valueFrom ({secretKeyRef: {name, key}})',
+    });
   }
 });
 export type EnvVarSpec = z.output<typeof envVar>;
 const envList = () => list(envVar, 'a list of {name, value} or {name, valueFrom: {secretKeyRef: {name, key}}}');
 const quantityValue = () =>
   z.union([z.string(), z.number()], { error: 'expected a Kubernetes quantity' }).transform((v) => String(v).trim());
-const resourceMap = () => z.record(z.string(), quantityValue(), { error: 'expected a mapping of resource names to quantities' });
+const resourceMap = () =>
+  z.record(z.string(), quantityValue(), { error: 'expected a mapping of resource names to quantities' });
 const anyMap = () => z.record(z.string(), z.unknown(), { error: 'expected a mapping' });
 
 const toleration = strictObject({
@@ -71,7 +90,9 @@ const resources = strictObject({
   /** Nodes of a distributed run (the seed's `nnodes`). */
   nnodes: positiveInt(1024).optional(),
   /** Processes per node (torchrun's `--nproc_per_node`); the seed writes a number or "auto". */
-  nproc_per_node: z.union([positiveInt(1024), z.literal('auto')], { error: 'expected a positive integer or "auto"' }).optional(),
+  nproc_per_node: z
+    .union([positiveInt(1024), z.literal('auto')], { error: 'expected a positive integer or "auto"' })
+    .optional(),
   /** EC2 instance type the pods are placed on (`node.kubernetes.io/instance-type`). */
   node_type: pattern(/^[a-z][a-z0-9-]*[0-9][a-z0-9-]*\.[a-z0-9]+$/, 'an instance type such as p5.48xlarge').optional(),
   /** Serving replicas (Ray Serve worker group). */
@@ -82,17 +103,27 @@ const resources = strictObject({
 export type Resources = z.infer<typeof resources>;
 
 const pvc = list(strictObject({ name: dnsLabel(), mount_path: pattern(/^\/\S*$/, 'an absolute path such as /fsx') }));
-const ebs = strictObject({ storage: quantityValue().optional(), mount_path: pattern(/^\/\S*$/, 'an absolute path').optional() });
+const ebs = strictObject({
+  storage: quantityValue().optional(),
+  mount_path: pattern(/^\/\S*$/, 'an absolute path').optional(),
+});
 const git = strictObject({ repo_url: str().nullish(), branch: scalar().nullish(), commit: scalar().nullish() });
 
 const ray = strictObject({
   version: scalar().optional(),
   dashboard: strictObject({ host: str() }).optional(),
   ports: list(strictObject({ name: text('a port name'), port: positiveInt(65535) })).optional(),
-  resources: strictObject({ requests: resourceMap().default({}), limits: resourceMap().default({}), node_type: str().optional() }).optional(),
+  resources: strictObject({
+    requests: resourceMap().default({}),
+    limits: resourceMap().default({}),
+    node_type: str().optional(),
+  }).optional(),
   env: envList().optional(),
   tolerations: list(toleration).optional(),
-  restart_policy: strictObject({ head: oneOf(['Always', 'OnFailure', 'Never']).optional(), worker: oneOf(['Always', 'OnFailure', 'Never']).optional() }).optional(),
+  restart_policy: strictObject({
+    head: oneOf(['Always', 'OnFailure', 'Never']).optional(),
+    worker: oneOf(['Always', 'OnFailure', 'Never']).optional(),
+  }).optional(),
   serve_config_v2: strictObject({ serveConfigV2: text('the Ray Serve config (YAML text)') }).optional(),
   service_unhealthy_threshold_secs: nonNegativeInt().optional(),
   deployment_unhealthy_threshold_secs: nonNegativeInt().optional(),
@@ -106,7 +137,18 @@ const metricTarget = strictObject({
   averageValue: z.union([z.string(), z.number()], { error: 'expected a Kubernetes quantity' }).optional(),
   averageUtilization: positiveInt(1000).optional(),
 });
-const metricSource = z.object({ metric: anyMap().optional(), target: metricTarget, describedObject: anyMap().optional(), name: str().optional(), container: str().optional() }, { error: 'expected a mapping with metric and target' }).strict();
+const metricSource = z
+  .object(
+    {
+      metric: anyMap().optional(),
+      target: metricTarget,
+      describedObject: anyMap().optional(),
+      name: str().optional(),
+      container: str().optional(),
+    },
+    { error: 'expected a mapping with metric and target' },
+  )
+  .strict();
 const hpaMetric = strictObject({
   type: oneOf(['Pods', 'Object', 'External', 'Resource', 'ContainerResource']),
   pods: metricSource.optional(),
@@ -123,17 +165,37 @@ const server = strictObject({
   args: scalars().default([]),
   env: envList().default([]),
   /** Triton: `[{name, value}]`; DJL: `{http: 8000, ...}`. */
-  ports: z.union([list(strictObject({ name: text('a port name'), value: z.union([z.string(), z.number()]).transform(Number) })), z.record(z.string(), z.number())], { error: 'expected a list of {name, value} or a mapping of port names' }).optional(),
+  ports: z
+    .union(
+      [
+        list(strictObject({ name: text('a port name'), value: z.union([z.string(), z.number()]).transform(Number) })),
+        z.record(z.string(), z.number()),
+      ],
+      { error: 'expected a list of {name, value} or a mapping of port names' },
+    )
+    .optional(),
   readiness_probe: probe.optional(),
   startup_probe: probe.optional(),
   liveness_probe: probe.optional(),
-  autoscaling: strictObject({ minReplicas: nonNegativeInt(), maxReplicas: nonNegativeInt(), metrics: list(hpaMetric).optional() }).optional(),
+  autoscaling: strictObject({
+    minReplicas: nonNegativeInt(),
+    maxReplicas: nonNegativeInt(),
+    metrics: list(hpaMetric).optional(),
+  }).optional(),
 });
 
 /** Every seed key with its meaning; each kind picks the ones its chart reads. */
 const SEED_FIELDS = {
   /** A string; Triton, DJL and KServe write `{name, pull_policy}` as their charts do. */
-  image: z.union([str(), strictObject({ name: str().nullish(), pull_policy: oneOf(['Always', 'IfNotPresent', 'Never']).optional() })], { error: 'expected an image reference or {name, pull_policy}' }).nullish(),
+  image: z
+    .union(
+      [
+        str(),
+        strictObject({ name: str().nullish(), pull_policy: oneOf(['Always', 'IfNotPresent', 'Never']).optional() }),
+      ],
+      { error: 'expected an image reference or {name, pull_policy}' },
+    )
+    .nullish(),
   image_pull_policy: oneOf(['Always', 'IfNotPresent', 'Never']).optional(),
   resources: resources.optional(),
   tolerations: list(toleration).default([]),
@@ -177,13 +239,23 @@ export const KIND_KEYS: Record<Exclude<WorkloadKind, 'pipeline'>, SeedKey[]> = {
   'pytorch-distributed': [...COMMON, ...SCRIPTED, 'train', 'framework', 'backoff_limit'],
   'pytorch-elastic': [...COMMON, ...SCRIPTED, 'train', 'framework', 'backoff_limit', 'elastic_policy'],
   'ray-train': [...COMMON, ...SCRIPTED, 'image_pull_policy', 'train', 'framework', 'ray'],
-  'mpi': [...COMMON, ...SCRIPTED, 'train', 'backoff_limit'],
+  mpi: [...COMMON, ...SCRIPTED, 'train', 'backoff_limit'],
   'data-process': [...COMMON, ...SCRIPTED, 'process', 'backoff_limit'],
-  'model-download': ['image', 'resources', 'pvc', 'ebs', 'hf_model_id', 'hf_secret_name', 'hf_secret_key', 'snapshot', 'env'],
+  'model-download': [
+    'image',
+    'resources',
+    'pvc',
+    'ebs',
+    'hf_model_id',
+    'hf_secret_name',
+    'hf_secret_key',
+    'snapshot',
+    'env',
+  ],
   'rayserve-vllm': [...COMMON, 'image_pull_policy', 'framework', 'ray', 'engine'],
-  'triton': [...COMMON, ...SCRIPTED, 'image_pull_policy', 'framework', 'server', 'lws'],
+  triton: [...COMMON, ...SCRIPTED, 'image_pull_policy', 'framework', 'server', 'lws'],
   'djl-lmi': [...COMMON, ...SCRIPTED, 'image_pull_policy', 'server'],
-  'kserve': [...COMMON, 'image_pull_policy', 'server', 'model_format', 'storage_uri'],
+  kserve: [...COMMON, 'image_pull_policy', 'server', 'model_format', 'storage_uri'],
 };
 
 const header = {
@@ -210,7 +282,12 @@ export function bodySchema(kind: Exclude<WorkloadKind, 'pipeline'>) {
 
 /** The whole-recipe type all renderers read: every seed field optional, defaults applied. */
 const allFields = z.object(SEED_FIELDS);
-export type RecipeBody = Partial<z.output<typeof allFields>> & { tolerations: Toleration[]; inline_script: string[]; pre_script: string[]; post_script: string[] };
+export type RecipeBody = Partial<z.output<typeof allFields>> & {
+  tolerations: Toleration[];
+  inline_script: string[];
+  pre_script: string[];
+  post_script: string[];
+};
 
 const stepKinds = RUN_KINDS.filter((k): k is Exclude<RunKind, 'pipeline'> => k !== 'pipeline');
 export const STEP_KINDS = stepKinds;
@@ -232,7 +309,10 @@ function buildRecipeSchema(kind: WorkloadKind) {
     return strictObject({
       ...header,
       /** Ordered steps; each starts only after the one before it succeeded. */
-      steps: list(z.object({ name: dnsLabel(), kind: oneOf(stepKinds as unknown as [string, ...string[]]) }).passthrough(), 'a list of steps')
+      steps: list(
+        z.object({ name: dnsLabel(), kind: oneOf(stepKinds as unknown as [string, ...string[]]) }).passthrough(),
+        'a list of steps',
+      )
         .min(2, { error: 'expected at least two steps' })
         .max(20, { error: 'expected at most 20 steps' }),
     });

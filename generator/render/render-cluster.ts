@@ -1,14 +1,17 @@
+import { renderTemplate } from './templates';
+import { renderJsonFile, yamlFile } from './yaml';
 import { ARGOCD_FOLDER } from '../argocd/argocd-objects';
-import { TEAMS_MODULE } from '../platform/compile-platform';
-import { clusterFolder } from '../model/paths';
 import type { CompiledCluster } from '../model/compiled-cluster';
 import type { GeneratedFile } from '../model/generated-file';
 import { objectFileName } from '../model/k8s-object';
 import { markerLine } from '../model/marker';
-import { renderTemplate } from './templates';
-import { renderJsonFile, yamlFile } from './yaml';
+import { clusterFolder } from '../model/paths';
+import { TEAMS_MODULE } from '../platform/compile-platform';
 
-/** Turns one compiled cluster into files: its objects, one file each, the files rendered by other stages, and its README. */
+/**
+ * Turns one compiled cluster into files: its objects, one file each, the files rendered by other stages, and its
+ * README.
+ */
 export function renderCluster(compiled: CompiledCluster, rendered: readonly GeneratedFile[] = []): GeneratedFile[] {
   const { spec, file: source } = compiled.input;
   const base = clusterFolder(spec.name);
@@ -20,7 +23,11 @@ export function renderCluster(compiled: CompiledCluster, rendered: readonly Gene
     }
   }
   for (const [path, data] of compiled.documents) {
-    files.push(path.endsWith('.json') ? { path: `${base}/${path}`, content: renderJsonFile(data, source) } : yamlFile(`${base}/${path}`, data as Record<string, unknown>, source));
+    files.push(
+      path.endsWith('.json')
+        ? { path: `${base}/${path}`, content: renderJsonFile(data, source) }
+        : yamlFile(`${base}/${path}`, data as Record<string, unknown>, source),
+    );
   }
   files.push({ path: `${base}/README.md`, content: renderTemplate('cluster-readme.md', readmeModel(compiled, files)) });
   return files;
@@ -42,9 +49,13 @@ function readmeModel(compiled: CompiledCluster, files: GeneratedFile[]) {
     nodePools: spec.nodePools.map((pool) => ({
       name: pool.name,
       kind: pool.kind,
-      instances: (pool.instanceTypes.length ? pool.instanceTypes : pool.instanceFamilies.map((f) => `${f}.*`)).join(', '),
+      instances: (pool.instanceTypes.length ? pool.instanceTypes : pool.instanceFamilies.map((f) => `${f}.*`)).join(
+        ', ',
+      ),
       capacity: pool.capacityTypes.join(', '),
-      zone: pool.availabilityZone ?? (pool.kind === 'cuda-efa' ? `${spec.aws.availabilityZones[0]} (default for EFA)` : 'any'),
+      zone:
+        pool.availabilityZone ??
+        (pool.kind === 'cuda-efa' ? `${spec.aws.availabilityZones[0]} (default for EFA)` : 'any'),
       taints: pool.taints.map((t) => `${t.key}${t.value ? `=${t.value}` : ''}:${t.effect}`).join(', ') || 'none',
       limits: formatAmounts(pool.limits) || 'none',
     })),
@@ -68,7 +79,9 @@ function readmeModel(compiled: CompiledCluster, files: GeneratedFile[]) {
       priority: team.priority,
       podSecurity: team.podSecurity,
     })),
-    folders: [...folders.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([path, count]) => ({ path: path || '.', count })),
+    folders: [...folders.entries()]
+      .sort(([a], [b]) => (a < b ? -1 : 1))
+      .map(([path, count]) => ({ path: path || '.', count })),
   };
 }
 

@@ -1,15 +1,14 @@
 import { posix } from 'node:path';
-import { CLUSTERS_DIR } from '../model/paths';
-import type { GeneratedFile } from '../model/generated-file';
-import { markerLine } from '../model/marker';
 import { renderTemplate } from './templates';
-import { TERRAFORM, TERRAGRUNT } from '../model/tool-versions';
-import { accountFolder } from '../model/paths';
-import type { AccountInfra, ClusterInfra } from '../infra/compile-infra';
 import { GENERATED_TAG_KEYS } from '../infra/check-spec';
+import type { AccountInfra, ClusterInfra } from '../infra/compile-infra';
 import { accountRegion, accountStateBucket, stateBucketName } from '../infra/names';
 import { registrySource } from '../infra/terraform-modules';
 import { infraFolder, type InfraUnit } from '../infra/unit';
+import type { GeneratedFile } from '../model/generated-file';
+import { markerLine } from '../model/marker';
+import { accountFolder, CLUSTERS_DIR } from '../model/paths';
+import { TERRAFORM, TERRAGRUNT } from '../model/tool-versions';
 
 export const ROOT_HCL = `${CLUSTERS_DIR}/root.hcl`;
 /** What an account's folder is generated from: the `aws.accountId` of the cluster specs (any one of the account's). */
@@ -31,14 +30,16 @@ export function renderRootHcl(): GeneratedFile {
   };
 }
 
-/** A cluster's `infra/` folder: its facts (cluster.hcl), a README with the apply order, and one terragrunt.hcl per unit. */
+/**
+ * A cluster's `infra/` folder: its facts (cluster.hcl), a README with the apply order, and one terragrunt.hcl per unit.
+ */
 export function renderClusterInfra(infra: ClusterInfra): GeneratedFile[] {
   const { spec, source } = infra;
   const marker = markerLine(source);
   const base = infraFolder(spec);
   const generatedTags: Record<(typeof GENERATED_TAG_KEYS)[number], string> = {
-    'cluster': spec.name,
-    'environment': spec.environment,
+    cluster: spec.name,
+    environment: spec.environment,
     'managed-by': 'terragrunt',
   };
   const files: GeneratedFile[] = [
@@ -64,12 +65,17 @@ export function renderClusterInfra(infra: ClusterInfra): GeneratedFile[] {
       stateBucket: stateBucketName(spec),
       accountFolder: accountFolder(spec.aws.accountId),
       accountLink: posix.relative(base, accountFolder(spec.aws.accountId)),
-      waves: infra.applyOrder.map((wave, i) => ({ number: i + 1, units: wave.map((dir) => posix.relative(base, dir)).join('`, `') })),
+      waves: infra.applyOrder.map((wave, i) => ({
+        number: i + 1,
+        units: wave.map((dir) => posix.relative(base, dir)).join('`, `'),
+      })),
       units: infra.units.map((unit) => ({
         path: posix.relative(base, unit.dir),
         module: `${unit.module.source} ${unit.module.version}`,
         summary: unit.summary,
-        needs: [...unit.dependencies.map((d) => d.unit), ...unit.after].map((d) => posix.relative(base, d)).join(', ') || '-',
+        needs:
+          [...unit.dependencies.map((d) => d.unit), ...unit.after].map((d) => posix.relative(base, d)).join(', ') ||
+          '-',
       })),
     }),
   });
@@ -103,7 +109,11 @@ export function renderAccountInfra(infra: AccountInfra): GeneratedFile[] {
         accountId: infra.accountId,
         region: accountRegion(infra.partition),
         stateBucket,
-        units: infra.units.map((unit) => ({ path: posix.relative(base, unit.dir), module: `${unit.module.source} ${unit.module.version}`, summary: unit.summary })),
+        units: infra.units.map((unit) => ({
+          path: posix.relative(base, unit.dir),
+          module: `${unit.module.source} ${unit.module.version}`,
+          summary: unit.summary,
+        })),
       }),
     },
   ];
@@ -115,9 +125,12 @@ function renderUnit(unit: InfraUnit, marker: string): string {
       name: dependency.name,
       configPath: posix.relative(unit.dir, dependency.unit),
       mockOutputs: dependency.mockOutputs,
-    }));
+    }),
+  );
   if (unit.after.length) {
-    blocks.push(renderTemplate('infra/dependencies.hcl', { paths: unit.after.map((dir) => posix.relative(unit.dir, dir)) }));
+    blocks.push(
+      renderTemplate('infra/dependencies.hcl', { paths: unit.after.map((dir) => posix.relative(unit.dir, dir)) }),
+    );
   }
   return renderTemplate(`infra/${unit.template}`, {
     ...unit.values,

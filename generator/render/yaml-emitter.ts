@@ -1,6 +1,8 @@
 import { Document, stringify } from 'yaml';
 
-/** The options every generated YAML file is written with; emitYaml gives exactly the text `stringify` gives with them. */
+/**
+ * The options every generated YAML file is written with; emitYaml gives exactly the text `stringify` gives with them.
+ */
 export const YAML_OPTIONS = { lineWidth: 0, aliasDuplicateObjects: false, version: '1.2' } as const;
 
 /**
@@ -124,7 +126,9 @@ function emitString(value: string, indent: string, implicitKey: boolean): string
     const cached = stringCache.get(value);
     if (cached !== undefined) return cached;
   }
-  const text = FORCE_DOUBLE.test(value) ? doubleQuoted(value, indent, implicitKey) : plainString(value, indent, implicitKey);
+  const text = FORCE_DOUBLE.test(value)
+    ? doubleQuoted(value, indent, implicitKey)
+    : plainString(value, indent, implicitKey);
   if (cacheable) {
     if (stringCache.size >= STRING_CACHE_LIMIT) stringCache.clear();
     stringCache.set(value, text);
@@ -145,16 +149,29 @@ function plainString(value: string, indent: string, implicitKey: boolean): strin
 }
 
 function quoted(value: string, indent: string, implicitKey: boolean): string {
-  return value.includes('"') && !value.includes("'") ? singleQuoted(value, indent, implicitKey) : doubleQuoted(value, indent, implicitKey);
+  return value.includes('"') && !value.includes("'")
+    ? singleQuoted(value, indent, implicitKey)
+    : doubleQuoted(value, indent, implicitKey);
 }
 
 function singleQuoted(value: string, indent: string, implicitKey: boolean): string {
-  if ((implicitKey && value.includes('\n')) || /[ \t]\n|\n[ \t]/.test(value)) return doubleQuoted(value, indent, implicitKey);
+  if ((implicitKey && value.includes('\n')) || /[ \t]\n|\n[ \t]/.test(value)) {
+    return doubleQuoted(value, indent, implicitKey);
+  }
   return `'${value.replace(/'/g, "''").replace(/\n+/g, `$&\n${indent}`)}'`;
 }
 
 const DOUBLE_QUOTED_MIN_MULTI_LINE_LENGTH = 40;
-const SHORT_ESCAPES: Record<string, string> = { '0000': '\\0', '0007': '\\a', '000b': '\\v', '001b': '\\e', '0085': '\\N', '00a0': '\\_', '2028': '\\L', '2029': '\\P' };
+const SHORT_ESCAPES: Record<string, string> = {
+  '0000': '\\0',
+  '0007': '\\a',
+  '000b': '\\v',
+  '001b': '\\e',
+  '0085': '\\N',
+  '00a0': '\\_',
+  '2028': '\\L',
+  '2029': '\\P',
+};
 
 function doubleQuoted(value: string, indent: string, implicitKey: boolean): string {
   const json = JSON.stringify(value);

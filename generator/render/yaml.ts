@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
+import { emitYaml } from './yaml-emitter';
 import type { GeneratedFile } from '../model/generated-file';
 import type { K8sObject } from '../model/k8s-object';
 import { markerLine } from '../model/marker';
-import { emitYaml } from './yaml-emitter';
 
 /** One object as a YAML file, with the marker naming the input to edit. */
 export function renderYamlFile(object: K8sObject | Record<string, unknown>, source: string): string {
@@ -20,7 +20,13 @@ const RENDER_VERSION = 'yaml-1';
  * regenerate skip files whose object did not change. Serializing is most of the generator's cost.
  */
 export function yamlFile(path: string, object: K8sObject | Record<string, unknown>, source: string): GeneratedFile {
-  const key = createHash('sha1').update(RENDER_VERSION).update('\0').update(source).update('\0').update(JSON.stringify(object)).digest('base64url');
+  const key = createHash('sha1')
+    .update(RENDER_VERSION)
+    .update('\0')
+    .update(source)
+    .update('\0')
+    .update(JSON.stringify(object))
+    .digest('base64url');
   // not memoized: the writer asks for the text at most twice (compare, then stage) and should not keep it
   return {
     path,
@@ -36,5 +42,6 @@ export function yamlFile(path: string, object: K8sObject | Record<string, unknow
  * file generator reads it as parameters; the extra key is never referenced.
  */
 export function renderJsonFile(data: unknown, source: string): string {
-  return `${JSON.stringify({ '//': markerLine(source), ...(data as object) }, null, 2).replace('{\n  "//"', '{ "//"')}\n`;
+  const text = JSON.stringify({ '//': markerLine(source), ...(data as object) }, null, 2);
+  return `${text.replace('{\n  "//"', '{ "//"')}\n`;
 }

@@ -1,5 +1,5 @@
-import type { ClusterSpec, Team } from '../model/cluster-spec';
 import { KubeLimitRange, KubeNamespace, KubeResourceQuota, Quantity } from '../imports/k8s';
+import type { ClusterSpec, Team } from '../model/cluster-spec';
 import { LABELS, MANAGED_BY, type K8sObject } from '../model/k8s-object';
 
 /** Extended resource names of the accelerators, as the device plugins advertise them. */

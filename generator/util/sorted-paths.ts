@@ -1,4 +1,6 @@
-/** The paths of `sorted` (a list in string order) inside `folder`, at any depth: a contiguous run, found by bisection. */
+/**
+ * The paths of `sorted` (a list in string order) inside `folder`, at any depth: a contiguous run, found by bisection.
+ */
 export function pathsUnder(sorted: readonly string[], folder: string): string[] {
   const prefix = `${folder}/`;
   let low = 0;

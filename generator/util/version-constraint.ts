@@ -37,7 +37,8 @@ export interface Constraint {
 // go-version's VersionRegexpRaw
 const VERSION =
   String.raw`v?([0-9]+(?:\.[0-9]+)*?)` +
-  String.raw`(?:-([0-9]+[0-9A-Za-z\-~]*(?:\.[0-9A-Za-z\-~]+)*)|(?:-?([A-Za-z\-~]+[0-9A-Za-z\-~]*(?:\.[0-9A-Za-z\-~]+)*)))?` +
+  String.raw`(?:-([0-9]+[0-9A-Za-z\-~]*(?:\.[0-9A-Za-z\-~]+)*)|` +
+  String.raw`(?:-?([A-Za-z\-~]+[0-9A-Za-z\-~]*(?:\.[0-9A-Za-z\-~]+)*)))?` +
   String.raw`(?:\+([0-9A-Za-z\-~]+(?:\.[0-9A-Za-z\-~]+)*))??`;
 const VERSION_ONLY = new RegExp(`^${VERSION}$`);
 const CONSTRAINT = new RegExp(String.raw`^\s*(<=|>=|!=|~>|<|>|=|)\s*(${VERSION})\s*$`);
@@ -59,7 +60,9 @@ export function parseVersion(text: string): Version {
 export function parseConstraints(text: string): Constraint[] {
   return text.split(',').map((part) => {
     const m = CONSTRAINT.exec(part);
-    if (!m) throw new VersionSyntaxError(`malformed constraint: ${JSON.stringify(part.trim())} in ${JSON.stringify(text)}`);
+    if (!m) {
+      throw new VersionSyntaxError(`malformed constraint: ${JSON.stringify(part.trim())} in ${JSON.stringify(text)}`);
+    }
     return { operator: (m[1] || '=') as ConstraintOperator, version: parseVersion(m[2]), text: part.trim() };
   });
 }
@@ -114,12 +117,18 @@ function prereleaseAllowed(v: Version, c: Version): boolean {
 
 function check(v: Version, { operator, version: c }: Constraint): boolean {
   switch (operator) {
-    case '=': return compareVersions(v, c) === 0;
-    case '!=': return compareVersions(v, c) !== 0;
-    case '>': return prereleaseAllowed(v, c) && compareVersions(v, c) > 0;
-    case '>=': return prereleaseAllowed(v, c) && compareVersions(v, c) >= 0;
-    case '<': return prereleaseAllowed(v, c) && compareVersions(v, c) < 0;
-    case '<=': return prereleaseAllowed(v, c) && compareVersions(v, c) <= 0;
+    case '=':
+      return compareVersions(v, c) === 0;
+    case '!=':
+      return compareVersions(v, c) !== 0;
+    case '>':
+      return prereleaseAllowed(v, c) && compareVersions(v, c) > 0;
+    case '>=':
+      return prereleaseAllowed(v, c) && compareVersions(v, c) >= 0;
+    case '<':
+      return prereleaseAllowed(v, c) && compareVersions(v, c) < 0;
+    case '<=':
+      return prereleaseAllowed(v, c) && compareVersions(v, c) <= 0;
     case '~>': {
       if (!prereleaseAllowed(v, c) || (c.prerelease !== '' && v.prerelease === '')) return false;
       if (compareVersions(v, c) < 0) return false;
@@ -142,7 +151,9 @@ export function satisfies(version: string | Version, constraints: string | reado
 /** The constraints of `constraints` that `version` does not satisfy, as written (empty when it satisfies them all). */
 export function unsatisfied(version: string, constraints: string): string[] {
   const v = parseVersion(version);
-  return parseConstraints(constraints).filter((c) => !check(v, c)).map((c) => c.text);
+  return parseConstraints(constraints)
+    .filter((c) => !check(v, c))
+    .map((c) => c.text);
 }
 
 /** A bound of a set of release versions; undefined is unbounded. */
@@ -169,7 +180,9 @@ function intervalOf(constraints: readonly Constraint[]): Interval {
     if (c < 0 || (c === 0 && !b.inclusive)) interval.high = b;
   };
   for (const { operator, version } of constraints) {
-    if (version.prerelease !== '') throw new VersionSyntaxError(`pre-release in ${version.text}: only release versions are compared as sets`);
+    if (version.prerelease !== '') {
+      throw new VersionSyntaxError(`pre-release in ${version.text}: only release versions are compared as sets`);
+    }
     if (operator === '=' || operator === '>=' || operator === '~>') raise({ version, inclusive: true });
     if (operator === '=' || operator === '<=') lower({ version, inclusive: true });
     if (operator === '>') raise({ version, inclusive: false });
@@ -179,7 +192,10 @@ function intervalOf(constraints: readonly Constraint[]): Interval {
       const fixed = version.segments.slice(0, version.written - 1);
       const next = [...fixed.slice(0, -1), fixed[fixed.length - 1] + 1];
       while (next.length < 3) next.push(0);
-      lower({ version: { segments: next, written: next.length, prerelease: '', metadata: '', text: next.join('.') }, inclusive: false });
+      lower({
+        version: { segments: next, written: next.length, prerelease: '', metadata: '', text: next.join('.') },
+        inclusive: false,
+      });
     }
   }
   return interval;
@@ -218,7 +234,11 @@ export function allowsAll(wide: string, narrow: string): boolean {
  */
 export function versionSelectorRange(selector: string): string {
   const m = /^v?(\d+)(?:\.(\d+|x|\*))?(?:\.(\d+|x|\*))?$/.exec(selector.trim());
-  if (!m) throw new VersionSyntaxError(`unsupported version selector: ${JSON.stringify(selector)} (expected N, N.x, N.N.x or N.N.N)`);
+  if (!m) {
+    throw new VersionSyntaxError(
+      `unsupported version selector: ${JSON.stringify(selector)} (expected N, N.x, N.N.x or N.N.N)`,
+    );
+  }
   const wild = (s: string | undefined) => s === undefined || s === 'x' || s === '*';
   const [major, minor, patch] = [Number(m[1]), m[2], m[3]];
   if (wild(minor)) {

@@ -2,8 +2,8 @@ import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
-import { writeFileAtomically } from '../util/atomic-file';
 import { CRD_SOURCES, FILE_SOURCES, type CrdSource } from './schema-sources';
+import { writeFileAtomically } from '../util/atomic-file';
 
 /** Where upstream files are read from: GitHub's raw file host, `<base>/<owner>/<name>/<ref>/<path>`. */
 export const UPSTREAM_BASE_URL = 'https://raw.githubusercontent.com';
@@ -17,7 +17,11 @@ export interface UpdateSchemasOptions {
   readonly fetch?: typeof fetch;
 }
 
-export type FileChange = { readonly file: string; readonly change: 'added' | 'updated' | 'removed' | 'unchanged'; readonly from: string };
+export type FileChange = {
+  readonly file: string;
+  readonly change: 'added' | 'updated' | 'removed' | 'unchanged';
+  readonly from: string;
+};
 
 /** An upstream file could not be fetched or is not what its source says: nothing was written. */
 export class UpstreamProblem extends Error {}
@@ -46,7 +50,9 @@ export async function updateSchemas(options: UpdateSchemasOptions): Promise<File
     try {
       response = await get(url, { signal: AbortSignal.timeout(120_000) });
     } catch (error) {
-      throw new UpstreamProblem(`${url}: ${(error as Error).cause ? String((error as Error & { cause: unknown }).cause) : (error as Error).message}`);
+      throw new UpstreamProblem(
+        `${url}: ` + ((error as Error).cause ? String((error as Error).cause) : (error as Error).message),
+      );
     }
     if (!response.ok) throw new UpstreamProblem(`${url}: HTTP ${response.status} ${response.statusText}`.trim());
     const text = await response.text();
@@ -58,8 +64,13 @@ export async function updateSchemas(options: UpdateSchemasOptions): Promise<File
     const ref = refOf(source, options.moduleVersions);
     const { url, text, sha256 } = await download(source.repository, ref, source.path);
     fetched.push({
-      file: `crds/${source.name}.json`, content: `${JSON.stringify(trimCrd(source, text, url), null, 2)}\n`,
-      url, sha256, license: source.license, versions: source.versions, from: `${source.repository}@${ref}`,
+      file: `crds/${source.name}.json`,
+      content: `${JSON.stringify(trimCrd(source, text, url), null, 2)}\n`,
+      url,
+      sha256,
+      license: source.license,
+      versions: source.versions,
+      from: `${source.repository}@${ref}`,
     });
   }
   for (const source of FILE_SOURCES) {
@@ -69,9 +80,23 @@ export async function updateSchemas(options: UpdateSchemasOptions): Promise<File
     } catch {
       throw new UpstreamProblem(`${url}: is not JSON`);
     }
-    fetched.push({ file: source.file, content: text, url, sha256, license: source.license, from: `${source.repository}@${source.ref}` });
+    fetched.push({
+      file: source.file,
+      content: text,
+      url,
+      sha256,
+      license: source.license,
+      from: `${source.repository}@${source.ref}`,
+    });
   }
-  fetched.push({ file: 'SOURCES.md', content: sourcesTable(fetched), url: '', sha256: '', license: '', from: 'this command' });
+  fetched.push({
+    file: 'SOURCES.md',
+    content: sourcesTable(fetched),
+    url: '',
+    sha256: '',
+    license: '',
+    from: 'this command',
+  });
 
   const changes: FileChange[] = [];
   const wanted = new Set(fetched.map((f) => f.file));
@@ -107,7 +132,8 @@ export function describeChanges(changes: readonly FileChange[]): string[] {
   return [
     ...changed.map(({ file, change, from }) => `${change.padEnd(8)} ${file}${from ? `  (${from})` : ''}`),
     changed.length
-      ? `${changed.length} of ${changes.length} files changed in vendor/schemas; run "npx projen" and the tests, then commit`
+      ? `${changed.length} of ${changes.length} files changed in ` +
+        `vendor/schemas; run "npx projen" and the tests, then commit`
       : `no changes: ${changes.length} files are as upstream has them`,
   ];
 }
@@ -116,7 +142,11 @@ export function describeChanges(changes: readonly FileChange[]): string[] {
 export function refOf(source: CrdSource, moduleVersions: ReadonlyMap<string, string>): string {
   if ('ref' in source.pin) return source.pin.ref;
   const version = moduleVersions.get(source.pin.module);
-  if (!version) throw new UpstreamProblem(`${source.name}: the module "${source.pin.module}" that pins its release is not in the catalog`);
+  if (!version) {
+    throw new UpstreamProblem(
+      `${source.name}: the module "${source.pin.module}" that pins its release is not in the catalog`,
+    );
+  }
   return source.pin.tag(version);
 }
 
@@ -131,12 +161,17 @@ function trimCrd(source: CrdSource, text: string, url: string): object {
   } catch (error) {
     throw new UpstreamProblem(`${url}: is not YAML (${(error as Error).message})`);
   }
-  const crd = documents.find((d): d is Crd => (d as Crd | null)?.kind === 'CustomResourceDefinition' && (d as Crd).metadata?.name === source.name);
+  const crd = documents.find(
+    (d): d is Crd =>
+      (d as Crd | null)?.kind === 'CustomResourceDefinition' && (d as Crd).metadata?.name === source.name,
+  );
   if (!crd) throw new UpstreamProblem(`${url}: holds no CustomResourceDefinition named ${source.name}`);
   const versions = crd.spec.versions.filter((v) => source.versions.includes(v.name));
   for (const name of source.versions) {
     const version = versions.find((v) => v.name === name);
-    if (!version?.served) throw new UpstreamProblem(`${url}: ${source.name} does not serve ${name} (the generator emits it)`);
+    if (!version?.served) {
+      throw new UpstreamProblem(`${url}: ${source.name} does not serve ${name} (the generator emits it)`);
+    }
   }
   return { ...crd, spec: { ...crd.spec, versions } };
 }
@@ -148,7 +183,11 @@ interface Crd {
 }
 
 function sourcesTable(fetched: readonly Fetched[]): string {
-  const rows = fetched.map((f) => `| \`${f.file}\` | ${f.url} | ${f.versions ? f.versions.join(', ') : 'whole file'} | \`${f.sha256.slice(0, 16)}\` | ${f.license} |`);
+  const rows = fetched.map(
+    (f) =>
+      `| \`${f.file}\` | ${f.url} | ${f.versions ? f.versions.join(', ') : 'whole file'} ` +
+      `| \`${f.sha256.slice(0, 16)}\` | ${f.license} |`,
+  );
   return [
     '<!-- Written by "npx projen schemas:update"; edit generator/vendor/schema-sources.ts instead. -->',
     '# Vendored schemas: where each file comes from',

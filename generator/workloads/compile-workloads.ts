@@ -1,17 +1,17 @@
+import { stepIdentity, workloadSteps } from './pipeline';
+import { checkPlacement, poolOf } from './placement';
+import type { WorkloadContext } from './pod-parts';
+import { hourlyCost, runsIndex, RUNS_FOLDER, SERVICES_FOLDER, type IndexedRun } from './runs-index';
+import { KIND_RULES } from './workload-kinds';
 import { checkWorkloadPolicy } from './workload-policy';
 import type { Problem } from '../config/problems';
+import type { InstanceType } from '../instances/instance-table';
 import type { CompiledCluster } from '../model/compiled-cluster';
 import type { GeneratedFile } from '../model/generated-file';
 import { LABELS, MANAGED_BY, type K8sObject } from '../model/k8s-object';
-import type { InstanceType } from '../instances/instance-table';
 import type { RecipeInput } from '../recipes/load-recipes';
-import { checkPlacement, poolOf } from './placement';
-import { stepIdentity, workloadSteps } from './pipeline';
-import type { WorkloadContext } from './pod-parts';
-import { hourlyCost, runsIndex, RUNS_FOLDER, SERVICES_FOLDER, type IndexedRun } from './runs-index';
 
 export { RUNS_FOLDER, SERVICES_FOLDER };
-import { KIND_RULES } from './workload-kinds';
 
 export const RUN_LABEL = 'mlops-fleet.io/run';
 export const RECIPE_LABEL = 'mlops-fleet.io/recipe';
@@ -23,7 +23,8 @@ export function runName(input: RecipeInput): string {
   return `${input.recipe.name}-${input.contentHash}`;
 }
 
-export type CompileWorkloadsResult = { ok: true; cluster: CompiledCluster; files: GeneratedFile[] } | { ok: false; problems: Problem[] };
+export type CompileWorkloadsResult =
+  { ok: true; cluster: CompiledCluster; files: GeneratedFile[] } | { ok: false; problems: Problem[] };
 
 /**
  * Adds the cluster's runs (`workloads/runs/<team>/<run>/`) and services (`workloads/services/<team>/<name>/`)
@@ -54,8 +55,12 @@ export function compileWorkloads<R extends RecipeInput>(
     const team = spec.teams.find((t) => t.name === recipe.team);
     if (!team) {
       problems.push({
-        file: input.file, line: input.lineOf(['team']), field: 'team',
-        message: `team "${recipe.team}" does not exist on cluster "${spec.name}" (its teams: ${spec.teams.map((t) => t.name).join(', ') || 'none'})`,
+        file: input.file,
+        line: input.lineOf(['team']),
+        field: 'team',
+        message:
+          `team "${recipe.team}" does not exist on cluster "${spec.name}" ` +
+          `(its teams: ${spec.teams.map((t) => t.name).join(', ') || 'none'})`,
       });
       continue;
     }
@@ -64,13 +69,17 @@ export function compileWorkloads<R extends RecipeInput>(
     const name = isRun ? runName(input) : recipe.name;
     const folder = `${isRun ? RUNS_FOLDER : SERVICES_FOLDER}/${team.name}/${name}`;
     const keptFiles = !input.archived && keep ? keep(folder, input) : 0;
-    const placementProblems = keptFiles ? [] : steps.flatMap((s) => checkPlacement(input, s.kind, s.body, team, target, s.path));
+    const placementProblems = keptFiles
+      ? []
+      : steps.flatMap((s) => checkPlacement(input, s.kind, s.body, team, target, s.path));
     if (placementProblems.length) {
       problems.push(...placementProblems);
       // rendered anyway, for the policy check: one run reports every problem of a file
       if (input.archived) continue;
     }
-    if (isRun && !placementProblems.length) index.push({ recipe: input, run: name, hourly: hourlyCost(steps, spec.aws.region, instanceTypes) });
+    if (isRun && !placementProblems.length) {
+      index.push({ recipe: input, run: name, hourly: hourlyCost(steps, spec.aws.region, instanceTypes) });
+    }
     if (input.archived) continue;
     if (keptFiles) {
       kept.set(folder, keptFiles);
@@ -89,7 +98,8 @@ export function compileWorkloads<R extends RecipeInput>(
     const violations: Problem[] = [];
     for (const step of steps) {
       const rule = KIND_RULES[step.kind];
-      // a kind whose modules are all off (a placement problem) is rendered as its first module would, for the policy check
+      // a kind whose modules are all off (a placement problem) is rendered as its first module would, for the policy
+      // check
       const renderer = rule.needs.find((n) => modules.has(n.module)) ?? rule.needs[0];
       const ctx: WorkloadContext = {
         cluster: spec,
@@ -113,5 +123,9 @@ export function compileWorkloads<R extends RecipeInput>(
     sources.set(folder, input.file);
   }
   if (problems.length) return { ok: false, problems };
-  return { ok: true, cluster: { ...compiled, folders, sources, kept }, files: index.length ? [runsIndex(spec.name, index)] : [] };
+  return {
+    ok: true,
+    cluster: { ...compiled, folders, sources, kept },
+    files: index.length ? [runsIndex(spec.name, index)] : [],
+  };
 }

@@ -1,11 +1,20 @@
+import {
+  containerResources,
+  ebsClaim,
+  envVars,
+  launcherScript,
+  nodeSelector,
+  podMetadata,
+  podTolerations,
+  podVolumes,
+  queuedMeta,
+  scriptConfigMap,
+  type WorkloadContext,
+} from './pod-parts';
+import { imageName } from './pytorchjob';
 import { KubeJob } from '../imports/k8s';
 import type { K8sObject } from '../model/k8s-object';
 import type { RecipeBody } from '../recipes/recipe-schema';
-import {
-  containerResources, ebsClaim, envVars, launcherScript, nodeSelector, podMetadata, podTolerations, podVolumes, queuedMeta,
-  scriptConfigMap, type WorkloadContext,
-} from './pod-parts';
-import { imageName } from './pytorchjob';
 
 /**
  * Data processing, as the seed's data-process chart: one Job running the process script (git clone,
@@ -14,7 +23,10 @@ import { imageName } from './pytorchjob';
 export function renderDataProcess(body: RecipeBody, ctx: WorkloadContext): K8sObject[] {
   const configMap = `data-process-${ctx.release}`;
   const script = launcherScript(body, body.process, '&& echo "Processing script done"');
-  const { volumes, mounts } = podVolumes(body, ctx, { script: { configMap, key: 'data-process.sh', mountPath: '/etc/config' }, ebs: 'claim' });
+  const { volumes, mounts } = podVolumes(body, ctx, {
+    script: { configMap, key: 'data-process.sh', mountPath: '/etc/config' },
+    ebs: 'claim',
+  });
   const job: K8sObject = KubeJob.manifest({
     metadata: queuedMeta(ctx, `data-process-${ctx.release}`),
     spec: {
@@ -27,14 +39,16 @@ export function renderDataProcess(body: RecipeBody, ctx: WorkloadContext): K8sOb
           volumes,
           tolerations: podTolerations(body.tolerations, ctx),
           nodeSelector: nodeSelector(body.resources?.node_type, ctx),
-          containers: [{
-            name: 'data-process',
-            env: envVars(body.process?.env, ctx),
-            command: ['sh', '/etc/config/data-process.sh'],
-            image: imageName(body),
-            volumeMounts: mounts,
-            resources: containerResources(body.resources?.requests, body.resources?.limits),
-          }],
+          containers: [
+            {
+              name: 'data-process',
+              env: envVars(body.process?.env, ctx),
+              command: ['sh', '/etc/config/data-process.sh'],
+              image: imageName(body),
+              volumeMounts: mounts,
+              resources: containerResources(body.resources?.requests, body.resources?.limits),
+            },
+          ],
         },
       },
     },

@@ -1,13 +1,21 @@
 import { createHash } from 'node:crypto';
 import type { Problem } from '../config/problems';
-import { instanceTypes as readInstanceTypes, InstanceTableMissing, type InstanceType } from '../instances/instance-table';
+import {
+  instanceTypes as readInstanceTypes,
+  InstanceTableMissing,
+  type InstanceType,
+} from '../instances/instance-table';
 import { forEachRecipe, type RecipeInput } from '../recipes/load-recipes';
 import { RecipeCache, type JsonText } from '../recipes/recipe-cache';
 
-/** A recipe as given to its cluster, with the digest of its file and text: equal digests (and code), the same workloads. */
+/**
+ * A recipe as given to its cluster, with the digest of its file and text: equal digests (and code), the same workloads.
+ */
 export type TakenRecipe = RecipeInput & { readonly digest: string };
 
-/** Every recipe, loaded and grouped by the cluster it names; `problems` holds those of the recipes that did not load. */
+/**
+ * Every recipe, loaded and grouped by the cluster it names; `problems` holds those of the recipes that did not load.
+ */
 export interface FleetRecipes {
   readonly ok: true;
   readonly problems: Problem[];
@@ -16,7 +24,10 @@ export interface FleetRecipes {
    * cluster's texts are let go when its recipes are taken.
    */
   takeRecipesOf(cluster: string): TakenRecipe[];
-  /** A digest of the recipes aimed at a cluster (before they are taken): equal when they would compile to the same workloads. */
+  /**
+   * A digest of the recipes aimed at a cluster (before they are taken): equal when they would compile to the same
+   * workloads.
+   */
   digestOf(cluster: string): string;
   readonly instanceTypes: ReadonlyMap<string, InstanceType>;
 }
@@ -35,7 +46,9 @@ export function loadFleetRecipes(
 ): FleetRecipes | { ok: false; problems: Problem[] } {
   // recipes that load are compiled even when others do not, so every problem is reported at once
   const cache = RecipeCache.load(root, cacheOut, fileDigest);
-  const byCluster = new Map<string, { json: JsonText; digest: string; lineOf: RecipeInput['lineOf'] }[]>(clusterNames.map((name) => [name, []]));
+  const byCluster = new Map<string, { json: JsonText; digest: string; lineOf: RecipeInput['lineOf'] }[]>(
+    clusterNames.map((name) => [name, []]),
+  );
   let loaded = 0;
   const unknownCluster: Problem[] = [];
   const loadProblems = forEachRecipe(root, readdir, cache, (input, faulty) => {
@@ -54,7 +67,11 @@ export function loadFleetRecipes(
     }
     // every valid recipe loaded is in the cache, looked up or remembered, as the JSON text kept here
     const { digest, json } = cache.entryOf(input.file)!;
-    mine.push({ json, digest: createHash('sha1').update(input.file).update('\0').update(digest).digest('base64url'), lineOf: input.lineOf });
+    mine.push({
+      json,
+      digest: createHash('sha1').update(input.file).update('\0').update(digest).digest('base64url'),
+      lineOf: input.lineOf,
+    });
   });
   cache.end();
   const table = loaded ? recipeInstanceTypes() : { ok: true as const, types: new Map<string, InstanceType>() };
@@ -64,7 +81,11 @@ export function loadFleetRecipes(
   const takeRecipesOf = (cluster: string) => {
     const waiting = byCluster.get(cluster) ?? [];
     const texts = cache.readJson(waiting.map((recipe) => recipe.json));
-    const recipes = waiting.map(({ digest, lineOf }, i) => ({ ...(JSON.parse(texts[i]) as Omit<RecipeInput, 'lineOf'>), lineOf, digest }));
+    const recipes = waiting.map(({ digest, lineOf }, i) => ({
+      ...(JSON.parse(texts[i]) as Omit<RecipeInput, 'lineOf'>),
+      lineOf,
+      digest,
+    }));
     byCluster.delete(cluster);
     return recipes;
   };
@@ -80,7 +101,9 @@ export function loadFleetRecipes(
 /** A recipe that names a cluster the fleet does not have. */
 export function unknownClusterProblem(input: RecipeInput, clusterNames: readonly string[]): Problem {
   return {
-    file: input.file, line: input.lineOf(['cluster']), field: 'cluster',
+    file: input.file,
+    line: input.lineOf(['cluster']),
+    field: 'cluster',
     message: `cluster "${input.recipe.cluster}" does not exist (clusters: ${clusterNames.join(', ') || 'none'})`,
   };
 }
@@ -89,7 +112,8 @@ export function unknownClusterProblem(input: RecipeInput, clusterNames: readonly
  * The instance table, an input of every recipe (placement checks, cost estimates); a missing or broken table is
  * a broken checkout, reported as a problem rather than a stack trace.
  */
-export function recipeInstanceTypes(): { ok: true; types: ReadonlyMap<string, InstanceType> } | { ok: false; problems: Problem[] } {
+export function recipeInstanceTypes():
+  { ok: true; types: ReadonlyMap<string, InstanceType> } | { ok: false; problems: Problem[] } {
   try {
     return { ok: true, types: readInstanceTypes() };
   } catch (error) {

@@ -1,3 +1,5 @@
+import { compact, envVars, meta, nodeSelector, podTolerations, resourcesJson, type WorkloadContext } from './pod-parts';
+import { imageName } from './pytorchjob';
 import type {
   InferenceServiceProps,
   InferenceServiceSpecPredictorModel,
@@ -7,8 +9,6 @@ import type {
 import type { K8sObject } from '../model/k8s-object';
 import type { Plain, PlainObjectOf } from '../model/typed';
 import type { RecipeBody } from '../recipes/recipe-schema';
-import { compact, envVars, meta, nodeSelector, podTolerations, resourcesJson, type WorkloadContext } from './pod-parts';
-import { imageName } from './pytorchjob';
 
 /**
  * A KServe InferenceService (`serving.kserve.io/v1beta1`): the predictor serves `storage_uri` with the

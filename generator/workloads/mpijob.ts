@@ -1,10 +1,20 @@
+import {
+  compact,
+  containerResources,
+  envVars,
+  nodeSelector,
+  podMetadata,
+  podSpecJson,
+  podTolerations,
+  queuedMeta,
+  type WorkloadContext,
+} from './pod-parts';
+import { imageName } from './pytorchjob';
+import { CHART_DIRS, trainScript } from './train-script';
 import type { MpiJobProps } from '../imports/mpi-operator-mpijob-kubeflow.org';
 import type { K8sObject } from '../model/k8s-object';
 import type { PlainObjectOf } from '../model/typed';
 import type { RecipeBody } from '../recipes/recipe-schema';
-import { compact, containerResources, envVars, nodeSelector, podMetadata, podSpecJson, podTolerations, queuedMeta, type WorkloadContext } from './pod-parts';
-import { imageName } from './pytorchjob';
-import { CHART_DIRS, trainScript } from './train-script';
 
 /**
  * MPI / Horovod on the MPI operator (`kubeflow.org/v2beta1` MPIJob): a launcher that runs the train script
@@ -33,7 +43,16 @@ export function renderMpiJob(body: RecipeBody, ctx: WorkloadContext): K8sObject[
               schedulerName: body.scheduler_name,
               volumes: script.volumes,
               tolerations,
-              containers: [{ name: 'launcher', image, imagePullPolicy: 'IfNotPresent', command: script.command, env: envVars(body.train?.env, ctx), volumeMounts: script.mounts }],
+              containers: [
+                {
+                  name: 'launcher',
+                  image,
+                  imagePullPolicy: 'IfNotPresent',
+                  command: script.command,
+                  env: envVars(body.train?.env, ctx),
+                  volumeMounts: script.mounts,
+                },
+              ],
             }),
           },
         },
@@ -47,13 +66,17 @@ export function renderMpiJob(body: RecipeBody, ctx: WorkloadContext): K8sObject[
               volumes: script.volumes,
               tolerations,
               nodeSelector: selector,
-              containers: [{
-                name: 'worker', image, imagePullPolicy: 'IfNotPresent',
-                command: ['/usr/sbin/sshd', '-De'],
-                env: envVars(body.train?.env, ctx),
-                resources: containerResources(body.resources?.requests, body.resources?.limits),
-                volumeMounts: script.mounts,
-              }],
+              containers: [
+                {
+                  name: 'worker',
+                  image,
+                  imagePullPolicy: 'IfNotPresent',
+                  command: ['/usr/sbin/sshd', '-De'],
+                  env: envVars(body.train?.env, ctx),
+                  resources: containerResources(body.resources?.requests, body.resources?.limits),
+                  volumeMounts: script.mounts,
+                },
+              ],
             }),
           },
         },

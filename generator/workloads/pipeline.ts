@@ -16,7 +16,12 @@ export interface WorkloadStep {
 /** The workloads of a recipe: itself, or its pipeline steps in order. */
 export function workloadSteps(recipe: Recipe): WorkloadStep[] {
   if (recipe.kind !== 'pipeline') return [{ kind: recipe.kind, body: recipe.body, path: [] }];
-  return recipe.steps.map((s, index) => ({ kind: s.kind, body: s.body, path: ['steps', index], step: { name: s.name, index } }));
+  return recipe.steps.map((s, index) => ({
+    kind: s.kind,
+    body: s.body,
+    path: ['steps', index],
+    step: { name: s.name, index },
+  }));
 }
 
 /**

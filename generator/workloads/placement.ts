@@ -1,13 +1,13 @@
-import type { ClusterSpec, NodePool, Team } from '../model/cluster-spec';
-import type { Problem } from '../config/problems';
+import { pathProblems } from './path-policy';
 import { TEMPLATE_EXPRESSION } from './pod-parts';
+import { rayServeProblems } from './serving-checks';
 import { extraNeeds, KIND_RULES } from './workload-kinds';
+import type { Problem } from '../config/problems';
 import type { InstanceType } from '../instances/instance-table';
+import type { ClusterSpec, NodePool, Team } from '../model/cluster-spec';
 import { ACCELERATOR_RESOURCES, parseQuantity } from '../recipes/instance-types';
 import type { RecipeInput } from '../recipes/load-recipes';
-import { pathProblems } from './path-policy';
 import type { RecipeBody, WorkloadKind } from '../recipes/recipe-schema';
-import { rayServeProblems } from './serving-checks';
 
 export interface PlacementTarget {
   readonly cluster: ClusterSpec;
@@ -18,8 +18,12 @@ export interface PlacementTarget {
 /** The pool `node_type` belongs to: listed in its instanceTypes, or of one of its instanceFamilies. */
 export function poolOf(cluster: ClusterSpec, nodeType: string, body: RecipeBody): NodePool | undefined {
   const family = nodeType.split('.')[0];
-  const matches = cluster.nodePools.filter((p) => p.instanceTypes.includes(nodeType) || p.instanceFamilies.includes(family));
-  const wantsEfa = Object.keys({ ...body.resources?.requests, ...body.resources?.limits }).includes('vpc.amazonaws.com/efa');
+  const matches = cluster.nodePools.filter(
+    (p) => p.instanceTypes.includes(nodeType) || p.instanceFamilies.includes(family),
+  );
+  const wantsEfa = Object.keys({ ...body.resources?.requests, ...body.resources?.limits }).includes(
+    'vpc.amazonaws.com/efa',
+  );
   return matches.find((p) => wantsEfa === (p.kind === 'cuda-efa')) ?? matches[0];
 }
 
@@ -46,24 +50,40 @@ export function checkPlacement(
   const kindModuleOff = !rule.needs.some((n) => modules.has(n.module));
   if (kindModuleOff) {
     const options = rule.needs.map((n) => `"${n.module}" (${n.what})`).join(' or ');
-    at(['kind'], 'kind', `"${kind}" needs module ${options}, which is off on cluster "${cluster.name}"; turn it on in clusters/${cluster.name}/cluster.yaml`);
+    at(
+      ['kind'],
+      'kind',
+      `"${kind}" needs module ${options}, which is off on cluster ` +
+        `"${cluster.name}"; turn it on in clusters/${cluster.name}/cluster.yaml`,
+    );
   }
   for (const need of extraNeeds(kind, body)) {
     // a module the kind's own need already named is said once
     if (!modules.has(need) && !(kindModuleOff && rule.needs.some((n) => n.module === need))) {
       const why = need === 'kueue' ? 'runs are queued by Kueue' : `"${kind}" with lws renders a LeaderWorkerSet`;
-      at(['kind'], 'kind', `needs module "${need}" (${why}), which is off on cluster "${cluster.name}"; turn it on in clusters/${cluster.name}/cluster.yaml`);
+      at(
+        ['kind'],
+        'kind',
+        `needs module "${need}" (${why}), which is off on cluster ` +
+          `"${cluster.name}"; turn it on in clusters/${cluster.name}/cluster.yaml`,
+      );
     }
   }
 
   if (kind === 'pytorch-distributed' && body.scheduler_name && modules.has('kubeflow-trainer')) {
-    at(['scheduler_name'], 'scheduler_name',
-      'cannot be set on a Trainer v2 TrainJob (its runtime patch has no schedulerName); remove it, or run where only the training operator runs');
+    at(
+      ['scheduler_name'],
+      'scheduler_name',
+      'cannot be set on a Trainer v2 TrainJob (its runtime patch has no ' +
+        'schedulerName); remove it, or run where only the training operator runs',
+    );
   }
   const image = typeof body.image === 'string' ? body.image : body.image?.name;
   if (kind === 'kserve') {
     // KServe picks the serving runtime from the model format; an image replaces it
-    if (!image && !body.storage_uri) at([], 'storage_uri', 'is required: the model KServe serves (or an image that serves one)');
+    if (!image && !body.storage_uri) {
+      at([], 'storage_uri', 'is required: the model KServe serves (or an image that serves one)');
+    }
   } else if (kind !== 'model-download' && !image) {
     at(['image'], 'image', 'is required: the container image the workload runs');
   }
@@ -72,33 +92,55 @@ export function checkPlacement(
     const spec = body[rule.commandField];
     const hasScript = body.inline_script.length > 0 || body.pre_script.length > 0 || body.post_script.length > 0;
     if (!spec?.command.length && !hasScript) {
-      at([rule.commandField], `${rule.commandField}.command`, 'is required: the workload has nothing to run (no command, inline_script, pre_script or post_script)');
+      at(
+        [rule.commandField],
+        `${rule.commandField}.command`,
+        'is required: the workload has nothing to run (no command, inline_script, pre_script or post_script)',
+      );
     }
   }
-  if (kind === 'model-download' && !body.hf_model_id) at([], 'hf_model_id', 'is required: the Hugging Face model to download');
+  if (kind === 'model-download' && !body.hf_model_id) {
+    at([], 'hf_model_id', 'is required: the Hugging Face model to download');
+  }
 
   for (const p of pathProblems(body, team.name)) at([...p.path], p.field, p.message);
 
   const templated = findTemplate(body);
   if (templated) {
-    at(templated.path, templated.field, `uses the Helm expression ${templated.expression}; only {{ .Release.Name }} is supported (the run's name); write the value out`);
+    at(
+      templated.path,
+      templated.field,
+      `uses the Helm expression ${templated.expression}; only {{ ` +
+        `.Release.Name }} is supported (the run's name); write the value out`,
+    );
   }
 
   const nodeType = body.resources?.node_type;
   const pods = rule.pods(body);
   const perPod: Record<string, number> = {};
-  for (const [name, value] of Object.entries({ ...body.resources?.limits, ...body.resources?.requests })) perPod[name] = parseQuantity(value);
+  for (const [name, value] of Object.entries({ ...body.resources?.limits, ...body.resources?.requests })) {
+    perPod[name] = parseQuantity(value);
+  }
 
   if (kind === 'rayserve-vllm') {
-    for (const p of rayServeProblems(body, nodeType ? poolOf(cluster, nodeType, body) : undefined)) at([...p.path], p.field, p.message);
+    for (const p of rayServeProblems(body, nodeType ? poolOf(cluster, nodeType, body) : undefined)) {
+      at([...p.path], p.field, p.message);
+    }
   }
 
   if (nodeType) {
     const pool = poolOf(cluster, nodeType, body);
     if (!pool) {
-      const offered = cluster.nodePools.map((p) => `${p.name}: ${(p.instanceTypes.length ? p.instanceTypes : p.instanceFamilies.map((f) => `${f}.*`)).join(', ')}`);
-      at(['resources', 'node_type'], 'resources.node_type',
-        `"${nodeType}" belongs to no node pool of cluster "${cluster.name}" (${offered.join('; ') || 'it has none'})`);
+      const offered = cluster.nodePools.map(
+        (p) =>
+          `${p.name}: ` +
+          (p.instanceTypes.length ? p.instanceTypes : p.instanceFamilies.map((f) => `${f}.*`)).join(', '),
+      );
+      at(
+        ['resources', 'node_type'],
+        'resources.node_type',
+        `"${nodeType}" belongs to no node pool of cluster "${cluster.name}" (${offered.join('; ') || 'it has none'})`,
+      );
     }
     // accelerators are checked where the type is on a pool (else the message above says all) and the table knows it
     const facts = pool && target.instanceTypes.get(nodeType);
@@ -110,8 +152,11 @@ export function checkPlacement(
           const n = parseQuantity(text);
           const max = facts[acc.fact];
           if (n > max) {
-            at(['resources', side, acc.resource], `resources.${side}["${acc.resource}"]`,
-              `${text} ${acc.what} per pod do not fit a ${nodeType}, which has ${max}`);
+            at(
+              ['resources', side, acc.resource],
+              `resources.${side}["${acc.resource}"]`,
+              `${text} ${acc.what} per pod do not fit a ${nodeType}, which has ${max}`,
+            );
           }
         }
       }
@@ -128,21 +173,44 @@ export function checkPlacement(
     const quota = team.quotas[q.key] as number | undefined;
     if (each === undefined || Number.isNaN(each) || quota === undefined) continue;
     if (each * pods > quota) {
-      at(['resources'], 'resources', `${pods} pod${pods === 1 ? '' : 's'} x ${each} ${q.what} = ${each * pods} exceeds team "${team.name}"'s quota of ${quota} ${q.what} on cluster "${cluster.name}"`);
+      at(
+        ['resources'],
+        'resources',
+        `${pods} pod${pods === 1 ? '' : 's'} x ${each} ${q.what} = ${each * pods} exceeds ` +
+          `team "${team.name}"'s quota of ${quota} ${q.what} on cluster "${cluster.name}"`,
+      );
     }
   }
   const mem = perPod.memory;
   if (mem !== undefined && team.quotas.memory !== undefined && mem * pods > parseQuantity(team.quotas.memory)) {
-    at(['resources'], 'resources', `${pods} pod${pods === 1 ? '' : 's'} x ${body.resources?.requests.memory ?? body.resources?.limits.memory} memory exceeds team "${team.name}"'s quota of ${team.quotas.memory} on cluster "${cluster.name}"`);
+    at(
+      ['resources'],
+      'resources',
+      `${pods} pod${pods === 1 ? '' : 's'} x ${body.resources?.requests.memory ?? body.resources?.limits.memory} ` +
+        `memory exceeds team "${team.name}"'s quota of ${team.quotas.memory} on cluster "${cluster.name}"`,
+    );
   }
   return problems;
 }
 
 function findTemplate(body: RecipeBody): { path: PropertyKey[]; field: string; expression: string } | undefined {
-  const walk = (value: unknown, path: PropertyKey[]): { path: PropertyKey[]; field: string; expression: string } | undefined => {
+  const walk = (
+    value: unknown,
+    path: PropertyKey[],
+  ): { path: PropertyKey[]; field: string; expression: string } | undefined => {
     if (typeof value === 'string') {
       const m = TEMPLATE_EXPRESSION.exec(value);
-      return m ? { path, field: path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('').replace(/^\./, '').replace(/\.\[/g, '['), expression: m[0] } : undefined;
+      return m
+        ? {
+            path,
+            field: path
+              .map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`))
+              .join('')
+              .replace(/^\./, '')
+              .replace(/\.\[/g, '['),
+            expression: m[0],
+          }
+        : undefined;
     }
     if (Array.isArray(value)) {
       for (let i = 0; i < value.length; i++) {

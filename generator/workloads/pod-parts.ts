@@ -1,13 +1,22 @@
-import type { ClusterSpec, NodePool, Team } from '../model/cluster-spec';
 import {
-  KubeConfigMap, KubePersistentVolumeClaim, Quantity, toJson_PodSpec,
-  type EnvVar, type ObjectMeta, type PodSpec, type ResourceRequirements, type SecretKeySelector,
-  type Toleration as K8sToleration, type Volume, type VolumeMount,
+  KubeConfigMap,
+  KubePersistentVolumeClaim,
+  Quantity,
+  toJson_PodSpec,
+  type EnvVar,
+  type ObjectMeta,
+  type PodSpec,
+  type ResourceRequirements,
+  type SecretKeySelector,
+  type Toleration as K8sToleration,
+  type Volume,
+  type VolumeMount,
 } from '../imports/k8s';
+import type { ClusterSpec, NodePool, Team } from '../model/cluster-spec';
 import type { K8sObject } from '../model/k8s-object';
+import { EBS_STORAGE_CLASS, NODEPOOL_LABEL } from '../model/platform-names';
 import type { Plain } from '../model/typed';
 import type { CommandSpec, EnvVarSpec, RecipeBody, Toleration } from '../recipes/recipe-schema';
-import { EBS_STORAGE_CLASS, NODEPOOL_LABEL } from '../model/platform-names';
 
 /**
  * The pieces every seed chart puts in its pod templates, reproduced: the launcher script (git clone,
@@ -63,7 +72,13 @@ export function launcherScript(
   if (framework) lines.push(...frameworkFetch(framework.name, framework.chartDir), '');
   const repo = body.git?.repo_url;
   if (repo) {
-    lines.push('mkdir -p $HOME/tmp', 'GIT_CLONE_DIR=$HOME/tmp/$HOSTNAME', '', `git clone ${repo} $GIT_CLONE_DIR`, 'cd $GIT_CLONE_DIR');
+    lines.push(
+      'mkdir -p $HOME/tmp',
+      'GIT_CLONE_DIR=$HOME/tmp/$HOSTNAME',
+      '',
+      `git clone ${repo} $GIT_CLONE_DIR`,
+      'cd $GIT_CLONE_DIR',
+    );
     if (body.git?.branch) lines.push(`git checkout ${body.git.branch}`);
     if (body.git?.commit) lines.push(`git fetch origin ${body.git.commit}`, `git reset --hard ${body.git.commit}`);
   }
@@ -121,13 +136,21 @@ export interface PodVolumeOptions {
   readonly pvc?: boolean;
 }
 
-export function podVolumes(body: RecipeBody, ctx: WorkloadContext, options: PodVolumeOptions): { volumes: Volume[]; mounts: VolumeMount[] } {
+export function podVolumes(
+  body: RecipeBody,
+  ctx: WorkloadContext,
+  options: PodVolumeOptions,
+): { volumes: Volume[]; mounts: VolumeMount[] } {
   const volumes: Volume[] = [];
   const mounts: VolumeMount[] = [];
   if (options.script) {
     volumes.push({
       name: 'config',
-      configMap: { defaultMode: 420, items: [{ key: options.script.key, mode: 365, path: options.script.key }], name: options.script.configMap },
+      configMap: {
+        defaultMode: 420,
+        items: [{ key: options.script.key, mode: 365, path: options.script.key }],
+        name: options.script.configMap,
+      },
     });
     mounts.push({ mountPath: options.script.mountPath, name: 'config' });
   }
@@ -153,13 +176,17 @@ export function podVolumes(body: RecipeBody, ctx: WorkloadContext, options: PodV
       options.ebs === 'claim'
         ? { name: 'ebs', persistentVolumeClaim: { claimName: `ebs-${ctx.release}` } }
         : {
-          name: 'ebs',
-          ephemeral: {
-            volumeClaimTemplate: {
-              spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: Quantity.fromString(storage) } }, storageClassName: EBS_STORAGE_CLASS },
+            name: 'ebs',
+            ephemeral: {
+              volumeClaimTemplate: {
+                spec: {
+                  accessModes: ['ReadWriteOnce'],
+                  resources: { requests: { storage: Quantity.fromString(storage) } },
+                  storageClassName: EBS_STORAGE_CLASS,
+                },
+              },
             },
           },
-        },
     );
     mounts.push({ name: 'ebs', mountPath: body.ebs.mount_path ?? '/tmp' });
   }
@@ -169,14 +196,16 @@ export function podVolumes(body: RecipeBody, ctx: WorkloadContext, options: PodV
 /** The chart's `ebs-<release>` claim (data-process, model download). */
 export function ebsClaim(body: RecipeBody, ctx: WorkloadContext, defaultSize: string): K8sObject[] {
   if (!body.ebs) return [];
-  return [KubePersistentVolumeClaim.manifest({
-    metadata: meta(ctx, `ebs-${ctx.release}`),
-    spec: {
-      accessModes: ['ReadWriteOnce'],
-      storageClassName: EBS_STORAGE_CLASS,
-      resources: { requests: { storage: Quantity.fromString(body.ebs.storage ?? defaultSize) } },
-    },
-  })];
+  return [
+    KubePersistentVolumeClaim.manifest({
+      metadata: meta(ctx, `ebs-${ctx.release}`),
+      spec: {
+        accessModes: ['ReadWriteOnce'],
+        storageClassName: EBS_STORAGE_CLASS,
+        resources: { requests: { storage: Quantity.fromString(body.ebs.storage ?? defaultSize) } },
+      },
+    }),
+  ];
 }
 
 /**
@@ -223,12 +252,21 @@ export type WorkloadEnvVar = Pick<EnvVar, 'name' | 'value'> & {
 
 export function envVars(env: readonly EnvVarSpec[] | undefined, ctx: WorkloadContext): WorkloadEnvVar[] {
   return (env ?? []).map((e) =>
-    e.valueFrom ? { name: e.name, valueFrom: { secretKeyRef: { name: e.valueFrom.secretKeyRef.name, key: e.valueFrom.secretKeyRef.key } } } : { name: e.name, value: tpl(e.value ?? '', ctx.release) },
+    e.valueFrom
+      ? {
+          name: e.name,
+          valueFrom: { secretKeyRef: { name: e.valueFrom.secretKeyRef.name, key: e.valueFrom.secretKeyRef.key } },
+        }
+      : { name: e.name, value: tpl(e.value ?? '', ctx.release) },
   );
 }
 
-export function containerResources(requests: Record<string, string> | undefined, limits: Record<string, string> | undefined): ResourceRequirements {
-  const quantities = (m: Record<string, string>) => Object.fromEntries(Object.entries(m).map(([k, v]) => [k, Quantity.fromString(v)]));
+export function containerResources(
+  requests: Record<string, string> | undefined,
+  limits: Record<string, string> | undefined,
+): ResourceRequirements {
+  const quantities = (m: Record<string, string>) =>
+    Object.fromEntries(Object.entries(m).map(([k, v]) => [k, Quantity.fromString(v)]));
   return {
     ...(requests && Object.keys(requests).length ? { requests: quantities(requests) } : {}),
     ...(limits && Object.keys(limits).length ? { limits: quantities(limits) } : {}),

@@ -1,11 +1,23 @@
+import {
+  compact,
+  containerResources,
+  envVars,
+  nodeSelector,
+  podMetadata,
+  podSpecJson,
+  podTolerations,
+  queuedMeta,
+  type WorkloadContext,
+} from './pod-parts';
+import { CHART_DIRS, trainScript } from './train-script';
 import type {
-  PyTorchJobProps, PyTorchJobSpecPytorchReplicaSpecs, PyTorchJobSpecPytorchReplicaSpecsTemplate,
+  PyTorchJobProps,
+  PyTorchJobSpecPytorchReplicaSpecs,
+  PyTorchJobSpecPytorchReplicaSpecsTemplate,
 } from '../imports/training-operator-pytorchjob-kubeflow.org';
 import type { K8sObject } from '../model/k8s-object';
 import type { Plain, PlainObjectOf } from '../model/typed';
 import type { RecipeBody } from '../recipes/recipe-schema';
-import { compact, containerResources, envVars, nodeSelector, podMetadata, podSpecJson, podTolerations, queuedMeta, type WorkloadContext } from './pod-parts';
-import { CHART_DIRS, trainScript } from './train-script';
 
 /**
  * Distributed PyTorch on Trainer v1 (`kubeflow.org/v1` PyTorchJob), for clusters that run the training
@@ -22,15 +34,17 @@ export function renderPyTorchJob(body: RecipeBody, ctx: WorkloadContext, elastic
       tolerations: podTolerations(body.tolerations, ctx),
       nodeSelector: nodeSelector(body.resources?.node_type, ctx),
       schedulerName: body.scheduler_name,
-      containers: [{
-        name: 'pytorch',
-        env: envVars(body.train?.env, ctx),
-        command: script.command,
-        resources: containerResources(body.resources?.requests, body.resources?.limits),
-        image: imageName(body),
-        imagePullPolicy: 'IfNotPresent',
-        volumeMounts: script.mounts,
-      }],
+      containers: [
+        {
+          name: 'pytorch',
+          env: envVars(body.train?.env, ctx),
+          command: script.command,
+          resources: containerResources(body.resources?.requests, body.resources?.limits),
+          image: imageName(body),
+          imagePullPolicy: 'IfNotPresent',
+          volumeMounts: script.mounts,
+        },
+      ],
     }),
   };
   const replica = (replicas: number): Plain<PyTorchJobSpecPytorchReplicaSpecs> => ({
@@ -47,12 +61,12 @@ export function renderPyTorchJob(body: RecipeBody, ctx: WorkloadContext, elastic
       nprocPerNode: body.resources?.nproc_per_node !== undefined ? String(body.resources.nproc_per_node) : undefined,
       elasticPolicy: elastic
         ? {
-          rdzvBackend: ep.rdzv_backend ?? 'c10d',
-          rdzvId: ctx.release,
-          rdzvPort: ep.rdzv_port ?? 44000,
-          minReplicas: ep.min_replicas ?? 1,
-          maxReplicas: ep.max_replicas ?? 1,
-        }
+            rdzvBackend: ep.rdzv_backend ?? 'c10d',
+            rdzvId: ctx.release,
+            rdzvPort: ep.rdzv_port ?? 44000,
+            minReplicas: ep.min_replicas ?? 1,
+            maxReplicas: ep.max_replicas ?? 1,
+          }
         : undefined,
       runPolicy: { backoffLimit: body.backoff_limit ?? 2000, cleanPodPolicy: 'Running' },
       pytorchReplicaSpecs: elastic
@@ -65,7 +79,7 @@ export function renderPyTorchJob(body: RecipeBody, ctx: WorkloadContext, elastic
 
 export function imageName(body: RecipeBody): string | undefined {
   const image = body.image;
-  return typeof image === 'string' ? image : image?.name ?? undefined;
+  return typeof image === 'string' ? image : (image?.name ?? undefined);
 }
 
 export function imagePullPolicy(body: RecipeBody, fallback = 'IfNotPresent'): string {

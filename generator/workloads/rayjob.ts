@@ -1,11 +1,20 @@
+import {
+  containerResources,
+  envVars,
+  nodeSelector,
+  podMetadata,
+  podSpecJson,
+  podTolerations,
+  queuedMeta,
+  type WorkloadContext,
+} from './pod-parts';
+import { imageName, imagePullPolicy } from './pytorchjob';
+import { CHART_DIRS, trainScript } from './train-script';
+import type { Container, ContainerPort } from '../imports/k8s';
 import type { RayJobProps, RayJobSpec, RayJobSpecSubmitterPodTemplate } from '../imports/kuberay-rayjob-ray.io';
 import type { K8sObject } from '../model/k8s-object';
 import type { Plain, PlainObjectOf } from '../model/typed';
 import type { RecipeBody } from '../recipes/recipe-schema';
-import type { Container, ContainerPort } from '../imports/k8s';
-import { containerResources, envVars, nodeSelector, podMetadata, podSpecJson, podTolerations, queuedMeta, type WorkloadContext } from './pod-parts';
-import { imageName, imagePullPolicy } from './pytorchjob';
-import { CHART_DIRS, trainScript } from './train-script';
 
 const DEFAULT_RAY_VERSION = '2.22.0';
 
@@ -27,12 +36,18 @@ export function renderRayJob(body: RecipeBody, ctx: WorkloadContext): K8sObject[
   // the head's and workers' templates have the same schema as the submitter's
   const podSpec = (restartPolicy: string, container: Container): Plain<RayJobSpecSubmitterPodTemplate> => ({
     metadata: podMetadata(ctx),
-    spec: podSpecJson({ restartPolicy, schedulerName: body.scheduler_name, volumes: script.volumes, tolerations, nodeSelector: selector, containers: [container] }),
+    spec: podSpecJson({
+      restartPolicy,
+      schedulerName: body.scheduler_name,
+      volumes: script.volumes,
+      tolerations,
+      nodeSelector: selector,
+      containers: [container],
+    }),
   });
   // the seed's `runtime_env_yaml` holds fields of the RayJob's spec (`runtimeEnvYAML`), merged in as written
-  const runtimeEnv = ray.runtime_env_yaml && typeof ray.runtime_env_yaml === 'object'
-    ? (ray.runtime_env_yaml as Plain<RayJobSpec>)
-    : {};
+  const runtimeEnv =
+    ray.runtime_env_yaml && typeof ray.runtime_env_yaml === 'object' ? (ray.runtime_env_yaml as Plain<RayJobSpec>) : {};
   const job: PlainObjectOf<RayJobProps> = {
     apiVersion: 'ray.io/v1',
     kind: 'RayJob',
@@ -42,31 +57,45 @@ export function renderRayJob(body: RecipeBody, ctx: WorkloadContext): K8sObject[
       entrypoint: script.command[0],
       ...runtimeEnv,
       submitterPodTemplate: podSpec('Never', {
-        name: 'job-submitter', env, image, imagePullPolicy: pullPolicy, volumeMounts: noShm, resources: headResources,
+        name: 'job-submitter',
+        env,
+        image,
+        imagePullPolicy: pullPolicy,
+        volumeMounts: noShm,
+        resources: headResources,
       }),
       rayClusterSpec: {
         rayVersion: String(ray.version ?? DEFAULT_RAY_VERSION),
         headGroupSpec: {
           rayStartParams: { 'dashboard-host': ray.dashboard?.host ?? '0.0.0.0', 'num-gpus': '0' },
           template: podSpec('OnFailure', {
-            name: 'ray-head', env, image, imagePullPolicy: pullPolicy,
+            name: 'ray-head',
+            env,
+            image,
+            imagePullPolicy: pullPolicy,
             ports: ray.ports?.map((p): ContainerPort => ({ name: p.name, containerPort: p.port })),
-            volumeMounts: noShm, resources: headResources,
+            volumeMounts: noShm,
+            resources: headResources,
           }),
         },
-        workerGroupSpecs: [{
-          replicas: nnodes,
-          minReplicas: nnodes,
-          maxReplicas: nnodes,
-          groupName: 'training',
-          rayStartParams: {},
-          template: podSpec('OnFailure', {
-            name: 'ray-worker', env, image, imagePullPolicy: pullPolicy,
-            lifecycle: { preStop: { exec: { command: ['/bin/sh', '-c', 'ray stop'] } } },
-            volumeMounts: script.mounts,
-            resources: containerResources(body.resources?.requests, body.resources?.limits),
-          }),
-        }],
+        workerGroupSpecs: [
+          {
+            replicas: nnodes,
+            minReplicas: nnodes,
+            maxReplicas: nnodes,
+            groupName: 'training',
+            rayStartParams: {},
+            template: podSpec('OnFailure', {
+              name: 'ray-worker',
+              env,
+              image,
+              imagePullPolicy: pullPolicy,
+              lifecycle: { preStop: { exec: { command: ['/bin/sh', '-c', 'ray stop'] } } },
+              volumeMounts: script.mounts,
+              resources: containerResources(body.resources?.requests, body.resources?.limits),
+            }),
+          },
+        ],
       },
     },
   };

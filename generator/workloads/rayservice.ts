@@ -1,4 +1,19 @@
+import {
+  containerResources,
+  envVars,
+  frameworkFetch,
+  meta,
+  nodeSelector,
+  podMetadata,
+  podSpecJson,
+  podTolerations,
+  podVolumes,
+  type WorkloadContext,
+} from './pod-parts';
+import { imageName, imagePullPolicy } from './pytorchjob';
+import { CHART_DIRS } from './train-script';
 import { parseEmbeddedYaml } from '../config/embedded-yaml';
+import { KubeConfigMap, type Container, type ContainerPort, type Volume, type VolumeMount } from '../imports/k8s';
 import type {
   RayServiceProps,
   RayServiceSpecRayClusterConfigHeadGroupSpecTemplate,
@@ -7,12 +22,6 @@ import type {
 import type { K8sObject } from '../model/k8s-object';
 import type { Plain, PlainObjectOf } from '../model/typed';
 import type { RecipeBody } from '../recipes/recipe-schema';
-import { KubeConfigMap, type Container, type ContainerPort, type Volume, type VolumeMount } from '../imports/k8s';
-import {
-  containerResources, envVars, frameworkFetch, meta, nodeSelector, podMetadata, podSpecJson, podTolerations, podVolumes, type WorkloadContext,
-} from './pod-parts';
-import { imageName, imagePullPolicy } from './pytorchjob';
-import { CHART_DIRS } from './train-script';
 
 /** The worker group's size when the app does not say (`resources.min_replicas`, `resources.max_replicas`). */
 export const WORKER_REPLICAS = { min: 1, max: 2 } as const;
@@ -20,9 +29,17 @@ export const WORKER_REPLICAS = { min: 1, max: 2 } as const;
 /** The rayserve chart's defaults (its values.yaml) that a seed recipe relies on when it leaves them out. */
 const DEFAULTS = {
   version: '2.54.1',
-  ports: [{ name: 'gcs', port: 6379 }, { name: 'client', port: 10001 }, { name: 'dashboard', port: 8265 }, { name: 'serve', port: 8000 }],
+  ports: [
+    { name: 'gcs', port: 6379 },
+    { name: 'client', port: 10001 },
+    { name: 'dashboard', port: 8265 },
+    { name: 'serve', port: 8000 },
+  ],
   headResources: { requests: { cpu: '300m' }, limits: { cpu: '2' } },
-  env: [{ name: 'RAY_LOGGING_LEVEL', value: 'ERROR' }, { name: 'RAY_enable_infeasible_task_early_exit', value: 'false' }],
+  env: [
+    { name: 'RAY_LOGGING_LEVEL', value: 'ERROR' },
+    { name: 'RAY_enable_infeasible_task_early_exit', value: 'false' },
+  ],
   serviceUnhealthy: 900,
   deploymentUnhealthy: 300,
   nodeType: 'g6.48xlarge',
@@ -35,17 +52,21 @@ const DEFAULTS = {
  */
 export function renderRayService(body: RecipeBody, ctx: WorkloadContext): K8sObject[] {
   const ray = body.ray ?? {};
-  const framework = body.framework === null ? undefined : body.framework ?? DEFAULTS.framework;
+  const framework = body.framework === null ? undefined : (body.framework ?? DEFAULTS.framework);
   const image = imageName(body);
   const pullPolicy = imagePullPolicy(body);
   const engineConfig = `engine-config-${ctx.release}`;
   const engineCode = `engine-code-${ctx.release}`;
   const objects: K8sObject[] = [];
-  if (body.engine?.code) objects.push(KubeConfigMap.manifest({ metadata: meta(ctx, engineCode), data: parseCode(body.engine.code) }));
-  objects.push(KubeConfigMap.manifest({
-    metadata: meta(ctx, engineConfig),
-    data: { 'engine-config.json': `${JSON.stringify(body.engine?.config ?? {}, null, 2)}\n` },
-  }));
+  if (body.engine?.code) {
+    objects.push(KubeConfigMap.manifest({ metadata: meta(ctx, engineCode), data: parseCode(body.engine.code) }));
+  }
+  objects.push(
+    KubeConfigMap.manifest({
+      metadata: meta(ctx, engineConfig),
+      data: { 'engine-config.json': `${JSON.stringify(body.engine?.config ?? {}, null, 2)}\n` },
+    }),
+  );
 
   const { volumes: pvcVolumes, mounts: pvcMounts } = podVolumes(body, ctx, { framework: Boolean(framework) });
   const volumes: Volume[] = [
@@ -61,7 +82,14 @@ export function renderRayService(body: RecipeBody, ctx: WorkloadContext): K8sObj
     ...pvcMounts.filter((m) => m.name !== 'shm'),
   ];
   const initContainers: Container[] | undefined = framework
-    ? [{ name: 'init-framework-scripts', image, command: ['sh', '-c', frameworkFetch(framework, CHART_DIRS.rayserve).join('\n')], volumeMounts: mounts.filter((m) => m.name === 'framework-scripts') }]
+    ? [
+        {
+          name: 'init-framework-scripts',
+          image,
+          command: ['sh', '-c', frameworkFetch(framework, CHART_DIRS.rayserve).join('\n')],
+          volumeMounts: mounts.filter((m) => m.name === 'framework-scripts'),
+        },
+      ]
     : undefined;
   const env = envVars(ray.env ?? DEFAULTS.env, ctx);
   const headResources = ray.resources ?? DEFAULTS.headResources;
@@ -70,17 +98,27 @@ export function renderRayService(body: RecipeBody, ctx: WorkloadContext): K8sObj
     spec: podSpecJson({
       restartPolicy: ray.restart_policy?.head ?? 'OnFailure',
       initContainers,
-      containers: [{
-        name: 'ray-head', image, imagePullPolicy: pullPolicy,
-        command: ['/bin/bash', '-c', 'CMD="${KUBERAY_GEN_RAY_START_CMD:-ray start --head --dashboard-host=0.0.0.0 --block}"\neval "$CMD"\n'],
-        ports: (ray.ports ?? DEFAULTS.ports).map((p): ContainerPort => ({ name: p.name, containerPort: p.port })),
-        env: env.length ? env : undefined,
-        volumeMounts: mounts,
-        resources: containerResources(headResources.requests, headResources.limits),
-      }],
+      containers: [
+        {
+          name: 'ray-head',
+          image,
+          imagePullPolicy: pullPolicy,
+          command: [
+            '/bin/bash',
+            '-c',
+            'CMD="${KUBERAY_GEN_RAY_START_CMD:-ray start --head --dashboard-host=0.0.0.0 --block}"\neval "$CMD"\n',
+          ],
+          ports: (ray.ports ?? DEFAULTS.ports).map((p): ContainerPort => ({ name: p.name, containerPort: p.port })),
+          env: env.length ? env : undefined,
+          volumeMounts: mounts,
+          resources: containerResources(headResources.requests, headResources.limits),
+        },
+      ],
       volumes,
       tolerations: ray.tolerations?.length ? podTolerations(ray.tolerations, { ...ctx, pool: undefined }) : undefined,
-      nodeSelector: ray.resources?.node_type ? { 'node.kubernetes.io/instance-type': ray.resources.node_type } : undefined,
+      nodeSelector: ray.resources?.node_type
+        ? { 'node.kubernetes.io/instance-type': ray.resources.node_type }
+        : undefined,
     }),
   };
   const res = body.resources ?? { requests: {}, limits: {} };
@@ -90,14 +128,22 @@ export function renderRayService(body: RecipeBody, ctx: WorkloadContext): K8sObj
       restartPolicy: ray.restart_policy?.worker ?? 'OnFailure',
       schedulerName: body.scheduler_name,
       initContainers,
-      containers: [{
-        name: 'ray-worker', image, imagePullPolicy: pullPolicy,
-        command: ['/bin/bash', '-c', 'CMD="${KUBERAY_GEN_RAY_START_CMD:-ray start --address=$RAY_IP --block}"\neval "$CMD"\n'],
-        lifecycle: { preStop: { exec: { command: ['/bin/sh', '-c', 'ray stop'] } } },
-        env: env.length ? env : undefined,
-        volumeMounts: mounts,
-        resources: containerResources(res.requests, res.limits),
-      }],
+      containers: [
+        {
+          name: 'ray-worker',
+          image,
+          imagePullPolicy: pullPolicy,
+          command: [
+            '/bin/bash',
+            '-c',
+            'CMD="${KUBERAY_GEN_RAY_START_CMD:-ray start --address=$RAY_IP --block}"\neval "$CMD"\n',
+          ],
+          lifecycle: { preStop: { exec: { command: ['/bin/sh', '-c', 'ray stop'] } } },
+          env: env.length ? env : undefined,
+          volumeMounts: mounts,
+          resources: containerResources(res.requests, res.limits),
+        },
+      ],
       volumes,
       tolerations: podTolerations(body.tolerations, ctx),
       nodeSelector: nodeSelector(res.node_type ?? DEFAULTS.nodeType, ctx),
@@ -118,15 +164,17 @@ export function renderRayService(body: RecipeBody, ctx: WorkloadContext): K8sObj
         // Serve scales its replicas; the Ray autoscaler then starts the workers they need, up to maxReplicas
         ...(maxReplicas > minReplicas ? { enableInTreeAutoscaling: true } : {}),
         headGroupSpec: { rayStartParams: { 'dashboard-host': ray.dashboard?.host ?? '0.0.0.0' }, template: head },
-        workerGroupSpecs: [{
-          replicas: minReplicas,
-          minReplicas,
-          maxReplicas,
-          numOfHosts: res.num_of_hosts ?? 1,
-          groupName: 'serving',
-          rayStartParams: {},
-          template: worker,
-        }],
+        workerGroupSpecs: [
+          {
+            replicas: minReplicas,
+            minReplicas,
+            maxReplicas,
+            numOfHosts: res.num_of_hosts ?? 1,
+            groupName: 'serving',
+            rayStartParams: {},
+            template: worker,
+          },
+        ],
       },
     },
   };

@@ -1,10 +1,10 @@
-import type { GeneratedFile } from '../model/generated-file';
-import { clusterFolder } from '../model/paths';
-import { markerLine } from '../model/marker';
-import type { InstanceType } from '../instances/instance-table';
-import type { RecipeInput } from '../recipes/load-recipes';
 import type { WorkloadStep } from './pipeline';
 import { KIND_RULES } from './workload-kinds';
+import type { InstanceType } from '../instances/instance-table';
+import type { GeneratedFile } from '../model/generated-file';
+import { markerLine } from '../model/marker';
+import { clusterFolder } from '../model/paths';
+import type { RecipeInput } from '../recipes/load-recipes';
 
 /** Where a cluster's runs and services live, under its folder. */
 export const RUNS_FOLDER = 'workloads/runs';
@@ -21,7 +21,11 @@ export interface IndexedRun {
  * On-demand price per hour of the nodes a run holds: pods x the node type's price; for a pipeline, whose
  * steps run one after another, the most expensive step. Undefined when a price is unknown.
  */
-export function hourlyCost(steps: readonly WorkloadStep[], region: string, table: ReadonlyMap<string, InstanceType>): number | undefined {
+export function hourlyCost(
+  steps: readonly WorkloadStep[],
+  region: string,
+  table: ReadonlyMap<string, InstanceType>,
+): number | undefined {
   let max = 0;
   for (const step of steps) {
     const nodeType = step.body.resources?.node_type;
@@ -44,16 +48,22 @@ export function runsIndex(cluster: string, runs: readonly IndexedRun[]): Generat
   const rows = [...runs]
     .sort((a, b) => (a.recipe.file < b.recipe.file ? -1 : 1))
     .map(({ recipe, run, hourly }) => {
-      const where = recipe.archived ? 'archived (not on the cluster)' : `[${RUNS_FOLDER}/${recipe.recipe.team}/${run}](${recipe.recipe.team}/${run}/)`;
+      const where = recipe.archived
+        ? 'archived (not on the cluster)'
+        : `[${RUNS_FOLDER}/${recipe.recipe.team}/${run}](${recipe.recipe.team}/${run}/)`;
       const duration = recipe.recipe.duration;
-      const cost = hourly === undefined ? 'n/a' : `${usd(hourly)}/h${duration ? `, ${usd(hourly * hours(duration))}` : ''}`;
-      return `| \`${run}\` | ${recipe.recipe.team} | ${recipe.recipe.kind} | ${duration ?? ''} | ${cost} | [${recipe.file}](../../../../${recipe.file}) | ${where} |`;
+      const cost =
+        hourly === undefined ? 'n/a' : `${usd(hourly)}/h${duration ? `, ${usd(hourly * hours(duration))}` : ''}`;
+      return (
+        `| \`${run}\` | ${recipe.recipe.team} | ${recipe.recipe.kind} | ${duration ?? ''} ` +
+        `| ${cost} | [${recipe.file}](../../../../${recipe.file}) | ${where} |`
+      );
     });
   const content = [
     `<!-- ${markerLine('recipes/')} -->`,
     `# Runs of ${cluster}`,
     '',
-    'Every run recipe that targets this cluster, active or archived. A run\'s name carries a hash of its recipe:',
+    "Every run recipe that targets this cluster, active or archived. A run's name carries a hash of its recipe:",
     'editing a recipe starts a new run; archiving one removes its folder, and the recipe stays in git as the record.',
     '',
     'Cost: on-demand list price of the nodes the run holds (pods x node price, per hour; times `duration` when the',

@@ -1,7 +1,7 @@
+import { WORKER_REPLICAS } from './rayservice';
 import { parseEmbeddedYaml } from '../config/embedded-yaml';
 import type { NodePool } from '../model/cluster-spec';
 import { parseQuantity } from '../recipes/instance-types';
-import { WORKER_REPLICAS } from './rayservice';
 import type { RecipeBody } from '../recipes/recipe-schema';
 
 /** A problem of a serving app, at a field path of its file. */
@@ -14,7 +14,12 @@ export interface ServingProblem {
 interface ServeApplication {
   name?: unknown;
   import_path?: unknown;
-  deployments?: { name?: unknown; num_replicas?: unknown; autoscaling_config?: { max_replicas?: unknown }; ray_actor_options?: { num_gpus?: unknown } }[];
+  deployments?: {
+    name?: unknown;
+    num_replicas?: unknown;
+    autoscaling_config?: { max_replicas?: unknown };
+    ray_actor_options?: { num_gpus?: unknown };
+  }[];
 }
 
 /**
@@ -29,8 +34,11 @@ export function rayServeProblems(body: RecipeBody, pool: NodePool | undefined): 
   const text = body.ray?.serve_config_v2?.serveConfigV2;
   if (text === undefined) {
     problems.push({
-      path: ['ray'], field: 'ray.serve_config_v2',
-      message: 'is required: the Ray Serve config (serveConfigV2) naming the applications this service serves; without it the RayService serves nothing',
+      path: ['ray'],
+      field: 'ray.serve_config_v2',
+      message:
+        'is required: the Ray Serve config (serveConfigV2) naming the applications ' +
+        'this service serves; without it the RayService serves nothing',
     });
     return problems;
   }
@@ -40,15 +48,22 @@ export function rayServeProblems(body: RecipeBody, pool: NodePool | undefined): 
     : [];
   const configPath = ['ray', 'serve_config_v2', 'serveConfigV2'];
   if (applications.length === 0) {
-    problems.push({ path: configPath, field: 'ray.serve_config_v2.serveConfigV2', message: 'names no application: expected YAML with applications: [{name, import_path, deployments}]' });
+    problems.push({
+      path: configPath,
+      field: 'ray.serve_config_v2.serveConfigV2',
+      message: 'names no application: expected YAML with applications: [{name, import_path, deployments}]',
+    });
     return problems;
   }
   const openai = applications.some((a) => typeof a.import_path === 'string' && a.import_path.startsWith('openai_api:'));
   const model = (body.engine?.config as Record<string, unknown> | undefined)?.model;
   if (openai && (typeof model !== 'string' || model.trim() === '')) {
     problems.push({
-      path: ['engine'], field: 'engine.config.model',
-      message: 'is required: the model the openai_api deployment serves (a path on a mounted volume, such as /fsx/pretrained-models/<org>/<model>, or a Hugging Face id)',
+      path: ['engine'],
+      field: 'engine.config.model',
+      message:
+        'is required: the model the openai_api deployment serves (a path on a mounted ' +
+        'volume, such as /fsx/pretrained-models/<org>/<model>, or a Hugging Face id)',
     });
   }
 
@@ -64,21 +79,31 @@ export function rayServeProblems(body: RecipeBody, pool: NodePool | undefined): 
     return sum + (Number.isFinite(replicas * gpus) ? replicas * gpus : 0);
   }, 0);
   const resources = body.resources;
-  const perWorker = parseQuantity(String(resources?.limits?.['nvidia.com/gpu'] ?? resources?.requests?.['nvidia.com/gpu'] ?? 0)) || 0;
+  const perWorker =
+    parseQuantity(String(resources?.limits?.['nvidia.com/gpu'] ?? resources?.requests?.['nvidia.com/gpu'] ?? 0)) || 0;
   const workers = (resources?.max_replicas ?? WORKER_REPLICAS.max) * (resources?.num_of_hosts ?? 1);
   if (serveGpus > 0 && serveGpus > workers * perWorker) {
     const needed = perWorker > 0 ? Math.ceil(serveGpus / (perWorker * (resources?.num_of_hosts ?? 1))) : undefined;
     problems.push({
-      path: ['resources'], field: 'resources.max_replicas',
-      message: `Serve may scale to ${serveGpus} GPUs (its deployments' most replicas x num_gpus), but the worker group can start at most ${workers} worker${workers === 1 ? '' : 's'} of ${perWorker} GPU${perWorker === 1 ? '' : 's'} (${workers * perWorker}); ` +
-        (needed ? `set resources.max_replicas to ${needed}, or lower the Serve max_replicas` : 'give the workers GPUs (resources.limits["nvidia.com/gpu"])'),
+      path: ['resources'],
+      field: 'resources.max_replicas',
+      message:
+        `Serve may scale to ${serveGpus} GPUs (its deployments' most replicas x num_gpus), ` +
+        `but the worker group can start at most ${workers} worker${workers === 1 ? '' : 's'} ` +
+        `of ${perWorker} GPU${perWorker === 1 ? '' : 's'} (${workers * perWorker}); ` +
+        (needed
+          ? `set resources.max_replicas to ${needed}, or lower the Serve max_replicas`
+          : 'give the workers GPUs (resources.limits["nvidia.com/gpu"])'),
     });
   }
   const poolGpus = pool?.limits.gpu;
   if (pool && poolGpus !== undefined && workers * perWorker > poolGpus) {
     problems.push({
-      path: ['resources'], field: 'resources.max_replicas',
-      message: `${workers} worker${workers === 1 ? '' : 's'} of ${perWorker} GPUs (${workers * perWorker}) exceed the ${poolGpus} GPUs node pool "${pool.name}" may launch`,
+      path: ['resources'],
+      field: 'resources.max_replicas',
+      message:
+        `${workers} worker${workers === 1 ? '' : 's'} of ${perWorker} GPUs ` +
+        `(${workers * perWorker}) exceed the ${poolGpus} GPUs node pool "${pool.name}" may launch`,
     });
   }
   return problems;

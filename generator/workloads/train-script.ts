@@ -1,6 +1,6 @@
+import { launcherScript, podVolumes, scriptConfigMap, type WorkloadContext } from './pod-parts';
 import type { K8sObject } from '../model/k8s-object';
 import type { RecipeBody } from '../recipes/recipe-schema';
-import { launcherScript, podVolumes, scriptConfigMap, type WorkloadContext } from './pod-parts';
 
 /** The training charts' `train-script-<release>` ConfigMap, and the volumes and command that use it. */
 export function trainScript(body: RecipeBody, ctx: WorkloadContext, chartDir: string) {

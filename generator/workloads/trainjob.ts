@@ -1,11 +1,21 @@
-import type { K8sObject } from '../model/k8s-object';
-import type { PlainObjectOf } from '../model/typed';
-import type { TrainJobProps } from '../imports/trainer-trainjob-trainer.kubeflow.org';
-import type { RecipeBody } from '../recipes/recipe-schema';
-import { compact, envVars, nodeSelector, podMetadata, podSpecJson, podTolerations, queuedMeta, resourcesJson, type WorkloadContext } from './pod-parts';
-import { TORCH_RUNTIME } from '../model/platform-names';
+import {
+  compact,
+  envVars,
+  nodeSelector,
+  podMetadata,
+  podSpecJson,
+  podTolerations,
+  queuedMeta,
+  resourcesJson,
+  type WorkloadContext,
+} from './pod-parts';
 import { imageName } from './pytorchjob';
 import { CHART_DIRS, trainScript } from './train-script';
+import type { TrainJobProps } from '../imports/trainer-trainjob-trainer.kubeflow.org';
+import type { K8sObject } from '../model/k8s-object';
+import { TORCH_RUNTIME } from '../model/platform-names';
+import type { PlainObjectOf } from '../model/typed';
+import type { RecipeBody } from '../recipes/recipe-schema';
 
 export const RUNTIME_PATCH_MANAGER = 'mlops-fleet.io/generator';
 
@@ -32,31 +42,35 @@ export function renderTrainJob(body: RecipeBody, ctx: WorkloadContext): K8sObjec
         numProcPerNode: typeof nproc === 'number' ? nproc : undefined,
         resourcesPerNode: resourcesJson(body.resources?.requests, body.resources?.limits),
       }),
-      runtimePatches: [{
-        manager: RUNTIME_PATCH_MANAGER,
-        trainingRuntimeSpec: {
-          template: {
-            spec: {
-              replicatedJobs: [{
-                name: TORCH_RUNTIME.replicatedJob,
-                template: {
-                  spec: {
+      runtimePatches: [
+        {
+          manager: RUNTIME_PATCH_MANAGER,
+          trainingRuntimeSpec: {
+            template: {
+              spec: {
+                replicatedJobs: [
+                  {
+                    name: TORCH_RUNTIME.replicatedJob,
                     template: {
-                      metadata: podMetadata(ctx),
-                      spec: podSpecJson({
-                        volumes: script.volumes,
-                        tolerations: podTolerations(body.tolerations, ctx),
-                        nodeSelector: nodeSelector(body.resources?.node_type, ctx),
-                        containers: [{ name: TORCH_RUNTIME.container, volumeMounts: script.mounts }],
-                      }),
+                      spec: {
+                        template: {
+                          metadata: podMetadata(ctx),
+                          spec: podSpecJson({
+                            volumes: script.volumes,
+                            tolerations: podTolerations(body.tolerations, ctx),
+                            nodeSelector: nodeSelector(body.resources?.node_type, ctx),
+                            containers: [{ name: TORCH_RUNTIME.container, volumeMounts: script.mounts }],
+                          }),
+                        },
+                      },
                     },
                   },
-                },
-              }],
+                ],
+              },
             },
           },
         },
-      }],
+      ],
     },
   };
   return [script.configMap, trainJob];

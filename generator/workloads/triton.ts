@@ -1,23 +1,47 @@
 import {
-  IntOrString, KubeDeployment, KubeHorizontalPodAutoscalerV2, KubeService, Quantity,
-  type Container, type ContainerPort, type MetricSpecV2, type PodSpec, type Probe, type ServicePort,
+  containerResources,
+  ebsClaim,
+  envVars,
+  launcherScript,
+  meta,
+  nodeSelector,
+  podMetadata,
+  podSpecJson,
+  podTolerations,
+  podVolumes,
+  scriptConfigMap,
+  type WorkloadContext,
+} from './pod-parts';
+import { imageName, imagePullPolicy } from './pytorchjob';
+import { CHART_DIRS } from './train-script';
+import {
+  IntOrString,
+  KubeDeployment,
+  KubeHorizontalPodAutoscalerV2,
+  KubeService,
+  Quantity,
+  type Container,
+  type ContainerPort,
+  type MetricSpecV2,
+  type PodSpec,
+  type Probe,
+  type ServicePort,
 } from '../imports/k8s';
 import type { LeaderWorkerSetProps } from '../imports/lws-leaderworkerset-leaderworkerset.x-k8s.io';
 import type { K8sObject } from '../model/k8s-object';
 import type { PlainObjectOf } from '../model/typed';
 import type { RecipeBody } from '../recipes/recipe-schema';
-import {
-  containerResources, ebsClaim, envVars, launcherScript, meta, nodeSelector, podMetadata, podSpecJson, podTolerations, podVolumes,
-  scriptConfigMap, type WorkloadContext,
-} from './pod-parts';
-import { imageName, imagePullPolicy } from './pytorchjob';
-import { CHART_DIRS } from './train-script';
 
 const KEEP_ALIVE = '&& /bin/bash -c "trap : TERM INT; sleep infinity & wait"';
 const DEFAULT_AUTOSCALING = {
   minReplicas: 1,
   maxReplicas: 2,
-  metrics: [{ type: 'Pods', pods: { metric: { name: 'avg_time_queue_us' }, target: { type: 'AverageValue', averageValue: 50 } } }],
+  metrics: [
+    {
+      type: 'Pods',
+      pods: { metric: { name: 'avg_time_queue_us' }, target: { type: 'AverageValue', averageValue: 50 } },
+    },
+  ],
 };
 
 export interface ServerFlavour {
@@ -49,12 +73,24 @@ export function renderTriton(body: RecipeBody, ctx: WorkloadContext): K8sObject[
 export function renderServer(body: RecipeBody, ctx: WorkloadContext, flavour: ServerFlavour): K8sObject[] {
   const configMap = `launcher-${ctx.release}`;
   const framework = body.framework ?? undefined;
-  const script = launcherScript(body, body.server, KEEP_ALIVE, framework && flavour.chartDir ? { name: framework, chartDir: flavour.chartDir } : undefined);
+  const script = launcherScript(
+    body,
+    body.server,
+    KEEP_ALIVE,
+    framework && flavour.chartDir ? { name: framework, chartDir: flavour.chartDir } : undefined,
+  );
   const { volumes, mounts } = podVolumes(body, ctx, {
-    script: { configMap, key: 'launcher.sh', mountPath: '/etc/config' }, framework: Boolean(framework), ebs: flavour.ebs,
+    script: { configMap, key: 'launcher.sh', mountPath: '/etc/config' },
+    framework: Boolean(framework),
+    ebs: flavour.ebs,
   });
   const server = body.server;
-  const probe = (path: string, p: { period_secs: number; failure_threshold: number } | undefined, d: [number, number], initial?: number): Probe => ({
+  const probe = (
+    path: string,
+    p: { period_secs: number; failure_threshold: number } | undefined,
+    d: [number, number],
+    initial?: number,
+  ): Probe => ({
     initialDelaySeconds: initial,
     periodSeconds: p?.period_secs ?? d[0],
     failureThreshold: p?.failure_threshold ?? d[1],
@@ -66,10 +102,15 @@ export function renderServer(body: RecipeBody, ctx: WorkloadContext, flavour: Se
     name: flavour.containerName,
     env: [
       ...envVars(server?.env, ctx),
-      ...(lws ? [
-        { name: 'NAMESPACE', valueFrom: { fieldRef: { fieldPath: 'metadata.namespace' } } },
-        { name: 'GROUP_KEY', valueFrom: { fieldRef: { fieldPath: "metadata.labels['leaderworkerset.sigs.k8s.io/group-key']" } } },
-      ] : []),
+      ...(lws
+        ? [
+            { name: 'NAMESPACE', valueFrom: { fieldRef: { fieldPath: 'metadata.namespace' } } },
+            {
+              name: 'GROUP_KEY',
+              valueFrom: { fieldRef: { fieldPath: "metadata.labels['leaderworkerset.sigs.k8s.io/group-key']" } },
+            },
+          ]
+        : []),
     ],
     command: ['/etc/config/launcher.sh'],
     image: imageName(body),
@@ -89,7 +130,10 @@ export function renderServer(body: RecipeBody, ctx: WorkloadContext, flavour: Se
     containers,
   });
   const autoscaling = flavour.autoscaling;
-  const objects: K8sObject[] = [...(flavour.ebs === 'claim' ? ebsClaim(body, ctx, '100Gi') : []), scriptConfigMap(ctx, configMap, 'launcher.sh', script)];
+  const objects: K8sObject[] = [
+    ...(flavour.ebs === 'claim' ? ebsClaim(body, ctx, '100Gi') : []),
+    scriptConfigMap(ctx, configMap, 'launcher.sh', script),
+  ];
   let target: { apiVersion: string; kind: string };
   let selector: Record<string, string>;
   if (lws) {
@@ -112,8 +156,14 @@ export function renderServer(body: RecipeBody, ctx: WorkloadContext, flavour: Se
         replicas: autoscaling.minReplicas,
         leaderWorkerTemplate: {
           size: lws.size,
-          leaderTemplate: { metadata: podMetadata(ctx, { role: 'leader' }), spec: podSpecJson(podSpec([container], true)) },
-          workerTemplate: { metadata: podMetadata(ctx, { role: 'worker' }), spec: podSpecJson(podSpec([worker], false)) },
+          leaderTemplate: {
+            metadata: podMetadata(ctx, { role: 'leader' }),
+            spec: podSpecJson(podSpec([container], true)),
+          },
+          workerTemplate: {
+            metadata: podMetadata(ctx, { role: 'worker' }),
+            spec: podSpecJson(podSpec([worker], false)),
+          },
         },
       },
     };
@@ -121,39 +171,48 @@ export function renderServer(body: RecipeBody, ctx: WorkloadContext, flavour: Se
   } else {
     target = KubeDeployment.GVK;
     selector = appLabel;
-    objects.push(KubeDeployment.manifest({
-      metadata: meta(ctx, ctx.release, { ...appLabel, ...ctx.queueLabels }),
-      spec: {
-        replicas: autoscaling.minReplicas,
-        selector: { matchLabels: appLabel },
-        template: { metadata: podMetadata(ctx, { ...appLabel, ...ctx.queueLabels }), spec: podSpec([container], true) },
-      },
-    }));
+    objects.push(
+      KubeDeployment.manifest({
+        metadata: meta(ctx, ctx.release, { ...appLabel, ...ctx.queueLabels }),
+        spec: {
+          replicas: autoscaling.minReplicas,
+          selector: { matchLabels: appLabel },
+          template: {
+            metadata: podMetadata(ctx, { ...appLabel, ...ctx.queueLabels }),
+            spec: podSpec([container], true),
+          },
+        },
+      }),
+    );
   }
   if (autoscaling.maxReplicas > autoscaling.minReplicas) {
-    objects.push(KubeHorizontalPodAutoscalerV2.manifest({
+    objects.push(
+      KubeHorizontalPodAutoscalerV2.manifest({
+        metadata: meta(ctx, ctx.release),
+        spec: {
+          scaleTargetRef: { apiVersion: target.apiVersion, kind: target.kind, name: ctx.release },
+          minReplicas: autoscaling.minReplicas,
+          maxReplicas: autoscaling.maxReplicas,
+          metrics: autoscaling.metrics?.map(metricFromSeed),
+        },
+      }),
+    );
+  }
+  objects.push(
+    KubeService.manifest({
       metadata: meta(ctx, ctx.release),
       spec: {
-        scaleTargetRef: { apiVersion: target.apiVersion, kind: target.kind, name: ctx.release },
-        minReplicas: autoscaling.minReplicas,
-        maxReplicas: autoscaling.maxReplicas,
-        metrics: autoscaling.metrics?.map(metricFromSeed),
+        ports: flavour.ports.map((p): ServicePort => ({
+          protocol: 'TCP',
+          name: p.name,
+          port: p.value,
+          targetPort: IntOrString.fromNumber(p.value),
+        })),
+        selector,
+        type: 'ClusterIP',
       },
-    }));
-  }
-  objects.push(KubeService.manifest({
-    metadata: meta(ctx, ctx.release),
-    spec: {
-      ports: flavour.ports.map((p): ServicePort => ({
-        protocol: 'TCP',
-        name: p.name,
-        port: p.value,
-        targetPort: IntOrString.fromNumber(p.value),
-      })),
-      selector,
-      type: 'ClusterIP',
-    },
-  }));
+    }),
+  );
   return objects;
 }
 

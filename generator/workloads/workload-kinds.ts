@@ -1,5 +1,3 @@
-import type { K8sObject } from '../model/k8s-object';
-import type { RecipeBody, WorkloadKind } from '../recipes/recipe-schema';
 import { renderDataProcess } from './data-process';
 import { renderDjlLmi } from './djl-lmi';
 import { renderKServe } from './kserve';
@@ -11,10 +9,16 @@ import { renderRayJob } from './rayjob';
 import { renderRayService } from './rayservice';
 import { renderTrainJob } from './trainjob';
 import { renderTriton } from './triton';
+import type { K8sObject } from '../model/k8s-object';
+import type { RecipeBody, WorkloadKind } from '../recipes/recipe-schema';
 
 export interface KindRule {
   /** Modules the cluster must run, in order of preference: the first enabled one picks the renderer. */
-  readonly needs: readonly { module: string; render: (body: RecipeBody, ctx: WorkloadContext) => K8sObject[]; what: string }[];
+  readonly needs: readonly {
+    module: string;
+    render: (body: RecipeBody, ctx: WorkloadContext) => K8sObject[];
+    what: string;
+  }[];
   /** Kueue admits the kind (runs, and the services whose pods Kueue can gate). */
   readonly queued: boolean;
   /** The seed field holding the command, for the "nothing to run" check. */
@@ -30,35 +34,73 @@ export const KIND_RULES: Record<Exclude<WorkloadKind, 'pipeline'>, KindRule> = {
   'pytorch-distributed': {
     needs: [
       { module: 'kubeflow-trainer', render: renderTrainJob, what: 'a TrainJob (Trainer v2)' },
-      { module: 'training-operator', render: (b, c) => renderPyTorchJob(b, c, false), what: 'a PyTorchJob (Trainer v1)' },
+      {
+        module: 'training-operator',
+        render: (b, c) => renderPyTorchJob(b, c, false),
+        what: 'a PyTorchJob (Trainer v1)',
+      },
     ],
     queued: true,
     commandField: 'train',
     pods: nodes(2),
   },
   'pytorch-elastic': {
-    needs: [{ module: 'training-operator', render: (b, c) => renderPyTorchJob(b, c, true), what: 'an elastic PyTorchJob (Trainer v1)' }],
+    needs: [
+      {
+        module: 'training-operator',
+        render: (b, c) => renderPyTorchJob(b, c, true),
+        what: 'an elastic PyTorchJob (Trainer v1)',
+      },
+    ],
     queued: true,
     commandField: 'train',
     pods: nodes(1),
   },
-  'ray-train': { needs: [{ module: 'kuberay', render: renderRayJob, what: 'a RayJob' }], queued: true, commandField: 'train', pods: (b) => nodes(1)(b) },
-  'mpi': { needs: [{ module: 'mpi-operator', render: renderMpiJob, what: 'an MPIJob' }], queued: true, commandField: 'train', pods: nodes(1) },
-  'data-process': { needs: [{ module: 'kueue', render: renderDataProcess, what: 'a Job' }], queued: true, commandField: 'process', pods: () => 1 },
-  'model-download': { needs: [{ module: 'kueue', render: renderModelDownload, what: 'a Job' }], queued: true, pods: () => 1 },
+  'ray-train': {
+    needs: [{ module: 'kuberay', render: renderRayJob, what: 'a RayJob' }],
+    queued: true,
+    commandField: 'train',
+    pods: (b) => nodes(1)(b),
+  },
+  mpi: {
+    needs: [{ module: 'mpi-operator', render: renderMpiJob, what: 'an MPIJob' }],
+    queued: true,
+    commandField: 'train',
+    pods: nodes(1),
+  },
+  'data-process': {
+    needs: [{ module: 'kueue', render: renderDataProcess, what: 'a Job' }],
+    queued: true,
+    commandField: 'process',
+    pods: () => 1,
+  },
+  'model-download': {
+    needs: [{ module: 'kueue', render: renderModelDownload, what: 'a Job' }],
+    queued: true,
+    pods: () => 1,
+  },
   'rayserve-vllm': {
     needs: [{ module: 'kuberay', render: renderRayService, what: 'a RayService' }],
     queued: false,
     pods: (b) => (b.resources?.min_replicas ?? 1) * (b.resources?.num_of_hosts ?? 1),
   },
-  'triton': {
+  triton: {
     needs: [{ module: 'kueue', render: renderTriton, what: 'a Deployment or LeaderWorkerSet' }],
     queued: true,
     commandField: 'server',
     pods: (b) => (b.server?.autoscaling?.minReplicas ?? 1) * (b.lws?.size ?? 1),
   },
-  'djl-lmi': { needs: [{ module: 'kueue', render: renderDjlLmi, what: 'a Deployment' }], queued: true, commandField: 'server', pods: (b) => b.server?.autoscaling?.minReplicas ?? 1 },
-  'kserve': { needs: [{ module: 'kserve', render: renderKServe, what: 'an InferenceService' }], queued: false, pods: (b) => b.server?.autoscaling?.minReplicas ?? 1 },
+  'djl-lmi': {
+    needs: [{ module: 'kueue', render: renderDjlLmi, what: 'a Deployment' }],
+    queued: true,
+    commandField: 'server',
+    pods: (b) => b.server?.autoscaling?.minReplicas ?? 1,
+  },
+  kserve: {
+    needs: [{ module: 'kserve', render: renderKServe, what: 'an InferenceService' }],
+    queued: false,
+    pods: (b) => b.server?.autoscaling?.minReplicas ?? 1,
+  },
 };
 
 /** Modules a kind needs besides the one that renders it. */

@@ -1,5 +1,5 @@
-import { imageRegistries, type ClusterSpec, type Team } from '../model/cluster-spec';
 import type { Problem } from '../config/problems';
+import { imageRegistries, type ClusterSpec, type Team } from '../model/cluster-spec';
 import type { K8sObject } from '../model/k8s-object';
 import type { RecipeBody } from '../recipes/recipe-schema';
 import { TEAM_RESOURCES } from '../teams/team-resources';
@@ -34,7 +34,10 @@ type Json = Record<string, unknown>;
  * security contexts, the object's kind and namespace, a kind's default image) is the renderer's doing for the
  * workload's kind: it is reported at `kind`.
  */
-const RECIPE_SOURCES: readonly { field: RegExp; source: (body: RecipeBody, node: Json) => PropertyKey[] | undefined }[] = [
+const RECIPE_SOURCES: readonly {
+  field: RegExp;
+  source: (body: RecipeBody, node: Json) => PropertyKey[] | undefined;
+}[] = [
   { field: /(^|\.)image$/, source: (body) => (body.image ? ['image'] : undefined) },
   { field: /(^|\.)volumes\[\d+\]\.hostPath$/, source: (body, volume) => volumeSource(body, String(volume.name)) },
 ];
@@ -51,7 +54,12 @@ function recipeField(field: string, node: Json | undefined, body: RecipeBody | u
   return (rule && rule.source(body, node ?? {})) ?? ['kind'];
 }
 
-export function checkWorkloadPolicy(objects: readonly K8sObject[], cluster: ClusterSpec, team: Team, subject: PolicySubject): Problem[] {
+export function checkWorkloadPolicy(
+  objects: readonly K8sObject[],
+  cluster: ClusterSpec,
+  team: Team,
+  subject: PolicySubject,
+): Problem[] {
   const problems: Problem[] = [];
   const registries = imageRegistries(cluster);
   const allow = team.allow;
@@ -60,31 +68,62 @@ export function checkWorkloadPolicy(objects: readonly K8sObject[], cluster: Clus
 
   for (const object of objects) {
     const id = `${object.kind}/${String(object.metadata?.name ?? '?')}`;
-    const add = (path: string, message: string, node?: Json) => problems.push({
-      file: subject.file,
-      line: subject.lineOf([...(subject.step?.path ?? []), ...recipeField(path, node, subject.step?.body)]),
-      field: `${id} ${path}`.trim(),
-      message,
-    });
+    const add = (path: string, message: string, node?: Json) =>
+      problems.push({
+        file: subject.file,
+        line: subject.lineOf([...(subject.step?.path ?? []), ...recipeField(path, node, subject.step?.body)]),
+        field: `${id} ${path}`.trim(),
+        message,
+      });
 
     if (!TEAM_KINDS.has(`${groupOf(String(object.apiVersion))}/${object.kind}`)) {
-      add('kind', `kind "${object.kind}" (${String(object.apiVersion)}) is not a namespaced workload kind a team may deploy (allowed: ${TEAM_RESOURCES.map((r) => r.kind).join(', ')})`);
+      add(
+        'kind',
+        `kind "${object.kind}" (${String(object.apiVersion)}) is not a namespaced workload ` +
+          `kind a team may deploy (allowed: ${TEAM_RESOURCES.map((r) => r.kind).join(', ')})`,
+      );
     }
     const namespace = object.metadata?.namespace;
     if (namespace !== team.namespace) {
-      add('metadata.namespace', `expected the team's namespace "${team.namespace}", got ${namespace === undefined ? 'none' : `"${String(namespace)}"`}: a team's workloads land only in its own namespace`);
+      add(
+        'metadata.namespace',
+        `expected the team's namespace "${team.namespace}", ` +
+          (`got ${namespace === undefined ? 'none' : `"${String(namespace)}"`}: ` +
+            `a team's workloads land only in its own namespace`),
+      );
     }
 
     walk(object as unknown as Json, '', (node, path) => {
-      if (node.hostNetwork === true && !allow.hostNetwork) add(`${path}hostNetwork`, `host networking is not allowed for team "${team.name}" (${spec}: ${teamAt}.hostNetwork)`);
-      if (node.hostPID === true && !allow.hostPID) add(`${path}hostPID`, `the host's PID namespace is not allowed for team "${team.name}" (${spec}: ${teamAt}.hostPID)`);
-      if (node.hostIPC === true && !allow.hostIPC) add(`${path}hostIPC`, `the host's IPC namespace is not allowed for team "${team.name}" (${spec}: ${teamAt}.hostIPC)`);
+      if (node.hostNetwork === true && !allow.hostNetwork) {
+        add(
+          `${path}hostNetwork`,
+          `host networking is not allowed for team "${team.name}" (${spec}: ${teamAt}.hostNetwork)`,
+        );
+      }
+      if (node.hostPID === true && !allow.hostPID) {
+        add(
+          `${path}hostPID`,
+          `the host's PID namespace is not allowed for team "${team.name}" (${spec}: ${teamAt}.hostPID)`,
+        );
+      }
+      if (node.hostIPC === true && !allow.hostIPC) {
+        add(
+          `${path}hostIPC`,
+          `the host's IPC namespace is not allowed for team "${team.name}" (${spec}: ${teamAt}.hostIPC)`,
+        );
+      }
       if (isObject(node.hostPath) && !allow.hostPath) {
         const volume = String(node.hostPath.path ?? '');
-        add(`${path}hostPath`, `host path volumes ("${volume}") are not allowed for team "${team.name}" (${spec}: ${teamAt}.hostPath); ` +
-          'use a PersistentVolumeClaim (pv-efs, pv-fsx) or an emptyDir', node);
+        add(
+          `${path}hostPath`,
+          `host path volumes ("${volume}") are not allowed for team "${team.name}" (${spec}: ${teamAt}.hostPath); ` +
+            'use a PersistentVolumeClaim (pv-efs, pv-fsx) or an emptyDir',
+          node,
+        );
       }
-      if (typeof node.hostPort === 'number' && !allow.hostNetwork) add(`${path}hostPort`, `host ports are not allowed for team "${team.name}" (${spec}: ${teamAt}.hostNetwork)`);
+      if (typeof node.hostPort === 'number' && !allow.hostNetwork) {
+        add(`${path}hostPort`, `host ports are not allowed for team "${team.name}" (${spec}: ${teamAt}.hostNetwork)`);
+      }
       if (typeof node.image === 'string' && !fromRegistry(node.image, registries)) {
         const allowed = `${spec}: policy.imageRegistries: ${registries.join(', ')}`;
         add(`${path}image`, `image "${node.image}" is not from a registry the cluster allows (${allowed})`, node);
@@ -92,13 +131,21 @@ export function checkWorkloadPolicy(objects: readonly K8sObject[], cluster: Clus
       const security = node.securityContext;
       if (isObject(security)) {
         if (security.privileged === true && !allow.privileged) {
-          add(`${path}securityContext.privileged`, `privileged containers are not allowed for team "${team.name}" (${spec}: ${teamAt}.privileged)`);
+          add(
+            `${path}securityContext.privileged`,
+            `privileged containers are not allowed for team "${team.name}" (${spec}: ${teamAt}.privileged)`,
+          );
         }
-        const added = isObject(security.capabilities) && Array.isArray(security.capabilities.add) ? security.capabilities.add : [];
+        const added =
+          isObject(security.capabilities) && Array.isArray(security.capabilities.add) ? security.capabilities.add : [];
         added.forEach((capability, i) => {
           const name = String(capability).replace(/^CAP_/, '');
           if (!allow.capabilities.includes(name)) {
-            add(`${path}securityContext.capabilities.add[${i}]`, `capability "${String(capability)}" is not allowed for team "${team.name}" (${spec}: ${teamAt}.capabilities: ${allow.capabilities.join(', ') || 'none'})`);
+            add(
+              `${path}securityContext.capabilities.add[${i}]`,
+              `capability "${String(capability)}" is not allowed for team "${team.name}" ` +
+                `(${spec}: ${teamAt}.capabilities: ${allow.capabilities.join(', ') || 'none'})`,
+            );
           }
         });
       }
@@ -107,7 +154,10 @@ export function checkWorkloadPolicy(objects: readonly K8sObject[], cluster: Clus
   return problems;
 }
 
-/** `nvcr.io/nvidia/x:1` is from `nvcr.io` and from `nvcr.io/nvidia`, not from `nvcr.io/nvidiax`; a bare name is Docker Hub's. */
+/**
+ * `nvcr.io/nvidia/x:1` is from `nvcr.io` and from `nvcr.io/nvidia`, not from `nvcr.io/nvidiax`; a bare name is Docker
+ * Hub's.
+ */
 function fromRegistry(image: string, registries: readonly string[]): boolean {
   const first = image.split('/')[0];
   const hasHost = image.includes('/') && (first.includes('.') || first.includes(':') || first === 'localhost');
@@ -125,6 +175,8 @@ function walk(value: unknown, path: string, visit: (node: Json, path: string) =>
     value.forEach((v, i) => walk(v, `${path.replace(/\.$/, '')}[${i}].`, visit));
   } else if (isObject(value)) {
     visit(value, path);
-    for (const [key, v] of Object.entries(value)) if (typeof v === 'object' && v !== null) walk(v, `${path}${key}.`, visit);
+    for (const [key, v] of Object.entries(value)) {
+      if (typeof v === 'object' && v !== null) walk(v, `${path}${key}.`, visit);
+    }
   }
 }

@@ -15,9 +15,23 @@ let steps = 0;
 
 /** The boundaries, by what was just done. */
 export type StepName =
-  | 'lock-candidate' | 'lock-taken' | 'lock-released' | 'recovering'
-  | 'staged' | 'cache-in-place' | 'manifest-staged' | 'render-cache-staged' | 'journal-written' | 'commit'
-  | 'moved' | 'deleted' | 'pruned' | 'manifest-in-place' | 'render-cache-in-place' | 'journal-removed' | 'staging-removed'
+  | 'lock-candidate'
+  | 'lock-taken'
+  | 'lock-released'
+  | 'recovering'
+  | 'staged'
+  | 'cache-in-place'
+  | 'manifest-staged'
+  | 'render-cache-staged'
+  | 'journal-written'
+  | 'commit'
+  | 'moved'
+  | 'deleted'
+  | 'pruned'
+  | 'manifest-in-place'
+  | 'render-cache-in-place'
+  | 'journal-removed'
+  | 'staging-removed'
   | 'render-cache-written';
 
 export function stepBoundary(name: StepName): void {

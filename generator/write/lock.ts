@@ -41,9 +41,16 @@ function take(path: string, candidate: string): LockResult {
     }
     const holder = readHolder(path);
     if (holder === undefined) continue; // released meanwhile
-    if (holder.pid !== undefined && holder.pid !== process.pid && isRunning(holder.pid, Date.parse(holder.started ?? ''))) {
+    if (
+      holder.pid !== undefined &&
+      holder.pid !== process.pid &&
+      isRunning(holder.pid, Date.parse(holder.started ?? ''))
+    ) {
       const wait = 'wait for it to finish, then run "npx projen" again';
-      return { ok: false, message: `another regenerate is running (pid ${holder.pid}, started ${holder.started}); ${wait}` };
+      return {
+        ok: false,
+        message: `another regenerate is running (pid ${holder.pid}, started ${holder.started}); ${wait}`,
+      };
     }
     takeOver(path, holder.text);
   }

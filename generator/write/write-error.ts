@@ -2,6 +2,7 @@ import { lstatSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 
 // plain JavaScript, shared with the launcher (it runs before anything is compiled); its functions, typed
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- a .cjs file, loaded as the launcher loads it
 const { systemErrorCode, failedPath, failureLine } = require('./fs-failure.cjs') as {
   systemErrorCode(error: unknown): string | undefined;
   failedPath(error: unknown, root: string): string | undefined;
@@ -37,7 +38,9 @@ export function asWriteError(
   let where = options.path ?? failedPath(error, root) ?? options.fallback ?? '(a file being written)';
   // the kernel does not say which folder on the path is a file: the first one that is
   if (code === 'ENOTDIR') where = fileOnPath(root, where) ?? where;
-  return new WriteError(`${failureLine(where, code)}; ${options.committed ? HALF_DONE : NOTHING_WRITTEN}`, { cause: error });
+  return new WriteError(`${failureLine(where, code)}; ${options.committed ? HALF_DONE : NOTHING_WRITTEN}`, {
+    cause: error,
+  });
 }
 
 /** A system error with `code` about `path`, as Node would throw it (for faults the writer finds itself). */

@@ -1,20 +1,33 @@
 import { createHash } from 'node:crypto';
 import {
-  accessSync, closeSync, constants, existsSync, fstatSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmdirSync,
-  rmSync, statSync, writeFileSync,
+  accessSync,
+  closeSync,
+  constants,
+  existsSync,
+  fstatSync,
+  lstatSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmdirSync,
+  rmSync,
+  statSync,
+  writeFileSync,
 } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { findSecretInGenerated } from '../config/secrets';
-import type { Problem } from '../config/problems';
-import type { GeneratedFile } from '../model/generated-file';
-import type { SourceStat } from '../config/input-digest';
-import { flatString } from '../util/flat-string';
-import { hasMarker, markerLine } from '../model/marker';
-import { pathsUnder } from '../util/sorted-paths';
-import { writeFileAtomically } from '../util/atomic-file';
 import { stepBoundary } from './crash-test-hook';
-import { writeAll } from '../util/write-all';
 import { asWriteError, systemError } from './write-error';
+import type { SourceStat } from '../config/input-digest';
+import type { Problem } from '../config/problems';
+import { findSecretInGenerated } from '../config/secrets';
+import type { GeneratedFile } from '../model/generated-file';
+import { hasMarker, markerLine } from '../model/marker';
+import { writeFileAtomically } from '../util/atomic-file';
+import { flatString } from '../util/flat-string';
+import { pathsUnder } from '../util/sorted-paths';
+import { writeAll } from '../util/write-all';
 
 /** The generator's own list of the files it wrote, so the next run can remove what is no longer generated. */
 export const MANIFEST_PATH = '.projen/fleet-files.json';
@@ -48,7 +61,9 @@ export interface WritePlan {
   /** The digest of every input (config/input-digest.ts), and of each kept or generated folder's own inputs. */
   readonly inputs?: string;
   readonly folders: ReadonlyMap<string, string>;
-  /** The stat and digest of each input read (config/input-digest.ts), kept in the render cache for the next regenerate. */
+  /**
+   * The stat and digest of each input read (config/input-digest.ts), kept in the render cache for the next regenerate.
+   */
   readonly sources?: ReadonlyMap<string, SourceStat>;
   /** Caches for the next regenerate (not committed), staged as this one made them: [staged, target]. */
   readonly caches: readonly (readonly [staged: string, target: string])[];
@@ -102,7 +117,11 @@ export class WriteSession {
   constructor(
     private readonly root: string,
     private readonly outputRoots: readonly string[],
-    private readonly options: { readonly stage?: boolean; readonly code?: string; readonly renderCache?: RenderCache } = {},
+    private readonly options: {
+      readonly stage?: boolean;
+      readonly code?: string;
+      readonly renderCache?: RenderCache;
+    } = {},
   ) {
     const cache = options.renderCache ?? readRenderCache(root);
     this.previous = readManifest(root, outputRoots);
@@ -124,13 +143,19 @@ export class WriteSession {
    * inside it are kept too). Otherwise records the digest and returns 0: generate it.
    */
   keep(folder: string, inputs: string): number {
-    const digest = createHash('sha1').update(this.options.code ?? '').update('\0').update(inputs).digest('base64url');
+    const digest = createHash('sha1')
+      .update(this.options.code ?? '')
+      .update('\0')
+      .update(inputs)
+      .digest('base64url');
     this.digests.set(flatString(folder), digest);
     if (!this.options.code || this.previousDigests.get(folder) !== digest) return 0;
     this.previousSorted ??= [...this.previous].sort();
     const paths = pathsUnder(this.previousSorted, folder);
     const entries = paths.map((path) => [path, this.cache.get(path)] as const);
-    if (!paths.length || entries.some(([path, entry]) => !entry || statOf(join(this.root, path)) !== entry.stat)) return 0;
+    if (!paths.length || entries.some(([path, entry]) => !entry || statOf(join(this.root, path)) !== entry.stat)) {
+      return 0;
+    }
     for (const [path, entry] of entries) {
       if (this.next.has(path)) throw new Error(`generator bug: two outputs for ${path}`);
       this.next.add(path);
@@ -138,7 +163,9 @@ export class WriteSession {
       this.unchanged++;
     }
     this.previousDigestFolders ??= [...this.previousDigests.keys()].sort();
-    for (const inner of pathsUnder(this.previousDigestFolders, folder)) this.digests.set(inner, this.previousDigests.get(inner)!);
+    for (const inner of pathsUnder(this.previousDigestFolders, folder)) {
+      this.digests.set(inner, this.previousDigests.get(inner)!);
+    }
     return paths.length;
   }
 
@@ -158,7 +185,8 @@ export class WriteSession {
       return;
     }
     const content = file.content;
-    // every file rendered, staged or not (a clean clone, as in CI, renders the files it has): none may hold a credential
+    // every file rendered, staged or not (a clean clone, as in CI, renders the files it has): none may hold a
+    // credential
     const secret = findSecretInGenerated(path, content);
     if (secret) {
       this.problems.push(secret);
@@ -173,14 +201,18 @@ export class WriteSession {
       this.problems.push({
         file: path,
         field: '',
-        message: 'is a hand-written file (no projen marker) where the generator writes; move or rename it, then run "npx projen" again',
+        message:
+          'is a hand-written file (no projen marker) where the generator ' +
+          'writes; move or rename it, then run "npx projen" again',
       });
     } else {
       this.write(path, file.key, content);
     }
   }
 
-  /** Where to write a cache (`path`, under .projen/) as this regenerate makes it; put in place when the plan is applied. */
+  /**
+   * Where to write a cache (`path`, under .projen/) as this regenerate makes it; put in place when the plan is applied.
+   */
   stageCache(path: string): string | undefined {
     if (!this.stage) return undefined;
     const staged = `${STAGING_DIR}/cache-${this.caches.length}`;
@@ -307,7 +339,13 @@ export class WriteSession {
   }
 
   private linkProblem(path: string): false {
-    this.problems.push({ file: path, field: '', message: 'is a symbolic link inside an output folder; the generator neither writes nor deletes through links: replace it with a plain folder or file' });
+    this.problems.push({
+      file: path,
+      field: '',
+      message:
+        'is a symbolic link inside an output folder; the generator neither ' +
+        'writes nor deletes through links: replace it with a plain folder or file',
+    });
     return false;
   }
 }
@@ -371,7 +409,9 @@ function checkTargets(root: string, plan: WritePlan) {
   const folders = new Set<string>();
   const check = (path: string, isFolder: boolean) => {
     const stat = lstatSync(join(root, path), { throwIfNoEntry: false });
-    if (stat && stat.isDirectory() !== isFolder) throw systemError(isFolder ? 'ENOTDIR' : 'EISDIR', 'lstat', join(root, path));
+    if (stat && stat.isDirectory() !== isFolder) {
+      throw systemError(isFolder ? 'ENOTDIR' : 'EISDIR', 'lstat', join(root, path));
+    }
     folders.add(dirname(path));
   };
   for (const [staged, target] of plan.moves) check(target, staged.startsWith(`${STAGING_TREE}/`));
@@ -467,7 +507,12 @@ export function readRenderCache(root: string): RenderCache {
  * The plan of a regenerate whose inputs did not change since the last one (same digest) and whose outputs
  * are untouched (every generated file as it was written): nothing to do, decided without generating anything.
  */
-export function unchangedPlan(root: string, inputs: string, outputRoots: readonly string[], cache = readRenderCache(root)): WritePlan | undefined {
+export function unchangedPlan(
+  root: string,
+  inputs: string,
+  outputRoots: readonly string[],
+  cache = readRenderCache(root),
+): WritePlan | undefined {
   if (cache.inputs !== inputs) return undefined;
   const manifest = readIfExists(join(root, MANIFEST_PATH));
   const paths = readManifest(root, outputRoots);
@@ -476,7 +521,23 @@ export function unchangedPlan(root: string, inputs: string, outputRoots: readonl
     const entry = cache.entries.get(path);
     if (!entry || statOf(join(root, path)) !== entry.stat) return undefined;
   }
-  return { root, outputRoots, toWrite: [], staged: true, moves: [], toDelete: [], manifest, unchanged: paths.size, cached: cache.entries, written: new Map(), inputs, sources: cache.sources, folders: cache.folders, caches: [], cacheCurrent: true };
+  return {
+    root,
+    outputRoots,
+    toWrite: [],
+    staged: true,
+    moves: [],
+    toDelete: [],
+    manifest,
+    unchanged: paths.size,
+    cached: cache.entries,
+    written: new Map(),
+    inputs,
+    sources: cache.sources,
+    folders: cache.folders,
+    caches: [],
+    cacheCurrent: true,
+  };
 }
 
 /** The render cache as this plan leaves it; undefined when the file already holds it (a no-op writes nothing). */
@@ -573,8 +634,10 @@ export function recoverInterruptedWrite(root: string): 'none' | 'rolled-forward'
   }
   stepBoundary('recovering');
   const journal = JSON.parse(text) as Journal;
-  const safe = journal.moves.every(([staged, target]) => staged.startsWith(`${STAGING_DIR}/`) && isOutputPath(target, journal.outputRoots))
-    && journal.deletes.every((path) => isOutputPath(path, journal.outputRoots));
+  const safe =
+    journal.moves.every(
+      ([staged, target]) => staged.startsWith(`${STAGING_DIR}/`) && isOutputPath(target, journal.outputRoots),
+    ) && journal.deletes.every((path) => isOutputPath(path, journal.outputRoots));
   if (!safe) throw new Error(`${JOURNAL_PATH} names paths outside the output folders; remove it and regenerate`);
   finishCommitted(root, journal);
   return 'rolled-forward';
@@ -594,7 +657,7 @@ export function readManifest(root: string, outputRoots: readonly string[]): Set<
 }
 
 function renderManifest(paths: string[]): string {
-  return `${JSON.stringify({ '//': markerLine('.projenrc.ts'), 'files': paths }, null, 2)}\n`;
+  return `${JSON.stringify({ '//': markerLine('.projenrc.ts'), files: paths }, null, 2)}\n`;
 }
 
 function isOutputPath(path: string, outputRoots: readonly string[]): boolean {
@@ -608,7 +671,9 @@ function isOutputPath(path: string, outputRoots: readonly string[]): boolean {
 }
 
 function assertOutputPath(path: string, outputRoots: readonly string[]) {
-  if (!isOutputPath(path, outputRoots)) throw new Error(`generator bug: refusing to write ${JSON.stringify(path)} outside ${outputRoots.join(', ')}`);
+  if (!isOutputPath(path, outputRoots)) {
+    throw new Error(`generator bug: refusing to write ${JSON.stringify(path)} outside ${outputRoots.join(', ')}`);
+  }
 }
 
 function readIfExists(path: string): string | undefined {
@@ -622,7 +687,6 @@ function readIfExists(path: string): string | undefined {
     throw error;
   }
 }
-
 
 /** Moves every file of `from` to the same place under `to`, then removes `from`. */
 function mergeFolder(from: string, to: string) {
@@ -638,7 +702,9 @@ function mergeFolder(from: string, to: string) {
 function pruneEmptyFolders(root: string, deleted: string[], outputRoots: readonly string[]) {
   const candidates = new Set<string>();
   for (const path of deleted) {
-    for (let dir = dirname(path); dir.includes('/') && !outputRoots.includes(dir); dir = dirname(dir)) candidates.add(dir);
+    for (let dir = dirname(path); dir.includes('/') && !outputRoots.includes(dir); dir = dirname(dir)) {
+      candidates.add(dir);
+    }
   }
   // deepest first, so a parent is examined after its children are gone
   for (const dir of [...candidates].sort((a, b) => b.split('/').length - a.split('/').length || (a < b ? -1 : 1))) {

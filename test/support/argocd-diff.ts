@@ -44,13 +44,21 @@ export function deepEqual(a: Json, b: Json): boolean {
 
 /** `glob.Match` as Argo CD uses it on group and kind (util/glob: `*` matches anything). */
 function globMatch(pattern: string, value: string): boolean {
-  const re = new RegExp(`^${pattern.split('*').map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
+  const re = new RegExp(
+    `^${pattern
+      .split('*')
+      .map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+      .join('.*')}$`,
+  );
   return re.test(value);
 }
 
 const groupOf = (obj: Json) => (String(obj.apiVersion).includes('/') ? String(obj.apiVersion).split('/')[0] : '');
 
-/** The entries that apply to an object (util/argo/normalizers/diff_normalizer.go `Normalize`: group, kind, name, namespace). */
+/**
+ * The entries that apply to an object (util/argo/normalizers/diff_normalizer.go `Normalize`: group, kind, name,
+ * namespace).
+ */
 export function matching(ignores: readonly IgnoreDifference[], obj: Json): IgnoreDifference[] {
   return ignores.filter((i) => globMatch(i.group, groupOf(obj)) && globMatch(i.kind, String(obj.kind)));
 }
@@ -59,7 +67,10 @@ export function matching(ignores: readonly IgnoreDifference[], obj: Json): Ignor
 
 function pointerTokens(pointer: string): string[] {
   if (!pointer.startsWith('/')) throw new Error(`not a JSON pointer: ${pointer}`);
-  return pointer.slice(1).split('/').map((t) => t.replace(/~1/g, '/').replace(/~0/g, '~'));
+  return pointer
+    .slice(1)
+    .split('/')
+    .map((t) => t.replace(/~1/g, '/').replace(/~0/g, '~'));
 }
 
 /** RFC 6902 `remove`; throws when the path does not resolve (evanphx/json-patch does too). */
@@ -80,7 +91,10 @@ export function removePointer(doc: Json, pointer: string): Json {
 
 // ---- jq ----
 
-/** `del(<expr>)` in real jq; throws on a jq error, and when it yields other than one document (Argo CD refuses that too). */
+/**
+ * `del(<expr>)` in real jq; throws on a jq error, and when it yields other than one document (Argo CD refuses that
+ * too).
+ */
 export async function jqDelete(doc: Json, expression: string): Promise<Json> {
   const out = await jq.json(doc, `del(${expression})`);
   if (out.length !== 1) throw new Error(`JQ patch returned ${out.length} objects`);
@@ -118,7 +132,10 @@ function deletePath(doc: Json, path: string[]) {
   delete node[path[path.length - 1]];
 }
 
-/** util/argo/managedfields/managed_fields.go `Normalize`: remove what a trusted manager owns and the two sides disagree on. */
+/**
+ * util/argo/managedfields/managed_fields.go `Normalize`: remove what a trusted manager owns and the two sides disagree
+ * on.
+ */
 function normalizeManagedFields(live: Json, config: Json, managers: readonly string[]): { live: Json; config: Json } {
   const l = clone(live);
   const c = clone(config);
@@ -136,8 +153,13 @@ function normalizeManagedFields(live: Json, config: Json, managers: readonly str
   return { live: l, config: c };
 }
 
-/** The ignore normalizer on one object: each pointer and each jq path in order, a failing one skipped (and reported). */
-export async function ignoreNormalize(obj: Json, ignores: readonly IgnoreDifference[]): Promise<{ doc: Json; failures: string[] }> {
+/**
+ * The ignore normalizer on one object: each pointer and each jq path in order, a failing one skipped (and reported).
+ */
+export async function ignoreNormalize(
+  obj: Json,
+  ignores: readonly IgnoreDifference[],
+): Promise<{ doc: Json; failures: string[] }> {
   let doc = clone(obj);
   const failures: string[] = [];
   for (const entry of matching(ignores, obj)) {
@@ -160,7 +182,11 @@ export async function ignoreNormalize(obj: Json, ignores: readonly IgnoreDiffere
 }
 
 /** Both sides as Argo CD compares them. */
-export async function normalize(config: Json, live: Json, ignores: readonly IgnoreDifference[]): Promise<{ config: Json; live: Json; failures: string[] }> {
+export async function normalize(
+  config: Json,
+  live: Json,
+  ignores: readonly IgnoreDifference[],
+): Promise<{ config: Json; live: Json; failures: string[] }> {
   const managers = [...new Set(matching(ignores, config).flatMap((i) => i.managedFieldsManagers ?? []))];
   const pre = managers.length ? normalizeManagedFields(live, config, managers) : { live, config };
   const l = await ignoreNormalize(pre.live, ignores);
@@ -173,7 +199,11 @@ export async function normalize(config: Json, live: Json, ignores: readonly Igno
 /** gitops-engine/pkg/utils/json/json.go `removeFields`. */
 function removeFields(config: Json, live: Json): Json {
   if (isMap(config)) return isMap(live) ? removeMapFields(config, live) : live;
-  if (Array.isArray(config)) return Array.isArray(live) ? live.map((v, i) => (i < config.length && v !== null ? removeFields(config[i], v) : v)) : live;
+  if (Array.isArray(config)) {
+    return Array.isArray(live)
+      ? live.map((v, i) => (i < config.length && v !== null ? removeFields(config[i], v) : v))
+      : live;
+  }
   return live;
 }
 function removeMapFields(config: Record<string, Json>, live: Record<string, Json>): Record<string, Json> {
@@ -190,8 +220,9 @@ export function createMergePatch(from: Json, to: Json): Json {
   if (!isMap(from) || !isMap(to)) return deepEqual(from, to) ? undefined : to;
   const patch: Record<string, Json> = {};
   for (const [k, v] of Object.entries(to)) {
-    if (!(k in from)) patch[k] = v;
-    else {
+    if (!(k in from)) {
+      patch[k] = v;
+    } else {
       const sub = isMap(v) && isMap(from[k]) ? createMergePatch(from[k], v) : deepEqual(from[k], v) ? undefined : v;
       if (sub !== undefined) patch[k] = sub;
     }
@@ -223,7 +254,9 @@ function withoutDeletions(patch: Json): Json {
 export function differingPaths(a: Json, b: Json, path = ''): string[] {
   if (deepEqual(a, b)) return [];
   if (isMap(a) && isMap(b)) {
-    return [...new Set([...Object.keys(a), ...Object.keys(b)])].sort().flatMap((k) => differingPaths(a[k], b[k], `${path}/${k.replace(/~/g, '~0').replace(/\//g, '~1')}`));
+    return [...new Set([...Object.keys(a), ...Object.keys(b)])]
+      .sort()
+      .flatMap((k) => differingPaths(a[k], b[k], `${path}/${k.replace(/~/g, '~0').replace(/\//g, '~1')}`));
   }
   return [path || '/'];
 }

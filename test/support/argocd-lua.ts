@@ -31,7 +31,9 @@ export async function healthVm(): Promise<HealthVm> {
     run(script, obj) {
       const engine = new LuaEngine(lua, { openStandardLibs: false, injectObjects: false });
       try {
-        for (const library of [LuaLibraries.Package, LuaLibraries.Base, LuaLibraries.Table]) engine.global.loadLibrary(library);
+        for (const library of [LuaLibraries.Package, LuaLibraries.Base, LuaLibraries.Table]) {
+          engine.global.loadLibrary(library);
+        }
         engine.doStringSync(`obj = ${toLua(obj)}`);
         const result: unknown = engine.doStringSync(script);
         if (result === undefined || result === null) return { status: 'Unknown', message: 'the script returned nil' };
@@ -40,7 +42,9 @@ export async function healthVm(): Promise<HealthVm> {
         if (typeof status !== 'string' || !(HEALTH_CODES as readonly string[]).includes(status)) {
           return { status: 'Unknown', message: 'Lua returned an invalid health status' };
         }
-        return message === undefined ? { status: status as HealthCode } : { status: status as HealthCode, message: String(message) };
+        return message === undefined
+          ? { status: status as HealthCode }
+          : { status: status as HealthCode, message: String(message) };
       } finally {
         engine.global.close();
       }
@@ -50,21 +54,25 @@ export async function healthVm(): Promise<HealthVm> {
 
 /**
  * A JSON value as a Lua expression, as gopher-json decodes it for Argo CD: objects and arrays become tables
- * (arrays from index 1, in order), null becomes nil. Whole numbers are written as integers so that `tostring` prints them
- * as gopher-lua prints its float64 numbers ("3", not "3.0").
+ * (arrays from index 1, in order), null becomes nil. Whole numbers are written as integers so that `tostring` prints
+ * them as gopher-lua prints its float64 numbers ("3", not "3.0").
  */
 export function toLua(value: unknown): string {
   if (value === null || value === undefined) return 'nil';
   if (typeof value === 'boolean') return value ? 'true' : 'false';
   if (typeof value === 'number') {
     if (!Number.isFinite(value)) throw new Error(`not a JSON number: ${value}`);
-    return Number.isInteger(value) && Math.abs(value) <= Number.MAX_SAFE_INTEGER ? String(value) : value.toExponential();
+    return Number.isInteger(value) && Math.abs(value) <= Number.MAX_SAFE_INTEGER
+      ? String(value)
+      : value.toExponential();
   }
   if (typeof value === 'string') return luaString(value);
   // positional, so that the items are in the table's array part and `pairs` visits them in order, as gopher-lua
   if (Array.isArray(value)) return `{${value.map((v) => toLua(v)).join(',')}}`;
   if (typeof value === 'object') {
-    return `{${Object.entries(value as Record<string, unknown>).map(([k, v]) => `[${luaString(k)}]=${toLua(v)}`).join(',')}}`;
+    return `{${Object.entries(value as Record<string, unknown>)
+      .map(([k, v]) => `[${luaString(k)}]=${toLua(v)}`)
+      .join(',')}}`;
   }
   throw new Error(`not a JSON value: ${typeof value}`);
 }
@@ -94,8 +102,9 @@ export function luaCode(script: string): string {
   while (i < script.length) {
     if (script.startsWith('--', i)) {
       const end = longBracket(i + 2);
-      if (end !== undefined) i = end;
-      else {
+      if (end !== undefined) {
+        i = end;
+      } else {
         const nl = script.indexOf('\n', i);
         i = nl < 0 ? script.length : nl;
       }
@@ -141,7 +150,13 @@ export function lua51Problems(script: string): string[] {
     [/\/\//, 'integer division // (Lua 5.3)'],
     [/[&|]|<<|>>|~(?!=)/, 'a bitwise operator (Lua 5.3)'],
     [/<\s*(const|close)\s*>/, 'a variable attribute (Lua 5.4)'],
-    [/(?<![.\w])(string|math|io|debug|utf8|coroutine|os|require|load|loadstring|loadfile|dofile|rawlen|warn|setfenv|getfenv|unpack|module)\b/, 'a library or function outside the base and table libraries (the only ones the scripts may rely on)'],
+    [
+      new RegExp(
+        String.raw`(?<![.\w])(string|math|io|debug|utf8|coroutine|os|require|load|loadstring|loadfile|dofile|` +
+          String.raw`rawlen|warn|setfenv|getfenv|unpack|module)\b`,
+      ),
+      'a library or function outside the base and table libraries (the only ones the scripts may rely on)',
+    ],
     [/[\w)\]]\s*:\s*[A-Za-z_]\w*\s*[("{]/, 'a method call (strings have no methods without the string library)'],
   ];
   for (const [pattern, what] of rules) {

@@ -95,7 +95,9 @@ export class FakeAws {
     // SigV4: Authorization: AWS4-HMAC-SHA256 Credential=<key>/<date>/<region>/<service>/aws4_request, ...
     const scope = /Credential=[^/]+\/\d{8}\/([^/]+)\/([^/]+)\/aws4_request/.exec(req.headers.authorization ?? '');
     if (!scope) {
-      res.writeHead(401, { 'content-type': 'text/xml' }).end(ec2ErrorXml('AuthFailure', 'AWS was not able to validate the provided access credentials'));
+      res
+        .writeHead(401, { 'content-type': 'text/xml' })
+        .end(ec2ErrorXml('AuthFailure', 'AWS was not able to validate the provided access credentials'));
       return;
     }
     const [, region, service] = scope;
@@ -114,16 +116,26 @@ export class FakeAws {
 
   private ec2(region: string, params: Record<string, string>, res: ServerResponse): void {
     if (this.ec2Error) {
-      res.writeHead(this.ec2Error.status, { 'content-type': 'text/xml;charset=UTF-8' }).end(ec2ErrorXml(this.ec2Error.code, this.ec2Error.message));
+      res
+        .writeHead(this.ec2Error.status, { 'content-type': 'text/xml;charset=UTF-8' })
+        .end(ec2ErrorXml(this.ec2Error.code, this.ec2Error.message));
       return;
     }
     if (params.Version === '2016-11-15' && params.Action === 'DescribeRegions') {
       const regions = [...new Set([...this.instanceTypes.keys(), ...this.offerings.keys()])];
       if (this.reverse) regions.reverse();
-      const items = regions.map((r) => `<item><regionName>${r}</regionName><regionEndpoint>ec2.${r}.amazonaws.com</regionEndpoint><optInStatus>opt-in-not-required</optInStatus></item>`);
-      res.writeHead(200, { 'content-type': 'text/xml;charset=UTF-8' }).end(
-        `<?xml version="1.0" encoding="UTF-8"?>\n<DescribeRegionsResponse xmlns="http://ec2.amazonaws.com/doc/2016-11-15/"><requestId>${randomUUID()}</requestId><regionInfo>${items.join('')}</regionInfo></DescribeRegionsResponse>`,
+      const items = regions.map(
+        (r) =>
+          `<item><regionName>${r}</regionName><regionEndpoint>ec2.${r}.amazonaws.com</regionEndpoint>` +
+          `<optInStatus>opt-in-not-required</optInStatus></item>`,
       );
+      res
+        .writeHead(200, { 'content-type': 'text/xml;charset=UTF-8' })
+        .end(
+          `<?xml version="1.0" encoding="UTF-8"?>\n<DescribeRegionsResponse ` +
+            `xmlns="http://ec2.amazonaws.com/doc/2016-11-15/"><requestId>${randomUUID()}</requestId>` +
+            `<regionInfo>${items.join('')}</regionInfo></DescribeRegionsResponse>`,
+        );
       return;
     }
     if (params.Version === '2016-11-15' && params.Action === 'DescribeInstanceTypeOfferings') {
@@ -135,14 +147,25 @@ export class FakeAws {
       const size = Math.min(this.offeringsPageSize, Number(params.MaxResults ?? 1000));
       const page = names.slice(start, start + size);
       const next = start + size < names.length ? Buffer.from(String(start + size)).toString('base64') : undefined;
-      const items = page.map((n) => `<item><instanceType>${n}</instanceType><locationType>region</locationType><location>${region}</location></item>`);
-      res.writeHead(200, { 'content-type': 'text/xml;charset=UTF-8' }).end(
-        `<?xml version="1.0" encoding="UTF-8"?>\n<DescribeInstanceTypeOfferingsResponse xmlns="http://ec2.amazonaws.com/doc/2016-11-15/"><requestId>${randomUUID()}</requestId><instanceTypeOfferingSet>${items.join('')}</instanceTypeOfferingSet>${next ? `<nextToken>${next}</nextToken>` : ''}</DescribeInstanceTypeOfferingsResponse>`,
+      const items = page.map(
+        (n) =>
+          `<item><instanceType>${n}</instanceType><locationType>region</locationType>` +
+          `<location>${region}</location></item>`,
       );
+      res
+        .writeHead(200, { 'content-type': 'text/xml;charset=UTF-8' })
+        .end(
+          `<?xml version="1.0" encoding="UTF-8"?>\n<DescribeInstanceTypeOfferingsResponse ` +
+            `xmlns="http://ec2.amazonaws.com/doc/2016-11-15/"><requestId>${randomUUID()}</requestId>` +
+            `<instanceTypeOfferingSet>${items.join('')}</instanceTypeOfferingSet>` +
+            `${next ? `<nextToken>${next}</nextToken>` : ''}</DescribeInstanceTypeOfferingsResponse>`,
+        );
       return;
     }
     if (params.Action !== 'DescribeInstanceTypes' || params.Version !== '2016-11-15') {
-      res.writeHead(400, { 'content-type': 'text/xml;charset=UTF-8' }).end(ec2ErrorXml('InvalidAction', `The action ${params.Action} is not valid for this web service.`));
+      res
+        .writeHead(400, { 'content-type': 'text/xml;charset=UTF-8' })
+        .end(ec2ErrorXml('InvalidAction', `The action ${params.Action} is not valid for this web service.`));
       return;
     }
     // Filter.N.Name / Filter.N.Value.M (only instance-type is supported here, as the update uses it)
@@ -151,7 +174,9 @@ export class FakeAws {
       const values = Object.entries(params)
         .filter(([k]) => k.startsWith(`Filter.${n}.Value.`))
         .map(([, v]) => v);
-      if (params[`Filter.${n}.Name`] !== 'instance-type') throw new Error(`unsupported filter ${params[`Filter.${n}.Name`]}`);
+      if (params[`Filter.${n}.Name`] !== 'instance-type') {
+        throw new Error(`unsupported filter ${params[`Filter.${n}.Name`]}`);
+      }
       items = items.filter((i) => values.includes(i.InstanceType));
     }
     if (this.reverse) items.reverse();
@@ -174,25 +199,43 @@ export class FakeAws {
     const json = { 'content-type': 'application/x-amz-json-1.1', 'x-amzn-requestid': randomUUID() };
     const error = this.pricingError;
     if (error && this.pricingCalls >= (error.after ?? 0)) {
-      res.writeHead(error.status, { ...json, 'x-amzn-errortype': error.code }).end(JSON.stringify({ __type: error.code, Message: error.message }));
+      res
+        .writeHead(error.status, { ...json, 'x-amzn-errortype': error.code })
+        .end(JSON.stringify({ __type: error.code, Message: error.message }));
       return;
     }
     this.pricingCalls++;
     const filters = (params.Filters ?? []) as { Type: string; Field: string; Value: string }[];
     let matching = this.products.filter(
-      (p) => p.serviceCode === params.ServiceCode && filters.every((f) => f.Type === 'TERM_MATCH' && (f.Field === 'productFamily' ? p.product.productFamily : p.product.attributes[f.Field]) === f.Value),
+      (p) =>
+        p.serviceCode === params.ServiceCode &&
+        filters.every(
+          (f) =>
+            f.Type === 'TERM_MATCH' &&
+            (f.Field === 'productFamily' ? p.product.productFamily : p.product.attributes[f.Field]) === f.Value,
+        ),
     );
     if (this.reverse) matching = matching.reverse();
     const token = params.NextToken as string | undefined;
     if (this.pricingEmptyFirstPage && !token) {
-      res.writeHead(200, json).end(JSON.stringify({ FormatVersion: 'aws_v1', PriceList: [], NextToken: Buffer.from('0').toString('base64') }));
+      res
+        .writeHead(200, json)
+        .end(
+          JSON.stringify({ FormatVersion: 'aws_v1', PriceList: [], NextToken: Buffer.from('0').toString('base64') }),
+        );
       return;
     }
     const start = token ? Number(Buffer.from(token, 'base64').toString()) : 0;
     const size = Math.min(this.pricingPageSize, Number(params.MaxResults ?? 100));
     const page = matching.slice(start, start + size);
     const next = start + size < matching.length ? Buffer.from(String(start + size)).toString('base64') : undefined;
-    res.writeHead(200, json).end(JSON.stringify({ FormatVersion: 'aws_v1', PriceList: page.map((p) => JSON.stringify(p)), ...(next ? { NextToken: next } : {}) }));
+    res.writeHead(200, json).end(
+      JSON.stringify({
+        FormatVersion: 'aws_v1',
+        PriceList: page.map((p) => JSON.stringify(p)),
+        ...(next ? { NextToken: next } : {}),
+      }),
+    );
   }
 }
 
@@ -201,14 +244,21 @@ function filterValues(params: Record<string, string>, name: string): string[][] 
   const lists: string[][] = [];
   for (let n = 1; params[`Filter.${n}.Name`]; n++) {
     if (params[`Filter.${n}.Name`] !== name) throw new Error(`unsupported filter ${params[`Filter.${n}.Name`]}`);
-    lists.push(Object.entries(params).filter(([k]) => k.startsWith(`Filter.${n}.Value.`)).map(([, v]) => v));
+    lists.push(
+      Object.entries(params)
+        .filter(([k]) => k.startsWith(`Filter.${n}.Value.`))
+        .map(([, v]) => v),
+    );
   }
   return lists;
 }
 
 /** An EC2 Query error document. */
 function ec2ErrorXml(code: string, message: string): string {
-  return `<?xml version="1.0" encoding="UTF-8"?>\n<Response><Errors><Error><Code>${code}</Code><Message>${escapeXml(message)}</Message></Error></Errors><RequestID>${randomUUID()}</RequestID></Response>`;
+  return (
+    `<?xml version="1.0" encoding="UTF-8"?>\n<Response><Errors><Error><Code>${code}</Code>` +
+    `<Message>${escapeXml(message)}</Message></Error></Errors><RequestID>${randomUUID()}</RequestID></Response>`
+  );
 }
 
 const escapeXml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
@@ -254,7 +304,8 @@ export function ec2Product(options: {
   const location = LOCATIONS[region];
   const tenancy = options.tenancy ?? 'Shared';
   const os = options.operatingSystem ?? 'Linux';
-  const sku = skuOf(`${instanceType}|${region}|${os}|${tenancy}|${options.marketoption}|${options.capacitystatus}|${options.productFamily}`);
+  const { marketoption, capacitystatus, productFamily } = options;
+  const sku = skuOf(`${instanceType}|${region}|${os}|${tenancy}|${marketoption}|${capacitystatus}|${productFamily}`);
   const usage = `${location.prefix}${tenancy === 'Dedicated' ? 'DedicatedUsage' : 'BoxUsage'}:${instanceType}`;
   return {
     product: {

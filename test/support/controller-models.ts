@@ -43,6 +43,7 @@ let uid = 0;
 function stored(obj: Json, manager = 'argocd-controller'): Json {
   const live = clone(obj);
   uid += 1;
+  const group = obj.apiVersion.split('/')[0];
   live.metadata = {
     ...live.metadata,
     uid: `00000000-0000-0000-0000-${String(uid).padStart(12, '0')}`,
@@ -52,9 +53,11 @@ function stored(obj: Json, manager = 'argocd-controller'): Json {
     annotations: {
       ...live.metadata.annotations,
       'kubectl.kubernetes.io/last-applied-configuration': JSON.stringify(obj),
-      'argocd.argoproj.io/tracking-id': `app:${obj.apiVersion.split('/')[0]}/${obj.kind}:${obj.metadata.namespace}/${obj.metadata.name}`,
+      'argocd.argoproj.io/tracking-id': `app:${group}/${obj.kind}:${obj.metadata.namespace}/${obj.metadata.name}`,
     },
-    managedFields: [{ manager, operation: 'Update', apiVersion: obj.apiVersion, fieldsType: 'FieldsV1', fieldsV1: { 'f:spec': {} } }],
+    managedFields: [
+      { manager, operation: 'Update', apiVersion: obj.apiVersion, fieldsType: 'FieldsV1', fieldsV1: { 'f:spec': {} } },
+    ],
   };
   return live;
 }
@@ -69,16 +72,25 @@ interface PodSetInfo {
   tolerations: Toleration[];
 }
 
-/** utiltolerations.Equal (pkg/util/tolerations): an empty operator is Equal; then key, operator, value, effect (MatchToleration). */
+/**
+ * utiltolerations.Equal (pkg/util/tolerations): an empty operator is Equal; then key, operator, value, effect
+ * (MatchToleration).
+ */
 function tolerationsEqual(a: Toleration, b: Toleration): boolean {
   const op = (t: Toleration) => t.operator || 'Equal';
-  return (a.key ?? '') === (b.key ?? '') && op(a) === op(b) && (a.value ?? '') === (b.value ?? '') && (a.effect ?? '') === (b.effect ?? '');
+  return (
+    (a.key ?? '') === (b.key ?? '') &&
+    op(a) === op(b) &&
+    (a.value ?? '') === (b.value ?? '') &&
+    (a.effect ?? '') === (b.effect ?? '')
+  );
 }
 
 /** The flavor the scenario gives a pod template: the preferred one unless its node selector names another. */
 function flavorFor(template: Json, scenario: KueueScenario): Flavor {
   const selector: Record<string, string> = template?.spec?.nodeSelector ?? {};
-  const fits = (f: Flavor) => Object.entries(f.nodeLabels).every(([k, v]) => selector[k] === undefined || selector[k] === v);
+  const fits = (f: Flavor) =>
+    Object.entries(f.nodeLabels).every(([k, v]) => selector[k] === undefined || selector[k] === v);
   const flavor = fits(scenario.preferred) ? scenario.preferred : scenario.flavors.find(fits);
   if (!flavor) throw new Error(`no flavor fits node selector ${JSON.stringify(selector)}`);
   return flavor;
@@ -125,7 +137,12 @@ function merge(template: Json, info: PodSetInfo) {
 
 /** podset.RestorePodSpec: the template's metadata, node selector and tolerations as the workload recorded them. */
 function restore(template: Json, saved: Json) {
-  for (const [part, key] of [['metadata', 'annotations'], ['metadata', 'labels'], ['spec', 'nodeSelector'], ['spec', 'tolerations']] as const) {
+  for (const [part, key] of [
+    ['metadata', 'annotations'],
+    ['metadata', 'labels'],
+    ['spec', 'nodeSelector'],
+    ['spec', 'tolerations'],
+  ] as const) {
     const value = saved?.[part]?.[key];
     if (value === undefined) delete template[part]?.[key];
     else template[part][key] = clone(value);
@@ -139,7 +156,12 @@ interface KueueJob {
 }
 
 /** Kueue's generic states: created (webhook suspends), admitted (startJob), evicted (stopJob). */
-function kueueStates(rendered: Json, scenario: KueueScenario, job: KueueJob, created: (live: Json) => void): LiveState[] {
+function kueueStates(
+  rendered: Json,
+  scenario: KueueScenario,
+  job: KueueJob,
+  created: (live: Json) => void,
+): LiveState[] {
   const base = stored(rendered);
   created(base);
   // jobframework/defaults.go ApplyDefaultForSuspend: the mutating webhook suspends a job that has a queue
@@ -156,10 +178,15 @@ function kueueStates(rendered: Json, scenario: KueueScenario, job: KueueJob, cre
   job.setSuspend(evicted, true);
   job.podSets(evicted).forEach((p, i) => restore(p.template, saved[i]));
   evicted.status = { conditions: [{ type: 'Suspended', status: 'True' }] };
-  return [{ state: 'created', live: base }, { state: 'admitted', live: admitted }, { state: 'evicted', live: evicted }];
+  return [
+    { state: 'created', live: base },
+    { state: 'admitted', live: admitted },
+    { state: 'evicted', live: evicted },
+  ];
 }
 
-// ---- built-in defaults the API server applies to a Job's or Deployment's pod template (k8s.io/kubernetes pkg/apis/core/v1/defaults.go) ----
+// ---- built-in defaults the API server applies to a Job's or Deployment's pod template (k8s.io/kubernetes
+// pkg/apis/core/v1/defaults.go) ----
 
 function podTemplateDefaults(template: Json) {
   const spec = template.spec;
@@ -180,31 +207,46 @@ function podTemplateDefaults(template: Json) {
 
 type Model = (rendered: Json, scenario: KueueScenario) => LiveState[];
 
-/** batch/v1 Job: kueue pkg/controller/jobs/job/job_controller.go (`Suspend`, `RunWithPodSetsInfo`, one pod set "main"). */
+/**
+ * batch/v1 Job: kueue pkg/controller/jobs/job/job_controller.go (`Suspend`, `RunWithPodSetsInfo`, one pod set "main").
+ */
 const job: Model = (rendered, scenario) =>
-  kueueStates(rendered, scenario, {
-    setSuspend: (o, v) => { o.spec.suspend = v; },
-    podSets: (o) => [{ name: 'main', template: o.spec.template }],
-  }, (live) => {
-    // the API server (pkg/registry/batch/job/strategy.go generateSelector, pkg/apis/batch/v1/defaults.go)
-    const controllerUid = live.metadata.uid;
-    live.spec.selector = { matchLabels: { 'batch.kubernetes.io/controller-uid': controllerUid } };
-    live.spec.template.metadata.labels = {
-      ...live.spec.template.metadata.labels,
-      'batch.kubernetes.io/controller-uid': controllerUid, 'batch.kubernetes.io/job-name': live.metadata.name,
-      'controller-uid': controllerUid, 'job-name': live.metadata.name,
-    };
-    live.spec.completions ??= 1;
-    live.spec.parallelism ??= 1;
-    live.spec.backoffLimit ??= 6;
-    live.spec.completionMode ??= 'NonIndexed';
-    live.spec.manualSelector ??= false;
-    live.spec.podReplacementPolicy ??= 'TerminatingOrFailed';
-    podTemplateDefaults(live.spec.template);
-    live.metadata.finalizers = ['batch.kubernetes.io/job-tracking'];
-  });
+  kueueStates(
+    rendered,
+    scenario,
+    {
+      setSuspend: (o, v) => {
+        o.spec.suspend = v;
+      },
+      podSets: (o) => [{ name: 'main', template: o.spec.template }],
+    },
+    (live) => {
+      // the API server (pkg/registry/batch/job/strategy.go generateSelector, pkg/apis/batch/v1/defaults.go)
+      const controllerUid = live.metadata.uid;
+      live.spec.selector = { matchLabels: { 'batch.kubernetes.io/controller-uid': controllerUid } };
+      live.spec.template.metadata.labels = {
+        ...live.spec.template.metadata.labels,
+        'batch.kubernetes.io/controller-uid': controllerUid,
+        'batch.kubernetes.io/job-name': live.metadata.name,
+        'controller-uid': controllerUid,
+        'job-name': live.metadata.name,
+      };
+      live.spec.completions ??= 1;
+      live.spec.parallelism ??= 1;
+      live.spec.backoffLimit ??= 6;
+      live.spec.completionMode ??= 'NonIndexed';
+      live.spec.manualSelector ??= false;
+      live.spec.podReplacementPolicy ??= 'TerminatingOrFailed';
+      podTemplateDefaults(live.spec.template);
+      live.metadata.finalizers = ['batch.kubernetes.io/job-tracking'];
+    },
+  );
 
-/** The pod template of each replicated job of the torch-distributed runtime (kubeflow/trainer v2.3.0 charts/kubeflow-trainer/files/runtimes/torch-distributed.yaml: one, "node"), with the TrainJob's own runtime patch applied. */
+/**
+ * The pod template of each replicated job of the torch-distributed runtime (kubeflow/trainer v2.3.0
+ * charts/kubeflow-trainer/files/runtimes/torch-distributed.yaml: one, "node"), with the TrainJob's own runtime patch
+ * applied.
+ */
 function trainJobPodSets(o: Json): { name: string; template: Json }[] {
   const mine = (o.spec.runtimePatches ?? []).find((p: Json) => p.manager !== 'kueue.x-k8s.io/manager');
   const node = mine?.trainingRuntimeSpec?.template?.spec?.replicatedJobs?.find((r: Json) => r.name === 'node');
@@ -233,8 +275,10 @@ const trainJob: Model = (rendered, scenario) => {
   const created = stored(rendered);
   created.spec.managedBy ??= 'trainer.kubeflow.org/trainjob-controller';
   created.spec.suspend = true;
-  created.spec.runtimePatches = [...(created.spec.runtimePatches ?? []),
-    { manager: 'kueue.x-k8s.io/manager', trainingRuntimeSpec: { template: { spec: {} } } }];
+  created.spec.runtimePatches = [
+    ...(created.spec.runtimePatches ?? []),
+    { manager: 'kueue.x-k8s.io/manager', trainingRuntimeSpec: { template: { spec: {} } } },
+  ];
   stamp(created, '2026-08-24T10:00:00Z');
 
   const admitted = clone(created);
@@ -242,7 +286,14 @@ const trainJob: Model = (rendered, scenario) => {
     const info = podSetInfo(p.name, p.template, admitted, scenario);
     return {
       name: p.name,
-      template: { spec: { template: { metadata: { annotations: info.annotations, labels: info.labels }, spec: { nodeSelector: info.nodeSelector, tolerations: info.tolerations } } } },
+      template: {
+        spec: {
+          template: {
+            metadata: { annotations: info.annotations, labels: info.labels },
+            spec: { nodeSelector: info.nodeSelector, tolerations: info.tolerations },
+          },
+        },
+      },
     };
   });
   stamp(admitted, '2026-08-24T10:05:00Z', created);
@@ -254,7 +305,11 @@ const trainJob: Model = (rendered, scenario) => {
   delete kueuePatch(evicted).trainingRuntimeSpec.template.spec.replicatedJobs;
   stamp(evicted, '2026-08-24T10:09:00Z', admitted);
   evicted.status = { conditions: [{ type: 'Suspended', status: 'True' }] };
-  return [{ state: 'created', live: created }, { state: 'admitted', live: admitted }, { state: 'evicted', live: evicted }];
+  return [
+    { state: 'created', live: created },
+    { state: 'admitted', live: admitted },
+    { state: 'evicted', live: evicted },
+  ];
 };
 
 /**
@@ -263,39 +318,84 @@ const trainJob: Model = (rendered, scenario) => {
  * defaults `submissionMode` (ray-operator/apis/ray/v1/rayjob_types.go) and adds its finalizer (rayjob_controller.go).
  */
 const rayJob: Model = (rendered, scenario) =>
-  kueueStates(rendered, scenario, {
-    setSuspend: (o, v) => { o.spec.suspend = v; },
-    podSets: (o) => [
-      { name: 'head', template: o.spec.rayClusterSpec.headGroupSpec.template },
-      ...o.spec.rayClusterSpec.workerGroupSpecs.map((w: Json) => ({ name: w.groupName, template: w.template })),
-      { name: 'submitter', template: o.spec.submitterPodTemplate },
-    ],
-  }, (live) => {
-    live.spec.submissionMode ??= 'K8sJobMode';
-    live.metadata.finalizers = ['ray.io/rayjob-finalizer'];
-  });
+  kueueStates(
+    rendered,
+    scenario,
+    {
+      setSuspend: (o, v) => {
+        o.spec.suspend = v;
+      },
+      podSets: (o) => [
+        { name: 'head', template: o.spec.rayClusterSpec.headGroupSpec.template },
+        ...o.spec.rayClusterSpec.workerGroupSpecs.map((w: Json) => ({ name: w.groupName, template: w.template })),
+        { name: 'submitter', template: o.spec.submitterPodTemplate },
+      ],
+    },
+    (live) => {
+      live.spec.submissionMode ??= 'K8sJobMode';
+      live.metadata.finalizers = ['ray.io/rayjob-finalizer'];
+    },
+  );
 
-/** kubeflow.org/v1 PyTorchJob: kueue pkg/controller/jobs/kubeflow/kubeflowjob/kubeflowjob_controller.go (`runPolicy.suspend`, pod sets "master", "worker"); the training operator v1.9.4 defaults in memory only. */
+/**
+ * kubeflow.org/v1 PyTorchJob: kueue pkg/controller/jobs/kubeflow/kubeflowjob/kubeflowjob_controller.go
+ * (`runPolicy.suspend`, pod sets "master", "worker"); the training operator v1.9.4 defaults in memory only.
+ */
 const pyTorchJob: Model = (rendered, scenario) =>
-  kueueStates(rendered, scenario, {
-    setSuspend: (o, v) => { o.spec.runPolicy.suspend = v; },
-    podSets: (o) => ['Master', 'Worker'].filter((r) => o.spec.pytorchReplicaSpecs[r]).map((r) => ({ name: r.toLowerCase(), template: o.spec.pytorchReplicaSpecs[r].template })),
-  }, () => undefined);
+  kueueStates(
+    rendered,
+    scenario,
+    {
+      setSuspend: (o, v) => {
+        o.spec.runPolicy.suspend = v;
+      },
+      podSets: (o) =>
+        ['Master', 'Worker']
+          .filter((r) => o.spec.pytorchReplicaSpecs[r])
+          .map((r) => ({ name: r.toLowerCase(), template: o.spec.pytorchReplicaSpecs[r].template })),
+    },
+    () => undefined,
+  );
 
-/** kubeflow.org/v2beta1 MPIJob: kueue pkg/controller/jobs/mpijob/mpijob_controller.go (`runPolicy.suspend`, pod sets "launcher", "worker"); the MPI operator v0.8.0 defaults in memory only. */
+/**
+ * kubeflow.org/v2beta1 MPIJob: kueue pkg/controller/jobs/mpijob/mpijob_controller.go (`runPolicy.suspend`, pod sets
+ * "launcher", "worker"); the MPI operator v0.8.0 defaults in memory only.
+ */
 const mpiJob: Model = (rendered, scenario) =>
-  kueueStates(rendered, scenario, {
-    setSuspend: (o, v) => { o.spec.runPolicy.suspend = v; },
-    podSets: (o) => ['Launcher', 'Worker'].filter((r) => o.spec.mpiReplicaSpecs[r]).map((r) => ({ name: r.toLowerCase(), template: o.spec.mpiReplicaSpecs[r].template })),
-  }, () => undefined);
+  kueueStates(
+    rendered,
+    scenario,
+    {
+      setSuspend: (o, v) => {
+        o.spec.runPolicy.suspend = v;
+      },
+      podSets: (o) =>
+        ['Launcher', 'Worker']
+          .filter((r) => o.spec.mpiReplicaSpecs[r])
+          .map((r) => ({ name: r.toLowerCase(), template: o.spec.mpiReplicaSpecs[r].template })),
+    },
+    () => undefined,
+  );
 
-/** The HPA's scale-up through `/scale`: the managedFields entry the API server records for built-in kinds (kubernetes PR #98377), none for custom resources (kubernetes issue #131892). */
+/**
+ * The HPA's scale-up through `/scale`: the managedFields entry the API server records for built-in kinds (kubernetes PR
+ * #98377), none for custom resources (kubernetes issue #131892).
+ */
 function scaled(live: Json, replicas: number, builtIn: boolean): Json {
   const out = clone(live);
   out.spec.replicas = replicas;
   if (builtIn) {
-    out.metadata.managedFields = [...out.metadata.managedFields,
-      { manager: 'kube-controller-manager', operation: 'Update', subresource: 'scale', apiVersion: out.apiVersion, fieldsType: 'FieldsV1', fieldsV1: { 'f:spec': { 'f:replicas': {} } } }];
+    out.metadata.managedFields = [
+      ...out.metadata.managedFields,
+      {
+        manager: 'kube-controller-manager',
+        operation: 'Update',
+        subresource: 'scale',
+        apiVersion: out.apiVersion,
+        fieldsType: 'FieldsV1',
+        fieldsV1: { 'f:spec': { 'f:replicas': {} } },
+      },
+    ];
   }
   return out;
 }
@@ -314,9 +414,14 @@ function deployment(hpaMax: number | undefined): Model {
     podTemplateDefaults(live.spec.template);
     const labels = live.metadata.labels ?? {};
     if (labels[QUEUE_LABEL]) {
-      live.spec.template.metadata.annotations = { ...live.spec.template.metadata.annotations, 'kueue.x-k8s.io/pod-suspending-parent': 'deployment' };
+      live.spec.template.metadata.annotations = {
+        ...live.spec.template.metadata.annotations,
+        'kueue.x-k8s.io/pod-suspending-parent': 'deployment',
+      };
       live.spec.template.metadata.labels = {
-        ...live.spec.template.metadata.labels, 'kueue.x-k8s.io/managed': 'true', [QUEUE_LABEL]: labels[QUEUE_LABEL],
+        ...live.spec.template.metadata.labels,
+        'kueue.x-k8s.io/managed': 'true',
+        [QUEUE_LABEL]: labels[QUEUE_LABEL],
         ...(labels[PRIORITY_LABEL] ? { [PRIORITY_LABEL]: labels[PRIORITY_LABEL] } : {}),
       };
     }
@@ -338,14 +443,24 @@ function leaderWorkerSet(hpaMax: number | undefined): Model {
     const live = stored(rendered);
     const t = live.spec.leaderWorkerTemplate;
     t.restartPolicy ??= 'RecreateGroupOnPodRestart';
-    live.spec.rolloutStrategy ??= { type: 'RollingUpdate', rollingUpdateConfiguration: { maxUnavailable: 1, maxSurge: 0, partition: 0 } };
+    live.spec.rolloutStrategy ??= {
+      type: 'RollingUpdate',
+      rollingUpdateConfiguration: { maxUnavailable: 1, maxSurge: 0, partition: 0 },
+    };
     live.spec.networkConfig ??= { subdomainPolicy: 'Shared' };
     const labels = live.metadata.labels ?? {};
     if (labels[QUEUE_LABEL]) {
-      for (const [template, worker] of [[t.leaderTemplate, false], [t.workerTemplate, true]] as const) {
+      for (const [template, worker] of [
+        [t.leaderTemplate, false],
+        [t.workerTemplate, true],
+      ] as const) {
         if (!template) continue;
         template.metadata ??= {};
-        template.metadata.labels = { ...template.metadata.labels, [QUEUE_LABEL]: labels[QUEUE_LABEL], ...(labels[PRIORITY_LABEL] ? { [PRIORITY_LABEL]: labels[PRIORITY_LABEL] } : {}) };
+        template.metadata.labels = {
+          ...template.metadata.labels,
+          [QUEUE_LABEL]: labels[QUEUE_LABEL],
+          ...(labels[PRIORITY_LABEL] ? { [PRIORITY_LABEL]: labels[PRIORITY_LABEL] } : {}),
+        };
         template.metadata.annotations = {
           ...template.metadata.annotations,
           'kueue.x-k8s.io/pod-suspending-parent': 'leaderworkerset.x-k8s.io/leaderworkerset',
@@ -361,7 +476,10 @@ function leaderWorkerSet(hpaMax: number | undefined): Model {
   };
 }
 
-/** ray.io RayService: KubeRay v1.7.0 ray-operator/controllers/ray/rayservice_controller.go adds its finalizer and writes status; Kueue leaves it (no queue label). */
+/**
+ * ray.io RayService: KubeRay v1.7.0 ray-operator/controllers/ray/rayservice_controller.go adds its finalizer and writes
+ * status; Kueue leaves it (no queue label).
+ */
 const rayService: Model = (rendered) => {
   const live = stored(rendered);
   live.metadata.finalizers = ['ray.io/rayservice-finalizer'];
@@ -380,7 +498,9 @@ const inferenceService: Model = (rendered) => {
   live.metadata.annotations['serving.kserve.io/deploymentMode'] = 'Standard';
   const model = live.spec.predictor.model;
   if (model?.modelFormat?.name) live.metadata.annotations.modelFormat = model.modelFormat.name;
-  if (model && !model.protocolVersion && ['triton', 'vllm'].includes(model.modelFormat?.name)) model.protocolVersion = 'v2';
+  if (model && !model.protocolVersion && ['triton', 'vllm'].includes(model.modelFormat?.name)) {
+    model.protocolVersion = 'v2';
+  }
   live.spec.predictor.automountServiceAccountToken ??= false;
   live.metadata.finalizers = ['inferenceservice.finalizers'];
   live.status = { conditions: [{ type: 'Ready', status: 'True' }] };
@@ -390,14 +510,24 @@ const inferenceService: Model = (rendered) => {
 /** The objects beside the workloads: the API server's defaults and the controllers' bookkeeping. */
 const service: Model = (rendered) => {
   const live = stored(rendered);
-  Object.assign(live.spec, { clusterIP: '172.20.10.10', clusterIPs: ['172.20.10.10'], ipFamilies: ['IPv4'], ipFamilyPolicy: 'SingleStack', sessionAffinity: 'None', internalTrafficPolicy: 'Cluster' });
+  Object.assign(live.spec, {
+    clusterIP: '172.20.10.10',
+    clusterIPs: ['172.20.10.10'],
+    ipFamilies: ['IPv4'],
+    ipFamilyPolicy: 'SingleStack',
+    sessionAffinity: 'None',
+    internalTrafficPolicy: 'Cluster',
+  });
   return [{ state: 'created', live }];
 };
 const claim: Model = (rendered) => {
   const live = stored(rendered);
   live.spec.volumeName = `pvc-${live.metadata.uid}`;
   live.spec.volumeMode ??= 'Filesystem';
-  Object.assign(live.metadata.annotations, { 'pv.kubernetes.io/bind-completed': 'yes', 'pv.kubernetes.io/bound-by-controller': 'yes' });
+  Object.assign(live.metadata.annotations, {
+    'pv.kubernetes.io/bind-completed': 'yes',
+    'pv.kubernetes.io/bound-by-controller': 'yes',
+  });
   live.metadata.finalizers = ['kubernetes.io/pvc-protection'];
   live.status = { phase: 'Bound' };
   return [{ state: 'created', live }];

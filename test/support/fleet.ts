@@ -3,9 +3,9 @@ import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, 
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { promisify } from 'node:util';
+import { copyProject } from './project-files';
 import { regenerateFleet } from '../../generator/fleet/regenerate';
 import { PLATFORM_MODULES } from '../../platform';
-import { copyProject } from './project-files';
 
 export const REPO = resolve(__dirname, '..', '..');
 /** The generator options of `.projenrc.ts` (the golden test fails if they drift apart). */
@@ -22,14 +22,19 @@ export function cleanupTemps() {
   for (const dir of temps.splice(0)) rmSync(dir, { recursive: true, force: true });
 }
 
-/** A fresh root holding only the hand-written inputs of the example fleet: its cluster specs, and its recipes and apps if asked. */
+/**
+ * A fresh root holding only the hand-written inputs of the example fleet: its cluster specs, and its recipes and apps
+ * if asked.
+ */
 export function exampleInputs(options: { withRecipes?: boolean } = {}): string {
   const root = tempDir();
   for (const name of EXAMPLE_CLUSTERS) {
     mkdirSync(join(root, 'clusters', name), { recursive: true });
     cpSync(join(REPO, 'clusters', name, 'cluster.yaml'), join(root, 'clusters', name, 'cluster.yaml'));
   }
-  if (options.withRecipes) for (const dir of ['recipes', 'apps']) cpSync(join(REPO, dir), join(root, dir), { recursive: true });
+  if (options.withRecipes) {
+    for (const dir of ['recipes', 'apps']) cpSync(join(REPO, dir), join(root, dir), { recursive: true });
+  }
   return root;
 }
 
@@ -39,7 +44,11 @@ export function regenerate(root: string, readdir?: (dir: string) => string[]) {
 }
 
 /** The generator's caches and transaction files under .projen/: not committed, not part of the output. */
-export const notOutput = (path: string) => /^\.projen\/fleet(-cache\.json|-recipes-cache\.json|-launch\.json|-regenerate\.(cjs|code-cache)|-staging|-journal|\.lock)/.test(path);
+export const notOutput = (path: string) =>
+  new RegExp(
+    String.raw`^\.projen/fleet(-cache\.json|-recipes-cache\.json|-launch\.json|` +
+      String.raw`-regenerate\.(cjs|code-cache)|-staging|-journal|\.lock)`,
+  ).test(path);
 
 /** Every file under `root` (not following links), path -> bytes as text. */
 export function snapshotTree(root: string, skip: (path: string) => boolean = () => false): Map<string, string> {
@@ -75,8 +84,15 @@ export function projectCopy(): string {
 
 const run = promisify(execFile);
 
-/** Runs the README's regenerate command (`npx projen`), or a task (`['validate']`), in `root`; resolves with its exit code and output. */
-export async function runProjen(root: string, env: NodeJS.ProcessEnv = {}, args: string[] = []): Promise<{ code: number; stdout: string; stderr: string }> {
+/**
+ * Runs the README's regenerate command (`npx projen`), or a task (`['validate']`), in `root`; resolves with its exit
+ * code and output.
+ */
+export async function runProjen(
+  root: string,
+  env: NodeJS.ProcessEnv = {},
+  args: string[] = [],
+): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
     const { stdout, stderr } = await run(join(root, 'node_modules', '.bin', 'projen'), args, {
       cwd: root,
@@ -93,7 +109,9 @@ export async function runProjen(root: string, env: NodeJS.ProcessEnv = {}, args:
 
 /** 1-based line of the first line of a committed example file that contains `needle` (for expected messages). */
 export function lineOf(path: string, needle: string): number {
-  const index = readFileSync(join(REPO, path), 'utf-8').split('\n').findIndex((line) => line.includes(needle));
+  const index = readFileSync(join(REPO, path), 'utf-8')
+    .split('\n')
+    .findIndex((line) => line.includes(needle));
   if (index < 0) throw new Error(`${path} has no line with ${JSON.stringify(needle)}`);
   return index + 1;
 }

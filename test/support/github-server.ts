@@ -28,7 +28,10 @@ export class FakeGitHub {
   private readonly trees = new Map<string, { base: string; files: Map<string, string | null> }>();
   readonly pulls: Array<{ number: number; head: string; base: string; title: string; body: string }> = [];
   /** Runs per workflow file, newest first: the commit and the conclusion. */
-  readonly workflowRuns = new Map<string, Array<{ head_sha: string; conclusion: 'success' | 'failure' | 'cancelled'; event: string; branch: string }>>();
+  readonly workflowRuns = new Map<
+    string,
+    Array<{ head_sha: string; conclusion: 'success' | 'failure' | 'cancelled'; event: string; branch: string }>
+  >();
   /** Every request received: `METHOD /path?query`. */
   readonly requests: string[] = [];
   private readonly failures: Failure[] = [];
@@ -91,17 +94,25 @@ export class FakeGitHub {
 
     if ((m = path.match(/^\/issues\/(\d+)\/comments$/))) {
       const issue = Number(m[1]);
-      if (!this.pulls.some((p) => p.number === issue) && !this.comments.has(issue)) return this.send(res, 404, { message: 'Not Found' });
+      if (!this.pulls.some((p) => p.number === issue) && !this.comments.has(issue)) {
+        return this.send(res, 404, { message: 'Not Found' });
+      }
       const list = this.comments.get(issue) ?? [];
       if (method === 'GET') {
         const perPage = Number(url.searchParams.get('per_page') ?? 30);
         const page = Number(url.searchParams.get('page') ?? 1);
         const last = Math.max(1, Math.ceil(list.length / perPage));
         const links: string[] = [];
-        const link = (p: number, rel: string) => `<${this.baseUrl}${url.pathname}?per_page=${perPage}&page=${p}>; rel="${rel}"`;
+        const link = (p: number, rel: string) =>
+          `<${this.baseUrl}${url.pathname}?per_page=${perPage}&page=${p}>; rel="${rel}"`;
         if (page < last) links.push(link(page + 1, 'next'), link(last, 'last'));
         if (page > 1) links.push(link(1, 'first'), link(page - 1, 'prev'));
-        return this.send(res, 200, list.slice((page - 1) * perPage, page * perPage), links.length ? { link: links.join(', ') } : {});
+        return this.send(
+          res,
+          200,
+          list.slice((page - 1) * perPage, page * perPage),
+          links.length ? { link: links.join(', ') } : {},
+        );
       }
       if (method === 'POST') {
         const comment = this.comment(issue, String(body.body));
@@ -117,7 +128,9 @@ export class FakeGitHub {
     }
     if ((m = path.match(/^\/git\/ref\/(.+)$/)) && method === 'GET') {
       const sha = this.refs.get(decodeURIComponent(m[1]));
-      return sha ? this.send(res, 200, { ref: `refs/${m[1]}`, object: { sha, type: 'commit' } }) : this.send(res, 404, { message: 'Not Found' });
+      return sha
+        ? this.send(res, 200, { ref: `refs/${m[1]}`, object: { sha, type: 'commit' } })
+        : this.send(res, 404, { message: 'Not Found' });
     }
     if (path === '/git/refs' && method === 'POST') {
       const ref = String(body.ref).replace(/^refs\//, '');
@@ -138,12 +151,17 @@ export class FakeGitHub {
     }
     if ((m = path.match(/^\/git\/commits\/([0-9a-f]{40})$/)) && method === 'GET') {
       const known = [...this.refs.values()].includes(m[1]) || this.commits.has(m[1]);
-      return known ? this.send(res, 200, { sha: m[1], tree: { sha: `tree-of-${m[1]}` } }) : this.send(res, 404, { message: 'Not Found' });
+      return known
+        ? this.send(res, 200, { sha: m[1], tree: { sha: `tree-of-${m[1]}` } })
+        : this.send(res, 404, { message: 'Not Found' });
     }
     if (path === '/git/trees' && method === 'POST') {
       const entries = body.tree as Array<{ path: string; content?: string; sha?: string | null }>;
       const sha = this.sha('tree');
-      this.trees.set(sha, { base: String(body.base_tree), files: new Map(entries.map((e) => [e.path, e.content ?? null])) });
+      this.trees.set(sha, {
+        base: String(body.base_tree),
+        files: new Map(entries.map((e) => [e.path, e.content ?? null])),
+      });
       return this.send(res, 201, { sha });
     }
     if (path === '/git/commits' && method === 'POST') {
@@ -155,7 +173,13 @@ export class FakeGitHub {
     }
     if (path === '/pulls' && method === 'POST') {
       const number = this.pulls.length + 1;
-      this.pulls.push({ number, head: String(body.head), base: String(body.base), title: String(body.title), body: String(body.body) });
+      this.pulls.push({
+        number,
+        head: String(body.head),
+        base: String(body.base),
+        title: String(body.title),
+        body: String(body.body),
+      });
       return this.send(res, 201, { number, html_url: `https://github.com/${this.owner}/${this.repo}/pull/${number}` });
     }
     return this.send(res, 404, { message: 'Not Found' });

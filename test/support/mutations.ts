@@ -11,8 +11,11 @@ type Path = (string | number)[];
 
 function paths(value: unknown, prefix: Path = [], out: Path[] = []): Path[] {
   out.push(prefix);
-  if (Array.isArray(value)) value.forEach((v, i) => paths(v, [...prefix, i], out));
-  else if (value && typeof value === 'object') for (const [k, v] of Object.entries(value)) paths(v, [...prefix, k], out);
+  if (Array.isArray(value)) {
+    value.forEach((v, i) => paths(v, [...prefix, i], out));
+  } else if (value && typeof value === 'object') {
+    for (const [k, v] of Object.entries(value)) paths(v, [...prefix, k], out);
+  }
   return out;
 }
 
@@ -25,7 +28,25 @@ function deep(depth: number): unknown {
 const hostileValue: fc.Arbitrary<unknown> = fc.oneof(
   fc.string(),
   fc.string({ unit: 'grapheme', maxLength: 40 }),
-  fc.constantFrom('', ' ', '../../etc/passwd', '/abs/path', '..', '.', 'a/b', 'ÜBER-€', '😀', '\u202e', 'x'.repeat(300), 'null', '~', 'NaN', '0x1F', '1e309', '007'),
+  fc.constantFrom(
+    '',
+    ' ',
+    '../../etc/passwd',
+    '/abs/path',
+    '..',
+    '.',
+    'a/b',
+    'ÜBER-€',
+    '😀',
+    '\u202e',
+    'x'.repeat(300),
+    'null',
+    '~',
+    'NaN',
+    '0x1F',
+    '1e309',
+    '007',
+  ),
   fc.integer(),
   fc.constantFrom(Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER + 2, -1, 0, 1e308, -1e308, 0.5, 2 ** 53, 1e21),
   fc.double(),
@@ -36,7 +57,11 @@ const hostileValue: fc.Arbitrary<unknown> = fc.oneof(
   fc.integer({ min: 10, max: 300 }).map(deep),
 );
 
-function setAt(root: unknown, path: Path, change: (parent: Record<string | number, unknown>, key: string | number) => void): unknown {
+function setAt(
+  root: unknown,
+  path: Path,
+  change: (parent: Record<string | number, unknown>, key: string | number) => void,
+): unknown {
   const copy = structuredClone(root);
   if (path.length === 0) return copy;
   let parent = copy as Record<string | number, unknown>;
@@ -49,12 +74,19 @@ function setAt(root: unknown, path: Path, change: (parent: Record<string | numbe
 export function dataMutation(value: unknown): fc.Arbitrary<string> {
   const all = paths(value);
   return fc
-    .tuple(fc.constantFrom(...all), fc.constantFrom('replace', 'delete', 'extra-key', 'replace-root'), hostileValue, fc.string({ minLength: 1, maxLength: 12 }))
+    .tuple(
+      fc.constantFrom(...all),
+      fc.constantFrom('replace', 'delete', 'extra-key', 'replace-root'),
+      hostileValue,
+      fc.string({ minLength: 1, maxLength: 12 }),
+    )
     .map(([path, op, replacement, key]) => {
       let mutated: unknown;
-      if (op === 'replace-root') mutated = replacement;
-      else if (op === 'replace') mutated = path.length ? setAt(value, path, (p, k) => void (p[k] = replacement)) : replacement;
-      else if (op === 'delete') {
+      if (op === 'replace-root') {
+        mutated = replacement;
+      } else if (op === 'replace') {
+        mutated = path.length ? setAt(value, path, (p, k) => void (p[k] = replacement)) : replacement;
+      } else if (op === 'delete') {
         mutated = setAt(value, path, (p, k) => {
           if (Array.isArray(p)) p.splice(Number(k), 1);
           else delete p[k];
@@ -90,11 +122,13 @@ const TEXT_EDITS = [
 export function textMutation(text: string): fc.Arbitrary<string> {
   const lines = text.split('\n');
   return fc.oneof(
-    fc.tuple(fc.nat({ max: lines.length - 1 }), fc.nat({ max: TEXT_EDITS.length - 1 })).map(([i, e]) =>
-      lines.map((line, j) => (j === i ? TEXT_EDITS[e](line) : line)).join('\n'),
-    ),
+    fc
+      .tuple(fc.nat({ max: lines.length - 1 }), fc.nat({ max: TEXT_EDITS.length - 1 }))
+      .map(([i, e]) => lines.map((line, j) => (j === i ? TEXT_EDITS[e](line) : line)).join('\n')),
     fc.nat({ max: text.length }).map((n) => text.slice(0, n)),
-    fc.tuple(fc.nat({ max: text.length }), fc.string({ unit: 'binary', maxLength: 6 })).map(([n, s]) => text.slice(0, n) + s + text.slice(n)),
+    fc
+      .tuple(fc.nat({ max: text.length }), fc.string({ unit: 'binary', maxLength: 6 }))
+      .map(([n, s]) => text.slice(0, n) + s + text.slice(n)),
   );
 }
 

@@ -8,10 +8,20 @@ import { join } from 'node:path';
  */
 export function copyProject(repo: string, dir: string): void {
   mkdirSync(dir, { recursive: true });
-  const projenFiles = (JSON.parse(readFileSync(join(repo, '.projen/files.json'), 'utf-8')) as { files: string[] }).files;
+  const projenFiles = (JSON.parse(readFileSync(join(repo, '.projen/files.json'), 'utf-8')) as { files: string[] })
+    .files;
   // README.md: without it, a projen synthesis writes its sample README (as in a checkout, it is there)
-  for (const path of ['.projenrc.ts', 'README.md', 'package.json', 'package-lock.json', '.projen', ...projenFiles.filter((f) => !/^(generator|\.projen)\//.test(f))]) {
+  for (const path of [
+    '.projenrc.ts',
+    'README.md',
+    'package.json',
+    'package-lock.json',
+    '.projen',
+    ...projenFiles.filter((f) => !/^(generator|\.projen)\//.test(f)),
+  ]) {
     cpSync(join(repo, path), join(dir, path), { recursive: true });
   }
-  for (const path of ['node_modules', 'generator', 'platform', 'vendor']) symlinkSync(join(repo, path), join(dir, path), 'dir');
+  for (const path of ['node_modules', 'generator', 'platform', 'vendor']) {
+    symlinkSync(join(repo, path), join(dir, path), 'dir');
+  }
 }

@@ -22,16 +22,25 @@ export function runRegenerate(
 ): Promise<RunResult> {
   const bin = join(root, 'node_modules/.bin');
   const [file, args] =
-    options.command === 'npx' ? [join(bin, 'projen'), []] : [process.execPath, ['generator/projen/launcher.cjs', 'tsx', '.projenrc.ts']];
+    options.command === 'npx'
+      ? [join(bin, 'projen'), []]
+      : [process.execPath, ['generator/projen/launcher.cjs', 'tsx', '.projenrc.ts']];
   // as runProjen: no colours, and no install after a synthesis (the copy links node_modules)
-  const env = { ...process.env, CI: 'true', NO_COLOR: '1', PROJEN_DISABLE_POST: 'true', PATH: `${bin}:${process.env.PATH}` };
+  const env = {
+    ...process.env,
+    CI: 'true',
+    NO_COLOR: '1',
+    PROJEN_DISABLE_POST: 'true',
+    PATH: `${bin}:${process.env.PATH}`,
+  };
   Object.assign(env, options.env);
   const child = spawn(file, args, { cwd: root, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d) => (stdout += d));
   child.stderr.on('data', (d) => (stderr += d));
-  const timer = options.killAfterMs === undefined ? undefined : setTimeout(() => killGroup(child.pid!), options.killAfterMs);
+  const timer =
+    options.killAfterMs === undefined ? undefined : setTimeout(() => killGroup(child.pid!), options.killAfterMs);
   return new Promise((resolve) => {
     child.on('close', (code, signal) => {
       clearTimeout(timer);

@@ -1,21 +1,28 @@
+import { FLEET } from './fleet';
 import { loadFleet } from '../../generator/config/load-fleet';
 import { compileCluster } from '../../generator/fleet/compile-cluster';
 import type { CompiledCluster } from '../../generator/model/compiled-cluster';
 import { compileWorkloads } from '../../generator/workloads/compile-workloads';
 import { loadFleetRecipes } from '../../generator/workloads/fleet-recipes';
-import { FLEET } from './fleet';
 
 /** Every cluster of the fleet at `root` as the renderer receives it: its platform, runs and services compiled. */
 export function compiledClusters(root: string): CompiledCluster[] {
   const loaded = loadFleet(root, { moduleNames: FLEET.catalog.map((m) => m.name) });
   if (!loaded.ok) throw new Error(`the fleet at ${root} does not load: ${JSON.stringify(loaded.problems[0])}`);
-  const recipes = loadFleetRecipes(root, loaded.clusters.map((c) => c.spec.name));
-  if (!recipes.ok || recipes.problems.length) throw new Error(`the recipes at ${root} do not load: ${JSON.stringify(recipes.problems[0])}`);
+  const recipes = loadFleetRecipes(
+    root,
+    loaded.clusters.map((c) => c.spec.name),
+  );
+  if (!recipes.ok || recipes.problems.length) {
+    throw new Error(`the recipes at ${root} do not load: ${JSON.stringify(recipes.problems[0])}`);
+  }
   return loaded.clusters.map((input) => {
     const platform = compileCluster(input, FLEET.catalog);
     if (!platform.ok) throw new Error(`${input.spec.name} does not compile: ${JSON.stringify(platform.problems[0])}`);
     const workloads = compileWorkloads(platform.cluster, recipes.takeRecipesOf(input.spec.name), recipes.instanceTypes);
-    if (!workloads.ok) throw new Error(`the workloads of ${input.spec.name} do not compile: ${JSON.stringify(workloads.problems[0])}`);
+    if (!workloads.ok) {
+      throw new Error(`the workloads of ${input.spec.name} do not compile: ${JSON.stringify(workloads.problems[0])}`);
+    }
     return workloads.cluster;
   });
 }

@@ -1,10 +1,10 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { parse } from 'yaml';
-import { pathProblems } from '../../generator/workloads/path-policy';
+import { REPO, writeFile } from './fleet';
 import type { RecipeBody } from '../../generator/recipes/recipe-schema';
 import { importSeedRecipe } from '../../generator/recipes/seed-import';
-import { REPO, writeFile } from './fleet';
+import { pathProblems } from '../../generator/workloads/path-policy';
 
 /** The seed recipes of the five seed projects, as vendored for the tests. */
 export const SEED = join(REPO, 'test', 'fixtures', 'seed-recipes');
@@ -33,10 +33,12 @@ export interface SeedCorpus {
 }
 
 export function seedFiles(dir = SEED): string[] {
-  return readdirSync(dir).sort().flatMap((entry) => {
-    const path = join(dir, entry);
-    return statSync(path).isDirectory() ? seedFiles(path) : entry.endsWith('.yaml') ? [relative(SEED, path)] : [];
-  });
+  return readdirSync(dir)
+    .sort()
+    .flatMap((entry) => {
+      const path = join(dir, entry);
+      return statSync(path).isDirectory() ? seedFiles(path) : entry.endsWith('.yaml') ? [relative(SEED, path)] : [];
+    });
 }
 
 /**

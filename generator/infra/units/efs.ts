@@ -4,19 +4,26 @@ import { storageParameters } from './storage-parameters';
 import { MODULES } from '../terraform-modules';
 import { mockSubnetIds, unitDir, type InfraContext, type InfraUnit } from '../unit';
 
-/** EFS, the shared home of the teams' `pv-efs` volumes: encrypted, a mount target in every zone, NFS open to the VPC. */
+/**
+ * EFS, the shared home of the teams' `pv-efs` volumes: encrypted, a mount target in every zone, NFS open to the VPC.
+ */
 export function efsUnit(context: InfraContext): InfraUnit | undefined {
   const { spec } = context;
   const efs = spec.storage.efs;
   if (efs === false) return undefined;
   const mountTargets = Object.fromEntries(
-    spec.aws.availabilityZones.map((zone, i) => [zone, { subnet_id: expression(`dependency.network.outputs.private_subnets[${i}]`) }]),
+    spec.aws.availabilityZones.map((zone, i) => [
+      zone,
+      { subnet_id: expression(`dependency.network.outputs.private_subnets[${i}]`) },
+    ]),
   );
   return {
     dir: unitDir(spec, INFRA_UNITS.efs),
     module: MODULES.efs,
     template: 'efs.hcl',
-    summary: `EFS file system (${efs.throughputMode}, ${efs.performanceMode}), mount targets in ${spec.aws.availabilityZones.length} zones`,
+    summary:
+      `EFS file system (${efs.throughputMode}, ${efs.performanceMode}), ` +
+      `mount targets in ${spec.aws.availabilityZones.length} zones`,
     dependencies: [
       {
         name: 'network',

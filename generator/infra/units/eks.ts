@@ -1,10 +1,20 @@
+import { applyRoleName } from '../../model/github-settings';
 import { expression, type HclValue } from '../hcl';
-import { awsPartition, DISCOVERY_TAG, eksClusterRoleName, INFRA_UNITS, poolDiscoveryTag, roleArnOf, SYSTEM_NODE_LABEL } from '../names';
+import {
+  awsPartition,
+  DISCOVERY_TAG,
+  eksClusterRoleName,
+  INFRA_UNITS,
+  poolDiscoveryTag,
+  roleArnOf,
+  SYSTEM_NODE_LABEL,
+} from '../names';
 import { MODULES } from '../terraform-modules';
 import { mockSubnetIds, unitDir, type InfraContext, type InfraUnit } from '../unit';
-import { applyRoleName } from '../../model/github-settings';
 
-/** The system node group: Argo CD, Karpenter, CoreDNS and the controllers run here; ML workloads run on Karpenter nodes. */
+/**
+ * The system node group: Argo CD, Karpenter, CoreDNS and the controllers run here; ML workloads run on Karpenter nodes.
+ */
 const SYSTEM_NODES = {
   dev: { instanceTypes: ['m7i.large'], min: 2, desired: 2, max: 3 },
   staging: { instanceTypes: ['m7i.xlarge'], min: 2, desired: 2, max: 4 },
@@ -59,7 +69,7 @@ export function eksUnit(context: InfraContext): InfraUnit {
       clusterRoleName: eksClusterRoleName(spec),
       accessEntries,
       addons: {
-        'coredns': {},
+        coredns: {},
         'eks-pod-identity-agent': { before_compute: true },
         'kube-proxy': {},
         'vpc-cni': { before_compute: true },
@@ -75,13 +85,29 @@ export function eksUnit(context: InfraContext): InfraUnit {
         },
       },
       // with the EFA rules below, the node security group is also the one EFA pools select by their own tag
-      nodeSecurityGroupTags: Object.fromEntries([DISCOVERY_TAG, ...efaPools.map((pool) => poolDiscoveryTag(pool.name))].map((tag) => [tag, spec.name])),
+      nodeSecurityGroupTags: Object.fromEntries(
+        [DISCOVERY_TAG, ...efaPools.map((pool) => poolDiscoveryTag(pool.name))].map((tag) => [tag, spec.name]),
+      ),
       // EFA needs all traffic allowed between the nodes of the security group, in and out
       efaRules: efa
         ? {
-          efa_ingress_self: { description: 'EFA: all traffic from nodes of this group', protocol: '-1', from_port: 0, to_port: 0, type: 'ingress', self: true },
-          efa_egress_self: { description: 'EFA: all traffic to nodes of this group', protocol: '-1', from_port: 0, to_port: 0, type: 'egress', self: true },
-        }
+            efa_ingress_self: {
+              description: 'EFA: all traffic from nodes of this group',
+              protocol: '-1',
+              from_port: 0,
+              to_port: 0,
+              type: 'ingress',
+              self: true,
+            },
+            efa_egress_self: {
+              description: 'EFA: all traffic to nodes of this group',
+              protocol: '-1',
+              from_port: 0,
+              to_port: 0,
+              type: 'egress',
+              self: true,
+            },
+          }
         : undefined,
     },
   };

@@ -23,14 +23,25 @@ export function fsxUnit(context: InfraContext): InfraUnit | undefined {
   const zone = fsxAvailabilityZone(spec.aws.availabilityZones, fsx.availabilityZone);
   const zoneIndex = spec.aws.availabilityZones.indexOf(zone);
   const persistent = fsx.deploymentType === 'PERSISTENT_2';
-  const lustrePort = (from: number, to: number) => ({ description: 'Lustre from the cluster VPC', cidr_ipv4: spec.network.vpcCidr, from_port: from, to_port: to });
+  const lustrePort = (from: number, to: number) => ({
+    description: 'Lustre from the cluster VPC',
+    cidr_ipv4: spec.network.vpcCidr,
+    from_port: from,
+    to_port: to,
+  });
   return {
     dir: unitDir(spec, INFRA_UNITS.fsx),
     module: MODULES.fsxLustre,
     template: 'fsx.hcl',
-    summary: `FSx for Lustre ${fsx.deploymentType} ${fsx.storageCapacityGiB} GiB in ${zone}, linked to ${fsx.s3ImportPath}`,
+    summary:
+      `FSx for Lustre ${fsx.deploymentType} ${fsx.storageCapacityGiB} ` +
+      `GiB in ${zone}, linked to ${fsx.s3ImportPath}`,
     dependencies: [
-      { name: 'network', unit: unitDir(spec, INFRA_UNITS.network), mockOutputs: { private_subnets: mockSubnetIds(spec, 'private') } },
+      {
+        name: 'network',
+        unit: unitDir(spec, INFRA_UNITS.network),
+        mockOutputs: { private_subnets: mockSubnetIds(spec, 'private') },
+      },
     ],
     after: [],
     values: {

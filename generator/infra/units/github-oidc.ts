@@ -49,31 +49,43 @@ export function githubOidcProviderUnit(account: AccountContext): InfraUnit {
 export function githubRoleUnits(context: InfraContext): InfraUnit[] {
   const { spec, github } = context;
   const partition = awsPartition(spec.aws.region);
-  const lockResources = [...new Set([stateBucketName(spec), accountStateBucket(spec.aws.accountId, partition)])]
-    .map((bucket) => `arn:${partition}:s3:::${bucket}/*.tflock`);
+  const lockResources = [...new Set([stateBucketName(spec), accountStateBucket(spec.aws.accountId, partition)])].map(
+    (bucket) => `arn:${partition}:s3:::${bucket}/*.tflock`,
+  );
   const provider = context.githubProviderUnit;
   const role = (kind: 'plan' | 'apply'): InfraUnit => ({
     dir: unitDir(spec, kind === 'plan' ? INFRA_UNITS.githubPlanRole : INFRA_UNITS.githubApplyRole),
     module: MODULES.iamRole,
     template: 'github-role.hcl',
-    summary: kind === 'plan'
-      ? `role ${planRoleName(spec)}: read-only plan on pull requests of ${github.owner}/${github.repository}`
-      : `role ${applyRoleName(spec)}: apply from the ${applyEnvironmentName(spec.environment)} environment of ${github.owner}/${github.repository}`,
-    dependencies: [{ name: 'github_oidc_provider', unit: provider, mockOutputs: { arn: githubOidcProviderArn(spec.aws.accountId, partition) } }],
+    summary:
+      kind === 'plan'
+        ? `role ${planRoleName(spec)}: read-only plan on pull requests of ${github.owner}/${github.repository}`
+        : `role ${applyRoleName(spec)}: apply from the ${applyEnvironmentName(spec.environment)} ` +
+          `environment of ${github.owner}/${github.repository}`,
+    dependencies: [
+      {
+        name: 'github_oidc_provider',
+        unit: provider,
+        mockOutputs: { arn: githubOidcProviderArn(spec.aws.accountId, partition) },
+      },
+    ],
     after: [],
     values: {
       roleName: kind === 'plan' ? planRoleName(spec) : applyRoleName(spec),
-      description: kind === 'plan'
-        ? `terragrunt plan of ${spec.name} from pull requests (read-only)`
-        : `terragrunt apply of ${spec.name} from GitHub environment ${applyEnvironmentName(spec.environment)}`,
+      description:
+        kind === 'plan'
+          ? `terragrunt plan of ${spec.name} from pull requests (read-only)`
+          : `terragrunt apply of ${spec.name} from GitHub environment ${applyEnvironmentName(spec.environment)}`,
       subject: kind === 'plan' ? planSubject(github) : applySubject(github, spec.environment),
-      policies: kind === 'plan'
-        ? { ReadOnlyAccess: `arn:${partition}:iam::aws:policy/ReadOnlyAccess` }
-        : { AdministratorAccess: `arn:${partition}:iam::aws:policy/AdministratorAccess` },
+      policies:
+        kind === 'plan'
+          ? { ReadOnlyAccess: `arn:${partition}:iam::aws:policy/ReadOnlyAccess` }
+          : { AdministratorAccess: `arn:${partition}:iam::aws:policy/AdministratorAccess` },
       // a plan takes the state lock (S3 native locking): the one write the plan role may do
-      inlinePolicy: kind === 'plan'
-        ? { StateLock: { actions: ['s3:PutObject', 's3:DeleteObject'], resources: lockResources } }
-        : undefined,
+      inlinePolicy:
+        kind === 'plan'
+          ? { StateLock: { actions: ['s3:PutObject', 's3:DeleteObject'], resources: lockResources } }
+          : undefined,
     },
   });
   return [role('plan'), role('apply')];

@@ -1,4 +1,11 @@
-import { awsPartition, INFRA_UNITS, karpenterControllerRoleName, karpenterInterruptionQueue, karpenterNodeRole, POD_IDENTITY_SERVICE_ACCOUNTS } from '../names';
+import {
+  awsPartition,
+  INFRA_UNITS,
+  karpenterControllerRoleName,
+  karpenterInterruptionQueue,
+  karpenterNodeRole,
+  POD_IDENTITY_SERVICE_ACCOUNTS,
+} from '../names';
 import { MODULES } from '../terraform-modules';
 import { isEnabled, moduleNamespace, unitDir, type InfraContext, type InfraUnit } from '../unit';
 
@@ -24,7 +31,8 @@ export function karpenterUnit(context: InfraContext): InfraUnit | undefined {
       namespace: moduleNamespace(context, 'karpenter'),
       serviceAccount: POD_IDENTITY_SERVICE_ACCOUNTS.karpenter,
       nodeRolePolicies: {
-        AmazonSSMManagedInstanceCore: `arn:${awsPartition(spec.aws.region)}:iam::aws:policy/AmazonSSMManagedInstanceCore`,
+        AmazonSSMManagedInstanceCore:
+          `arn:${awsPartition(spec.aws.region)}:iam::aws:policy/` + 'AmazonSSMManagedInstanceCore',
       },
     },
   };

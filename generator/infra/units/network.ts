@@ -4,7 +4,9 @@ import { DISCOVERY_TAG, INFRA_UNITS, poolDiscoveryTag, poolZone } from '../names
 import { MODULES } from '../terraform-modules';
 import { unitDir, type InfraContext, type InfraUnit } from '../unit';
 
-/** The cluster's subnets: as listed in cluster.yaml, or the derived layout (the loader has checked that one applies). */
+/**
+ * The cluster's subnets: as listed in cluster.yaml, or the derived layout (the loader has checked that one applies).
+ */
 export function clusterSubnets(spec: ClusterSpec): { private: string[]; public: string[] } {
   const derived = defaultSubnets(parseCidr(spec.network.vpcCidr), spec.aws.availabilityZones.length);
   const privateSubnets = spec.network.privateSubnets ?? derived?.private;

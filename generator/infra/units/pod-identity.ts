@@ -1,6 +1,14 @@
 import type { ClusterSpec } from '../../model/cluster-spec';
 import { expression, type HclValue } from '../hcl';
-import { awsPartition, INFRA_UNITS, mlflowArtifactBucket, POD_IDENTITY_SERVICE_ACCOUNTS, podIdentityRoleName, STORAGE_PARAMETERS, storageParameter } from '../names';
+import {
+  awsPartition,
+  INFRA_UNITS,
+  mlflowArtifactBucket,
+  POD_IDENTITY_SERVICE_ACCOUNTS,
+  podIdentityRoleName,
+  STORAGE_PARAMETERS,
+  storageParameter,
+} from '../names';
 import { MODULES } from '../terraform-modules';
 import { isEnabled, moduleNamespace, unitDir, type InfraContext, type InfraUnit, type UnitDependency } from '../unit';
 
@@ -19,12 +27,21 @@ interface Permissions {
 const PERMISSIONS: Readonly<Record<string, (spec: ClusterSpec) => Permissions>> = {
   'ebs-csi-driver': () => ({ summary: 'EBS volumes', inputs: { attach_aws_ebs_csi_policy: true } }),
   'efs-csi-driver': () => ({ summary: 'EFS access points', inputs: { attach_aws_efs_csi_policy: true } }),
-  'fsx-csi-driver': () => ({ summary: 'FSx for Lustre file systems', inputs: { attach_aws_fsx_lustre_csi_policy: true } }),
-  'aws-load-balancer-controller': () => ({ summary: 'load balancers and target groups', inputs: { attach_aws_lb_controller_policy: true } }),
+  'fsx-csi-driver': () => ({
+    summary: 'FSx for Lustre file systems',
+    inputs: { attach_aws_fsx_lustre_csi_policy: true },
+  }),
+  'aws-load-balancer-controller': () => ({
+    summary: 'load balancers and target groups',
+    inputs: { attach_aws_lb_controller_policy: true },
+  }),
   'external-dns': (spec) => ({
     summary: 'Route 53 records',
     // cluster.yaml names no hosted zone: the account's zones; scope it with a policy override if needed
-    inputs: { attach_external_dns_policy: true, external_dns_hosted_zone_arns: [`arn:${awsPartition(spec.aws.region)}:route53:::hostedzone/*`] },
+    inputs: {
+      attach_external_dns_policy: true,
+      external_dns_hosted_zone_arns: [`arn:${awsPartition(spec.aws.region)}:route53:::hostedzone/*`],
+    },
   }),
   'cluster-autoscaler': (spec) => ({
     summary: 'the Auto Scaling groups of this cluster',
@@ -37,21 +54,31 @@ const PERMISSIONS: Readonly<Record<string, (spec: ClusterSpec) => Permissions>> 
       summary: `secrets and parameters under ${spec.name}/`,
       inputs: {
         attach_external_secrets_policy: true,
-        external_secrets_secrets_manager_arns: [`arn:${partition}:secretsmanager:${region}:${accountId}:secret:${spec.name}/*`],
+        external_secrets_secrets_manager_arns: [
+          `arn:${partition}:secretsmanager:${region}:${accountId}:secret:${spec.name}/*`,
+        ],
         external_secrets_ssm_parameter_arns: [`arn:${partition}:ssm:${region}:${accountId}:parameter/${spec.name}/*`],
       },
     };
   },
   'ack-sagemaker': (spec) => ({
     summary: 'SageMaker (the ACK controller manages SageMaker resources)',
-    inputs: { additional_policy_arns: { AmazonSageMakerFullAccess: `arn:${awsPartition(spec.aws.region)}:iam::aws:policy/AmazonSageMakerFullAccess` } },
+    inputs: {
+      additional_policy_arns: {
+        AmazonSageMakerFullAccess: `arn:${awsPartition(spec.aws.region)}:iam::aws:policy/AmazonSageMakerFullAccess`,
+      },
+    },
   }),
-  'mlflow': (spec) => ({
+  mlflow: (spec) => ({
     summary: `the artifact bucket ${mlflowArtifactBucket(spec)}`,
     inputs: {
       attach_custom_policy: true,
       policy_statements: [
-        { sid: 'ListArtifactBucket', actions: ['s3:ListBucket', 's3:GetBucketLocation'], resources: [expression('dependency.artifacts.outputs.s3_bucket_arn')] },
+        {
+          sid: 'ListArtifactBucket',
+          actions: ['s3:ListBucket', 's3:GetBucketLocation'],
+          resources: [expression('dependency.artifacts.outputs.s3_bucket_arn')],
+        },
         {
           sid: 'ReadWriteArtifacts',
           actions: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'],
@@ -76,7 +103,9 @@ export const POD_IDENTITY_MODULES = Object.keys(PERMISSIONS).sort();
 export function podIdentityUnits(context: InfraContext): InfraUnit[] {
   return context.modules
     .filter((enabled) => PERMISSIONS[enabled.module.name])
-    .map(({ module }) => podIdentityUnit(context, module.name, module.namespace, PERMISSIONS[module.name](context.spec)));
+    .map(({ module }) =>
+      podIdentityUnit(context, module.name, module.namespace, PERMISSIONS[module.name](context.spec)),
+    );
 }
 
 /**
@@ -93,12 +122,17 @@ export function storageBinderUnits(context: InfraContext): InfraUnit[] {
   if (spec.teams.length === 0) return [];
   return systems.map((system) => {
     const parameters = Object.keys(STORAGE_PARAMETERS[system]) as (keyof (typeof STORAGE_PARAMETERS)[typeof system])[];
-    const arns = parameters.map((field) => `arn:${awsPartition(region)}:ssm:${region}:${accountId}:parameter${storageParameter(spec.name, system, field)}`);
+    const arns = parameters.map(
+      (field) =>
+        `arn:${awsPartition(region)}:ssm:${region}:${accountId}:parameter${storageParameter(spec.name, system, field)}`,
+    );
     return podIdentityUnit(context, `${system}-pv-binder`, moduleNamespace(context, `${system}-csi-driver`), {
       summary: `read the ${system.toUpperCase()} IDs the storage unit wrote to SSM`,
       inputs: {
         attach_custom_policy: true,
-        policy_statements: [{ sid: 'ReadStorageParameters', actions: ['ssm:GetParameter', 'ssm:GetParameters'], resources: arns }],
+        policy_statements: [
+          { sid: 'ReadStorageParameters', actions: ['ssm:GetParameter', 'ssm:GetParameters'], resources: arns },
+        ],
       },
     });
   });
@@ -126,7 +160,11 @@ function podIdentityUnit(context: InfraContext, owner: string, namespace: string
       policyNamePrefix: `${spec.name}-`,
       permissions: Object.entries(permissions.inputs).map(([key, value]) => ({ key, value })),
       associations: {
-        [owner]: { cluster_name: expression('dependency.eks.outputs.cluster_name'), namespace, service_account: serviceAccount },
+        [owner]: {
+          cluster_name: expression('dependency.eks.outputs.cluster_name'),
+          namespace,
+          service_account: serviceAccount,
+        },
       },
     },
   };

@@ -28,7 +28,7 @@ const MISSPELLINGS: readonly Misspelling[] = (
   [
     // [kind, builder, right, wrong]
     // five deep: spec.runtimePatches[].trainingRuntimeSpec.template.spec
-    ['TrainJob', 'renderTrainJob', 'replicatedJobs: [{', 'replicatedJob: [{'],
+    ['TrainJob', 'renderTrainJob', 'replicatedJobs: [', 'replicatedJob: ['],
     // inside compact(): spec.trainer
     ['TrainJob', 'renderTrainJob', 'numProcPerNode:', 'numProcsPerNode:'],
     // spec.rayClusterSpec.workerGroupSpecs[]

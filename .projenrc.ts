@@ -237,6 +237,15 @@ project.addTask('instances:update', {
   receiveArgs: true,
 });
 
+project.addTask('loadtest:report', {
+  description:
+    'Read the raw results of in-cluster load tests (meta.json and k6 JSON output per test) and write a Markdown ' +
+    'report with SVG charts: loadtest:report <results-dir> [--out <dir>] [--p99-target-ms 100] ' +
+    '[--max-error-rate 0.01]',
+  exec: 'tsx generator/cli/loadtest-report.ts',
+  receiveArgs: true,
+});
+
 project.addTask('import:recipe', {
   description:
     'Turn a seed recipe into a recipe of this project: import:recipe <seed-file> --team T --cluster C ' +

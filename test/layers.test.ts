@@ -37,6 +37,8 @@ const LAYERS = [
   // the module catalog, then the orchestrator that runs the stages over the fleet
   'platform',
   'generator/fleet',
+  // reports on what ran in a cluster: load-test results to Markdown and SVG charts
+  'generator/loadtest',
   // entry points: GitHub jobs, command-line tools, the projen component, the project definition
   'generator/github',
   'generator/cli',

@@ -18,6 +18,15 @@ export interface InstanceType {
   readonly architecture?: 'amd64' | 'arm64';
   /** The regions it is offered in, sorted; only the table's `regionsCovered` are known. null: unknown. */
   readonly regions?: readonly string[] | null;
+  /** What Karpenter computes a node can give pods on Amazon Linux 2023 (update-instance-table.ts says how). */
+  readonly karpenterAllocatableAL2023?: AllocatableAL2023;
+}
+
+/** Allocatable cpu and memory as Kubernetes quantities, and the pod limit. */
+export interface AllocatableAL2023 {
+  readonly cpu: string;
+  readonly memory: string;
+  readonly pods: number;
 }
 
 export interface InstanceTable {

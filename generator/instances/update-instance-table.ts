@@ -7,6 +7,7 @@ import {
   type InstanceTypeInfo,
 } from '@aws-sdk/client-ec2';
 import { GetProductsCommand, PricingClient, type Filter as PricingFilter } from '@aws-sdk/client-pricing';
+import type { AllocatableAL2023 } from './instance-table';
 import { writeFileAtomically } from '../util/atomic-file';
 
 /**
@@ -56,12 +57,6 @@ const PRICING_REGION = 'us-east-1';
 const PRICING_CONCURRENCY = 4;
 /** Regions asked for offerings at a time. */
 const OFFERINGS_CONCURRENCY = 4;
-
-export interface AllocatableAL2023 {
-  cpu: string;
-  memory: string;
-  pods: number;
-}
 
 /** What the AWS APIs say of one instance type, in the table's field names and units (see its fieldNotes). */
 export interface InstanceFacts {

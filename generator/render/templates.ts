@@ -5,7 +5,6 @@ import { hclValue, type HclValue } from '../infra/hcl';
 import { GENERATOR_DIR } from '../model/generator-dir';
 
 const TEMPLATES_DIR = join(GENERATOR_DIR, 'templates');
-const cache = new Map<string, Handlebars.TemplateDelegate>();
 
 const handlebars = Handlebars.create();
 handlebars.registerHelper('join', (items: unknown, separator: unknown) =>
@@ -19,11 +18,6 @@ handlebars.registerHelper('or', (...args: unknown[]) => args.slice(0, -1).find((
 
 /** Renders `generator/templates/<name>.hbs`. Templates produce text, not HTML: nothing is escaped. */
 export function renderTemplate(name: string, data: unknown): string {
-  let template = cache.get(name);
-  if (!template) {
-    const text = readFileSync(join(TEMPLATES_DIR, `${name}.hbs`), 'utf-8');
-    template = handlebars.compile(text, { noEscape: true, strict: true });
-    cache.set(name, template);
-  }
-  return template(data);
+  const text = readFileSync(join(TEMPLATES_DIR, `${name}.hbs`), 'utf-8');
+  return handlebars.compile(text, { noEscape: true, strict: true })(data);
 }

@@ -100,10 +100,6 @@ function emitPair(key: string, value: unknown, indent: string, pairIndent: strin
 
 // --- strings (stringifyString.js with lineWidth 0: never folded; block scalars are always literal) ---
 
-/** Strings whose text is the same as a key and as a value, wherever they are: single-line, no document marker. */
-const stringCache = new Map<string, string>();
-const STRING_CACHE_LIMIT = 50_000;
-
 const FORCE_DOUBLE = /[\x00-\x08\x0b-\x1f\x7f-\x9f\u{D800}-\u{DFFF}]/u;
 const NOT_PLAIN_TEXT = /^[\n\t ,[\]{}#&*!|>'"%@`]|^[?-]$|^[?-][ \t]|[\n:][ \t]|[ \t]\n|[\n\t ]#|[\n\t :]$/;
 const DOCUMENT_MARKER = /^(%|---|\.\.\.)/m;
@@ -121,19 +117,7 @@ function otherTypeTest(): RegExp {
 }
 
 function emitString(value: string, indent: string, implicitKey: boolean): string {
-  const cacheable = !value.includes('\n') && !DOCUMENT_MARKER.test(value);
-  if (cacheable) {
-    const cached = stringCache.get(value);
-    if (cached !== undefined) return cached;
-  }
-  const text = FORCE_DOUBLE.test(value)
-    ? doubleQuoted(value, indent, implicitKey)
-    : plainString(value, indent, implicitKey);
-  if (cacheable) {
-    if (stringCache.size >= STRING_CACHE_LIMIT) stringCache.clear();
-    stringCache.set(value, text);
-  }
-  return text;
+  return FORCE_DOUBLE.test(value) ? doubleQuoted(value, indent, implicitKey) : plainString(value, indent, implicitKey);
 }
 
 function plainString(value: string, indent: string, implicitKey: boolean): string {

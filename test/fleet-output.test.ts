@@ -15,10 +15,9 @@ import {
 } from './support/fleet';
 import { inputsDigest } from '../generator/config/input-digest';
 import { generateFleet, streamFleet } from '../generator/fleet/generate';
-import { prepareRegenerate } from '../generator/fleet/regenerate';
 import { OUTPUT_ROOTS } from '../generator/model/paths';
 import { RECIPE_CACHE_PATH } from '../generator/recipes/recipe-cache';
-import { applyWrite, MANIFEST_PATH, readManifest, WriteSession } from '../generator/write/write-files';
+import { MANIFEST_PATH, readManifest, WriteSession } from '../generator/write/write-files';
 
 afterAll(cleanupTemps);
 
@@ -241,32 +240,6 @@ describe('regenerate', () => {
     expect(regenerate(root).ok).toBe(true);
     expect(snapshotTree(root, notOutput)).toEqual(fromDamaged);
     expect(readFileSync(cacheFile, 'utf-8')).toBe(after);
-  });
-
-  it('stages the files of a new folder in place and moves the folder whole; merges it into one made meanwhile', () => {
-    const root = exampleInputs();
-    expect(regenerate(root).ok).toBe(true);
-    const spec = readFileSync(join(root, 'clusters/dev-usw2/cluster.yaml'), 'utf-8');
-    writeFile(root, 'clusters/dev-usw2b/cluster.yaml', spec.replace('name: dev-usw2', 'name: dev-usw2b'));
-    const prepared = prepareRegenerate({ root, ...FLEET });
-    if (!prepared.ok) throw new Error(JSON.stringify(prepared.problems[0]));
-    const { moves, toWrite } = prepared.plan;
-    const newFiles = toWrite.filter((path) => path.startsWith('clusters/dev-usw2b/'));
-    const folderMoves = moves.filter(([, target]) => target.startsWith('clusters/dev-usw2b/'));
-    // every folder of the new cluster is one move, never a file of it
-    expect(folderMoves.map(([, target]) => target.split('/').length)).toEqual(folderMoves.map(() => 3));
-    expect(folderMoves.length).toBeLessThan(newFiles.length / 10);
-    // a folder of the new cluster made by someone else before the commit: the new files go into it
-    const [, platform] = folderMoves.find(([, target]) => target.endsWith('/platform'))!;
-    writeFile(root, `${platform}/NOTES.md`, 'kept\n');
-    applyWrite(prepared.plan);
-    expect(readFileSync(join(root, platform, 'NOTES.md'), 'utf-8')).toBe('kept\n');
-    expect(existsSync(join(root, '.projen/fleet-staging'))).toBe(false);
-    const fresh = exampleInputs();
-    writeFile(fresh, 'clusters/dev-usw2b/cluster.yaml', spec.replace('name: dev-usw2', 'name: dev-usw2b'));
-    expect(regenerate(fresh).ok).toBe(true);
-    rmSync(join(root, platform, 'NOTES.md'));
-    expect(snapshotTree(root, notOutput)).toEqual(snapshotTree(fresh, notOutput));
   });
 
   it('generates again only the clusters whose inputs changed, to the same bytes as from scratch', () => {

@@ -58,11 +58,8 @@ export function prepareRegenerate(options: GenerateFleetOptions & { readonly dry
  * set for about the same CPU (docs/benchmarks.md). Called by the entry points, before generating.
  */
 export function limitHeapGrowth() {
-  setFlagsFromString(HEAP_FLAGS);
+  setFlagsFromString('--heap-growing-percent=30');
 }
-
-/** The flags of limitHeapGrowth; the launcher (projen/launcher.cjs) sets the same before it loads the regenerate. */
-export const HEAP_FLAGS = '--heap-growing-percent=30';
 
 export type RegenerateResult =
   | { ok: true; report: WriteReport; recovered: ReturnType<typeof recoverInterruptedWrite> }

@@ -17,22 +17,13 @@
 const { spawnSync } = require('node:child_process');
 const { createHash } = require('node:crypto');
 const fs = require('node:fs');
-const Module = require('node:module');
 const path = require('node:path');
-const vm = require('node:vm');
 const { systemErrorCode, failedPath, failureLine } = require('../write/fs-failure.cjs');
 
 const LAUNCHER = 'generator/projen/launcher.cjs';
 const ENTRY = 'generator/projen/fast-regenerate.ts';
 const BUNDLE = '.projen/fleet-regenerate.cjs';
 const STAMP = '.projen/fleet-launch.json';
-/** V8's compiled code of the bundle, made by the first run from it: what Node 22's module.enableCompileCache does. */
-const CODE_CACHE = '.projen/fleet-regenerate.code-cache';
-/**
- * The V8 flags the regenerate sets (HEAP_FLAGS, fleet/regenerate.ts), set here before the bundle is compiled:
- * V8 rejects a code cache made under other flags.
- */
-const HEAP_FLAGS = '--heap-growing-percent=30';
 const STAMP_VERSION = 1;
 /** Inputs esbuild does not see: the dependencies as locked and as installed, the package, this file. */
 const ALSO = ['package.json', 'package-lock.json', 'node_modules/.package-lock.json', LAUNCHER];
@@ -69,7 +60,7 @@ function writeAtomically(/** @type {string} */ file, /** @type {string | Uint8Ar
 }
 
 /**
- * Runs `save`, which writes the launchers' own files (bundles, stamps, code cache): they only save time, so when the
+ * Runs `save`, which writes the launchers' own files (bundles, stamps): they only save time, so when the
  * file system refuses one (a full disk), one line says so and the run goes on without it. Returns whether it saved.
  * @param {() => void} save
  */
@@ -122,11 +113,7 @@ function synthesize() {
  * Without esbuild (or when it fails) there is no stamp, and every run is a full synthesis.
  */
 function buildFastPath() {
-  const removed = saveOptional(() => {
-    fs.rmSync(STAMP, { force: true });
-    fs.rmSync(CODE_CACHE, { force: true });
-  });
-  if (!removed) return;
+  if (!saveOptional(() => fs.rmSync(STAMP, { force: true }))) return;
   let esbuild;
   try {
     esbuild = require(require.resolve('esbuild', { paths: [process.cwd()] }));
@@ -158,38 +145,6 @@ function buildFastPath() {
   if (saveOptional(() => writeAtomically(STAMP, JSON.stringify(stamp)))) debug(`bundled the regenerate; ${files.length} inputs stamped`);
 }
 
-/**
- * Loads the bundle as `require` would, compiled from the code cache when there is one: compiling 3 MB of
- * JavaScript (and the functions a regenerate calls, compiled lazily) is a fifth of a no-op regenerate. The
- * cache belongs to the bundle it was made from: it is removed when the bundle is built, and V8 rejects one
- * made for other source or flags (then it is made again).
- */
-function loadBundle() {
-  require('node:v8').setFlagsFromString(HEAP_FLAGS);
-  const file = path.resolve(BUNDLE);
-  /** @type {Buffer | undefined} */
-  let cachedData;
-  try {
-    cachedData = fs.readFileSync(CODE_CACHE);
-  } catch {
-    cachedData = undefined;
-  }
-  const script = new vm.Script(Module.wrap(fs.readFileSync(file, 'utf-8')), { filename: file, cachedData });
-  const bundle = new Module(file, module);
-  bundle.filename = file;
-  script.runInThisContext().call(bundle.exports, bundle.exports, Module.createRequire(file), bundle, file, path.dirname(file));
-  const stale = cachedData === undefined || script.cachedDataRejected === true;
-  debug(stale ? 'compiled the bundle' : 'the bundle came from its code cache');
-  return {
-    /** @type {{ main(root: string): number }} */
-    exports: bundle.exports,
-    /** After a run, when the cache was missing or rejected: the functions it compiled are in the cache too. */
-    saveCodeCache() {
-      if (stale) saveOptional(() => writeAtomically(CODE_CACHE, script.createCachedData()));
-    },
-  };
-}
-
 function main() {
   const stamp = readStamp();
   const { changed, refreshed } = stamp ? firstChange(stamp) : { changed: `no ${STAMP}`, refreshed: false };
@@ -200,18 +155,18 @@ function main() {
     return;
   }
   debug('nothing projen reads changed: regenerating the fleet without it');
-  const bundle = loadBundle();
-  const code = bundle.exports.main(process.cwd());
-  // a refused regenerate leaves everything as it was, the stamp and the code cache too
+  /** @type {{ main(root: string): number }} */
+  const bundle = require(path.resolve(BUNDLE));
+  const code = bundle.main(process.cwd());
+  // a refused regenerate leaves everything as it was, the stamp too
   if (code !== 0) {
     process.exitCode = code;
     return;
   }
-  bundle.saveCodeCache();
   if (refreshed) saveOptional(() => writeAtomically(STAMP, JSON.stringify(stamp)));
 }
 
 if (require.main === module) main();
 
 // the stamp's helpers serve run-cli.cjs's bundles too
-module.exports = { LAUNCHER, LAUNCHER_FILES: [BUNDLE, STAMP, CODE_CACHE], HEAP_FLAGS, sha1, firstChange, writeAtomically, saveOptional };
+module.exports = { LAUNCHER, LAUNCHER_FILES: [BUNDLE, STAMP], sha1, firstChange, writeAtomically, saveOptional };

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { emitYaml } from './yaml-emitter';
 import type { GeneratedFile } from '../model/generated-file';
 import type { K8sObject } from '../model/k8s-object';
@@ -10,27 +9,12 @@ export function renderYamlFile(object: K8sObject | Record<string, unknown>, sour
 }
 
 /**
- * Bumped whenever the text made from the same object changes (yaml-emitter.ts YAML_OPTIONS, the marker): it is part of
- * every render key, so no stale rendering is reused.
- */
-const RENDER_VERSION = 'yaml-1';
-
-/**
- * A YAML file rendered only when its text is needed: its key (a digest of the object and its source) lets a
- * regenerate skip files whose object did not change. Serializing is most of the generator's cost.
+ * A YAML file of one object, rendered when the writer reads its text: a cluster's files are listed before they are
+ * written, and holding their objects costs less than holding their text.
  */
 export function yamlFile(path: string, object: K8sObject | Record<string, unknown>, source: string): GeneratedFile {
-  const key = createHash('sha1')
-    .update(RENDER_VERSION)
-    .update('\0')
-    .update(source)
-    .update('\0')
-    .update(JSON.stringify(object))
-    .digest('base64url');
-  // not memoized: the writer asks for the text at most twice (compare, then stage) and should not keep it
   return {
     path,
-    key,
     get content() {
       return renderYamlFile(object, source);
     },

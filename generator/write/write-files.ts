@@ -55,9 +55,9 @@ export interface WritePlan {
   readonly manifest: string;
   readonly unchanged: number;
   /** Render-cache entries of the files left as they are. */
-  readonly cached: ReadonlyMap<string, CacheEntry>;
+  readonly cached: ReadonlyMap<string, FileStat>;
   /** Render-cache entries of the files to write, taken from each staged file (a move keeps its size and time). */
-  readonly written: ReadonlyMap<string, CacheEntry>;
+  readonly written: ReadonlyMap<string, FileStat>;
   /** The digest of every input (config/input-digest.ts), and of each kept or generated folder's own inputs. */
   readonly inputs?: string;
   readonly folders: ReadonlyMap<string, string>;
@@ -78,29 +78,23 @@ export const STAGING_DIR = '.projen/fleet-staging';
 
 /**
  * Decides, file by file as the generator produces them, how to bring the tree in line with its output: a file
- * whose render key and stat match the render cache, or whose text equals the file, is left alone; a new or
- * changed file is staged at once under `.projen/fleet-staging/`, so its text (and the objects it was made from)
- * need not be kept; generated files no longer generated are deleted. When a generated file would replace a
- * hand-written one (no projen marker), or a path goes through a symbolic link, the plan fails, the staging is
- * removed, and nothing may be written. Without `stage` (a dry run), it only counts.
+ * whose text is already in the tree is left alone; a new or changed file is staged at once under
+ * `.projen/fleet-staging/`, so its text (and the objects it was made from) need not be kept; generated files no
+ * longer generated are deleted. When a generated file would replace a hand-written one (no projen marker), or a path
+ * goes through a symbolic link, the plan fails, the staging is removed, and nothing may be written. Without `stage`
+ * (a dry run), it only counts.
  *
  * A whole folder (a cluster's) can be kept as it is, without generating it, when the digest of its inputs is
  * the one recorded by the last regenerate and every file in it is as that regenerate wrote it (`keep`).
  */
 export class WriteSession {
   private readonly previous: Set<string>;
-  private readonly cache: Map<string, CacheEntry>;
+  private readonly cache: Map<string, FileStat>;
   private readonly next = new Set<string>();
   private readonly moves: [string, string][] = [];
   private readonly toWrite: string[] = [];
-  private readonly written = new Map<string, CacheEntry>();
-  /** Folders made under the staging folder. */
-  private readonly stagingFolders = new Set<string>();
-  /** New folders (that do not exist in the tree) staged whole, as moved by the commit. */
-  private readonly newFolders = new Set<string>();
-  /** Per folder of a file written, the new folder it lies in (null: it exists). */
-  private readonly newFolderByFolder = new Map<string, string | null>();
-  private readonly cached = new Map<string, CacheEntry>();
+  private readonly written = new Map<string, FileStat>();
+  private readonly cached = new Map<string, FileStat>();
   private readonly problems: Problem[] = [];
   /** Folders already checked for links: true when they exist. */
   private readonly folders = new Map<string, boolean>();
@@ -153,13 +147,13 @@ export class WriteSession {
     this.previousSorted ??= [...this.previous].sort();
     const paths = pathsUnder(this.previousSorted, folder);
     const entries = paths.map((path) => [path, this.cache.get(path)] as const);
-    if (!paths.length || entries.some(([path, entry]) => !entry || statOf(join(this.root, path)) !== entry.stat)) {
+    if (!paths.length || entries.some(([path, stat]) => !stat || statOf(join(this.root, path)) !== stat)) {
       return 0;
     }
-    for (const [path, entry] of entries) {
+    for (const [path, stat] of entries) {
       if (this.next.has(path)) throw new Error(`generator bug: two outputs for ${path}`);
       this.next.add(path);
-      this.cached.set(path, entry!);
+      this.cached.set(path, stat!);
       this.unchanged++;
     }
     this.previousDigestFolders ??= [...this.previousDigests.keys()].sort();
@@ -177,13 +171,6 @@ export class WriteSession {
     this.next.add(path);
     if (!this.checkLinks(path)) return;
     const target = join(this.root, path);
-    // the render cache: the same key and an untouched file mean the same content, without rendering it
-    const entry = file.key ? this.cache.get(path) : undefined;
-    if (entry && entry.key === file.key && statOf(target) === entry.stat) {
-      this.unchanged++;
-      this.cached.set(path, entry);
-      return;
-    }
     const content = file.content;
     // every file rendered, staged or not (a clean clone, as in CI, renders the files it has): none may hold a
     // credential
@@ -193,10 +180,10 @@ export class WriteSession {
       return;
     }
     const existing = this.folders.get(dirname(path)) ? readIfExists(target) : undefined;
-    if (existing === undefined) return this.write(path, file.key, content);
+    if (existing === undefined) return this.write(path, content);
     if (existing === content) {
       this.unchanged++;
-      this.cached.set(path, { key: file.key ?? null, stat: statOf(target)! });
+      this.cached.set(path, statOf(target)!);
     } else if (!hasMarker(existing)) {
       this.problems.push({
         file: path,
@@ -206,7 +193,7 @@ export class WriteSession {
           'writes; move or rename it, then run "npx projen" again',
       });
     } else {
-      this.write(path, file.key, content);
+      this.write(path, content);
     }
   }
 
@@ -257,37 +244,18 @@ export class WriteSession {
     if (this.stage) discardStaging(this.root);
   }
 
-  /**
-   * Stages a file. In a folder that does not exist yet, the file is staged in that new folder's copy under
-   * STAGING_TREE, and the commit moves the whole folder: a full regenerate then costs the file system what
-   * writing the files in place would (one creation each), not a creation and a move.
-   */
-  private write(path: string, key: string | undefined, content: string) {
+  /** Stages a file, under a name of its own in the staging folder; the commit moves it into place. */
+  private write(path: string, content: string) {
     this.toWrite.push(path);
-    const folder = this.newFolderOf(path);
-    let staged: string;
-    if (folder === undefined) {
-      staged = `${STAGING_DIR}/${this.moves.length}`;
-      this.moves.push([staged, path]);
-    } else {
-      staged = `${STAGING_TREE}/${path}`;
-      if (!this.newFolders.has(folder)) {
-        this.newFolders.add(folder);
-        this.moves.push([`${STAGING_TREE}/${folder}`, folder]);
-      }
-    }
+    const staged = `${STAGING_DIR}/${this.moves.length}`;
+    this.moves.push([staged, path]);
     if (!this.stage || this.problems.length) return;
     try {
-      const stagingFolder = dirname(staged);
-      if (!this.stagingFolders.has(stagingFolder)) {
-        mkdirSync(join(this.root, stagingFolder), { recursive: true });
-        this.stagingFolders.add(stagingFolder);
-      }
       const fd = openSync(join(this.root, staged), 'w');
       try {
         writeAll(fd, content);
         const stat = fstatSync(fd);
-        this.written.set(path, { key: key ?? null, stat: flatString(`${stat.size}:${stat.mtimeMs}`) });
+        this.written.set(path, flatString(`${stat.size}:${stat.mtimeMs}`));
       } finally {
         closeSync(fd);
       }
@@ -296,27 +264,6 @@ export class WriteSession {
       throw asWriteError(error, this.root, { path });
     }
     stepBoundary('staged');
-  }
-
-  /**
-   * The highest folder of `path` that does not exist in the tree, below an output root (an output root itself
-   * is never moved whole); undefined when the file's folder exists.
-   */
-  private newFolderOf(path: string): string | undefined {
-    const parent = dirname(path);
-    let found = this.newFolderByFolder.get(parent);
-    if (found === undefined) {
-      found = null;
-      const parts = parent.split('/');
-      for (let i = 2; i <= parts.length; i++) {
-        const folder = parts.slice(0, i).join('/');
-        if (this.folders.get(folder) !== false) continue;
-        if (this.folders.get(parts.slice(0, i - 1).join('/'))) found = folder;
-        break;
-      }
-      this.newFolderByFolder.set(parent, found);
-    }
-    return found ?? undefined;
   }
 
   /** Whether no folder on the path is a symbolic link (a problem if one is); remembers what each folder is. */
@@ -329,7 +276,7 @@ export class WriteSession {
       if (known) continue;
       const stat = lstatSync(join(this.root, folder), { throwIfNoEntry: false });
       if (stat?.isSymbolicLink()) return this.linkProblem(folder);
-      // a file where a folder belongs is no folder: its files are staged as a new folder, which checkTargets refuses
+      // a file where a folder belongs is no folder: checkTargets refuses the files that go below it
       const isFolder = stat?.isDirectory() ?? false;
       this.folders.set(folder, isFolder);
       if (!isFolder) return true;
@@ -401,9 +348,9 @@ export function applyWrite(plan: WritePlan): WriteReport {
 
 /**
  * Before the commit point, what would stop the roll-forward after it: a file to replace or delete that is a folder
- * now (EISDIR), the place of a new folder taken by a file, or a file on the way to a target (ENOTDIR), a folder the
- * writer may not change (EACCES, EROFS). One lstat per target and one access per folder, little next to the moves;
- * a change made after this check stops the roll-forward, for the next regenerate to finish once it is undone.
+ * now (EISDIR), a file on the way to a target (ENOTDIR), a folder the writer may not change (EACCES, EROFS). One
+ * lstat per target and one access per folder, little next to the moves; a change made after this check stops the
+ * roll-forward, for the next regenerate to finish once it is undone.
  */
 function checkTargets(root: string, plan: WritePlan) {
   const folders = new Set<string>();
@@ -414,7 +361,7 @@ function checkTargets(root: string, plan: WritePlan) {
     }
     folders.add(dirname(path));
   };
-  for (const [staged, target] of plan.moves) check(target, staged.startsWith(`${STAGING_TREE}/`));
+  for (const [, target] of plan.moves) check(target, false);
   for (const path of plan.toDelete) check(path, false);
   for (const folder of folders) {
     try {
@@ -449,19 +396,16 @@ function discardStaging(root: string) {
 }
 
 /**
- * The render cache (`.projen/fleet-cache.json`, not committed): per generated file, the key of what it was
- * rendered from and its size and modification time when written. It only ever saves work: an entry whose file
- * changed since (another size or time) is ignored, and a clean clone, as in CI, has none.
+ * The render cache (`.projen/fleet-cache.json`, not committed): per generated file, its size and modification time
+ * when written, and the digests of the inputs of the last regenerate and of each folder it generated. It only ever
+ * saves work: an entry whose file changed since (another size or time) is ignored, and a clean clone, as in CI, has
+ * none.
  */
 const CACHE_PATH = '.projen/fleet-cache.json';
-const CACHE_VERSION = 5;
+const CACHE_VERSION = 6;
 
-interface CacheEntry {
-  /** The file's render key (yaml files); null for files rendered every time. */
-  readonly key: string | null;
-  /** `size:mtimeMs` of the file when the entry was made. */
-  readonly stat: string;
-}
+/** `size:mtimeMs` of a generated file when it was written. */
+type FileStat = string;
 
 function statOf(path: string): string | undefined {
   try {
@@ -476,7 +420,7 @@ export interface RenderCache {
   readonly inputs?: string;
   readonly sources: ReadonlyMap<string, SourceStat>;
   readonly folders: ReadonlyMap<string, string>;
-  readonly entries: Map<string, CacheEntry>;
+  readonly entries: Map<string, FileStat>;
 }
 
 export function readRenderCache(root: string): RenderCache {
@@ -489,14 +433,14 @@ export function readRenderCache(root: string): RenderCache {
       inputs?: string;
       sources?: Record<string, SourceStat>;
       folders?: Record<string, string>;
-      files?: Record<string, [string | null, string]>;
+      files?: Record<string, FileStat>;
     };
     if (parsed.version !== CACHE_VERSION || !parsed.files) return none;
     return {
       inputs: parsed.inputs,
       sources: new Map(Object.entries(parsed.sources ?? {}).filter(([, source]) => typeof source === 'string')),
       folders: new Map(Object.entries(parsed.folders ?? {})),
-      entries: new Map(Object.entries(parsed.files).map(([path, [key, stat]]) => [path, { key, stat }])),
+      entries: new Map(Object.entries(parsed.files).filter(([, stat]) => typeof stat === 'string')),
     };
   } catch {
     return none; // a damaged cache is no cache
@@ -518,8 +462,8 @@ export function unchangedPlan(
   const paths = readManifest(root, outputRoots);
   if (manifest === undefined || paths.size !== cache.entries.size) return undefined;
   for (const path of paths) {
-    const entry = cache.entries.get(path);
-    if (!entry || statOf(join(root, path)) !== entry.stat) return undefined;
+    const stat = cache.entries.get(path);
+    if (!stat || statOf(join(root, path)) !== stat) return undefined;
   }
   return {
     root,
@@ -543,20 +487,18 @@ export function unchangedPlan(
 /** The render cache as this plan leaves it; undefined when the file already holds it (a no-op writes nothing). */
 function changedRenderCache(root: string, plan: WritePlan): string | undefined {
   const entries = new Map(plan.cached);
-  for (const [path, entry] of plan.written) entries.set(path, entry);
+  for (const [path, stat] of plan.written) entries.set(path, stat);
   const byPath = <T>(map: ReadonlyMap<string, T>) => [...map].sort(([a], [b]) => (a < b ? -1 : 1));
   const text = JSON.stringify({
     version: CACHE_VERSION,
     inputs: plan.inputs,
     sources: Object.fromEntries(byPath(plan.sources ?? new Map())),
     folders: Object.fromEntries(byPath(plan.folders)),
-    files: Object.fromEntries(byPath(entries).map(([path, e]) => [path, [e.key, e.stat]])),
+    files: Object.fromEntries(byPath(entries)),
   });
   return readIfExists(join(root, CACHE_PATH)) === text ? undefined : text;
 }
 
-/** Where files of new folders are staged, each at its path in the tree. */
-const STAGING_TREE = `${STAGING_DIR}/tree`;
 /** The manifest and the render cache as the commit puts them in place, staged with the files. */
 const STAGED_MANIFEST = `${STAGING_DIR}/files.json`;
 const STAGED_RENDER_CACHE = `${STAGING_DIR}/render-cache.json`;
@@ -582,10 +524,8 @@ function rollForward(root: string, journal: Journal) {
       renameSync(join(root, staged), join(root, target));
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
-      // ENOENT: moved before a kill. ENOTEMPTY, EEXIST: a new folder that exists now after all (a move cut short by
-      // a kill, or made meanwhile): merged into it
-      if (code === 'ENOTEMPTY' || code === 'EEXIST') mergeFolder(join(root, staged), join(root, target));
-      else if (code !== 'ENOENT') throw error;
+      // moved before a kill
+      if (code !== 'ENOENT') throw error;
     }
     stepBoundary('moved');
   }
@@ -686,16 +626,6 @@ function readIfExists(path: string): string | undefined {
     e.path ??= path;
     throw error;
   }
-}
-
-/** Moves every file of `from` to the same place under `to`, then removes `from`. */
-function mergeFolder(from: string, to: string) {
-  mkdirSync(to, { recursive: true });
-  for (const entry of readdirSync(from, { withFileTypes: true })) {
-    if (entry.isDirectory()) mergeFolder(join(from, entry.name), join(to, entry.name));
-    else renameSync(join(from, entry.name), join(to, entry.name));
-  }
-  rmdirSync(from);
 }
 
 /** Removes folders left empty by deleted files, up to (not including) the output roots. */

@@ -47,7 +47,7 @@ export function regenerate(root: string, readdir?: (dir: string) => string[]) {
 export const notOutput = (path: string) =>
   new RegExp(
     String.raw`^\.projen/fleet(-cache\.json|-recipes-cache\.json|-launch\.json|` +
-      String.raw`-regenerate\.(cjs|code-cache)|-staging|-journal|\.lock)`,
+      String.raw`-regenerate\.cjs|-staging|-journal|\.lock)`,
   ).test(path);
 
 /** Every file under `root` (not following links), path -> bytes as text. */

@@ -4,7 +4,6 @@ import { join, relative } from 'node:path';
 import { GENERATOR_DIR } from '../model/generator-dir';
 import { ACCOUNTS_DIR, CLUSTER_FILE, CLUSTERS_DIR } from '../model/paths';
 import { INSTANCE_TABLE, VENDOR_DIR } from '../model/vendor-files';
-import { flatString } from '../util/flat-string';
 
 /**
  * A file's content digest (sha1, base64url) and the stat it was taken at: `<size>:<mtimeMs>:<ctimeMs>:<ino>
@@ -121,7 +120,7 @@ class DigestWalk {
 
   /** The file's content digest: as the last regenerate recorded it when the file's stat is the same, else read. */
   private digestOf(path: string, stat: Stats): string {
-    const key = flatString(relative(this.root, path));
+    const key = relative(this.root, path);
     const known = this.known.get(key);
     const at = statKey(stat);
     if (known?.startsWith(`${at} `)) {
@@ -130,7 +129,7 @@ class DigestWalk {
     }
     const digest = createHash('sha1').update(readFileSync(path)).digest('base64url');
     if (stat.ctimeMs < this.settled && stat.mtimeMs < this.settled) {
-      this.sources.set(key, flatString(`${at} ${digest}`));
+      this.sources.set(key, `${at} ${digest}`);
       this.changed = true;
     }
     return digest;

@@ -25,7 +25,6 @@ import { findSecretInGenerated } from '../config/secrets';
 import type { GeneratedFile } from '../model/generated-file';
 import { hasMarker, markerLine } from '../model/marker';
 import { writeFileAtomically } from '../util/atomic-file';
-import { flatString } from '../util/flat-string';
 import { pathsUnder } from '../util/sorted-paths';
 import { writeAll } from '../util/write-all';
 
@@ -142,7 +141,7 @@ export class WriteSession {
       .update('\0')
       .update(inputs)
       .digest('base64url');
-    this.digests.set(flatString(folder), digest);
+    this.digests.set(folder, digest);
     if (!this.options.code || this.previousDigests.get(folder) !== digest) return 0;
     this.previousSorted ??= [...this.previous].sort();
     const paths = pathsUnder(this.previousSorted, folder);
@@ -165,7 +164,7 @@ export class WriteSession {
 
   add(file: GeneratedFile) {
     // held to the end (the manifest, the render cache)
-    const path = flatString(file.path);
+    const path = file.path;
     assertOutputPath(path, this.outputRoots);
     if (this.next.has(path)) throw new Error(`generator bug: two outputs for ${path}`);
     this.next.add(path);
@@ -255,7 +254,7 @@ export class WriteSession {
       try {
         writeAll(fd, content);
         const stat = fstatSync(fd);
-        this.written.set(path, flatString(`${stat.size}:${stat.mtimeMs}`));
+        this.written.set(path, `${stat.size}:${stat.mtimeMs}`);
       } finally {
         closeSync(fd);
       }

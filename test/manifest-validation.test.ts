@@ -17,10 +17,10 @@ describe('manifest validation', () => {
     expect(report.counts.get('v1 Namespace')).toBe(6);
     expect(report.counts.get('v1 ResourceQuota')).toBe(6);
     // the CRD kinds the generator emits, at the versions the vendored CRDs serve
-    expect(report.counts.get('karpenter.sh/v1 NodePool')).toBe(10);
-    expect(report.counts.get('karpenter.k8s.aws/v1 EC2NodeClass')).toBe(10);
+    expect(report.counts.get('karpenter.sh/v1 NodePool')).toBe(12);
+    expect(report.counts.get('karpenter.k8s.aws/v1 EC2NodeClass')).toBe(12);
     expect(report.counts.get('kueue.x-k8s.io/v1beta2 ClusterQueue')).toBe(5);
-    expect(report.counts.get('kueue.x-k8s.io/v1beta2 ResourceFlavor')).toBe(7);
+    expect(report.counts.get('kueue.x-k8s.io/v1beta2 ResourceFlavor')).toBe(9);
     expect(report.counts.get('argoproj.io/v1alpha1 ApplicationSet')).toBe(9);
     expect(report.counts.get('argoproj.io/v1alpha1 AppProject')).toBe(9);
     expect(report.counts.get('argoproj.io/v1alpha1 Application')).toBe(3);

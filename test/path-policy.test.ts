@@ -36,6 +36,11 @@ const BASE: Record<Kind, () => Body> = {
   }),
   'djl-lmi': () => ({ image: 'public.ecr.aws/djl/djl-serving:0.33.0', server: { command: ['djl-serving'] } }),
   kserve: () => ({ storage_uri: 's3://acme-models/qwen3-14b' }),
+  'packed-models': () => ({
+    image: 'public.ecr.aws/neuron/pytorch-inference-neuronx:2.8.0-neuronx-py311-sdk2.26.0-ubuntu22.04',
+    resources: { node_type: 'inf2.xlarge' },
+    models: [{ name: 'bert', cpu: 1, memory: '2Gi', neuron_cores: 1 }],
+  }),
 };
 const teamOf = (kind: Kind) => ((SERVICE_KINDS as readonly string[]).includes(kind) ? 'inference' : 'llm-training');
 
@@ -171,6 +176,27 @@ const CASES: readonly Case[] = [
     problem: (t) =>
       `git.repo_url: expected a URL or a path in the team's home (${homes(t, false)}) ` +
       `or ${MODELS}, got "/fsx/home/other-team/repo.git": ${SHARED}`,
+  },
+  {
+    field: 'models[].model_path',
+    escape: '/fsx/home/other-team/model.pt',
+    allowed: '/fsx/home/inference/models/bert.pt',
+    set: (b, v) => {
+      b.models[0].model_path = v;
+    },
+    problem: (t) =>
+      `models[0].model_path: expected a Hugging Face model id ` +
+      `(<org>/<name>) or a path in the team's home (${homes(t, false)}) ` +
+      `or ${MODELS}, got "/fsx/home/other-team/model.pt": ${SHARED}`,
+  },
+  {
+    field: 'models[].env[].value',
+    escape: '/efs/home/other-team/cache',
+    allowed: `/efs/home/${R}/cache`,
+    set: (b, v) => {
+      b.models[0].env = env('CACHE_DIR', v);
+    },
+    problem: (t) => `models[0].env[0].value: ${valueMessage(t, '/efs/home/other-team/cache')}`,
   },
   ...(['model', 'tokenizer'] as const).map((key): Case => ({
     field: `engine.config.${key}`,

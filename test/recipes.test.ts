@@ -49,7 +49,7 @@ const runDirs = (root: string, team: string) =>
     .sort();
 
 describe('the example fleet runs and services', () => {
-  it('carries at least six runs and two services on prod-use1', () => {
+  it('carries at least six runs and three services on prod-use1', () => {
     const runs = new Set(
       [...files.keys()]
         .filter((p) => p.startsWith(`${PROD}/runs/`) && p.endsWith('.yaml'))
@@ -59,7 +59,11 @@ describe('the example fleet runs and services', () => {
       [...files.keys()].filter((p) => p.startsWith(`${PROD}/services/`)).map((p) => p.split('/').slice(4, 6).join('/')),
     );
     expect(runs.size).toBeGreaterThanOrEqual(6);
-    expect([...services].sort()).toEqual(['inference/llama3-8b-triton', 'inference/llama3-8b-vllm']);
+    expect([...services].sort()).toEqual([
+      'inference/bert-packed-inf2',
+      'inference/llama3-8b-triton',
+      'inference/llama3-8b-vllm',
+    ]);
   });
 
   it('multi-node GPU training over EFA: a TrainJob on the cuda-efa pool, queued by Kueue', () => {

@@ -12,6 +12,7 @@ import { parseQuantity } from '../recipes/instance-types';
 import { loadRecipes, type RecipeInput } from '../recipes/load-recipes';
 import type { RecipeBody } from '../recipes/recipe-schema';
 import { runName, RUNS_FOLDER, SERVICES_FOLDER } from '../workloads/compile-workloads';
+import { packedSetSummary } from '../workloads/packed-models';
 import { poolOf } from '../workloads/placement';
 import { hours } from '../workloads/runs-index';
 import { KIND_RULES } from '../workloads/workload-kinds';
@@ -62,6 +63,10 @@ export const runPreviewProvider: RunPreviewProvider = ({ root, changedFiles, bas
     const folder = `${clusterFolder(spec.name)}/${kindFolder}/${team.name}/${name}`;
     const kinds = renderedKinds(join(root, folder));
     const queued = input.recipe.kind !== 'pipeline' && KIND_RULES[input.recipe.kind].queued;
+    const packed =
+      input.recipe.kind === 'packed-models'
+        ? packedSetSummary(name, team.name, body, instanceTypes(), spec.aws.region)
+        : undefined;
     runs.push({
       name: input.recipe.name,
       file: input.file,
@@ -70,7 +75,7 @@ export const runPreviewProvider: RunPreviewProvider = ({ root, changedFiles, bas
       team: team.name,
       queue: queued || input.recipe.kind === 'pipeline' ? team.name : 'not queued',
       kind: [...new Set(kinds.filter((k) => !SUPPORTING_KINDS.has(k)))].join(', ') || input.recipe.kind,
-      nodes: demand.nodes,
+      nodes: packed?.nodes ?? demand.nodes,
       acceleratorsPerNode: demand.gpu ?? demand.neuron ?? 0,
       acceleratorResource: demand.gpu ? 'nvidia.com/gpu' : demand.neuron ? 'aws.amazon.com/neuron' : null,
       instanceType: demand.instanceType ?? null,
@@ -80,6 +85,7 @@ export const runPreviewProvider: RunPreviewProvider = ({ root, changedFiles, bas
       durationHours: input.recipe.duration ? hours(input.recipe.duration) : undefined,
       rendered: renderedDiff(root, base, folder),
       objectCount: kinds.length,
+      ...(packed ? { packed } : {}),
     });
   }
   return problems.length ? { ok: false, problems } : { ok: true, runs };

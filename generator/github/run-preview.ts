@@ -6,6 +6,7 @@ import { cell, COMMENT_LIMIT, fence, keepEnd } from './markdown';
 import { commentMarker } from './pr-comment';
 import type { Problem } from '../config/problems';
 import { formatProblem } from '../config/problems';
+import type { PackedSetSummary } from '../model/compiled-cluster';
 import { renderTemplate } from '../render/templates';
 
 export const RUN_PREVIEW_MARKER = commentMarker('run-preview');
@@ -45,6 +46,8 @@ export interface RunPreview {
   /** The rendered objects: a unified diff against the base branch (the full text for a new run). */
   readonly rendered: string;
   readonly objectCount: number;
+  /** A packed model set (`packed-models`): its packing and cost against one replica a node. */
+  readonly packed?: PackedSetSummary;
 }
 
 export type RunPreviewResult = { ok: true; runs: RunPreview[] } | { ok: false; problems: Problem[] };
@@ -68,6 +71,18 @@ export function renderedDiff(root: string, base: string, folder: string): string
     encoding: 'utf-8',
     maxBuffer: 64 * 1024 * 1024,
   });
+}
+
+/** A packed set in one table cell: the nodes and what each holds, its cost, and against one replica a node. */
+function packingText(set: PackedSetSummary): string {
+  const usd = (n: number | undefined) => (n === undefined ? 'no price' : `${formatUsd(n)}/h`);
+  const nodes = set.nodeModels.map((models, i) => `node ${i + 1}: ${models.join(', ')}`).join('; ');
+  const models = set.models.map((m) => `${m.name} ×${m.replicas} ${usd(m.usdPerHour)}`).join(', ');
+  return cell(
+    `${set.nodes} × ${set.instanceType} (${set.optimal ? 'least possible' : `at least ${set.lowerBound}`}): ` +
+      `${nodes}. ${usd(set.usdPerHour)}; per model ${models}. One replica a node: ${set.onePerNode.nodes} nodes, ` +
+      `${usd(set.onePerNode.usdPerHour)}`,
+  );
 }
 
 /** The one preview comment of a pull request: a table per run, the rendered objects folded, problems first. */
@@ -107,6 +122,7 @@ export function renderRunPreviewComment(input: {
             : run.durationHours === undefined
               ? 'the recipe states no duration'
               : '—',
+        packing: run.packed ? packingText(run.packed) : undefined,
         objectCount: run.objectCount,
         rendered: fence(keepEnd(run.rendered, budget), 'diff'),
         blocked: !run.fitsQuota.fits || !run.fitsPool.fits,

@@ -51,4 +51,28 @@ export interface CompiledCluster {
   readonly sources?: ReadonlyMap<string, string>;
   /** Folders the writer kept as the last regenerate made them (not rendered again), with their number of files. */
   readonly kept?: ReadonlyMap<string, number>;
+  /** The packed model sets served on the cluster (apps of kind `packed-models`), by app name. */
+  readonly packedSets?: readonly PackedSetSummary[];
+}
+
+/** What a packed set of models needs and costs, against one replica a node; prices are on-demand, per hour. */
+export interface PackedSetSummary {
+  readonly app: string;
+  readonly team: string;
+  readonly instanceType: string;
+  readonly nodes: number;
+  /** No packing needs fewer nodes; `optimal`: the node count is proven least. */
+  readonly lowerBound: number;
+  readonly optimal: boolean;
+  /** The models on each node, in node order. */
+  readonly nodeModels: readonly (readonly string[])[];
+  /** Undefined where the instance table has no price in the cluster's region. */
+  readonly usdPerHour?: number;
+  readonly onePerNode: { readonly nodes: number; readonly usdPerHour?: number };
+  readonly models: readonly {
+    readonly name: string;
+    readonly replicas: number;
+    readonly usdPerHour?: number;
+    readonly onePerNodeUsdPerHour?: number;
+  }[];
 }

@@ -17,7 +17,7 @@ export const RUN_KINDS = [
   'model-download',
   'pipeline',
 ] as const;
-export const SERVICE_KINDS = ['rayserve-vllm', 'triton', 'djl-lmi', 'kserve'] as const;
+export const SERVICE_KINDS = ['rayserve-vllm', 'triton', 'djl-lmi', 'kserve', 'packed-models'] as const;
 export const WORKLOAD_KINDS = [...RUN_KINDS, ...SERVICE_KINDS] as const;
 export type RunKind = (typeof RUN_KINDS)[number];
 export type ServiceKind = (typeof SERVICE_KINDS)[number];
@@ -184,6 +184,31 @@ const server = strictObject({
   }).optional(),
 });
 
+/**
+ * One model of a packed set (`packed-models`): its server, and what one replica needs as measured (a load test, a
+ * profile): the generator packs the replicas onto the pool's instance type and requests exactly these amounts.
+ */
+const packedModel = strictObject({
+  /** Names the model's Service (`<app>-<name>`) and containers. */
+  name: pattern(/^[a-z0-9]([-a-z0-9]{0,18}[a-z0-9])?$/, 'a model name (lowercase letters, digits and "-", at most 20)'),
+  /** The server image; the app's `image` when absent. */
+  image: str().optional(),
+  command: scalars().default([]),
+  args: scalars().default([]),
+  env: envList().default([]),
+  /** The port the server listens on; `8080` plus the model's place in the list when absent (given as PORT). */
+  port: positiveInt(65535).optional(),
+  /** Where the server finds the model (given as MODEL_PATH): a path on the team's volumes or an S3 URI. */
+  model_path: text('a model path such as /fsx/inference/models/bert.pt').optional(),
+  replicas: positiveInt(64).default(1),
+  /** Measured needs of one replica. */
+  cpu: quantityValue(),
+  memory: quantityValue(),
+  neuron_cores: nonNegativeInt().optional(),
+  gpus: nonNegativeInt().optional(),
+});
+export type PackedModel = z.output<typeof packedModel>;
+
 /** Every seed key with its meaning; each kind picks the ones its chart reads. */
 const SEED_FIELDS = {
   /** A string; Triton, DJL and KServe write `{name, pull_policy}` as their charts do. */
@@ -228,6 +253,8 @@ const SEED_FIELDS = {
   /** KServe: the predictor's model format and storage. */
   model_format: text('a KServe model format such as huggingface').optional(),
   storage_uri: text('a storage URI such as s3://bucket/model or pvc://pv-fsx/models/x').optional(),
+  /** packed-models: the models served together, packed onto `resources.node_type`. */
+  models: list(packedModel, 'a list of models').min(1, { error: 'expected at least one model' }).optional(),
 } as const;
 type SeedKey = keyof typeof SEED_FIELDS;
 
@@ -256,6 +283,7 @@ export const KIND_KEYS: Record<Exclude<WorkloadKind, 'pipeline'>, SeedKey[]> = {
   triton: [...COMMON, ...SCRIPTED, 'image_pull_policy', 'framework', 'server', 'lws'],
   'djl-lmi': [...COMMON, ...SCRIPTED, 'image_pull_policy', 'server'],
   kserve: [...COMMON, 'image_pull_policy', 'server', 'model_format', 'storage_uri'],
+  'packed-models': ['image', 'image_pull_policy', 'resources', 'tolerations', 'pvc', 'models'],
 };
 
 const header = {

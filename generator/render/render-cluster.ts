@@ -79,6 +79,20 @@ function readmeModel(compiled: CompiledCluster, files: GeneratedFile[]) {
       priority: team.priority,
       podSecurity: team.podSecurity,
     })),
+    packedSets: (compiled.packedSets ?? []).map((set) => ({
+      app: set.app,
+      team: set.team,
+      instanceType: set.instanceType,
+      nodes: set.nodes,
+      bound: set.optimal ? 'least possible' : `at least ${set.lowerBound}`,
+      nodeModels: set.nodeModels.map((models, i) => `${i + 1}: ${models.join(', ')}`).join('; '),
+      cost: usd(set.usdPerHour),
+      onePerNodeNodes: set.onePerNode.nodes,
+      onePerNodeCost: usd(set.onePerNode.usdPerHour),
+      models: set.models
+        .map((m) => `${m.name} ×${m.replicas} ${usd(m.usdPerHour)} (alone ${usd(m.onePerNodeUsdPerHour)})`)
+        .join(', '),
+    })),
     folders: [...folders.entries()]
       .sort(([a], [b]) => (a < b ? -1 : 1))
       .map(([path, count]) => ({ path: path || '.', count })),
@@ -97,6 +111,10 @@ function argocdModel(compiled: CompiledCluster) {
     applicationSets: objects.filter((o) => o.kind === 'ApplicationSet').map((o) => o.metadata.name),
     projects: objects.filter((o) => o.kind === 'AppProject').map((o) => o.metadata.name),
   };
+}
+
+function usd(amount: number | undefined): string {
+  return amount === undefined ? 'no price' : `$${amount.toFixed(2)}/h`;
 }
 
 function formatAmounts(amounts: { cpu?: number; memory?: string; gpu?: number; neuron?: number }): string {

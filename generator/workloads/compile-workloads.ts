@@ -1,3 +1,4 @@
+import { packedSetSummary } from './packed-models';
 import { stepIdentity, workloadSteps } from './pipeline';
 import { checkPlacement, poolOf } from './placement';
 import type { WorkloadContext } from './pod-parts';
@@ -6,7 +7,7 @@ import { KIND_RULES } from './workload-kinds';
 import { checkWorkloadPolicy } from './workload-policy';
 import type { Problem } from '../config/problems';
 import type { InstanceType } from '../instances/instance-table';
-import type { CompiledCluster } from '../model/compiled-cluster';
+import type { CompiledCluster, PackedSetSummary } from '../model/compiled-cluster';
 import type { GeneratedFile } from '../model/generated-file';
 import { LABELS, MANAGED_BY, type K8sObject } from '../model/k8s-object';
 import type { RecipeInput } from '../recipes/load-recipes';
@@ -49,6 +50,7 @@ export function compileWorkloads<R extends RecipeInput>(
   const sources = new Map(compiled.sources ?? []);
   const kept = new Map(compiled.kept ?? []);
   const index: IndexedRun[] = [];
+  const packedSets: PackedSetSummary[] = [];
 
   for (const input of recipes) {
     const { recipe } = input;
@@ -81,6 +83,12 @@ export function compileWorkloads<R extends RecipeInput>(
       index.push({ recipe: input, run: name, hourly: hourlyCost(steps, spec.aws.region, instanceTypes) });
     }
     if (input.archived) continue;
+    // from the recipe alone (cheap), so a kept folder's set is listed too
+    const packed =
+      recipe.kind === 'packed-models' && !placementProblems.length
+        ? packedSetSummary(name, team.name, recipe.body, instanceTypes, spec.aws.region)
+        : undefined;
+    if (packed) packedSets.push(packed);
     if (keptFiles) {
       kept.set(folder, keptFiles);
       continue;
@@ -107,6 +115,7 @@ export function compileWorkloads<R extends RecipeInput>(
         namespace: team.namespace,
         ...stepIdentity(step, name, labels),
         pool: step.body.resources?.node_type ? poolOf(spec, step.body.resources.node_type, step.body) : undefined,
+        instanceType: step.body.resources?.node_type ? instanceTypes.get(step.body.resources.node_type) : undefined,
         queueLabels: rule.queued ? { [QUEUE_LABEL]: team.name, [PRIORITY_LABEL]: priority } : {},
         modules,
       };
@@ -125,7 +134,7 @@ export function compileWorkloads<R extends RecipeInput>(
   if (problems.length) return { ok: false, problems };
   return {
     ok: true,
-    cluster: { ...compiled, folders, sources, kept },
+    cluster: { ...compiled, folders, sources, kept, ...(packedSets.length ? { packedSets } : {}) },
     files: index.length ? [runsIndex(spec.name, index)] : [],
   };
 }

@@ -198,6 +198,17 @@ export const PATH_FIELDS: readonly PathField[] = [
       ),
   },
   { field: 'storage_uri', what: 'storage-uri', values: (b) => one(['storage_uri'], b.storage_uri) },
+  {
+    field: 'models[].model_path',
+    what: 'model',
+    values: (b) => (b.models ?? []).flatMap((m, i) => one(['models', i, 'model_path'], m.model_path)),
+  },
+  {
+    field: 'models[].env[].value',
+    what: 'value',
+    expands: true,
+    values: (b) => (b.models ?? []).flatMap((m, i) => envValues(m.env, ['models', i, 'env'])),
+  },
 ];
 
 /** The path policy's problems of one workload (a recipe body, or one pipeline step's), at field paths of its body. */

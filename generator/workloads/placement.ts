@@ -1,3 +1,4 @@
+import { modelDemands, packApp, packedModelProblems } from './packed-models';
 import { pathProblems } from './path-policy';
 import { TEMPLATE_EXPRESSION } from './pod-parts';
 import { rayServeProblems } from './serving-checks';
@@ -84,6 +85,8 @@ export function checkPlacement(
     if (!image && !body.storage_uri) {
       at([], 'storage_uri', 'is required: the model KServe serves (or an image that serves one)');
     }
+  } else if (kind === 'packed-models') {
+    for (const p of packedModelProblems(body)) at([...p.path], p.field, p.message);
   } else if (kind !== 'model-download' && !image) {
     at(['image'], 'image', 'is required: the container image the workload runs');
   }
@@ -127,6 +130,8 @@ export function checkPlacement(
       at([...p.path], p.field, p.message);
     }
   }
+
+  if (kind === 'packed-models') problems.push(...packedPlacement(input, body, team, target, path, prefix));
 
   if (nodeType) {
     const pool = poolOf(cluster, nodeType, body);
@@ -189,6 +194,56 @@ export function checkPlacement(
       `${pods} pod${pods === 1 ? '' : 's'} x ${body.resources?.requests.memory ?? body.resources?.limits.memory} ` +
         `memory exceeds team "${team.name}"'s quota of ${team.quotas.memory} on cluster "${cluster.name}"`,
     );
+  }
+  return problems;
+}
+
+/**
+ * A packed set: on a node type of one of the cluster's pools, every replica fitting a node (packing.ts), and the
+ * set's total within the team's quota.
+ */
+function packedPlacement(
+  input: RecipeInput,
+  body: RecipeBody,
+  team: Team,
+  target: PlacementTarget,
+  path: PropertyKey[],
+  prefix: string,
+): Problem[] {
+  const problems: Problem[] = [];
+  const at = (p: readonly PropertyKey[], field: string, message: string) =>
+    problems.push({ file: input.file, line: input.lineOf([...path, ...p]), field: `${prefix}${field}`, message });
+  const nodeType = body.resources?.node_type;
+  if (!nodeType) {
+    at(['resources'], 'resources.node_type', 'is required: the instance type the models are packed onto');
+    return problems;
+  }
+  const facts = poolOf(target.cluster, nodeType, body) && target.instanceTypes.get(nodeType);
+  if (facts) {
+    const packed = packApp(body, nodeType, facts);
+    if (!packed.ok) for (const p of packed.problems) at(p.path, p.field, p.message);
+  }
+  const demands = modelDemands(body.models ?? []);
+  const total = (key: 'cpu' | 'memory' | 'gpus') => demands.reduce((sum, d) => sum + (d[key] ?? 0) * d.replicas, 0);
+  const limits: { key: 'cpu' | 'memory' | 'gpus'; quota: number | undefined; what: (n: number) => string }[] = [
+    { key: 'cpu', quota: team.quotas.cpu === undefined ? undefined : team.quotas.cpu * 1000, what: (n) => `${n}m cpu` },
+    {
+      key: 'memory',
+      quota: team.quotas.memory === undefined ? undefined : parseQuantity(team.quotas.memory) / 2 ** 20,
+      what: (n) => `${n} MiB memory`,
+    },
+    { key: 'gpus', quota: team.quotas.gpu, what: (n) => `${n} GPUs` },
+  ];
+  for (const limit of limits) {
+    const sum = total(limit.key);
+    if (limit.quota !== undefined && sum > limit.quota) {
+      at(
+        ['models'],
+        'models',
+        `the replicas request ${limit.what(sum)} together, more than team "${team.name}"'s quota of ` +
+          `${limit.what(Math.floor(limit.quota))} on cluster "${target.cluster.name}"`,
+      );
+    }
   }
   return problems;
 }

@@ -12,6 +12,7 @@ import {
   type Volume,
   type VolumeMount,
 } from '../imports/k8s';
+import type { InstanceType } from '../instances/instance-table';
 import type { ClusterSpec, NodePool, Team } from '../model/cluster-spec';
 import type { K8sObject } from '../model/k8s-object';
 import { EBS_STORAGE_CLASS, NODEPOOL_LABEL } from '../model/platform-names';
@@ -44,6 +45,8 @@ export interface WorkloadContext {
   readonly release: string;
   /** The node pool `resources.node_type` belongs to. */
   readonly pool: NodePool | undefined;
+  /** What the instance table knows of `resources.node_type`. */
+  readonly instanceType?: InstanceType;
   /** Labels every object of the workload carries. */
   readonly labels: Record<string, string>;
   /** Kueue labels for the object Kueue admits (queue, priority); empty for services Kueue does not manage. */

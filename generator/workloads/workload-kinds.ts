@@ -3,6 +3,7 @@ import { renderDjlLmi } from './djl-lmi';
 import { renderKServe } from './kserve';
 import { renderModelDownload } from './model-download';
 import { renderMpiJob } from './mpijob';
+import { renderPackedModels } from './packed-models';
 import type { WorkloadContext } from './pod-parts';
 import { renderPyTorchJob } from './pytorchjob';
 import { renderRayJob } from './rayjob';
@@ -100,6 +101,12 @@ export const KIND_RULES: Record<Exclude<WorkloadKind, 'pipeline'>, KindRule> = {
     needs: [{ module: 'kserve', render: renderKServe, what: 'an InferenceService' }],
     queued: false,
     pods: (b) => b.server?.autoscaling?.minReplicas ?? 1,
+  },
+  // not queued: Kueue's quota counts Neuron devices, and a packed replica asks for NeuronCores
+  'packed-models': {
+    needs: [{ module: 'karpenter', render: renderPackedModels, what: 'Deployments packed onto a node pool' }],
+    queued: false,
+    pods: (b) => (b.models ?? []).reduce((sum, m) => sum + m.replicas, 0),
   },
 };
 

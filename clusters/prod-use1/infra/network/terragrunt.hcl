@@ -35,6 +35,7 @@ inputs = {
   private_subnet_tags_per_az = {
     us-east-1a = {
       "karpenter.sh/discovery/cuda-efa" = "prod-use1"
+      "karpenter.sh/discovery/inf2"     = "prod-use1"
     }
     us-east-1b = {
       "karpenter.sh/discovery/neuron" = "prod-use1"

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cleanupTemps, exampleInputs, FLEET, REPO } from './support/fleet';
 import { checkInfra, type InfraCheckReport } from '../generator/checks/check-infra';
 import { loadFleet } from '../generator/config/load-fleet';
+import { loadImages } from '../generator/config/load-images';
 import { formatProblem } from '../generator/config/problems';
 import { compileCluster } from '../generator/fleet/compile-cluster';
 import { generateFleet } from '../generator/fleet/generate';
@@ -84,7 +85,11 @@ describe('the example fleet infrastructure', () => {
       if (!result.ok) throw new Error('example fleet does not compile');
       return result.cluster;
     });
-    const infra = compileFleetInfra(compiled, FLEET.github);
+    const images = loadImages(REPO, {
+      github: FLEET.github,
+      fleetAccounts: loaded.clusters.map((c) => c.spec.aws.accountId),
+    });
+    const infra = compileFleetInfra(compiled, FLEET.github, images.ok ? images.catalog : undefined);
     if (!infra.ok) throw new Error('example fleet infra does not compile');
     for (const cluster of infra.clusters) {
       const base = `clusters/${cluster.spec.name}/infra/`;
@@ -98,7 +103,12 @@ describe('the example fleet infrastructure', () => {
         account.applyOrder.map((w) => w.map((d) => d.slice(base.length))),
       );
     }
-    expect(report.applyOrder.get('_accounts/777788889999')).toEqual([['github-oidc-provider']]);
+    // the registry's account (images/registry.yaml) also holds the image repositories and the push role
+    expect(report.applyOrder.get('_accounts/777788889999')).toEqual([
+      ['ecr/bert-cpu-server', 'ecr/bert-neuron-server', 'github-oidc-provider'],
+      ['github-oidc/image-push-role'],
+    ]);
+    expect(report.applyOrder.get('_accounts/111122223333')).toEqual([['github-oidc-provider']]);
     // the roles read the account's provider (applied before, from its own folder)
     expect(report.applyOrder.get('prod-use1')).toEqual([
       ['github-oidc/apply-role', 'github-oidc/plan-role', 'network', 'storage/mlflow-artifacts'],

@@ -141,6 +141,25 @@ describe('packed-models: a set of models packed onto nodes of one instance type'
     ).toBe(true);
   });
 
+  it("resolves each model's images/<name> to its recorded digest, and refuses one not built for the pool", () => {
+    const root = exampleInputs({ withRecipes: true });
+    const graviton = 'apps/inference/bert-packed-graviton.yaml';
+    const text = readFileSync(join(REPO, graviton), 'utf-8');
+    writeFile(
+      root,
+      graviton,
+      text.replace('  - name: bert-base\n', '  - name: bert-base\n    image: images/bert-neuron-server\n'),
+    );
+    const result = regenerate(root);
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.problems.map(formatProblem)).toEqual([
+      `${graviton}:16: models[0].image: images/bert-neuron-server is built for linux/amd64, but node pool ` +
+        '"graviton" runs arm64 nodes; add linux/arm64 to platforms in images/bert-neuron-server/image.yaml, or ' +
+        'pick a node type of another pool',
+    ]);
+  });
+
   it('costs the set from the instance table, and the run preview shows it against one replica a node', () => {
     const body = { tolerations: [], inline_script: [], pre_script: [], post_script: [] };
     const app = parse(appText()) as { models: Record<string, unknown>[] };

@@ -49,7 +49,7 @@ const runDirs = (root: string, team: string) =>
     .sort();
 
 describe('the example fleet runs and services', () => {
-  it('carries at least six runs and three services on prod-use1', () => {
+  it('carries at least six runs and four services on prod-use1', () => {
     const runs = new Set(
       [...files.keys()]
         .filter((p) => p.startsWith(`${PROD}/runs/`) && p.endsWith('.yaml'))
@@ -60,6 +60,7 @@ describe('the example fleet runs and services', () => {
     );
     expect(runs.size).toBeGreaterThanOrEqual(6);
     expect([...services].sort()).toEqual([
+      'inference/bert-packed-graviton',
       'inference/bert-packed-inf2',
       'inference/llama3-8b-triton',
       'inference/llama3-8b-vllm',

@@ -15,8 +15,12 @@ type Json = Record<string, unknown>;
 /** Permissions a job may write with; everything else is read or none. */
 const WRITABLE = new Set(['id-token', 'pull-requests']);
 const CLOUD_ACTION = 'aws-actions/configure-aws-credentials';
-/** Steps that post pull request comments (the only reason for `pull-requests: write`). */
+/** Steps that post pull request comments (a reason for `pull-requests: write`). */
 const COMMENTING_RUN = /generator\/cli\/(infra\.ts comment|run-preview\.ts)/;
+/** A step that pushes a branch and opens a pull request: the only reason for `contents: write`. */
+const OPENS_PULL_REQUEST = /\bgh pr create\b/;
+/** A job gated to the default branch outside pull requests: it never runs for a pull request, from a fork or not. */
+const NOT_ON_PULL_REQUESTS = "github.event_name != 'pull_request' && github.ref == 'refs/heads/main'";
 const PINNED = /^[\w.-]+\/[\w./-]+@[0-9a-f]{40}$/;
 /** Values a pull request's author controls; they may reach scripts only through `env:`. */
 const EXPRESSION = /\$\{\{/;
@@ -73,10 +77,16 @@ export function checkWorkflow(file: string, text: string): WorkflowFinding[] {
     else if (typeof permissions === 'string') add(where, `expected a permission per scope, got "${permissions}"`);
     const perms = (typeof permissions === 'object' && permissions ? permissions : {}) as Record<string, string>;
     for (const [scope, level] of Object.entries(perms)) {
-      if (level === 'write' && !WRITABLE.has(scope)) add(where, `${scope}: write is more than any job here needs`);
+      if (level === 'write' && !WRITABLE.has(scope) && scope !== 'contents') {
+        add(where, `${scope}: write is more than any job here needs`);
+      }
     }
-    const usesCloud = steps.some((s) => typeof s.uses === 'string' && s.uses.startsWith(`${CLOUD_ACTION}@`));
-    const comments = steps.some((s) => typeof s.run === 'string' && COMMENTING_RUN.test(s.run));
+    const usesCloud = usesCloudStep(steps);
+    const opensPullRequest = steps.some((s) => typeof s.run === 'string' && OPENS_PULL_REQUEST.test(s.run));
+    const comments = opensPullRequest || steps.some((s) => typeof s.run === 'string' && COMMENTING_RUN.test(s.run));
+    if (perms.contents === 'write' && (!opensPullRequest || usesCloudStep(steps))) {
+      add(where, 'contents: write only for a job without a cloud role that opens a pull request');
+    }
     if ((perms['id-token'] === 'write') !== usesCloud) {
       add(
         where,
@@ -90,7 +100,8 @@ export function checkWorkflow(file: string, text: string): WorkflowFinding[] {
       );
     }
     if (usesCloud && comments) add(where, 'a job that holds a cloud role must not also write to the pull request');
-    if (usesCloud && onPullRequest && !String(job.if ?? '').includes(SAME_REPO)) {
+    const pullRequestJob = onPullRequest && !String(job.if ?? '').includes(NOT_ON_PULL_REQUESTS);
+    if (usesCloud && pullRequestJob && !String(job.if ?? '').includes(SAME_REPO)) {
       add(where, 'a cloud job on pull requests must skip forks (if: ... head.repo.full_name == github.repository)');
     }
     if (
@@ -106,7 +117,11 @@ export function checkWorkflow(file: string, text: string): WorkflowFinding[] {
     });
   }
   const hasCloudPrJob =
-    onPullRequest && Object.values(jobs).some((j) => ((j.permissions ?? {}) as Json)['id-token'] === 'write');
+    onPullRequest &&
+    Object.values(jobs).some(
+      (j) =>
+        ((j.permissions ?? {}) as Json)['id-token'] === 'write' && !String(j.if ?? '').includes(NOT_ON_PULL_REQUESTS),
+    );
   if (hasCloudPrJob && !forkNotice) {
     add(
       'jobs',
@@ -115,6 +130,10 @@ export function checkWorkflow(file: string, text: string): WorkflowFinding[] {
     );
   }
   return findings;
+}
+
+function usesCloudStep(steps: readonly Json[]): boolean {
+  return steps.some((s) => typeof s.uses === 'string' && s.uses.startsWith(`${CLOUD_ACTION}@`));
 }
 
 function isLeastPrivilege(permissions: unknown): boolean {

@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, relative, resolve } from 'node:path';
 import { PLATFORM_MODULES } from '../../platform';
+import { readGitHubSettings, SETTINGS_FILE } from '../config/github-settings-file';
 import { formatProblem } from '../config/problems';
 import { checkRecipeText } from '../fleet/check-recipe-text';
 import { APPS_DIR, RECIPES_DIR } from '../recipes/load-recipes';
@@ -45,7 +46,9 @@ function main(argv: string[]) {
   // joined as written, not normalized: a --team such as ../x is then refused by the recipe checks, not followed
   const out = `${result.role === 'service' ? APPS_DIR : RECIPES_DIR}/${flags.team}/${result.name}.yaml`;
   if (existsSync(out)) fail(`${out} exists already; choose another --name`);
-  const problems = checkRecipeText(process.cwd(), PLATFORM_MODULES, out, result.text);
+  // the repository settings name the images' repositories; a tree never regenerated has none (nor image references)
+  const github = existsSync(SETTINGS_FILE) ? readGitHubSettings(process.cwd()) : undefined;
+  const problems = checkRecipeText(process.cwd(), PLATFORM_MODULES, out, result.text, github);
   if (problems.length) {
     const refused = `${positional[0]}: refused: "npx projen" would refuse it as ${out}`;
     fail(

@@ -2,6 +2,7 @@ import { createHash, type Hash } from 'node:crypto';
 import { lstatSync, readdirSync, readFileSync, readlinkSync, type Dirent, type Stats } from 'node:fs';
 import { join, relative } from 'node:path';
 import { GENERATOR_DIR } from '../model/generator-dir';
+import { DIGEST_FILE, IMAGE_FILE, IMAGES_DIR, REGISTRY_FILE } from '../model/image-spec';
 import { ACCOUNTS_DIR, CLUSTER_FILE, CLUSTERS_DIR } from '../model/paths';
 import { INSTANCE_TABLE, VENDOR_DIR } from '../model/vendor-files';
 
@@ -28,10 +29,11 @@ const RACY_MS = 2000;
 
 /**
  * Digests of everything a regenerate reads. `fleet` covers it all: the hand-written inputs (cluster specs,
- * recipes, apps), the module catalog, the generator's code and templates, the project definition, the locked
- * dependencies and the vendored instance table; equal digests mean an equal output, so a regenerate whose digest
- * and outputs are unchanged since the last one has nothing to do. `code` covers all but the hand-written
- * inputs: with it, a cluster's own inputs tell whether that cluster's output can change (fleet/generate.ts).
+ * recipes, apps, the images' registry, specs and recorded digests), the module catalog, the generator's code and
+ * templates, the project definition, the locked dependencies and the vendored instance table; equal digests
+ * mean an equal output, so a regenerate whose digest and outputs are unchanged since the last one has nothing
+ * to do. `code` covers all but the hand-written inputs: with it, a cluster's own inputs tell whether that
+ * cluster's output can change (fleet/generate.ts).
  */
 export interface InputsDigest {
   readonly fleet: string;
@@ -65,6 +67,12 @@ export function inputsDigest(root: string, known: ReadonlyMap<string, SourceStat
     }
   }
   for (const dir of ['recipes', 'apps']) walk.addTree(fleet, join(root, dir), root);
+  // of images/, the files a regenerate reads (config/load-images.ts), not the Dockerfiles and contexts
+  walk.addFile(fleet, root, join(root, REGISTRY_FILE));
+  for (const entry of listDir(join(root, IMAGES_DIR))) {
+    if (!entry.isDirectory()) continue;
+    for (const file of [IMAGE_FILE, DIGEST_FILE]) walk.addFile(fleet, root, join(root, IMAGES_DIR, entry.name, file));
+  }
   return { fleet: fleet.digest('base64url'), code: codeDigest, sources: walk.sources, sourcesChanged: walk.changed };
 }
 

@@ -1,6 +1,8 @@
 import { compileCluster } from './compile-cluster';
 import { loadFleet } from '../config/load-fleet';
+import { loadImages } from '../config/load-images';
 import { sortProblems, type Problem } from '../config/problems';
+import type { GitHubSettings } from '../model/github-settings';
 import type { PlatformModule } from '../model/platform-module';
 import { parseRecipeText, roleOf } from '../recipes/load-recipes';
 import { compileWorkloads } from '../workloads/compile-workloads';
@@ -18,6 +20,7 @@ export function checkRecipeText(
   catalog: readonly PlatformModule[],
   file: string,
   text: string,
+  github?: GitHubSettings,
 ): Problem[] {
   const parsed = parseRecipeText(text, file, roleOf(file));
   const problems: Problem[] = parsed.ok ? [] : [...parsed.problems];
@@ -38,6 +41,11 @@ export function checkRecipeText(
   if (!compiled.ok) return sortProblems([...problems, ...compiled.problems]);
   const table = recipeInstanceTypes();
   if (!table.ok) return sortProblems([...problems, ...table.problems]);
-  const workloads = compileWorkloads(compiled.cluster, [input], table.types);
+  // the images of images/, when the caller knows the repository (their repository names come from it)
+  const images = github
+    ? loadImages(root, { github, fleetAccounts: (fleet.clusters ?? []).map((c) => c.spec.aws.accountId) })
+    : undefined;
+  if (images && !images.ok) return sortProblems([...problems, ...images.problems]);
+  const workloads = compileWorkloads(compiled.cluster, [input], table.types, undefined, images?.catalog);
   return sortProblems(workloads.ok ? problems : [...problems, ...workloads.problems]);
 }

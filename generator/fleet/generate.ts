@@ -1,11 +1,13 @@
 import { createHash } from 'node:crypto';
 import { compileCluster } from './compile-cluster';
 import { loadFleet } from '../config/load-fleet';
+import { loadImages } from '../config/load-images';
 import type { Problem } from '../config/problems';
 import { compileFleetInfra } from '../infra/compile-infra';
 import type { ClusterInput, CompiledCluster } from '../model/compiled-cluster';
 import type { GeneratedFile } from '../model/generated-file';
 import type { GitHubSettings } from '../model/github-settings';
+import type { ImageCatalog } from '../model/image-spec';
 import { markerLine } from '../model/marker';
 import { clusterFolder, CLUSTERS_DIR } from '../model/paths';
 import type { PlatformModule } from '../model/platform-module';
@@ -65,8 +67,18 @@ export function streamFleet(options: GenerateFleetOptions, sink: FleetSink): Str
     platforms.push(result.ok ? result.cluster : undefined);
     if (!result.ok) problems.push(...result.problems);
   }
+  // the images of images/ and their registry, which must be in one of the fleet's accounts
+  const images = loadImages(options.root, {
+    github: options.github,
+    fleetAccounts: clusters.map((c) => c.spec.aws.accountId),
+    readdir: options.readdir,
+  });
+  if (!images.ok) problems.push(...images.problems);
+  const catalog = images.ok ? images.catalog : undefined;
   // the infrastructure is compiled for the fleet as a whole: only when every cluster compiled
-  const infra = problems.length ? undefined : compileFleetInfra(platforms as CompiledCluster[], options.github);
+  const infra = problems.length
+    ? undefined
+    : compileFleetInfra(platforms as CompiledCluster[], options.github, catalog);
   if (infra && !infra.ok) problems.push(...infra.problems);
 
   // runs and services from recipes/ and apps/, into the clusters they target (a recipe aimed at a faulty cluster
@@ -83,10 +95,12 @@ export function streamFleet(options: GenerateFleetOptions, sink: FleetSink): Str
   problems.push(...recipes.problems);
   const summaries: ClusterSummary[] = [];
   const specs = sink.keep ? specsDigest(clusters) : '';
+  // a recorded digest changes what a run that names its image renders
+  const imagesKey = sink.keep ? imagesDigest(catalog) : '';
   platforms.forEach((platform, i) => {
     if (!platform) return;
     const name = platform.input.spec.name;
-    if (sink.keep?.(clusterFolder(name), `${specs}\0${recipes.digestOf(name)}`)) {
+    if (sink.keep?.(clusterFolder(name), `${specs}\0${imagesKey}\0${recipes.digestOf(name)}`)) {
       summaries.push(summaryOf(platform));
       platforms[i] = undefined;
       return;
@@ -96,8 +110,14 @@ export function streamFleet(options: GenerateFleetOptions, sink: FleetSink): Str
     const keepWorkload =
       sink.keep &&
       ((folder: string, recipe: TakenRecipe) =>
-        sink.keep!(`${clusterFolder(name)}/${folder}`, `${own}\0${recipe.digest}`));
-    const workloads = compileWorkloads(platform, recipes.takeRecipesOf(name), recipes.instanceTypes, keepWorkload);
+        sink.keep!(`${clusterFolder(name)}/${folder}`, `${own}\0${imagesKey}\0${recipe.digest}`));
+    const workloads = compileWorkloads(
+      platform,
+      recipes.takeRecipesOf(name),
+      recipes.instanceTypes,
+      keepWorkload,
+      catalog,
+    );
     // what is rendered is no longer needed: the next cluster starts from a lighter heap
     platforms[i] = undefined;
     if (!workloads.ok) {
@@ -125,6 +145,15 @@ function specsDigest(clusters: readonly ClusterInput[]): string {
   const hash = createHash('sha1');
   for (const { file, spec } of clusters) hash.update(file).update('\0').update(JSON.stringify(spec)).update('\0');
   return hash.digest('base64url');
+}
+
+/** What runs are compiled from in images/: the registry, each image's platforms and recorded digest. */
+function imagesDigest(catalog: ImageCatalog | undefined): string {
+  if (!catalog) return '';
+  const images = [...catalog.images.values()].map(({ name, spec, digest }) => [name, spec.platforms, digest]);
+  return createHash('sha1')
+    .update(JSON.stringify([catalog.registry, images]))
+    .digest('base64url');
 }
 
 /** The generator's whole output at once, sorted by path (tests and tools; a regenerate streams it). */

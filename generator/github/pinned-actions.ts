@@ -25,6 +25,12 @@ export const ACTIONS = {
     sha: 'bbbca2ddaa5d8feaa63e36b76fdaad77386f024f',
     version: 'v7.0.0',
   },
+  setupQemu: { repo: 'docker/setup-qemu-action', sha: '96fe6ef7f33517b61c61be40b68a1882f3264fb8', version: 'v4.2.0' },
+  setupBuildx: {
+    repo: 'docker/setup-buildx-action',
+    sha: '37fe631027851001ddb9b187196cc803df7f5f0e',
+    version: 'v4.3.0',
+  },
   downloadArtifact: {
     repo: 'actions/download-artifact',
     sha: '3e5f45b2cfb9172054b4087a40e8e0b5a5461e7c',

@@ -53,6 +53,7 @@ export function addFleetWorkflows(project: GitHubProject): void {
   infraPlan(github);
   infraApply(github);
   runPreview(github);
+  images(github);
 }
 
 /** Pull request workflows: a new push cancels the run of the previous one (they only read and comment). */
@@ -459,5 +460,236 @@ function runPreview(github: GitHub) {
         run: 'npx tsx generator/cli/run-preview.ts --base "$BASE_SHA" --head "$HEAD_SHA"',
       },
     ],
+  });
+}
+
+/** What the images workflow builds from: the image folders, not the digests it records there itself. */
+export const IMAGE_PATHS = ['images/**', '!images/*/digest.json'];
+
+/** A job of the images workflow that runs after a merge to the default branch only (or by hand there). */
+const ON_MAIN = "github.event_name != 'pull_request' && github.ref == 'refs/heads/main'";
+
+/** Docker Buildx, with QEMU first when a platform is not the runner's x86-64. */
+const buildxSteps: JobStep[] = [
+  {
+    name: 'Set up QEMU for the other platforms',
+    if: 'matrix.image.emulated',
+    uses: uses(ACTIONS.setupQemu),
+    with: { platforms: 'arm64' },
+  },
+  { name: 'Set up Docker Buildx', uses: uses(ACTIONS.setupBuildx) },
+];
+
+/** `docker buildx build` of the matrix image; the build arguments, one `NAME=value` a line, pass as data. */
+function buildxRun(output: string): string {
+  return [
+    'set -euo pipefail',
+    'args=()',
+    'while IFS= read -r arg; do',
+    '  if [ -n "$arg" ]; then args+=(--build-arg "$arg"); fi',
+    'done <<< "$BUILD_ARGS"',
+    `docker buildx build --platform "$PLATFORMS" "\${args[@]}" --provenance=false ${output} "$CONTEXT"`,
+  ].join('\n');
+}
+
+const imageEnv = {
+  PLATFORMS: '${{ matrix.image.platforms }}',
+  BUILD_ARGS: '${{ matrix.image.buildArgs }}',
+  CONTEXT: '${{ matrix.image.context }}',
+};
+
+/**
+ * The images of `images/`: built on pull requests (no push, no cloud role), and after a merge to main pushed to
+ * ECR with the push role (which trusts only pushes to main), tagged with the git tree hash of the folder; the
+ * digests are then recorded by a pull request that a job without a cloud role opens.
+ */
+function images(github: GitHub) {
+  const wf = workflow(github, 'images', 'images.yml', false);
+  wf.on({
+    pullRequest: { branches: ['main'], paths: IMAGE_PATHS },
+    push: { branches: ['main'], paths: IMAGE_PATHS },
+    workflowDispatch: {},
+  });
+  wf.addJobs({
+    detect: {
+      name: 'Detect changed images',
+      runsOn: RUNNER,
+      permissions: { contents: JobPermission.READ },
+      timeoutMinutes: 10,
+      outputs: {
+        matrix: { stepId: 'detect', outputName: 'matrix' },
+        count: { stepId: 'detect', outputName: 'count' },
+        role: { stepId: 'detect', outputName: 'role' },
+        region: { stepId: 'detect', outputName: 'region' },
+      },
+      steps: [
+        checkout(0),
+        setupNode,
+        install,
+        {
+          id: 'detect',
+          name: 'Detect',
+          // by hand (workflow_dispatch): every image; one whose tag exists is skipped by the push job
+          env: {
+            BASE_SHA:
+              "${{ github.event_name == 'pull_request' && github.event.pull_request.base.sha || " +
+              "github.event_name == 'push' && github.event.before || '' }}",
+            HEAD_SHA: '${{ github.sha }}',
+          },
+          run: [
+            'set -euo pipefail',
+            'base=()',
+            'if [ -n "$BASE_SHA" ]; then base=(--base "$BASE_SHA"); fi',
+            'npx tsx generator/cli/images.ts detect --head "$HEAD_SHA" "${base[@]}"',
+          ].join('\n'),
+        },
+      ],
+    },
+    build: {
+      name: 'Build ${{ matrix.image.name }}',
+      needs: ['detect'],
+      if: "github.event_name == 'pull_request' && needs.detect.outputs.count != '0'",
+      runsOn: RUNNER,
+      permissions: { contents: JobPermission.READ },
+      timeoutMinutes: 90,
+      concurrency: {
+        group: 'images-build-${{ github.event.pull_request.number }}-${{ matrix.image.name }}',
+        'cancel-in-progress': true,
+      },
+      strategy: { failFast: false, matrix: { domain: { image: '${{ fromJSON(needs.detect.outputs.matrix) }}' } } },
+      steps: [
+        checkout(),
+        ...buildxSteps,
+        { name: 'Build for every platform (no push)', env: imageEnv, run: buildxRun('--output type=cacheonly') },
+      ],
+    },
+    push: {
+      name: 'Push ${{ matrix.image.name }}',
+      needs: ['detect'],
+      if: `${ON_MAIN} && needs.detect.outputs.count != '0'`,
+      runsOn: RUNNER,
+      permissions: { idToken: JobPermission.WRITE, contents: JobPermission.READ },
+      timeoutMinutes: 120,
+      // one push per image at a time, never cancelled: a tag is written once
+      concurrency: { group: 'images-push-${{ matrix.image.name }}', 'cancel-in-progress': false },
+      strategy: { failFast: false, matrix: { domain: { image: '${{ fromJSON(needs.detect.outputs.matrix) }}' } } },
+      steps: [
+        checkout(),
+        {
+          name: 'Assume the image push role over OIDC',
+          uses: uses(ACTIONS.configureAwsCredentials),
+          with: {
+            'role-to-assume': '${{ needs.detect.outputs.role }}',
+            'aws-region': '${{ needs.detect.outputs.region }}',
+            'role-session-name': 'github-images-${{ github.run_id }}',
+          },
+        },
+        {
+          id: 'existing',
+          name: 'Look for the tag (immutable: the same content is pushed once)',
+          env: { REPOSITORY: '${{ matrix.image.repository }}', TAG: '${{ matrix.image.tag }}' },
+          run: [
+            'set -euo pipefail',
+            'if aws ecr describe-images --repository-name "$REPOSITORY" --image-ids imageTag="$TAG" \\',
+            '  >/dev/null 2>&1; then',
+            '  echo "$REPOSITORY:$TAG exists: not built again"',
+            '  echo "exists=true" >> "$GITHUB_OUTPUT"',
+            'else',
+            '  echo "exists=false" >> "$GITHUB_OUTPUT"',
+            'fi',
+          ].join('\n'),
+        },
+        ...buildxSteps.map((step) => ({
+          ...step,
+          if: step.if
+            ? `steps.existing.outputs.exists == 'false' && ${step.if}`
+            : "steps.existing.outputs.exists == 'false'",
+        })),
+        {
+          name: 'Log in to ECR',
+          if: "steps.existing.outputs.exists == 'false'",
+          env: { IMAGE: '${{ matrix.image.image }}' },
+          run: [
+            'set -euo pipefail',
+            'aws ecr get-login-password | docker login --username AWS --password-stdin "${IMAGE%%/*}"',
+          ].join('\n'),
+        },
+        {
+          name: 'Build and push for every platform',
+          if: "steps.existing.outputs.exists == 'false'",
+          env: { ...imageEnv, IMAGE: '${{ matrix.image.image }}', TAG: '${{ matrix.image.tag }}' },
+          run: buildxRun('--push --tag "$IMAGE:$TAG"'),
+        },
+        {
+          name: 'Read the pushed digest',
+          env: {
+            NAME: '${{ matrix.image.name }}',
+            REPOSITORY: '${{ matrix.image.repository }}',
+            IMAGE: '${{ matrix.image.image }}',
+            TAG: '${{ matrix.image.tag }}',
+          },
+          run: [
+            'set -euo pipefail',
+            'digest=$(aws ecr describe-images --repository-name "$REPOSITORY" --image-ids imageTag="$TAG" \\',
+            "  --query 'imageDetails[0].imageDigest' --output text)",
+            'echo "$IMAGE:$TAG is $digest"',
+            'mkdir -p image-digests',
+            'jq -n --arg image "$IMAGE" --arg tag "$TAG" --arg digest "$digest" \\',
+            '  \'{image: $image, tag: $tag, digest: $digest}\' > "image-digests/$NAME.json"',
+          ].join('\n'),
+        },
+        {
+          name: 'Keep the digest',
+          uses: uses(ACTIONS.uploadArtifact),
+          with: { name: 'digest-${{ matrix.image.name }}', path: 'image-digests/', 'retention-days': 14 },
+        },
+      ],
+    },
+    record: {
+      name: 'Open the pull request that records the digests',
+      needs: ['detect', 'push'],
+      // what did push is recorded, even when another image failed
+      if: `always() && ${ON_MAIN} && needs.detect.outputs.count != '0' && needs.push.result != 'skipped'`,
+      runsOn: RUNNER,
+      // no cloud role here: this job writes a branch and opens a pull request with the GITHUB_TOKEN only
+      permissions: { contents: JobPermission.WRITE, pullRequests: JobPermission.WRITE },
+      timeoutMinutes: 15,
+      steps: [
+        checkout(),
+        setupNode,
+        install,
+        {
+          name: 'Fetch the digests',
+          uses: uses(ACTIONS.downloadArtifact),
+          with: { pattern: 'digest-*', path: 'image-digests', 'merge-multiple': true },
+        },
+        {
+          name: 'Write and open the pull request',
+          env: {
+            GH_TOKEN: '${{ github.token }}',
+            RUN_ID: '${{ github.run_id }}',
+            HEAD_SHA: '${{ github.sha }}',
+          },
+          run: [
+            'set -euo pipefail',
+            'mkdir -p image-digests',
+            'recorded=$(npx tsx generator/cli/images.ts record --results image-digests)',
+            'if [ -z "$recorded" ]; then echo "every digest is recorded already"; exit 0; fi',
+            "names=$(echo \"$recorded\" | tr '\\n' ' ')",
+            'branch="images/digests-$RUN_ID"',
+            'git config user.name "github-actions[bot]"',
+            'git config user.email "41898282+github-actions[bot]@users.noreply.github.com"',
+            'git switch -c "$branch"',
+            'git add images/*/digest.json',
+            'git commit -q -m "Record the pushed image digests" -m "Built from $HEAD_SHA: $names"',
+            'gh auth setup-git',
+            'git push origin "$branch"',
+            'gh pr create --base main --head "$branch" --title "Record the pushed image digests" \\',
+            '  --body "The images workflow pushed $names from $HEAD_SHA. Merging this records ' +
+              'their digests: the fleet then runs them (npx projen renders image: images/<name> with them)."',
+          ].join('\n'),
+        },
+      ],
+    },
   });
 }

@@ -6,6 +6,8 @@ import type { Problem } from '../config/problems';
 import type { ClusterSpec } from '../model/cluster-spec';
 import type { CompiledCluster } from '../model/compiled-cluster';
 import type { GitHubSettings } from '../model/github-settings';
+import type { ImageCatalog } from '../model/image-spec';
+import { ecrRepositoryUnits, imagePushRoleUnit } from './units/ecr';
 import { efsUnit } from './units/efs';
 import { eksUnit } from './units/eks';
 import { fsxUnit } from './units/fsx';
@@ -29,7 +31,8 @@ export interface ClusterInfra {
 /**
  * The units of one AWS account, in `clusters/_accounts/<accountId>/`: what exists once per account (the GitHub
  * OIDC provider). Built from the account ID and partition alone, so they are the same whichever clusters the
- * account has; they exist while at least one cluster is in the account.
+ * account has; they exist while at least one cluster is in the account. The registry's account
+ * (`images/registry.yaml`) also holds the ECR repositories of `images/` and the role that pushes to them.
  */
 export interface AccountInfra {
   readonly accountId: string;
@@ -46,7 +49,11 @@ export type CompileInfraResult =
  * Decides the units of every cluster, and of every account the clusters are in. Account-level resources (the
  * GitHub OIDC provider) belong to the account's units, never to a cluster's: the cluster role units depend on them.
  */
-export function compileFleetInfra(compiled: readonly CompiledCluster[], github: GitHubSettings): CompileInfraResult {
+export function compileFleetInfra(
+  compiled: readonly CompiledCluster[],
+  github: GitHubSettings,
+  images?: ImageCatalog,
+): CompileInfraResult {
   const problems = compiled.flatMap((c) => infraSpecProblems(c.input, c.modules));
   const partitions = new Map<string, { partition: string; cluster: string }>();
   for (const { input } of [...compiled].sort((a, b) => (a.input.spec.name < b.input.spec.name ? -1 : 1))) {
@@ -70,7 +77,12 @@ export function compileFleetInfra(compiled: readonly CompiledCluster[], github: 
   const accounts = [...partitions]
     .sort(([a], [b]) => (a < b ? -1 : 1))
     .map(([accountId, { partition }]) => {
-      const units = accountUnits({ accountId, partition }).sort((a, b) => (a.dir < b.dir ? -1 : 1));
+      const units = [
+        ...accountUnits({ accountId, partition }),
+        ...(images?.images.size && images.registry.accountId === accountId
+          ? [...ecrRepositoryUnits(images, github, [...partitions.keys()]), imagePushRoleUnit(images, github)]
+          : []),
+      ].sort((a, b) => (a.dir < b.dir ? -1 : 1));
       return { accountId, partition, units, applyOrder: applyOrder(units) };
     });
   const clusters = compiled.map(({ input, modules }) => {

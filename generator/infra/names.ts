@@ -116,6 +116,9 @@ export const INFRA_UNITS = {
  */
 export const ACCOUNT_UNITS = {
   githubOidcProvider: 'github-oidc-provider',
+  /** In the registry's account only (images/registry.yaml). */
+  ecr: (image: string) => `ecr/${image}`,
+  imagePushRole: 'github-oidc/image-push-role',
 } as const;
 
 /**

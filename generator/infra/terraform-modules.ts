@@ -21,6 +21,7 @@ export const MODULES = {
   podIdentity: { source: 'terraform-aws-modules/eks-pod-identity/aws', version: '2.8.1' },
   oidcProvider: { source: 'terraform-aws-modules/iam/aws//modules/iam-oidc-provider', version: '6.5.0' },
   iamRole: { source: 'terraform-aws-modules/iam/aws//modules/iam-role', version: '6.5.0' },
+  ecr: { source: 'terraform-aws-modules/ecr/aws', version: '3.2.0' },
 } as const satisfies Record<string, TerraformModule>;
 
 /** Terragrunt's `terraform.source` for a registry module: `tfr:///<source>?version=<version>`. */

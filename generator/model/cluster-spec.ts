@@ -58,7 +58,7 @@ export const DEFAULT_TAINTS: Record<NodePoolKind, Taint[]> = {
 };
 
 const AZ = /^[a-z]{2}(-[a-z]+)+-[0-9][a-z]$/;
-const REGION = /^[a-z]{2}(-[a-z]+)+-[0-9]$/;
+export const REGION = /^[a-z]{2}(-[a-z]+)+-[0-9]$/;
 const CIDR =
   /^((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\/([0-9]|[12][0-9]|3[0-2])$/;
 const K8S_VERSION = /^1\.[0-9]{2}$/;

@@ -1,3 +1,4 @@
+import { fleetRegistry, resolveStepImage } from './images';
 import { packedSetSummary } from './packed-models';
 import { stepIdentity, workloadSteps } from './pipeline';
 import { checkPlacement, poolOf } from './placement';
@@ -7,8 +8,10 @@ import { KIND_RULES } from './workload-kinds';
 import { checkWorkloadPolicy } from './workload-policy';
 import type { Problem } from '../config/problems';
 import type { InstanceType } from '../instances/instance-table';
+import { imageRegistries } from '../model/cluster-spec';
 import type { CompiledCluster, PackedSetSummary } from '../model/compiled-cluster';
 import type { GeneratedFile } from '../model/generated-file';
+import type { ImageCatalog } from '../model/image-spec';
 import { LABELS, MANAGED_BY, type K8sObject } from '../model/k8s-object';
 import type { RecipeInput } from '../recipes/load-recipes';
 
@@ -35,14 +38,24 @@ export type CompileWorkloadsResult =
  * `keep`: whether the writer keeps a workload's folder (relative to the cluster's) as the last regenerate made
  * it from the same recipe, and how many files it holds; a kept folder is neither checked nor rendered again
  * (the same recipe on the same cluster passed before) and is listed in `kept`.
+ *
+ * `images`: the images built from this repository; a step's `image: images/<name>` becomes the image's recorded
+ * digest (images.ts), and the fleet's registry is allowed beside the cluster's `policy.imageRegistries`.
  */
 export function compileWorkloads<R extends RecipeInput>(
   compiled: CompiledCluster,
   recipes: readonly R[],
   instanceTypes: ReadonlyMap<string, InstanceType>,
   keep?: (folder: string, recipe: R) => number,
+  images?: ImageCatalog,
 ): CompileWorkloadsResult {
   const spec = compiled.input.spec;
+  const registry = fleetRegistry(images);
+  // the policy check sees the fleet's registry as allowed: the generator itself wrote those references
+  const policySpec =
+    registry && !imageRegistries(spec).includes(registry)
+      ? { ...spec, policy: { ...spec.policy, imageRegistries: [...imageRegistries(spec), registry] } }
+      : spec;
   const modules = new Set(compiled.modules.map((m) => m.module.name));
   const target = { cluster: spec, modules, instanceTypes };
   const problems: Problem[] = [];
@@ -66,14 +79,26 @@ export function compileWorkloads<R extends RecipeInput>(
       });
       continue;
     }
-    const steps = workloadSteps(recipe);
+    const resolved = workloadSteps(recipe).map((step) =>
+      resolveStepImage(
+        input,
+        step,
+        images,
+        step.body.resources?.node_type ? poolOf(spec, step.body.resources.node_type, step.body) : undefined,
+        registry ?? imageRegistries(spec)[0] ?? 'registry.invalid',
+      ),
+    );
+    const steps = resolved.map((r) => r.step);
     const isRun = input.role === 'run';
     const name = isRun ? runName(input) : recipe.name;
     const folder = `${isRun ? RUNS_FOLDER : SERVICES_FOLDER}/${team.name}/${name}`;
     const keptFiles = !input.archived && keep ? keep(folder, input) : 0;
     const placementProblems = keptFiles
       ? []
-      : steps.flatMap((s) => checkPlacement(input, s.kind, s.body, team, target, s.path));
+      : [
+          ...resolved.flatMap((r) => r.problems),
+          ...steps.flatMap((s) => checkPlacement(input, s.kind, s.body, team, target, s.path)),
+        ];
     if (placementProblems.length) {
       problems.push(...placementProblems);
       // rendered anyway, for the policy check: one run reports every problem of a file
@@ -122,7 +147,9 @@ export function compileWorkloads<R extends RecipeInput>(
       const rendered = renderer.render(step.body, ctx);
       objects.push(...rendered);
       // checked step by step: a problem names the line of the step's field it comes from
-      violations.push(...checkWorkloadPolicy(rendered, spec, team, { file: input.file, lineOf: input.lineOf, step }));
+      violations.push(
+        ...checkWorkloadPolicy(rendered, policySpec, team, { file: input.file, lineOf: input.lineOf, step }),
+      );
     }
     if (violations.length || placementProblems.length) {
       problems.push(...violations);

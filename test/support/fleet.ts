@@ -23,8 +23,8 @@ export function cleanupTemps() {
 }
 
 /**
- * A fresh root holding only the hand-written inputs of the example fleet: its cluster specs, and its recipes and apps
- * if asked.
+ * A fresh root holding only the hand-written inputs of the example fleet: its cluster specs, and its recipes, apps and
+ * images if asked.
  */
 export function exampleInputs(options: { withRecipes?: boolean } = {}): string {
   const root = tempDir();
@@ -33,7 +33,8 @@ export function exampleInputs(options: { withRecipes?: boolean } = {}): string {
     cpSync(join(REPO, 'clusters', name, 'cluster.yaml'), join(root, 'clusters', name, 'cluster.yaml'));
   }
   if (options.withRecipes) {
-    for (const dir of ['recipes', 'apps']) cpSync(join(REPO, dir), join(root, dir), { recursive: true });
+    // apps name images by images/<name>, resolved from their recorded digests
+    for (const dir of ['recipes', 'apps', 'images']) cpSync(join(REPO, dir), join(root, dir), { recursive: true });
   }
   return root;
 }

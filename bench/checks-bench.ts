@@ -26,7 +26,9 @@ interface Row {
 function fleetOf(size: string, dir: string) {
   if (size === 'example') {
     buildSyntheticFleet(REPO, dir, { clusters: 0, runsPerCluster: 0 });
-    for (const path of ['clusters', 'recipes', 'apps']) cpSync(join(REPO, path), join(dir, path), { recursive: true });
+    for (const path of ['clusters', 'recipes', 'apps', 'images']) {
+      cpSync(join(REPO, path), join(dir, path), { recursive: true });
+    }
   } else if (size === '10k') {
     buildSyntheticFleet(REPO, dir, { clusters: 6, runsPerCluster: 530 });
   } else {

@@ -119,7 +119,7 @@ describe('hostile inputs are refused with a clear message and nothing written', 
 /** The example fleet's inputs with its recipes and services, and a folder outside it that must stay untouched. */
 function withRecipes(): { root: string; outside: string } {
   const root = exampleInputs();
-  for (const dir of ['recipes', 'apps']) cpSync(join(REPO, dir), join(root, dir), { recursive: true });
+  for (const dir of ['recipes', 'apps', 'images']) cpSync(join(REPO, dir), join(root, dir), { recursive: true });
   const outside = tempDir('outside-');
   writeFileSync(join(outside, 'keep.txt'), 'untouched\n');
   return { root, outside };

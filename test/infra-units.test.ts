@@ -201,7 +201,7 @@ describe('the example fleet infrastructure', () => {
       'karpenter.sh/discovery': 'prod-use1',
     });
     expect(prod.private_subnet_tags_per_az).toEqual({
-      'us-east-1a': { 'karpenter.sh/discovery/cuda-efa': 'prod-use1' },
+      'us-east-1a': { 'karpenter.sh/discovery/cuda-efa': 'prod-use1', 'karpenter.sh/discovery/inf2': 'prod-use1' },
       'us-east-1b': { 'karpenter.sh/discovery/neuron': 'prod-use1' },
     });
     const staging = (await hcl(files, 'clusters/staging-usw2/infra/network/terragrunt.hcl')).inputs;

@@ -130,9 +130,9 @@ describe('node pool instance checks', () => {
           '(aws.region), got "trn1.32xlarge" (offered in us-east-1, us-east-2, us-west-2)',
         'nodePools.3.instanceTypes.1: expected an instance type offered in eu-west-1 ' +
           '(aws.region), got "trn1n.32xlarge" (offered in us-east-1, us-east-2, us-west-2)',
-        'nodePools.5.instanceFamilies.0: expected an instance family offered in ' +
+        'nodePools.7.instanceFamilies.0: expected an instance family offered in ' +
           'eu-west-1 (aws.region), got "trn1" (offered in us-east-1, us-east-2, us-west-2)',
-        'nodePools.5.instanceFamilies.1: expected an instance family offered in ' +
+        'nodePools.7.instanceFamilies.1: expected an instance family offered in ' +
           'eu-west-1 (aws.region), got "trn2" (offered in us-east-1, us-east-2, us-west-2)',
       ]);
       // the vendored table does not cover eu-west-1: unknown there, so not refused
@@ -161,7 +161,8 @@ describe('node pool instance checks', () => {
       'only, x86-64 ones refused, and Graviton refused elsewhere',
     () => {
       const spec = cluster((raw) => {
-        raw.nodePools.push({ name: 'graviton', kind: 'cpu', architecture: 'arm64' }); // default families: all Graviton
+        // default families: all Graviton
+        raw.nodePools.push({ name: 'graviton-default', kind: 'cpu', architecture: 'arm64' });
         raw.nodePools.push({
           name: 'graviton-types',
           kind: 'cpu',
@@ -179,14 +180,14 @@ describe('node pool instance checks', () => {
       expect(messages(spec)).toEqual([
         'nodePools.0.instanceFamilies.1: expected an instance family of amd64 (x86-64) for a cpu pool, ' +
           'got "m7g" (arm64, AWS Graviton): set architecture: arm64 on a cpu pool to run Graviton nodes',
-        'nodePools.5.instanceTypes.1: expected an instance type of arm64 (AWS ' +
+        'nodePools.7.instanceTypes.1: expected an instance type of arm64 (AWS ' +
           'Graviton) for a cpu pool, got "m6i.xlarge" (amd64): the pool\'s architecture ' +
           'is arm64; use a Graviton family such as m7g, c7g, r7g, m8g, c8g, r8g',
-        'nodePools.6.instanceFamilies.1: expected an instance family of arm64 ' +
+        'nodePools.8.instanceFamilies.1: expected an instance family of arm64 ' +
           '(AWS Graviton) for a cpu pool, got "c6i" (amd64): the pool\'s architecture ' +
           'is arm64; use a Graviton family such as m7g, c7g, r7g, m8g, c8g, r8g',
       ]);
-      const graviton = spec.nodePools[4];
+      const graviton = spec.nodePools.find((p) => p.name === 'graviton-default')!;
       expect(graviton.instanceFamilies).toEqual(['m7g', 'c7g', 'r7g', 'm8g', 'c8g', 'r8g']);
       expect(graviton.taints).toEqual([{ key: 'mlops-fleet.io/arch', value: 'arm64', effect: 'NoSchedule' }]);
       // every default Graviton family is in the table, as arm64

@@ -30,7 +30,7 @@ const CLUSTER = 'clusters/prod-use1/cluster.yaml';
 
 function fleet(): { root: string; outside: string } {
   const root = exampleInputs();
-  for (const dir of ['recipes', 'apps']) cpSync(join(REPO, dir), join(root, dir), { recursive: true });
+  for (const dir of ['recipes', 'apps', 'images']) cpSync(join(REPO, dir), join(root, dir), { recursive: true });
   const outside = tempDir('outside-');
   writeFileSync(join(outside, 'keep.txt'), 'x');
   return { root, outside };

@@ -232,7 +232,7 @@ describe('a team the cluster spec allows more', () => {
 describe('a violation fails the regenerate, nothing written', () => {
   it('a recipe whose image comes from a registry the cluster does not allow', () => {
     const root = exampleInputs();
-    for (const dir of ['recipes', 'apps']) cpSync(join(REPO, dir), join(root, dir), { recursive: true });
+    for (const dir of ['recipes', 'apps', 'images']) cpSync(join(REPO, dir), join(root, dir), { recursive: true });
     const file = 'recipes/llm-training/qwen3-14b-nemo2-sft.yaml';
     const text = readFileSync(join(root, file), 'utf-8');
     writeFile(root, file, text.replace(/^image: .*$/m, 'image: ghcr.io/someone/nemo:latest'));

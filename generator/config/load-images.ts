@@ -21,8 +21,11 @@ import {
 
 export interface LoadImagesOptions {
   readonly github: GitHubSettings;
-  /** The AWS accounts of the fleet's clusters: the registry must be in one of them. */
-  readonly fleetAccounts: readonly string[];
+  /**
+   * The AWS accounts of the fleet's clusters: the registry must be in one of them. Undefined when a cluster spec
+   * did not load (its problem is reported; the registry's account is not checked against a partial list).
+   */
+  readonly fleetAccounts: readonly string[] | undefined;
   /** Directory listing, replaceable so tests can prove the output does not depend on it. */
   readonly readdir?: (dir: string) => string[];
 }
@@ -57,7 +60,7 @@ export function loadImages(root: string, options: LoadImagesOptions): LoadImages
     const validated = read.ok ? validateSource(read.source, registrySpecSchema) : read;
     if (!validated.ok) {
       problems.push(...validated.problems);
-    } else if (read.ok && !options.fleetAccounts.includes(validated.value.accountId)) {
+    } else if (read.ok && options.fleetAccounts && !options.fleetAccounts.includes(validated.value.accountId)) {
       problems.push({
         file: REGISTRY_FILE,
         line: read.source.lineOf(['accountId']),

@@ -70,7 +70,7 @@ export function streamFleet(options: GenerateFleetOptions, sink: FleetSink): Str
   // the images of images/ and their registry, which must be in one of the fleet's accounts
   const images = loadImages(options.root, {
     github: options.github,
-    fleetAccounts: clusters.map((c) => c.spec.aws.accountId),
+    fleetAccounts: loaded.ok ? clusters.map((c) => c.spec.aws.accountId) : undefined,
     readdir: options.readdir,
   });
   if (!images.ok) problems.push(...images.problems);

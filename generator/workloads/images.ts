@@ -24,8 +24,9 @@ interface ImageField {
 function imageFields(step: WorkloadStep): ImageField[] {
   const fields: ImageField[] = [];
   const image = step.body.image;
-  if (typeof image === 'string') fields.push({ value: image, path: ['image'], set: (b, v) => ({ ...b, image: v }) });
-  else if (image && typeof image.name === 'string') {
+  if (typeof image === 'string') {
+    fields.push({ value: image, path: ['image'], set: (b, v) => ({ ...b, image: v }) });
+  } else if (image && typeof image.name === 'string') {
     fields.push({
       value: image.name,
       path: ['image', 'name'],

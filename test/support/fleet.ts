@@ -79,7 +79,9 @@ export function writeFile(root: string, path: string, content: string | Buffer) 
 export function projectCopy(): string {
   const root = tempDir('fleet-project-');
   copyProject(REPO, root);
-  for (const path of ['clusters', 'recipes', 'apps']) cpSync(join(REPO, path), join(root, path), { recursive: true });
+  for (const path of ['clusters', 'recipes', 'apps', 'images']) {
+    cpSync(join(REPO, path), join(root, path), { recursive: true });
+  }
   return root;
 }
 

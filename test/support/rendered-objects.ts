@@ -1,5 +1,6 @@
 import { FLEET } from './fleet';
 import { loadFleet } from '../../generator/config/load-fleet';
+import { loadImages } from '../../generator/config/load-images';
 import { compileCluster } from '../../generator/fleet/compile-cluster';
 import type { CompiledCluster } from '../../generator/model/compiled-cluster';
 import { compileWorkloads } from '../../generator/workloads/compile-workloads';
@@ -16,10 +17,21 @@ export function compiledClusters(root: string): CompiledCluster[] {
   if (!recipes.ok || recipes.problems.length) {
     throw new Error(`the recipes at ${root} do not load: ${JSON.stringify(recipes.problems[0])}`);
   }
+  const images = loadImages(root, {
+    github: FLEET.github,
+    fleetAccounts: loaded.clusters.map((c) => c.spec.aws.accountId),
+  });
+  if (!images.ok) throw new Error(`the images at ${root} do not load: ${JSON.stringify(images.problems[0])}`);
   return loaded.clusters.map((input) => {
     const platform = compileCluster(input, FLEET.catalog);
     if (!platform.ok) throw new Error(`${input.spec.name} does not compile: ${JSON.stringify(platform.problems[0])}`);
-    const workloads = compileWorkloads(platform.cluster, recipes.takeRecipesOf(input.spec.name), recipes.instanceTypes);
+    const workloads = compileWorkloads(
+      platform.cluster,
+      recipes.takeRecipesOf(input.spec.name),
+      recipes.instanceTypes,
+      undefined,
+      images.catalog,
+    );
     if (!workloads.ok) {
       throw new Error(`the workloads of ${input.spec.name} do not compile: ${JSON.stringify(workloads.problems[0])}`);
     }

@@ -36,6 +36,18 @@ const BASE: Record<Kind, () => Body> = {
   }),
   'djl-lmi': () => ({ image: 'public.ecr.aws/djl/djl-serving:0.33.0', server: { command: ['djl-serving'] } }),
   kserve: () => ({ storage_uri: 's3://acme-models/qwen3-14b' }),
+  'model-compile': () => ({
+    image: 'public.ecr.aws/neuron/pytorch-inference-neuronx:2.8.0-neuronx-py311-sdk2.26.0-ubuntu22.04',
+    resources: { node_type: 'inf2.xlarge' },
+    compile: {
+      target: 'neuron',
+      models: [{ source: 'google-bert/bert-base-uncased', output: '/efs/home/llm-training/m' }],
+    },
+  }),
+  // the packed set of the first case (every case's recipes are in one fleet)
+  'load-test': () => ({
+    load_test: { target: { app: 'c0-packed-models' }, rates: [10], results: '/efs/home/llm-training/loadtests' },
+  }),
   'packed-models': () => ({
     image: 'public.ecr.aws/neuron/pytorch-inference-neuronx:2.8.0-neuronx-py311-sdk2.26.0-ubuntu22.04',
     resources: { node_type: 'inf2.xlarge' },
@@ -188,6 +200,40 @@ const CASES: readonly Case[] = [
       `models[0].model_path: expected a Hugging Face model id ` +
       `(<org>/<name>) or a path in the team's home (${homes(t, false)}) ` +
       `or ${MODELS}, got "/fsx/home/other-team/model.pt": ${SHARED}`,
+  },
+  {
+    field: 'compile.models[].source',
+    escape: '/fsx/home/other-team/model',
+    allowed: '/fsx/home/llm-training/model',
+    set: (b, v) => {
+      b.compile.models[0].source = v;
+    },
+    problem: (t) =>
+      `compile.models[0].source: expected a Hugging Face model id ` +
+      `(<org>/<name>) or a path in the team's home (${homes(t, false)}) ` +
+      `or ${MODELS}, got "/fsx/home/other-team/model": ${SHARED}`,
+  },
+  {
+    field: 'compile.models[].output',
+    escape: '/fsx/pretrained-models/bert',
+    allowed: '/fsx/home/llm-training/models/bert',
+    set: (b, v) => {
+      b.compile.models[0].output = v;
+    },
+    problem: (t) =>
+      `compile.models[0].output: expected a path in the team's home ` +
+      `(${homes(t, false)}), got "/fsx/pretrained-models/bert": ${READ_ONLY}`,
+  },
+  {
+    field: 'load_test.results',
+    escape: '/efs/home/other-team/results',
+    allowed: '/efs/home/llm-training/results',
+    set: (b, v) => {
+      b.load_test.results = v;
+    },
+    problem: (t) =>
+      `load_test.results: expected a path in the team's home ` +
+      `(${homes(t, false)}), got "/efs/home/other-team/results": ${SHARED}`,
   },
   {
     field: 'models[].env[].value',

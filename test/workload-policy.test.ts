@@ -90,7 +90,8 @@ describe('workload policy: every pod template of every kind', () => {
     expect(messages(objects, 'inference')).toEqual([
       `Deployment/${deployment.metadata.name} spec.template.spec.containers[0].image: image ` +
         `"tritonserver:latest" is not from a registry the cluster allows (${SPEC}: ` +
-        `policy.imageRegistries: 777788889999.dkr.ecr.us-east-1.amazonaws.com, public.ecr.aws, nvcr.io)`,
+        'policy.imageRegistries: 777788889999.dkr.ecr.us-east-1.amazonaws.com, public.ecr.aws, nvcr.io, ' +
+        'docker.io/grafana)',
       `Deployment/${deployment.metadata.name} ` +
         `spec.template.spec.containers[0].securityContext.capabilities.add[0]: capability "SYS_ADMIN" is not ` +
         `allowed for team "inference" (${SPEC}: teams[2].allow.capabilities: none)`,
@@ -107,7 +108,8 @@ describe('workload policy: every pod template of every kind', () => {
         `is not allowed for team "llm-training" (${SPEC}: teams[0].allow.hostPID)`,
       `Job/${job.metadata.name} spec.template.spec.containers[0].image: image ` +
         `"nvcr.io.evil.example/pytorch:1" is not from a registry the cluster allows (${SPEC}: ` +
-        `policy.imageRegistries: 777788889999.dkr.ecr.us-east-1.amazonaws.com, public.ecr.aws, nvcr.io)`,
+        'policy.imageRegistries: 777788889999.dkr.ecr.us-east-1.amazonaws.com, public.ecr.aws, nvcr.io, ' +
+        'docker.io/grafana)',
     ]);
   });
 
@@ -149,7 +151,7 @@ describe('workload policy: every pod template of every kind', () => {
         `networking is not allowed for team "llm-training" (${SPEC}: teams[0].allow.hostNetwork)`,
       `InferenceService/w spec.predictor.containers[0].image: image "docker.io/library/vllm:1" ` +
         `is not from a registry the cluster allows (${SPEC}: policy.imageRegistries: ` +
-        `777788889999.dkr.ecr.us-east-1.amazonaws.com, public.ecr.aws, nvcr.io)`,
+        `777788889999.dkr.ecr.us-east-1.amazonaws.com, public.ecr.aws, nvcr.io, docker.io/grafana)`,
       `InferenceService/w spec.predictor.containers[0].securityContext.privileged: privileged ` +
         `containers are not allowed for team "llm-training" (${SPEC}: teams[0].allow.privileged)`,
     ]);

@@ -2,10 +2,10 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { InstanceTableMissing } from '../instances/instance-table';
 import { LoadTestResultsError, readLoadTests, shown } from '../loadtest/k6-results';
-import { buildReport, writeReport } from '../loadtest/report';
+import { buildReport, testsTarget, writeReport } from '../loadtest/report';
 
 /**
- * `npx projen loadtest:report <results-dir> [--out <dir>] [--p99-target-ms 100] [--max-error-rate 0.01]`: reads the
+ * `npx projen loadtest:report <results-dir> [--out <dir>] [--p99-target-ms <ms>] [--max-error-rate 0.01]`: reads the
  * raw results of in-cluster load tests (one folder per test: meta.json and k6's NDJSON output; the layout is in
  * generator/loadtest/k6-results.ts and docs/loadtest.md) and writes a Markdown report with SVG charts, for a pull
  * request comment, to `<out>/README.md` (default `<results-dir>/report/`).
@@ -29,8 +29,8 @@ async function main(argv: string[]): Promise<number> {
     console.error(usage);
     return 2;
   }
-  const p99TargetMs = Number(values['p99-target-ms'] ?? '100');
-  if (!(p99TargetMs > 0) || !Number.isFinite(p99TargetMs)) {
+  const given = values['p99-target-ms'] === undefined ? undefined : Number(values['p99-target-ms']);
+  if (given !== undefined && (!(given > 0) || !Number.isFinite(given))) {
     console.error(`--p99-target-ms: expected a number of milliseconds above 0, got "${values['p99-target-ms']}"`);
     return 2;
   }
@@ -44,6 +44,11 @@ async function main(argv: string[]): Promise<number> {
   // the report folder may sit among the test folders (its default does): it is not a test
   const { tests, skipped } = await readLoadTests(resultsDir, { skip: [outDir] });
   for (const dir of skipped) console.log(`skipped ${dir}: neither meta.json nor k6.json`);
+  const target = testsTarget(tests);
+  if (given === undefined && target.differing.length > 1) {
+    console.log(`the tests' p99 targets differ (${target.differing.join(', ')} ms): the report uses the lowest`);
+  }
+  const p99TargetMs = given ?? target.ms;
   const report = buildReport(tests, { resultsDir: shown(resultsDir), p99TargetMs, maxErrorRate });
   const written = writeReport(report, outDir);
   const steps = tests.reduce((sum, t) => sum + t.steps.length, 0);

@@ -5,12 +5,13 @@ export type HourlyCost =
   { readonly usdPerHour: number; readonly note: string } | { readonly usdPerHour: null; readonly note: string };
 
 /**
- * `nodes` instances of `instanceType` in `region` per hour, at the vendored instance table's on-demand list price
+ * `nodes` instances of `instanceType` in `region` per hour (times `share`: the tested model's part of nodes it shares
+ * with other models, as its packing's requests divide them), at the vendored instance table's on-demand list price
  * (Linux, shared tenancy, the table's date). An estimate of the nodes only: no EBS, data transfer, EKS fee, Spot or
  * Savings Plans. A type or region the table has no price for is a note for the report, not an error: load tests run
  * on instance types the table may not list yet.
  */
-export function hourlyCost(instanceType: string, region: string, nodes: number): HourlyCost {
+export function hourlyCost(instanceType: string, region: string, nodes: number, share = 1): HourlyCost {
   const { asOf, types } = instanceTable();
   const entry = types.get(instanceType);
   if (!entry) return { usdPerHour: null, note: `${instanceType} is not in the instance table` };
@@ -18,9 +19,10 @@ export function hourlyCost(instanceType: string, region: string, nodes: number):
   if (price === undefined || price === null) {
     return { usdPerHour: null, note: `the instance table has no on-demand price of ${instanceType} in ${region}` };
   }
+  const shared = share < 1 ? `, of which the model's share ${Number((share * 100).toFixed(1))}%` : '';
   return {
-    usdPerHour: price * nodes,
-    note: `${nodes} x ${instanceType} at $${price}/h on demand in ${region} (instance table of ${asOf})`,
+    usdPerHour: price * nodes * share,
+    note: `${nodes} x ${instanceType} at $${price}/h on demand in ${region}${shared} (instance table of ${asOf})`,
   };
 }
 

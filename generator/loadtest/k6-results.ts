@@ -11,6 +11,8 @@
  *       "region": "us-east-1",
  *       "nodes": 2,                           how many nodes the service used during the test
  *       "modelsPerNode": 2,                   optional: model replicas packed on each node
+ *       "costShare": 0.3333,                  optional: the tested model's share of the nodes' cost (0..1]
+ *       "p99TargetMs": 50,                    optional: the latency target the test was run for
  *       "startedAt": "2026-07-21T09:00:00Z",  ISO 8601
  *       "generator": "k6 v1.1.0"              "k6 <version>": the tool that wrote k6.json
  *     }
@@ -43,6 +45,10 @@ export interface TestMeta {
   readonly region: string;
   readonly nodes: number;
   readonly modelsPerNode?: number;
+  /** The share of the nodes' cost that is the tested model's, when it shares them with other models (0..1]. */
+  readonly costShare?: number;
+  /** The latency target the test was run for (ms): the report's when no --p99-target-ms is given. */
+  readonly p99TargetMs?: number;
   readonly startedAt: string;
   readonly generator: string;
 }
@@ -170,6 +176,14 @@ export function readMeta(path: string): TestMeta {
       ? value
       : fail(field, 'a positive integer');
   };
+  const fraction = (field: string): number => {
+    const value = fields[field];
+    return typeof value === 'number' && value > 0 && value <= 1 ? value : fail(field, 'a number above 0, at most 1');
+  };
+  const positive = (field: string): number => {
+    const value = fields[field];
+    return typeof value === 'number' && Number.isFinite(value) && value > 0 ? value : fail(field, 'a number above 0');
+  };
   const meta: TestMeta = {
     test: text('test'),
     service: text('service'),
@@ -178,6 +192,8 @@ export function readMeta(path: string): TestMeta {
     region: text('region'),
     nodes: count('nodes'),
     ...(fields.modelsPerNode === undefined ? {} : { modelsPerNode: count('modelsPerNode') }),
+    ...(fields.costShare === undefined ? {} : { costShare: fraction('costShare') }),
+    ...(fields.p99TargetMs === undefined ? {} : { p99TargetMs: positive('p99TargetMs') }),
     startedAt: text('startedAt'),
     generator: text('generator'),
   };

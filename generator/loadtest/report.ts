@@ -62,7 +62,7 @@ export function writeReport(report: LoadTestReport, outDir: string): string[] {
 function costTests(tests: readonly TestResult[], options: ReportOptions): CostedTest[] {
   const plain = tests.map((t) => `${t.meta.model} on ${t.meta.instanceType}`);
   return tests.map((test, i) => {
-    const cost = hourlyCost(test.meta.instanceType, test.meta.region, test.meta.nodes);
+    const cost = hourlyCost(test.meta.instanceType, test.meta.region, test.meta.nodes, test.meta.costShare);
     const steps = test.steps.map((step) => ({
       ...step,
       costPerMillion: costPerMillion(cost.usdPerHour, step.throughput),
@@ -292,3 +292,16 @@ export function usd(value: number): string {
   const decimals = value < 1 ? 3 : 2;
   return `$${value.toLocaleString('en-US', { minimumFractionDigits: decimals, maximumFractionDigits: decimals })}`;
 }
+
+/**
+ * The target the tests were run for (their meta.json's p99TargetMs), for a report not told one: the strictest when
+ * they differ (listed in `differing`), 100 ms when none says.
+ */
+export function testsTarget(tests: readonly TestResult[]): { ms: number; differing: number[] } {
+  const targets = [...new Set(tests.flatMap((t) => (t.meta.p99TargetMs === undefined ? [] : [t.meta.p99TargetMs])))];
+  return {
+    ms: targets.length ? Math.min(...targets) : DEFAULT_P99_TARGET_MS,
+    differing: targets.length > 1 ? targets : [],
+  };
+}
+export const DEFAULT_P99_TARGET_MS = 100;

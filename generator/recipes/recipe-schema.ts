@@ -15,6 +15,8 @@ export const RUN_KINDS = [
   'mpi',
   'data-process',
   'model-download',
+  'model-compile',
+  'load-test',
   'pipeline',
 ] as const;
 export const SERVICE_KINDS = ['rayserve-vllm', 'triton', 'djl-lmi', 'kserve', 'packed-models'] as const;
@@ -209,6 +211,78 @@ const packedModel = strictObject({
 });
 export type PackedModel = z.output<typeof packedModel>;
 
+/** `model-compile`: models traced or compiled for a target, each written to a folder of the team's model store. */
+export const COMPILE_TARGETS = ['neuron', 'cuda', 'cpu'] as const;
+export const COMPILE_TASKS = [
+  'sequence-classification',
+  'token-classification',
+  'question-answering',
+  'feature-extraction',
+] as const;
+const compile = strictObject({
+  /** `neuron`: torch-neuronx (Inferentia2, Trainium); `cuda` and `cpu`: TorchScript on a GPU or on the CPU. */
+  target: oneOf(COMPILE_TARGETS),
+  /** The transformers head the model is loaded with. */
+  task: oneOf(COMPILE_TASKS).default('sequence-classification'),
+  /** A traced model takes fixed shapes: the server pads each request to them. */
+  batch_size: positiveInt(1024).default(1),
+  sequence_length: positiveInt(8192).default(128),
+  /** Arguments of the Neuron compiler (`neuronx-cc`), such as `--optlevel 2`; neuron only. */
+  compiler_args: scalars().default([]),
+  models: list(
+    strictObject({
+      /** A Hugging Face id (`bert-base-uncased`, `<org>/<name>`) or a folder holding a saved model. */
+      source: text('a Hugging Face model id or a model folder'),
+      /** The folder the compiled model (`model.pt`) and its tokenizer are written to. */
+      output: pattern(/^\/\S*$/, 'an absolute folder such as /fsx/home/<team>/models/bert-neuron'),
+    }),
+    'a list of {source, output}',
+  ).min(1, { error: 'expected at least one model' }),
+});
+export type CompileSpec = z.output<typeof compile>;
+
+/**
+ * `load-test`: k6 load-tests a serving app or a pipeline's packed set from a pod of the same cluster, one step per
+ * request rate (or concurrency), and writes its raw results where `npx projen loadtest:report` reads them.
+ */
+const loadTest = strictObject({
+  target: strictObject({
+    /** A `packed-models` step of the same pipeline, by its step name. */
+    step: dnsLabel().optional(),
+    /** A serving app of the same cluster (`apps/<team>/<name>.yaml`), by its name. */
+    app: recipeName().optional(),
+    /** The model of a packed set (its Service); required when the set serves more than one. */
+    model: text('a model name of the packed set').optional(),
+    path: pattern(/^\/\S*$/, 'an HTTP path such as /predict').default('/'),
+    /** GET without a body, POST with one, when absent. */
+    method: oneOf(['GET', 'POST', 'PUT']).optional(),
+    /** The request body, sent as written (JSON for most servers). */
+    body: str().optional(),
+    headers: z.record(z.string(), str(), { error: 'expected a mapping of header names to values' }).default({}),
+  }).superRefine((t, ctx) => {
+    if ((t.step === undefined) === (t.app === undefined)) {
+      ctx.addIssue({ code: 'custom', path: [], input: t, message: 'expected exactly one of step and app' });
+    }
+  }),
+  /** Requests per second, one step each in this order (k6's constant-arrival-rate). */
+  rates: list(positiveInt(100000), 'a list of request rates').min(1).optional(),
+  /** Concurrent virtual users, one step each in this order (k6's constant-vus), instead of rates. */
+  vus: list(positiveInt(10000), 'a list of user counts').min(1).optional(),
+  /** How long each step lasts. */
+  step_duration: pattern(/^[1-9][0-9]*(s|m|h)$/, 'a duration such as 30s, 2m or 1h').default('2m'),
+  /** The most virtual users k6 may start to hold a rate. */
+  max_vus: positiveInt(10000).default(200),
+  /** The latency target the report judges each step by (its p99, ms). */
+  p99_target_ms: z.number({ error: 'expected a number of milliseconds' }).positive().optional(),
+  /** The folder of the team's store the results go to, as `<results>/<test>/meta.json` and `k6.json.gz`. */
+  results: pattern(/^\/\S*$/, 'an absolute folder such as /fsx/home/<team>/loadtests'),
+}).superRefine((l, ctx) => {
+  if ((l.rates === undefined) === (l.vus === undefined)) {
+    ctx.addIssue({ code: 'custom', path: [], input: l, message: 'expected exactly one of rates and vus' });
+  }
+});
+export type LoadTestSpec = z.output<typeof loadTest>;
+
 /** Every seed key with its meaning; each kind picks the ones its chart reads. */
 const SEED_FIELDS = {
   /** A string; Triton, DJL and KServe write `{name, pull_policy}` as their charts do. */
@@ -255,6 +329,8 @@ const SEED_FIELDS = {
   storage_uri: text('a storage URI such as s3://bucket/model or pvc://pv-fsx/models/x').optional(),
   /** packed-models: the models served together, packed onto `resources.node_type`. */
   models: list(packedModel, 'a list of models').min(1, { error: 'expected at least one model' }).optional(),
+  compile: compile.optional(),
+  load_test: loadTest.optional(),
 } as const;
 type SeedKey = keyof typeof SEED_FIELDS;
 
@@ -279,6 +355,8 @@ export const KIND_KEYS: Record<Exclude<WorkloadKind, 'pipeline'>, SeedKey[]> = {
     'snapshot',
     'env',
   ],
+  'model-compile': ['image', 'image_pull_policy', 'resources', 'tolerations', 'pvc', 'env', 'backoff_limit', 'compile'],
+  'load-test': ['image', 'resources', 'tolerations', 'pvc', 'load_test'],
   'rayserve-vllm': [...COMMON, 'image_pull_policy', 'framework', 'ray', 'engine'],
   triton: [...COMMON, ...SCRIPTED, 'image_pull_policy', 'framework', 'server', 'lws'],
   'djl-lmi': [...COMMON, ...SCRIPTED, 'image_pull_policy', 'server'],
@@ -299,13 +377,25 @@ const header = {
   archived: z.boolean({ error: 'expected true or false' }).optional(),
 };
 
-function pick(keys: SeedKey[]) {
-  return Object.fromEntries(keys.map((k) => [k, SEED_FIELDS[k]])) as Partial<typeof SEED_FIELDS>;
+/** The seed keys a kind cannot do without: what it compiles, what it tests. */
+const REQUIRED: Partial<Record<WorkloadKind, readonly SeedKey[]>> = {
+  'model-compile': ['compile'],
+  'load-test': ['load_test'],
+};
+
+function pick(keys: SeedKey[], kind?: WorkloadKind) {
+  const required = new Set(kind ? REQUIRED[kind] : []);
+  return Object.fromEntries(
+    keys.map((k) => {
+      const field = SEED_FIELDS[k];
+      return [k, required.has(k) && field instanceof z.ZodOptional ? field.unwrap() : field];
+    }),
+  ) as Partial<typeof SEED_FIELDS>;
 }
 
 /** The fields of one step or recipe body of a kind (no header). */
 export function bodySchema(kind: Exclude<WorkloadKind, 'pipeline'>) {
-  return strictObject(pick(KIND_KEYS[kind]));
+  return strictObject(pick(KIND_KEYS[kind], kind));
 }
 
 /** The whole-recipe type all renderers read: every seed field optional, defaults applied. */
@@ -317,8 +407,15 @@ export type RecipeBody = Partial<z.output<typeof allFields>> & {
   post_script: string[];
 };
 
-const stepKinds = RUN_KINDS.filter((k): k is Exclude<RunKind, 'pipeline'> => k !== 'pipeline');
-export const STEP_KINDS = stepKinds;
+/**
+ * The kinds a pipeline step may be: every run kind, and a packed set to deploy before a load test (Argo CD starts
+ * the next step once its Deployments are available).
+ */
+export type StepKind = Exclude<RunKind, 'pipeline'> | 'packed-models';
+export const STEP_KINDS = [
+  ...RUN_KINDS.filter((k): k is Exclude<RunKind, 'pipeline'> => k !== 'pipeline'),
+  'packed-models',
+] as unknown as [StepKind, ...StepKind[]];
 
 const schemas = new Map<WorkloadKind, ReturnType<typeof buildRecipeSchema>>();
 
@@ -337,15 +434,12 @@ function buildRecipeSchema(kind: WorkloadKind) {
     return strictObject({
       ...header,
       /** Ordered steps; each starts only after the one before it succeeded. */
-      steps: list(
-        z.object({ name: dnsLabel(), kind: oneOf(stepKinds as unknown as [string, ...string[]]) }).passthrough(),
-        'a list of steps',
-      )
+      steps: list(z.object({ name: dnsLabel(), kind: oneOf(STEP_KINDS) }).passthrough(), 'a list of steps')
         .min(2, { error: 'expected at least two steps' })
         .max(20, { error: 'expected at most 20 steps' }),
     });
   }
-  return strictObject({ ...header, ...pick(KIND_KEYS[kind]) });
+  return strictObject({ ...header, ...pick(KIND_KEYS[kind], kind) });
 }
 
 /** What the header alone must hold, checked first so the body can be checked against its kind. */
@@ -362,7 +456,7 @@ export interface Recipe {
   /** The seed fields (absent for a pipeline). */
   readonly body: RecipeBody;
   /** Pipeline steps, each a kind and its seed fields. */
-  readonly steps: { name: string; kind: Exclude<RunKind, 'pipeline'>; body: RecipeBody }[];
+  readonly steps: { name: string; kind: StepKind; body: RecipeBody }[];
 }
 
 export { text };

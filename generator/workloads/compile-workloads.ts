@@ -1,9 +1,11 @@
 import { fleetRegistry, resolveStepImage } from './images';
+import { resolveLoadTestTarget } from './load-test-target';
 import { packedSetSummary } from './packed-models';
-import { stepIdentity, workloadSteps } from './pipeline';
+import { RECIPE_LABEL, RUN_LABEL, stepIdentity, workloadSteps, type WorkloadStep } from './pipeline';
 import { checkPlacement, poolOf } from './placement';
 import type { WorkloadContext } from './pod-parts';
 import { hourlyCost, runsIndex, RUNS_FOLDER, SERVICES_FOLDER, type IndexedRun } from './runs-index';
+import type { ServingProblem } from './serving-checks';
 import { KIND_RULES } from './workload-kinds';
 import { checkWorkloadPolicy } from './workload-policy';
 import type { Problem } from '../config/problems';
@@ -17,8 +19,7 @@ import type { RecipeInput } from '../recipes/load-recipes';
 
 export { RUNS_FOLDER, SERVICES_FOLDER };
 
-export const RUN_LABEL = 'mlops-fleet.io/run';
-export const RECIPE_LABEL = 'mlops-fleet.io/recipe';
+export { RECIPE_LABEL, RUN_LABEL };
 export const QUEUE_LABEL = 'kueue.x-k8s.io/queue-name';
 export const PRIORITY_LABEL = 'kueue.x-k8s.io/priority-class';
 
@@ -42,6 +43,30 @@ export type CompileWorkloadsResult =
  * `images`: the images built from this repository; a step's `image: images/<name>` becomes the image's recorded
  * digest (images.ts), and the fleet's registry is allowed beside the cluster's `policy.imageRegistries`.
  */
+/**
+ * A packed set deployed by a pipeline step is named `<run>-s<N>`, and each model's Service `<run>-s<N>-<model>`: a
+ * DNS label, at most 63 characters.
+ */
+function stepNameProblems(step: WorkloadStep, run: string): ServingProblem[] {
+  if (step.kind !== 'packed-models' || !step.step) return [];
+  const release = stepIdentity(step, run, {}).release;
+  return (step.body.models ?? []).flatMap((m, i) => {
+    const service = `${release}-${m.name}`;
+    return service.length <= MAX_SERVICE_NAME
+      ? []
+      : [
+          {
+            path: ['models', i, 'name'],
+            field: `models[${i}].name`,
+            message:
+              `makes the Service "${service}", ${service.length} characters; at most ${MAX_SERVICE_NAME}: ` +
+              'shorten the model name or the recipe name',
+          },
+        ];
+  });
+}
+const MAX_SERVICE_NAME = 63;
+
 export function compileWorkloads<R extends RecipeInput>(
   compiled: CompiledCluster,
   recipes: readonly R[],
@@ -64,6 +89,7 @@ export function compileWorkloads<R extends RecipeInput>(
   const kept = new Map(compiled.kept ?? []);
   const index: IndexedRun[] = [];
   const packedSets: PackedSetSummary[] = [];
+  const apps = new Map(recipes.filter((r) => r.role !== 'run' && !r.archived).map((r) => [r.recipe.name, r]));
 
   for (const input of recipes) {
     const { recipe } = input;
@@ -92,12 +118,28 @@ export function compileWorkloads<R extends RecipeInput>(
     const isRun = input.role === 'run';
     const name = isRun ? runName(input) : recipe.name;
     const folder = `${isRun ? RUNS_FOLDER : SERVICES_FOLDER}/${team.name}/${name}`;
-    const keptFiles = !input.archived && keep ? keep(folder, input) : 0;
+    // a load test renders from the service it targets, which another recipe may hold: never kept
+    const testsOthers = steps.some((s) => s.kind === 'load-test');
+    const keptFiles = !input.archived && keep && !testsOthers ? keep(folder, input) : 0;
+    const scope = { cluster: spec, instanceTypes, run: name, namespace: team.namespace, steps, apps };
+    const targets = steps.map((s) =>
+      s.kind === 'load-test' && s.body.load_test
+        ? resolveLoadTestTarget(s.body.load_test, s.step?.index, scope)
+        : undefined,
+    );
     const placementProblems = keptFiles
       ? []
       : [
           ...resolved.flatMap((r) => r.problems),
           ...steps.flatMap((s) => checkPlacement(input, s.kind, s.body, team, target, s.path)),
+          ...steps.flatMap((s, i) =>
+            [...(targets[i]?.problems ?? []), ...stepNameProblems(s, name)].map((p) => ({
+              file: input.file,
+              line: input.lineOf([...s.path, ...p.path]),
+              field: `${s.step ? `steps[${s.step.index}].` : ''}${p.field}`,
+              message: p.message,
+            })),
+          ),
         ];
     if (placementProblems.length) {
       problems.push(...placementProblems);
@@ -109,11 +151,12 @@ export function compileWorkloads<R extends RecipeInput>(
     }
     if (input.archived) continue;
     // from the recipe alone (cheap), so a kept folder's set is listed too
-    const packed =
-      recipe.kind === 'packed-models' && !placementProblems.length
-        ? packedSetSummary(name, team.name, recipe.body, instanceTypes, spec.aws.region)
-        : undefined;
-    if (packed) packedSets.push(packed);
+    for (const step of placementProblems.length ? [] : steps) {
+      if (step.kind !== 'packed-models') continue;
+      const set = stepIdentity(step, name, {}).release;
+      const packed = packedSetSummary(set, team.name, step.body, instanceTypes, spec.aws.region);
+      if (packed) packedSets.push(packed);
+    }
     if (keptFiles) {
       kept.set(folder, keptFiles);
       continue;
@@ -143,6 +186,7 @@ export function compileWorkloads<R extends RecipeInput>(
         instanceType: step.body.resources?.node_type ? instanceTypes.get(step.body.resources.node_type) : undefined,
         queueLabels: rule.queued ? { [QUEUE_LABEL]: team.name, [PRIORITY_LABEL]: priority } : {},
         modules,
+        loadTestTarget: targets[steps.indexOf(step)]?.target,
       };
       const rendered = renderer.render(step.body, ctx);
       objects.push(...rendered);

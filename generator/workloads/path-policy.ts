@@ -204,6 +204,17 @@ export const PATH_FIELDS: readonly PathField[] = [
     values: (b) => (b.models ?? []).flatMap((m, i) => one(['models', i, 'model_path'], m.model_path)),
   },
   {
+    field: 'compile.models[].source',
+    what: 'model',
+    values: (b) => (b.compile?.models ?? []).flatMap((m, i) => one(['compile', 'models', i, 'source'], m.source)),
+  },
+  {
+    field: 'compile.models[].output',
+    what: 'output',
+    values: (b) => (b.compile?.models ?? []).flatMap((m, i) => one(['compile', 'models', i, 'output'], m.output)),
+  },
+  { field: 'load_test.results', what: 'output', values: (b) => one(['load_test', 'results'], b.load_test?.results) },
+  {
     field: 'models[].env[].value',
     what: 'value',
     expands: true,

@@ -1,6 +1,8 @@
 import type { Recipe, RecipeBody, WorkloadKind } from '../recipes/recipe-schema';
 
 export const STEP_LABEL = 'mlops-fleet.io/step';
+export const RUN_LABEL = 'mlops-fleet.io/run';
+export const RECIPE_LABEL = 'mlops-fleet.io/recipe';
 export const SYNC_WAVE = 'argocd.argoproj.io/sync-wave';
 
 /** One workload of a run: the run itself, or one step of a pipeline. */

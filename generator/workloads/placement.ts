@@ -1,3 +1,4 @@
+import { TARGET_DEVICE } from './model-compile';
 import { modelDemands, packApp, packedModelProblems } from './packed-models';
 import { pathProblems } from './path-policy';
 import { TEMPLATE_EXPRESSION } from './pod-parts';
@@ -87,7 +88,7 @@ export function checkPlacement(
     }
   } else if (kind === 'packed-models') {
     for (const p of packedModelProblems(body)) at([...p.path], p.field, p.message);
-  } else if (kind !== 'model-download' && !image) {
+  } else if (kind !== 'model-download' && kind !== 'load-test' && !image) {
     at(['image'], 'image', 'is required: the container image the workload runs');
   }
 
@@ -105,6 +106,7 @@ export function checkPlacement(
   if (kind === 'model-download' && !body.hf_model_id) {
     at([], 'hf_model_id', 'is required: the Hugging Face model to download');
   }
+  if (kind === 'model-compile') problems.push(...compilePlacement(input, body, target, path, prefix));
 
   for (const p of pathProblems(body, team.name)) at([...p.path], p.field, p.message);
 
@@ -244,6 +246,47 @@ function packedPlacement(
           `${limit.what(Math.floor(limit.quota))} on cluster "${target.cluster.name}"`,
       );
     }
+  }
+  return problems;
+}
+
+/** A compile: its target's device on the node type it runs on (a Neuron compile on inf2 or trn, CUDA on a GPU). */
+function compilePlacement(
+  input: RecipeInput,
+  body: RecipeBody,
+  target: PlacementTarget,
+  path: PropertyKey[],
+  prefix: string,
+): Problem[] {
+  const problems: Problem[] = [];
+  const at = (p: readonly PropertyKey[], field: string, message: string) =>
+    problems.push({ file: input.file, line: input.lineOf([...path, ...p]), field: `${prefix}${field}`, message });
+  const compile = body.compile;
+  if (!compile) return problems; // the schema requires it
+  if (compile.compiler_args.length && compile.target !== 'neuron') {
+    at(
+      ['compile', 'compiler_args'],
+      'compile.compiler_args',
+      `are Neuron compiler arguments; target is "${compile.target}"`,
+    );
+  }
+  const nodeType = body.resources?.node_type;
+  if (!nodeType) {
+    at(
+      ['resources'],
+      'resources.node_type',
+      `is required: a compile runs on a node of its target (${TARGET_DEVICE[compile.target].what})`,
+    );
+    return problems;
+  }
+  const facts = poolOf(target.cluster, nodeType, body) && target.instanceTypes.get(nodeType);
+  const device = { neuron: facts ? facts.neuronDevices : 1, cuda: facts ? facts.gpus : 1, cpu: 1 }[compile.target];
+  if (facts && device === 0) {
+    at(
+      ['resources', 'node_type'],
+      'resources.node_type',
+      `"${nodeType}" cannot compile for target "${compile.target}": expected ${TARGET_DEVICE[compile.target].what}`,
+    );
   }
   return problems;
 }

@@ -55,6 +55,24 @@ export interface WorkloadContext {
   readonly modules: ReadonlySet<string>;
   /** Extra annotations of every object (a pipeline step's sync wave). */
   readonly annotations: Record<string, string>;
+  /** A load test's target, resolved against its pipeline and the cluster's apps (load-test-target.ts). */
+  readonly loadTestTarget?: LoadTestTarget;
+}
+
+/** What a load test reaches, and what its results say about it (meta.json, docs/loadtest.md). */
+export interface LoadTestTarget {
+  /** `http://<service>.<namespace>.svc.cluster.local:<port><path>` */
+  readonly url: string;
+  /** `<namespace>/<service>` */
+  readonly service: string;
+  readonly model: string;
+  readonly instanceType?: string;
+  /** The nodes the service runs on (a packed set's node count; else its replicas). */
+  readonly nodes: number;
+  /** A packed set's model replicas per node. */
+  readonly modelsPerNode?: number;
+  /** A packed set's share of its nodes' cost that is the tested model's (its requests' share). */
+  readonly costShare?: number;
 }
 
 /** `{{ .Release.Name }}` in seed values (Helm `tpl`); any other template expression is refused earlier. */

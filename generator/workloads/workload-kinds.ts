@@ -1,6 +1,8 @@
 import { renderDataProcess } from './data-process';
 import { renderDjlLmi } from './djl-lmi';
 import { renderKServe } from './kserve';
+import { renderLoadTest } from './load-test';
+import { renderModelCompile } from './model-compile';
 import { renderModelDownload } from './model-download';
 import { renderMpiJob } from './mpijob';
 import { renderPackedModels } from './packed-models';
@@ -77,6 +79,16 @@ export const KIND_RULES: Record<Exclude<WorkloadKind, 'pipeline'>, KindRule> = {
   },
   'model-download': {
     needs: [{ module: 'kueue', render: renderModelDownload, what: 'a Job' }],
+    queued: true,
+    pods: () => 1,
+  },
+  'model-compile': {
+    needs: [{ module: 'kueue', render: renderModelCompile, what: 'a Job' }],
+    queued: true,
+    pods: () => 1,
+  },
+  'load-test': {
+    needs: [{ module: 'kueue', render: renderLoadTest, what: 'a Job' }],
     queued: true,
     pods: () => 1,
   },

@@ -66,8 +66,22 @@ export function modelDemands(models: readonly PackedModel[]): ModelDemand[] {
   }));
 }
 
+/**
+ * Packings already made, per recipe body and node type: a set is packed once per regenerate although its placement
+ * check, its renderer, its README summary and the load tests that target it all ask (the search can be exact).
+ */
+const packings = new WeakMap<RecipeBody, { nodeType: string; facts: InstanceType; packed: PackingResult }[]>();
+
 /** The set packed onto `nodeType`: replicas of one model always on different nodes. */
 export function packApp(body: RecipeBody, nodeType: string, facts: InstanceType): PackingResult {
+  let made = packings.get(body);
+  if (!made) packings.set(body, (made = []));
+  let found = made.find((m) => m.nodeType === nodeType && m.facts === facts);
+  if (!found) made.push((found = { nodeType, facts, packed: packSet(body, nodeType, facts) }));
+  return found.packed;
+}
+
+function packSet(body: RecipeBody, nodeType: string, facts: InstanceType): PackingResult {
   const models = body.models ?? [];
   const quantities = quantityProblems(models);
   if (quantities.length) return { ok: false, problems: quantities };

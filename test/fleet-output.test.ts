@@ -15,9 +15,10 @@ import {
 } from './support/fleet';
 import { inputsDigest } from '../generator/config/input-digest';
 import { generateFleet, streamFleet } from '../generator/fleet/generate';
+import { prepareRegenerate } from '../generator/fleet/regenerate';
 import { OUTPUT_ROOTS } from '../generator/model/paths';
 import { RECIPE_CACHE_PATH } from '../generator/recipes/recipe-cache';
-import { MANIFEST_PATH, readManifest, WriteSession } from '../generator/write/write-files';
+import { applyWrite, MANIFEST_PATH, readManifest, WriteSession } from '../generator/write/write-files';
 
 afterAll(cleanupTemps);
 
@@ -88,7 +89,7 @@ describe('the example fleet', () => {
     const prod = files.get('clusters/prod-use1/README.md')!;
     expect(prod).toContain('# Cluster `prod-use1`');
     expect(prod).toMatch(/\| `cuda-efa` \| cuda-efa \| p5\.48xlarge, p4d\.24xlarge \| on-demand \| us-east-1a \|/);
-    expect(prod).toMatch(/\| inference \| `ml-serving` \| 256 vCPU, 1024Gi memory, 16 GPU \| high \|/);
+    expect(prod).toMatch(/\| inference \| `ml-serving` \| 256 vCPU, 1024Gi memory, 16 GPU, 8 Neuron \| high \|/);
     expect(prod).toMatch(/\| `kube-prometheus-stack` \|.*\| yes \|/);
     const fleet = files.get('clusters/README.md')!;
     for (const name of ['dev-usw2', 'staging-usw2', 'prod-use1']) {
@@ -131,8 +132,8 @@ describe('regenerate', () => {
         root,
         'clusters/prod-use1/cluster.yaml',
         readFileSync(spec, 'utf-8').replace(
-          'quotas: { cpu: 256, memory: 1024Gi, gpu: 16 }',
-          'quotas: { cpu: 255, memory: 1024Gi, gpu: 16 }',
+          'quotas: { cpu: 256, memory: 1024Gi, gpu: 16, neuron: 8 }',
+          'quotas: { cpu: 255, memory: 1024Gi, gpu: 16, neuron: 8 }',
         ),
       );
     };
@@ -240,6 +241,32 @@ describe('regenerate', () => {
     expect(regenerate(root).ok).toBe(true);
     expect(snapshotTree(root, notOutput)).toEqual(fromDamaged);
     expect(readFileSync(cacheFile, 'utf-8')).toBe(after);
+  });
+
+  it('stages the files of a new folder in place and moves the folder whole; merges it into one made meanwhile', () => {
+    const root = exampleInputs();
+    expect(regenerate(root).ok).toBe(true);
+    const spec = readFileSync(join(root, 'clusters/dev-usw2/cluster.yaml'), 'utf-8');
+    writeFile(root, 'clusters/dev-usw2b/cluster.yaml', spec.replace('name: dev-usw2', 'name: dev-usw2b'));
+    const prepared = prepareRegenerate({ root, ...FLEET });
+    if (!prepared.ok) throw new Error(JSON.stringify(prepared.problems[0]));
+    const { moves, toWrite } = prepared.plan;
+    const newFiles = toWrite.filter((path) => path.startsWith('clusters/dev-usw2b/'));
+    const folderMoves = moves.filter(([, target]) => target.startsWith('clusters/dev-usw2b/'));
+    // every folder of the new cluster is one move, never a file of it
+    expect(folderMoves.map(([, target]) => target.split('/').length)).toEqual(folderMoves.map(() => 3));
+    expect(folderMoves.length).toBeLessThan(newFiles.length / 10);
+    // a folder of the new cluster made by someone else before the commit: the new files go into it
+    const [, platform] = folderMoves.find(([, target]) => target.endsWith('/platform'))!;
+    writeFile(root, `${platform}/NOTES.md`, 'kept\n');
+    applyWrite(prepared.plan);
+    expect(readFileSync(join(root, platform, 'NOTES.md'), 'utf-8')).toBe('kept\n');
+    expect(existsSync(join(root, '.projen/fleet-staging'))).toBe(false);
+    const fresh = exampleInputs();
+    writeFile(fresh, 'clusters/dev-usw2b/cluster.yaml', spec.replace('name: dev-usw2', 'name: dev-usw2b'));
+    expect(regenerate(fresh).ok).toBe(true);
+    rmSync(join(root, platform, 'NOTES.md'));
+    expect(snapshotTree(root, notOutput)).toEqual(snapshotTree(fresh, notOutput));
   });
 
   it('generates again only the clusters whose inputs changed, to the same bytes as from scratch', () => {

@@ -44,7 +44,7 @@ const EARLY_CACHE = '.projen/fleet-recipes-cache.json';
 
 /**
  * A fleet: the examples plus synthetic copies of prod-use1; `variant` changes teams and quotas (files rewritten and
- * deleted), and adds a cluster.
+ * deleted), and adds a cluster (whose new folders are staged and moved whole).
  */
 function writeFleet(root: string, variant: 'old' | 'new') {
   const prod = readFileSync(join(root, 'clusters/prod-use1/cluster.yaml'), 'utf-8');

@@ -188,6 +188,51 @@ describe('model-compile and load-test: compile, deploy, test in one pipeline', (
     expect(readme).toMatch(/of which the model's share 33\.3%/);
   });
 
+  it('tests an app of the cluster, and renders again when the app changes (the kept folder would be stale)', () => {
+    const root = exampleInputs({ withRecipes: true });
+    const test = 'recipes/inference/bert-app-load-test.yaml';
+    writeFile(
+      root,
+      test,
+      [
+        'name: bert-app-load-test',
+        'team: inference',
+        'cluster: prod-use1',
+        'kind: load-test',
+        'pvc: [{ name: pv-fsx, mount_path: /fsx }]',
+        'load_test:',
+        '  target: { app: bert-packed-inf2, model: distilbert, path: /predict, body: \'{"text": "hi"}\' }',
+        '  vus: [1, 8]',
+        '  step_duration: 30s',
+        '  results: /fsx/home/inference/loadtests',
+        '',
+      ].join('\n'),
+    );
+    const metaOf = () => {
+      const [run] = readdirSync(join(root, RUNS)).filter((d) => d.startsWith('bert-app-load-test-'));
+      const dir = join(root, RUNS, run);
+      const map = readdirSync(dir).find((f) => f.startsWith('configmap-'))!;
+      const doc = parse(readFileSync(join(dir, map), 'utf-8')) as Doc;
+      const { handleSummary, requests, options } = loadScript(doc.data!['script.js']) as never as {
+        handleSummary: (data: unknown) => Record<string, string>;
+        requests: [string, string][];
+        options: { scenarios: Record<string, { executor: string; vus: number }> };
+      };
+      expect(requests[0][1]).toBe('http://bert-packed-inf2-distilbert.ml-serving.svc.cluster.local:80/predict');
+      expect(Object.keys(options.scenarios)).toEqual(['vus-1', 'vus-8']);
+      expect(options.scenarios['vus-8']).toMatchObject({ executor: 'constant-vus', vus: 8 });
+      return JSON.parse(handleSummary({ state: { testRunDurationMs: 1 } })['/results/t/meta.json']);
+    };
+    expect(regenerate(root).ok).toBe(true);
+    expect(metaOf()).toMatchObject({ test: expect.stringMatching(/^bert-app-load-test-/), nodes: 3, modelsPerNode: 2 });
+    // four replicas a model: 12 NeuronCores, 6 nodes; the test's own recipe did not change
+    const app = 'apps/inference/bert-packed-inf2.yaml';
+    writeFile(root, app, readFileSync(join(REPO, app), 'utf-8').replace(/replicas: 2/g, 'replicas: 4'));
+    const again = regenerate(root);
+    expect(again.ok && again.report.written.some((p) => p.includes('/bert-app-load-test-'))).toBe(true);
+    expect(metaOf()).toMatchObject({ nodes: 6, modelsPerNode: 2 });
+  });
+
   /** Whether a problem at `field` (as formatted, after the line) has `message`. */
   const has = (problems: string[], field: string, message: string) =>
     problems.some((p) => p.startsWith(`${RECIPE}:`) && p.endsWith(`: ${field}: ${message}`));

@@ -105,12 +105,13 @@ export function streamFleet(options: GenerateFleetOptions, sink: FleetSink): Str
       platforms[i] = undefined;
       return;
     }
-    // a run or service folder is kept by its recipe and its cluster's spec (all a workload is compiled from)
+    // a run or service folder is kept by its recipe and its cluster's spec (all a workload is compiled from), and the
+    // apps a load test targets
     const own = sink.keep && createHash('sha1').update(JSON.stringify(platform.input.spec)).digest('base64url');
     const keepWorkload =
       sink.keep &&
-      ((folder: string, recipe: TakenRecipe) =>
-        sink.keep!(`${clusterFolder(name)}/${folder}`, `${own}\0${imagesKey}\0${recipe.digest}`));
+      ((folder: string, recipe: TakenRecipe, dependsOn: string) =>
+        sink.keep!(`${clusterFolder(name)}/${folder}`, `${own}\0${imagesKey}\0${recipe.digest}\0${dependsOn}`));
     const workloads = compileWorkloads(
       platform,
       recipes.takeRecipesOf(name),

@@ -38,40 +38,17 @@ export type CompileWorkloadsResult =
  *
  * `keep`: whether the writer keeps a workload's folder (relative to the cluster's) as the last regenerate made
  * it from the same recipe, and how many files it holds; a kept folder is neither checked nor rendered again
- * (the same recipe on the same cluster passed before) and is listed in `kept`.
+ * (the same recipe on the same cluster passed before) and is listed in `kept`. `dependsOn` names what else the
+ * folder is made from: the cluster's apps, for a recipe with a load test (it renders from the Service it targets).
  *
  * `images`: the images built from this repository; a step's `image: images/<name>` becomes the image's recorded
  * digest (images.ts), and the fleet's registry is allowed beside the cluster's `policy.imageRegistries`.
  */
-/**
- * A packed set deployed by a pipeline step is named `<run>-s<N>`, and each model's Service `<run>-s<N>-<model>`: a
- * DNS label, at most 63 characters.
- */
-function stepNameProblems(step: WorkloadStep, run: string): ServingProblem[] {
-  if (step.kind !== 'packed-models' || !step.step) return [];
-  const release = stepIdentity(step, run, {}).release;
-  return (step.body.models ?? []).flatMap((m, i) => {
-    const service = `${release}-${m.name}`;
-    return service.length <= MAX_SERVICE_NAME
-      ? []
-      : [
-          {
-            path: ['models', i, 'name'],
-            field: `models[${i}].name`,
-            message:
-              `makes the Service "${service}", ${service.length} characters; at most ${MAX_SERVICE_NAME}: ` +
-              'shorten the model name or the recipe name',
-          },
-        ];
-  });
-}
-const MAX_SERVICE_NAME = 63;
-
 export function compileWorkloads<R extends RecipeInput>(
   compiled: CompiledCluster,
   recipes: readonly R[],
   instanceTypes: ReadonlyMap<string, InstanceType>,
-  keep?: (folder: string, recipe: R) => number,
+  keep?: (folder: string, recipe: R, dependsOn: string) => number,
   images?: ImageCatalog,
 ): CompileWorkloadsResult {
   const spec = compiled.input.spec;
@@ -90,6 +67,7 @@ export function compileWorkloads<R extends RecipeInput>(
   const index: IndexedRun[] = [];
   const packedSets: PackedSetSummary[] = [];
   const apps = new Map(recipes.filter((r) => r.role !== 'run' && !r.archived).map((r) => [r.recipe.name, r]));
+  const appsKey = [...apps.values()].map((a) => `${a.recipe.name}:${a.contentHash}`).join(',');
 
   for (const input of recipes) {
     const { recipe } = input;
@@ -118,9 +96,9 @@ export function compileWorkloads<R extends RecipeInput>(
     const isRun = input.role === 'run';
     const name = isRun ? runName(input) : recipe.name;
     const folder = `${isRun ? RUNS_FOLDER : SERVICES_FOLDER}/${team.name}/${name}`;
-    // a load test renders from the service it targets, which another recipe may hold: never kept
-    const testsOthers = steps.some((s) => s.kind === 'load-test');
-    const keptFiles = !input.archived && keep && !testsOthers ? keep(folder, input) : 0;
+    // a load test renders from the service it targets, which an app may hold: kept only while the apps are the same
+    const dependsOn = steps.some((s) => s.kind === 'load-test') ? appsKey : '';
+    const keptFiles = !input.archived && keep ? keep(folder, input, dependsOn) : 0;
     const scope = { cluster: spec, instanceTypes, run: name, namespace: team.namespace, steps, apps };
     const targets = steps.map((s) =>
       s.kind === 'load-test' && s.body.load_test
@@ -209,3 +187,27 @@ export function compileWorkloads<R extends RecipeInput>(
     files: index.length ? [runsIndex(spec.name, index)] : [],
   };
 }
+
+/**
+ * A packed set deployed by a pipeline step is named `<run>-s<N>`, and each model's Service `<run>-s<N>-<model>`: a
+ * DNS label, at most 63 characters.
+ */
+function stepNameProblems(step: WorkloadStep, run: string): ServingProblem[] {
+  if (step.kind !== 'packed-models' || !step.step) return [];
+  const release = stepIdentity(step, run, {}).release;
+  return (step.body.models ?? []).flatMap((m, i) => {
+    const service = `${release}-${m.name}`;
+    return service.length <= MAX_SERVICE_NAME
+      ? []
+      : [
+          {
+            path: ['models', i, 'name'],
+            field: `models[${i}].name`,
+            message:
+              `makes the Service "${service}", ${service.length} characters; at most ${MAX_SERVICE_NAME}: ` +
+              'shorten the model name or the recipe name',
+          },
+        ];
+  });
+}
+const MAX_SERVICE_NAME = 63;

@@ -1,4 +1,4 @@
-import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { copyProject } from '../test/support/project-files';
 
@@ -18,6 +18,8 @@ export function buildSyntheticFleet(repo: string, dir: string, size: SyntheticFl
     rmSync(join(dir, '.projen', cache), { force: true });
   }
   writeFleetInputs(repo, dir, size);
+  // the example recipes name images built from this repository (image: images/<name>)
+  cpSync(join(repo, 'images'), join(dir, 'images'), { recursive: true });
 }
 
 /** Writes clusters/*\/cluster.yaml and recipes/ for the size; everything generated is left to the regenerate. */

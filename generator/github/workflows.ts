@@ -204,32 +204,36 @@ function pullRequestCheck(github: GitHub) {
  */
 function detectJob(role: 'plan' | 'apply', base: string, head: string): Job {
   const sinceLastSuccess = role === 'apply' ? ' --since-last-success infra-apply.yml' : '';
-  return {
-    name: 'Detect changed Terragrunt units',
-    runsOn: RUNNER,
-    permissions:
-      role === 'apply'
-        ? { contents: JobPermission.READ, actions: JobPermission.READ }
-        : { contents: JobPermission.READ },
-    timeoutMinutes: 10,
-    outputs: {
-      matrix: { stepId: 'detect', outputName: 'matrix' },
-      count: { stepId: 'detect', outputName: 'count' },
-      removed: { stepId: 'detect', outputName: 'removed' },
+  return changesJob(
+    'Detect changed Terragrunt units',
+    role === 'apply' ? { contents: JobPermission.READ, actions: JobPermission.READ } : { contents: JobPermission.READ },
+    ['matrix', 'count', 'removed'],
+    {
+      env: { BASE_SHA: base, HEAD_SHA: head, ...(role === 'apply' ? { GITHUB_TOKEN: '${{ github.token }}' } : {}) },
+      run:
+        `npx tsx generator/cli/infra.ts detect --role ${role} ` +
+        `--base "$BASE_SHA" --head "$HEAD_SHA"${sinceLastSuccess}`,
     },
-    steps: [
-      checkout(0),
-      setupNode,
-      install,
-      {
-        id: 'detect',
-        name: 'Detect',
-        env: { BASE_SHA: base, HEAD_SHA: head, ...(role === 'apply' ? { GITHUB_TOKEN: '${{ github.token }}' } : {}) },
-        run:
-          `npx tsx generator/cli/infra.ts detect --role ${role} ` +
-          `--base "$BASE_SHA" --head "$HEAD_SHA"${sinceLastSuccess}`,
-      },
-    ],
+  );
+}
+
+/**
+ * A job that checks out the history, installs the project and runs one `detect` step, whose `outputs` (a matrix, a
+ * count, ...) the later jobs read: the infrastructure and the images workflows both start with one.
+ */
+function changesJob(
+  name: string,
+  permissions: Job['permissions'],
+  outputs: readonly string[],
+  detect: Pick<JobStep, 'env' | 'run'>,
+): Job {
+  return {
+    name,
+    runsOn: RUNNER,
+    permissions,
+    timeoutMinutes: 10,
+    outputs: Object.fromEntries(outputs.map((output) => [output, { stepId: 'detect', outputName: output }])),
+    steps: [checkout(0), setupNode, install, { id: 'detect', name: 'Detect', ...detect }],
   };
 }
 
@@ -511,40 +515,26 @@ function images(github: GitHub) {
     workflowDispatch: {},
   });
   wf.addJobs({
-    detect: {
-      name: 'Detect changed images',
-      runsOn: RUNNER,
-      permissions: { contents: JobPermission.READ },
-      timeoutMinutes: 10,
-      outputs: {
-        matrix: { stepId: 'detect', outputName: 'matrix' },
-        count: { stepId: 'detect', outputName: 'count' },
-        role: { stepId: 'detect', outputName: 'role' },
-        region: { stepId: 'detect', outputName: 'region' },
-      },
-      steps: [
-        checkout(0),
-        setupNode,
-        install,
-        {
-          id: 'detect',
-          name: 'Detect',
-          // by hand (workflow_dispatch): every image; one whose tag exists is skipped by the push job
-          env: {
-            BASE_SHA:
-              "${{ github.event_name == 'pull_request' && github.event.pull_request.base.sha || " +
-              "github.event_name == 'push' && github.event.before || '' }}",
-            HEAD_SHA: '${{ github.sha }}',
-          },
-          run: [
-            'set -euo pipefail',
-            'base=()',
-            'if [ -n "$BASE_SHA" ]; then base=(--base "$BASE_SHA"); fi',
-            'npx tsx generator/cli/images.ts detect --head "$HEAD_SHA" "${base[@]}"',
-          ].join('\n'),
+    detect: changesJob(
+      'Detect changed images',
+      { contents: JobPermission.READ },
+      ['matrix', 'count', 'role', 'region'],
+      {
+        // by hand (workflow_dispatch): every image; one whose tag exists is skipped by the push job
+        env: {
+          BASE_SHA:
+            "${{ github.event_name == 'pull_request' && github.event.pull_request.base.sha || " +
+            "github.event_name == 'push' && github.event.before || '' }}",
+          HEAD_SHA: '${{ github.sha }}',
         },
-      ],
-    },
+        run: [
+          'set -euo pipefail',
+          'base=()',
+          'if [ -n "$BASE_SHA" ]; then base=(--base "$BASE_SHA"); fi',
+          'npx tsx generator/cli/images.ts detect --head "$HEAD_SHA" "${base[@]}"',
+        ].join('\n'),
+      },
+    ),
     build: {
       name: 'Build ${{ matrix.image.name }}',
       needs: ['detect'],

@@ -1,7 +1,7 @@
 /** Argo CD itself: installed once at bootstrap with its chart, then managed by its own Application. */
+import { notificationsValues } from './argocd-notifications';
 import { argocdCmHealthEntries } from '../generator/argocd/health-checks';
 import type { PlatformModule } from '../generator/model/platform-module';
-import { notificationsValues } from './argocd-notifications';
 
 const NAMESPACE = 'argocd';
 
@@ -30,11 +30,11 @@ export const argocdModule: PlatformModule = {
     // runs' and services' status reported to their pull requests (platform/argocd-notifications.ts)
     const notifications = notificationsValues(cluster);
     return {
-    // the release name is the module's: resources are argocd-server, argocd-repo-server, ... as at bootstrap
-    fullnameOverride: 'argocd',
-    crds: { install: true, keep: true },
-    // the health checks that make a pipeline step wait until the previous run succeeded (generator/argocd/health/)
-    configs: { cm: argocdCmHealthEntries() },
+      // the release name is the module's: resources are argocd-server, argocd-repo-server, ... as at bootstrap
+      fullnameOverride: 'argocd',
+      crds: { install: true, keep: true },
+      // the health checks that make a pipeline step wait until the previous run succeeded (generator/argocd/health/)
+      configs: { cm: argocdCmHealthEntries() },
       ...(notifications ? { notifications } : {}),
     };
   },

@@ -108,7 +108,9 @@ function notify(app: Record<string, unknown>): Sent[] {
         repoURL: render(github.repoURLPath),
         revision: render(github.revisionPath),
         // pkg/services/github.go appends the tag to the content, the marker it finds the comment by
-        comment: `${render(github.pullRequestComment.content)}\n<!-- argocd-notifications ${github.pullRequestComment.commentTag} -->`,
+        comment:
+          `${render(github.pullRequestComment.content)}\n` +
+          `<!-- argocd-notifications ${github.pullRequestComment.commentTag} -->`,
       });
     }
   }
@@ -136,17 +138,13 @@ describe('Argo CD Notifications: status back on the pull request', () => {
     expect(notificationsValues({ ...spec, argocd: { ...spec.argocd, url: undefined } })).toBeUndefined();
   });
 
-  it("subscribes every run and service Application the ApplicationSets generate, and nothing else", () => {
+  it('subscribes every run and service Application the ApplicationSets generate, and nothing else', () => {
     const [, key, set] = /^(\S+) in \(([^)]*)\)$/.exec(notifications.subscriptions[0].selector)!;
     const selected = (labels: Record<string, string> = {}) => set.split(',').includes(labels[key]);
     const all = expandApplicationSets(readTree(REPO)).applications.filter((a) => a.cluster === 'prod-use1');
     const workloads = all.filter((a) => selected(a.application.metadata.labels));
-    expect(workloads.map((a) => a.applicationSet).sort()).toEqual(
-      applications.map((a) => a.applicationSet).sort(),
-    );
-    expect(new Set(workloads.map((a) => a.applicationSet))).toEqual(
-      new Set(['prod-use1-runs', 'prod-use1-services']),
-    );
+    expect(workloads.map((a) => a.applicationSet).sort()).toEqual(applications.map((a) => a.applicationSet).sort());
+    expect(new Set(workloads.map((a) => a.applicationSet))).toEqual(new Set(['prod-use1-runs', 'prod-use1-services']));
     expect(all.length).toBeGreaterThan(workloads.length);
   });
 
@@ -207,10 +205,12 @@ describe("the test's expr subset", () => {
     const app = { status: { operationState: null, health: { status: 'Healthy' } } };
     expect(evaluateExpr('app.status.operationState?.syncResult?.revision', { app })).toBeNull();
     expect(() => evaluateExpr('app.status.operationState.phase', { app })).toThrow('cannot fetch phase from <nil>');
-    expect(evaluateExpr("app.status.missing == nil and app.status.health.status in ['Degraded', 'Healthy']", { app }))
-      .toBe(true);
-    expect(evaluateExpr("app.status.operationState != nil and app.status.operationState.phase == 'x'", { app }))
-      .toBe(false);
+    expect(
+      evaluateExpr("app.status.missing == nil and app.status.health.status in ['Degraded', 'Healthy']", { app }),
+    ).toBe(true);
+    expect(evaluateExpr("app.status.operationState != nil and app.status.operationState.phase == 'x'", { app })).toBe(
+      false,
+    );
     expect(evaluateExpr("not (app.status.health.status == 'Healthy') or false", { app })).toBe(false);
     expect(() => evaluateExpr('len(app.status) > 1', { app })).toThrow(ExprError);
   });

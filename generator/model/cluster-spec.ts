@@ -266,8 +266,10 @@ const argocdSchema = strictObject({
    * The Argo CD UI's address: the link of the commit status and pull request comment Argo CD Notifications posts
    * (platform/argocd-notifications.ts). Without it no status is reported to GitHub.
    */
-  url: pattern(/^https:\/\/[^\s/]+(\/\S*[^\s/])?$/, 'an https URL without a trailing slash, such as https://argocd.acme.dev')
-    .optional(),
+  url: pattern(
+    /^https:\/\/[^\s/]+(\/\S*[^\s/])?$/,
+    'an https URL without a trailing slash, such as https://argocd.acme.dev',
+  ).optional(),
 });
 
 export const clusterSpecSchema = strictObject({

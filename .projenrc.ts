@@ -215,6 +215,14 @@ project.addTask('open-run', {
   receiveArgs: true,
 });
 
+project.addTask('promote', {
+  description:
+    'Open a pull request that points a serving app at a model version: npx projen promote ' +
+    '<s3://... | mlflow:<model>/<version> | determined:<model>/<version>> --to <team>/<app>',
+  exec: 'tsx generator/cli/promote.ts',
+  receiveArgs: true,
+});
+
 // the checks run from bundles built on first use (generator/projen/run-cli.cjs): never committed
 project.gitignore.exclude('/.projen/fleet-cli-*');
 

@@ -1,4 +1,5 @@
 /** Argo CD itself: installed once at bootstrap with its chart, then managed by its own Application. */
+import { notificationsValues } from './argocd-notifications';
 import { argocdCmHealthEntries } from '../generator/argocd/health-checks';
 import type { PlatformModule } from '../generator/model/platform-module';
 
@@ -25,13 +26,18 @@ export const argocdModule: PlatformModule = {
   onMissingNeed: 'error',
   wave: 0,
   serverSideApply: true,
-  values: () => ({
-    // the release name is the module's: resources are argocd-server, argocd-repo-server, ... as at bootstrap
-    fullnameOverride: 'argocd',
-    crds: { install: true, keep: true },
-    // the health checks that make a pipeline step wait until the previous run succeeded (generator/argocd/health/)
-    configs: { cm: argocdCmHealthEntries() },
-  }),
+  values: ({ cluster }) => {
+    // runs' and services' status reported to their pull requests (platform/argocd-notifications.ts)
+    const notifications = notificationsValues(cluster);
+    return {
+      // the release name is the module's: resources are argocd-server, argocd-repo-server, ... as at bootstrap
+      fullnameOverride: 'argocd',
+      crds: { install: true, keep: true },
+      // the health checks that make a pipeline step wait until the previous run succeeded (generator/argocd/health/)
+      configs: { cm: argocdCmHealthEntries() },
+      ...(notifications ? { notifications } : {}),
+    };
+  },
   // Argo CD creates the `default` AppProject when it starts
   provides: () => [{ apiVersion: 'argoproj.io/v1alpha1', kind: 'AppProject', name: 'default', namespace: NAMESPACE }],
   check: ({ cluster }) => [

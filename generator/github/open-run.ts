@@ -114,12 +114,12 @@ export function planOpenRun(
 /**
  * A generated file names the recipe it comes from in its marker line, one of its first lines (as hasMarker reads it).
  */
-function isGeneratedFrom(content: string, recipe: string): boolean {
+export function isGeneratedFrom(content: string, recipe: string): boolean {
   return content.slice(0, 512).includes(markerLine(recipe));
 }
 
 /** The commit the pull request's changes are measured from, and how to name it in a message. */
-function baseCommit(root: string, base: string): { ref: string; label: string } {
+export function baseCommit(root: string, base: string): { ref: string; label: string } {
   // the base branch, else its remote-tracking branch (a clone that never checked it out), else HEAD: without
   // either, the changes are those since the last commit, as if the run's branch were made from HEAD
   for (const ref of [base, `origin/${base}`, 'HEAD']) {
@@ -138,7 +138,7 @@ function baseCommit(root: string, base: string): { ref: string; label: string } 
  * Files that differ between `ref` and the working tree, committed since or not, untracked ones included (not the
  * ignored ones): what the pull request's branch, made from the base, must change. Paths relative to `root`.
  */
-function changedFiles(root: string, ref: string): Array<{ path: string; deleted: boolean }> {
+export function changedFiles(root: string, ref: string): Array<{ path: string; deleted: boolean }> {
   const diff = git(root, ['diff', '--name-status', '--no-renames', '--relative', '-z', ref, '--']).split('\0');
   const changed: Array<{ path: string; deleted: boolean }> = [];
   for (let i = 0; i + 1 < diff.length; i += 2) changed.push({ path: diff[i + 1], deleted: diff[i] === 'D' });

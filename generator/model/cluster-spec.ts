@@ -262,6 +262,14 @@ const argocdSchema = strictObject({
   namespace: dnsLabel().default('argocd'),
   /** Where the Applications deploy to: the in-cluster API, or this cluster's name in a hub Argo CD. */
   destination: oneOf(['in-cluster', 'hub']).default('in-cluster'),
+  /**
+   * The Argo CD UI's address: the link of the commit status and pull request comment Argo CD Notifications posts
+   * (platform/argocd-notifications.ts). Without it no status is reported to GitHub.
+   */
+  url: pattern(
+    /^https:\/\/[^\s/]+(\/\S*[^\s/])?$/,
+    'an https URL without a trailing slash, such as https://argocd.acme.dev',
+  ).optional(),
 });
 
 export const clusterSpecSchema = strictObject({

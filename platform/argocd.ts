@@ -1,4 +1,5 @@
 /** Argo CD itself: installed once at bootstrap with its chart, then managed by its own Application. */
+import { hubClusterObjects, hubValues } from './argocd-hub';
 import { argocdCmHealthEntries } from '../generator/argocd/health-checks';
 import type { PlatformModule } from '../generator/model/platform-module';
 
@@ -25,16 +26,22 @@ export const argocdModule: PlatformModule = {
   onMissingNeed: 'error',
   wave: 0,
   serverSideApply: true,
-  values: () => ({
-    // the release name is the module's: resources are argocd-server, argocd-repo-server, ... as at bootstrap
-    fullnameOverride: 'argocd',
-    crds: { install: true, keep: true },
-    // the health checks that make a pipeline step wait until the previous run succeeded (generator/argocd/health/)
-    configs: { cm: argocdCmHealthEntries() },
-  }),
+  values: ({ hubFleet }) => {
+    const hub = hubFleet ? hubValues(hubFleet) : {};
+    return {
+      // the release name is the module's: resources are argocd-server, argocd-repo-server, ... as at bootstrap
+      fullnameOverride: 'argocd',
+      crds: { install: true, keep: true },
+      ...(hub.controller ? { controller: hub.controller } : {}),
+      // the health checks that make a pipeline step wait until the previous run succeeded (generator/argocd/health/)
+      configs: { cm: argocdCmHealthEntries(), ...(hub.configs as object | undefined) },
+    };
+  },
+  // on the hub: the cluster Secret of every cluster it manages (platform/argocd-hub.ts)
+  manifests: ({ hubFleet }) => (hubFleet ? hubClusterObjects(hubFleet, NAMESPACE) : []),
   // Argo CD creates the `default` AppProject when it starts
   provides: () => [{ apiVersion: 'argoproj.io/v1alpha1', kind: 'AppProject', name: 'default', namespace: NAMESPACE }],
-  check: ({ cluster }) => [
+  check: ({ cluster, enabled, hubFleet }) => [
     ...(cluster.argocd.destination === 'hub'
       ? [
           {
@@ -42,6 +49,18 @@ export const argocdModule: PlatformModule = {
             message:
               'this cluster is managed by a hub Argo CD (argocd.destination: ' +
               'hub) and runs none of its own: set modules.argocd: false',
+          },
+        ]
+      : []),
+    // a spoke's cluster Secret is written by an ExternalSecret (platform/argocd-hub.ts)
+    ...(hubFleet && hubFleet.members.some((m) => !m.hub) && !enabled.has('external-secrets')
+      ? [
+          {
+            field: '',
+            path: ['argocd', 'role'],
+            message:
+              "the hub's cluster Secrets of its spokes are written by ExternalSecrets from the spokes' " +
+              'SSM parameters: set modules.external-secrets: true',
           },
         ]
       : []),

@@ -81,7 +81,7 @@ describe('the example fleet infrastructure', () => {
     const loaded = loadFleet(REPO, { moduleNames: FLEET.catalog.map((m) => m.name) });
     if (!loaded.ok) throw new Error('example fleet does not load');
     const compiled = loaded.clusters.map((input) => {
-      const result = compileCluster(input, FLEET.catalog);
+      const result = compileCluster(input, FLEET.catalog, loaded.clusters);
       if (!result.ok) throw new Error('example fleet does not compile');
       return result.cluster;
     });

@@ -8,6 +8,7 @@ import { LABEL_PREFIX, LABELS, MANAGED_BY, type K8sObject } from '../model/k8s-o
 import { poolTolerations } from '../model/platform-names';
 import { MODULE_DESCRIPTOR, PLATFORM_FOLDER } from '../platform/compile-platform';
 import { TEAM_RESOURCES } from '../teams/team-resources';
+import { hubApplicationSets } from './hub-objects';
 
 export const ARGOCD_FOLDER = 'argocd';
 export const RUNS_FOLDER = 'workloads/runs';
@@ -220,11 +221,15 @@ function flavorTolerations(cluster: ClusterSpec): string[] {
  */
 export function argocdObjects(cluster: ClusterSpec, descriptors: readonly ModuleDescriptor[]): K8sObject[] {
   const enabled = new Set(descriptors.map((d) => d.module));
+  const { role } = cluster.argocd;
   return [
-    rootApplication(cluster),
+    // a spoke's root Application is generated on the hub (hub-objects.ts), which syncs this folder
+    ...(role === 'spoke' ? [] : [rootApplication(cluster)]),
     platformAppProject(cluster, descriptors),
     ...cluster.teams.map((team) => teamAppProject(cluster, team.name, team.namespace)),
-    platformApplicationSet(cluster),
+    // the hub's fleet ApplicationSet makes the platform Applications of every cluster it manages, its own included
+    ...(role === 'standalone' ? [platformApplicationSet(cluster)] : []),
+    ...(role === 'hub' ? hubApplicationSets(cluster) : []),
     // one git generator per team: without teams there is nothing to generate
     ...(cluster.teams.length
       ? [workloadApplicationSet(cluster, 'runs', enabled), workloadApplicationSet(cluster, 'services', enabled)]

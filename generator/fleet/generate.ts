@@ -63,7 +63,7 @@ export function streamFleet(options: GenerateFleetOptions, sink: FleetSink): Str
   const clusters = loaded.clusters ?? [];
   const platforms: (CompiledCluster | undefined)[] = [];
   for (const input of clusters) {
-    const result = compileCluster(input, options.catalog);
+    const result = compileCluster(input, options.catalog, clusters);
     platforms.push(result.ok ? result.cluster : undefined);
     if (!result.ok) problems.push(...result.problems);
   }

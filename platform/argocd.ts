@@ -14,6 +14,8 @@ export const argocdModule: PlatformModule = {
     'Argo CD: installed at bootstrap, then managed by its own ' +
     "Application, with the health checks the fleet's runs need",
   enabledByDefault: true,
+  // a spoke runs no Argo CD of its own: the hub's manages it
+  notBaseOn: (cluster) => cluster.argocd.role === 'spoke',
   namespace: NAMESPACE,
   source: {
     kind: 'helm',
@@ -47,8 +49,8 @@ export const argocdModule: PlatformModule = {
           {
             field: '',
             message:
-              'this cluster is managed by a hub Argo CD (argocd.destination: ' +
-              'hub) and runs none of its own: set modules.argocd: false',
+              'this cluster is managed by a hub Argo CD (argocd.role: spoke) ' +
+              'and runs none of its own: remove modules.argocd',
           },
         ]
       : []),

@@ -49,9 +49,7 @@ describe('the fleet hub in cluster.yaml', () => {
 
   it('refuses a second hub, naming the first', () => {
     const root = exampleInputs();
-    edit(root, 'dev-usw2', (t) =>
-      t.replace(/^ {2}role: spoke/m, '  role: hub').replace('  argocd: false', '  kueue: false'),
-    );
+    edit(root, 'dev-usw2', (t) => t.replace(/^ {2}role: spoke/m, '  role: hub'));
     expect(problemsOf(root)).toEqual([
       expect.stringMatching(
         /^clusters\/prod-use1\/cluster\.yaml:\d+ argocd\.role: one hub per fleet: dev-usw2 \(clusters\/dev-usw2/,
@@ -148,7 +146,7 @@ describe('a hub with 50 spokes', () => {
         .replace(/^environment: dev$/m, `environment: ${environment}`)
         .replace('vpcCidr: 10.10.0.0/16', `vpcCidr: 10.${i}.0.0/16`)
         .replace(/ {2}role: spoke.*\n/, `  role: ${role}\n`)
-        .replace(/ {2}argocd: false.*\n/, role === 'hub' ? '  external-secrets: true\n' : '  argocd: false\n');
+        .replace('\nteams:\n', role === 'hub' ? '\nmodules:\n  external-secrets: true\nteams:\n' : '\nteams:\n');
     mkdirSync(join(root, 'clusters', 'hub'), { recursive: true });
     writeFile(root, 'clusters/hub/cluster.yaml', spec('hub', 'prod', 'hub', 200));
     for (let i = 1; i <= 50; i++) {

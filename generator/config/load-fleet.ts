@@ -88,7 +88,10 @@ export function checkHub(clusters: readonly ClusterInput[]): Problem[] {
       );
       continue;
     }
-    const [spokePartition, hubPartition] = [partitionOfRegion(spoke.spec.aws.region), partitionOfRegion(hub.spec.aws.region)];
+    const [spokePartition, hubPartition] = [
+      partitionOfRegion(spoke.spec.aws.region),
+      partitionOfRegion(hub.spec.aws.region),
+    ];
     if (spokePartition !== hubPartition) {
       at(
         spoke,

@@ -298,7 +298,6 @@ const argocdSchema = strictObject({
     return { ...argocd, role, destination: role === 'spoke' ? ('hub' as const) : ('in-cluster' as const) };
   });
 
-
 export const clusterSpecSchema = strictObject({
   name: dnsLabel(),
   environment: oneOf(ENVIRONMENTS),

@@ -87,6 +87,8 @@ export interface PlatformModule {
   readonly description: string;
   /** Base modules are on unless a cluster turns them off. */
   readonly enabledByDefault: boolean;
+  /** For a base module: the clusters it is not on by default for (Argo CD on a spoke, which the hub manages). */
+  readonly notBaseOn?: (cluster: ClusterSpec) => boolean;
   /** Namespace the module installs into. */
   readonly namespace: string;
   /** Upstream source at a pinned version; absent when the generator renders everything itself. */

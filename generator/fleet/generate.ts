@@ -8,6 +8,7 @@ import type { ClusterInput, CompiledCluster } from '../model/compiled-cluster';
 import type { GeneratedFile } from '../model/generated-file';
 import type { GitHubSettings } from '../model/github-settings';
 import type { ImageCatalog } from '../model/image-spec';
+import { ROLLOUT_STEPS } from '../model/fleet-hub';
 import { markerLine } from '../model/marker';
 import { clusterFolder, CLUSTERS_DIR } from '../model/paths';
 import type { PlatformModule } from '../model/platform-module';
@@ -177,6 +178,11 @@ interface ClusterSummary {
   readonly nodePools: string;
   readonly teams: string;
   readonly modules: number;
+  /** `argocd.role`. */
+  readonly argocd: string;
+  /** The hub's rollout step of the cluster's Applications, when a hub manages it. */
+  readonly rolloutStep: string;
+  readonly moduleNames: string;
 }
 
 function summaryOf({ input: { spec }, modules }: CompiledCluster): ClusterSummary {
@@ -188,6 +194,10 @@ function summaryOf({ input: { spec }, modules }: CompiledCluster): ClusterSummar
     nodePools: spec.nodePools.map((p) => `${p.name} (${p.kind})`).join(', ') || 'none',
     teams: spec.teams.map((t) => t.name).join(', ') || 'none',
     modules: modules.length,
+    argocd: spec.argocd.role,
+    rolloutStep:
+      spec.argocd.role === 'standalone' ? '' : `${ROLLOUT_STEPS.indexOf(spec.environment) + 1} (${spec.environment})`,
+    moduleNames: modules.map((m) => `\`${m.module.name}\``).join(', '),
   };
 }
 
@@ -198,6 +208,8 @@ function renderFleetReadme(clusters: ClusterSummary[]): GeneratedFile {
       marker: markerLine(`${CLUSTERS_DIR}/*/cluster.yaml`),
       single: clusters.length === 1,
       clusters,
+      hub: clusters.find((c) => c.argocd === 'hub')?.name,
+      managed: clusters.filter((c) => c.argocd !== 'standalone'),
     }),
   };
 }

@@ -1,3 +1,4 @@
+import { hubApplicationSets } from './hub-objects';
 import { Application, type ApplicationSpecSyncPolicyRetry } from '../imports/argocd-application-argoproj.io';
 import { ApplicationSet, type ApplicationSetSpecGenerators } from '../imports/argocd-applicationset-argoproj.io';
 import { AppProject } from '../imports/argocd-appproject-argoproj.io';
@@ -8,7 +9,6 @@ import { LABEL_PREFIX, LABELS, MANAGED_BY, type K8sObject } from '../model/k8s-o
 import { poolTolerations } from '../model/platform-names';
 import { MODULE_DESCRIPTOR, PLATFORM_FOLDER } from '../platform/compile-platform';
 import { TEAM_RESOURCES } from '../teams/team-resources';
-import { hubApplicationSets } from './hub-objects';
 
 export const ARGOCD_FOLDER = 'argocd';
 export const RUNS_FOLDER = 'workloads/runs';

@@ -186,8 +186,9 @@ function generatorParams(tree: RepoTree, generator: Generator): Record<string, u
   }
   if (generator.matrix) {
     const [first, second, ...rest] = generator.matrix.generators;
-    if (!first || !second || rest.length)
+    if (!first || !second || rest.length) {
       throw new UnsupportedGenerator('a matrix generator takes exactly two generators');
+    }
     const out: Record<string, unknown>[] = [];
     for (const a of generatorParams(tree, first)) {
       const templated = JSON.parse(

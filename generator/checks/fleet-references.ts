@@ -23,9 +23,9 @@ export function checkFleetReferences(
   const fleet = loadFleet(root, { moduleNames: catalog.map((m) => m.name) });
   if (!fleet.ok) return fleet.problems;
   const problems: Problem[] = [];
-  for (const input of fleet.clusters) {
-    const { spec, file } = input;
-    const hubFleet = hubFleetFor(input, fleet.clusters, catalog);
+  for (const cluster of fleet.clusters) {
+    const { spec, file } = cluster;
+    const hubFleet = hubFleetFor(cluster, fleet.clusters, catalog);
     const resolved = resolveModules(spec, file, catalog);
     problems.push(...resolved.problems);
     const enabled = new Set(resolved.modules.map((m) => m.module.name));

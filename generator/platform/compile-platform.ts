@@ -3,8 +3,8 @@ import { InstanceTableMissing } from '../instances/instance-table';
 import { moduleApplication } from '../model/argocd-names';
 import type { ClusterSpec } from '../model/cluster-spec';
 import type { EnabledModule, ModuleDescriptor } from '../model/compiled-cluster';
-import type { K8sObject } from '../model/k8s-object';
 import type { HubFleet } from '../model/fleet-hub';
+import type { K8sObject } from '../model/k8s-object';
 import type { ModuleContext, ModuleProblem, ModuleSource, PlatformModule } from '../model/platform-module';
 import { teamNamespaceObjects } from '../teams/team-namespace';
 

@@ -50,7 +50,9 @@ export function argocdHubAccessUnit(context: InfraContext): InfraUnit | undefine
     dir: unitDir(spec, INFRA_UNITS.argocdHubAccess),
     module: MODULES.iamRole,
     template: 'argocd-hub-access.hcl',
-    summary: `role ${roleName} for the hub ${hub.name}'s Argo CD: EKS access entry (cluster admin), endpoint and CA in SSM`,
+    summary:
+      `role ${roleName} for the hub ${hub.name}'s Argo CD: EKS access entry (cluster admin), ` +
+      'endpoint and CA in SSM',
     dependencies: [
       {
         name: 'eks',

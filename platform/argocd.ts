@@ -1,5 +1,6 @@
 /** Argo CD itself: installed once at bootstrap with its chart, then managed by its own Application. */
 import { notificationsValues } from './argocd-notifications';
+import { hubClusterObjects, hubValues } from './argocd-hub';
 import { argocdCmHealthEntries } from '../generator/argocd/health-checks';
 import type { PlatformModule } from '../generator/model/platform-module';
 
@@ -14,6 +15,8 @@ export const argocdModule: PlatformModule = {
     'Argo CD: installed at bootstrap, then managed by its own ' +
     "Application, with the health checks the fleet's runs need",
   enabledByDefault: true,
+  // a spoke runs no Argo CD of its own: the hub's manages it
+  notBaseOn: (cluster) => cluster.argocd.role === 'spoke',
   namespace: NAMESPACE,
   source: {
     kind: 'helm',
@@ -26,28 +29,44 @@ export const argocdModule: PlatformModule = {
   onMissingNeed: 'error',
   wave: 0,
   serverSideApply: true,
-  values: ({ cluster }) => {
+  values: ({ cluster, hubFleet }) => {
+    const hub = hubFleet ? hubValues(hubFleet) : {};
     // runs' and services' status reported to their pull requests (platform/argocd-notifications.ts)
     const notifications = notificationsValues(cluster);
     return {
       // the release name is the module's: resources are argocd-server, argocd-repo-server, ... as at bootstrap
       fullnameOverride: 'argocd',
       crds: { install: true, keep: true },
+      ...(hub.controller ? { controller: hub.controller } : {}),
       // the health checks that make a pipeline step wait until the previous run succeeded (generator/argocd/health/)
-      configs: { cm: argocdCmHealthEntries() },
+      configs: { cm: argocdCmHealthEntries(), ...(hub.configs as object | undefined) },
       ...(notifications ? { notifications } : {}),
     };
   },
+  // on the hub: the cluster Secret of every cluster it manages (platform/argocd-hub.ts)
+  manifests: ({ hubFleet }) => (hubFleet ? hubClusterObjects(hubFleet, NAMESPACE) : []),
   // Argo CD creates the `default` AppProject when it starts
   provides: () => [{ apiVersion: 'argoproj.io/v1alpha1', kind: 'AppProject', name: 'default', namespace: NAMESPACE }],
-  check: ({ cluster }) => [
+  check: ({ cluster, enabled, hubFleet }) => [
     ...(cluster.argocd.destination === 'hub'
       ? [
           {
             field: '',
             message:
-              'this cluster is managed by a hub Argo CD (argocd.destination: ' +
-              'hub) and runs none of its own: set modules.argocd: false',
+              'this cluster is managed by a hub Argo CD (argocd.role: spoke) ' +
+              'and runs none of its own: remove modules.argocd',
+          },
+        ]
+      : []),
+    // a spoke's cluster Secret is written by an ExternalSecret (platform/argocd-hub.ts)
+    ...(hubFleet && hubFleet.members.some((m) => !m.hub) && !enabled.has('external-secrets')
+      ? [
+          {
+            field: '',
+            path: ['argocd', 'role'],
+            message:
+              "the hub's cluster Secrets of its spokes are written by ExternalSecrets from the spokes' " +
+              'SSM parameters: set modules.external-secrets: true',
           },
         ]
       : []),

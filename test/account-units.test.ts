@@ -21,10 +21,14 @@ const ACCOUNT_FILES = [
 const roleUnits = (cluster: string) =>
   ['plan-role', 'apply-role'].map((role) => `clusters/${cluster}/infra/github-oidc/${role}/terragrunt.hcl`);
 
-/** dev-usw2's cluster.yaml, renamed, in the same account, in the region and network given. */
+/**
+ * dev-usw2's cluster.yaml, renamed, in the same account, in the region and network given; with its own Argo CD
+ * (dev-usw2 is a spoke of prod-use1, which these fleets do not have).
+ */
 function clusterYaml(name: string, region: string, cidr: string): string {
   return readFileSync(join(REPO, 'clusters/dev-usw2/cluster.yaml'), 'utf-8')
     .replace('name: dev-usw2', `name: ${name}`)
+    .replace(/^ {2}role: spoke.*\n/m, '')
     .replaceAll('us-west-2', region)
     .replace('vpcCidr: 10.10.0.0/16', `vpcCidr: ${cidr}`);
 }

@@ -30,8 +30,8 @@ describe('Argo CD expansion of the committed tree', () => {
     expect(problems).toEqual([]);
     const lines = applications.map(describeApplication);
     expect(lines).toContain(
-      'prod-use1-karpenter  [platform]  karpenter@1.14.1 (public.ecr.aws/karpenter) + ' +
-        'clusters/prod-use1/platform/karpenter@main  ->  https://kubernetes.default.svc/kube-system',
+      'prod-use1-karpenter  [prod-use1-platform]  karpenter@1.14.1 (public.ecr.aws/karpenter) + ' +
+        'clusters/prod-use1/platform/karpenter@main  ->  prod-use1/kube-system',
     );
     expect(lines).toContain(
       'staging-usw2-teams  [staging-usw2-platform]  ' +
@@ -45,7 +45,8 @@ describe('Argo CD expansion of the committed tree', () => {
     expect([...expected.expected.keys()].sort()).toEqual(EXAMPLE_CLUSTERS);
     for (const [cluster, { names }] of expected.expected) {
       const actual = applications
-        .filter((a) => a.applicationSet === `${cluster}-platform`)
+        // the hub (prod-use1) makes the platform Applications of every cluster of the fleet
+        .filter((a) => a.applicationSet === 'prod-use1-fleet-platform' && a.cluster === cluster)
         .map((a) => a.application.metadata.name);
       expect(compareApplications(cluster, names, actual)).toEqual([]);
       expect(actual.length).toBe(names.length);
@@ -74,8 +75,9 @@ describe('Argo CD expansion of the committed tree', () => {
       'argocd.argoproj.io/sync-wave': '2',
       'argocd.argoproj.io/manifest-generate-paths': '/clusters/prod-use1/platform/kueue',
     });
+    // RollingSync turns automated sync off and prunes as automated.prune says (hub-objects.ts)
     expect(kueue.spec.syncPolicy).toEqual({
-      automated: { prune: true, selfHeal: true },
+      automated: { prune: true },
       retry: { limit: 10, backoff: { duration: '10s', factor: 2, maxDuration: '10m' } },
       syncOptions: [
         'CreateNamespace=true',
@@ -90,8 +92,8 @@ describe('Argo CD expansion of the committed tree', () => {
       targetRevision: '0.19.2',
       helm: { releaseName: 'kueue', valueFiles: ['$values/clusters/prod-use1/platform/kueue/values.yaml'] },
     });
-    expect(kueue.spec.destination).toEqual({ server: 'https://kubernetes.default.svc', namespace: 'kueue-system' });
-    // the hub addresses the cluster by its registered name
+    // the hub addresses every cluster by the name of its cluster Secret, itself included
+    expect(kueue.spec.destination).toEqual({ name: 'prod-use1', namespace: 'kueue-system' });
     expect(byName(applications, 'staging-usw2-kueue').spec.destination).toEqual({
       name: 'staging-usw2',
       namespace: 'kueue-system',
@@ -136,13 +138,13 @@ describe('Argo CD expansion of runs and services', () => {
     const { applications, problems } = expandApplicationSets(readTree(root));
     expect(problems).toEqual([]);
     const run = byName(applications, 'prod-use1-llm-training-llama-sft') as unknown as Record<string, any>;
-    expect(run.spec.project).toBe('team-llm-training');
+    expect(run.spec.project).toBe('prod-use1-team-llm-training');
     expect(run.spec.source).toEqual({
       repoURL: 'https://github.com/acme/eks-mlops-fleet.git',
       targetRevision: 'main',
       path: 'clusters/prod-use1/workloads/runs/llm-training/llama-sft',
     });
-    expect(run.spec.destination).toEqual({ server: 'https://kubernetes.default.svc', namespace: 'llm-training' });
+    expect(run.spec.destination).toEqual({ name: 'prod-use1', namespace: 'llm-training' });
     expect(run.spec.syncPolicy.automated).toEqual({ prune: true, selfHeal: false });
     expect(run.spec.syncPolicy.syncOptions).toContain('RespectIgnoreDifferences=true');
     // what Kueue changes after admission (test/ignore-differences.test.ts holds each kind against its controllers)
@@ -158,7 +160,7 @@ describe('Argo CD expansion of runs and services', () => {
     expect(byName(applications, 'prod-use1-inference-warmup').spec.destination.namespace).toBe('ml-serving');
     const service = byName(applications, 'prod-use1-inference-vllm') as unknown as Record<string, any>;
     expect(service.spec.syncPolicy.automated).toEqual({ prune: true, selfHeal: true });
-    expect(service.spec.project).toBe('team-inference');
+    expect(service.spec.project).toBe('prod-use1-team-inference');
     const hub = byName(applications, 'staging-usw2-ml-research-probe');
     expect(hub.spec.project).toBe('staging-usw2-team-ml-research');
     expect(hub.spec.destination).toEqual({ name: 'staging-usw2', namespace: 'ml-research' });
@@ -180,7 +182,7 @@ describe('Argo CD expansion of runs and services', () => {
       },
     };
     expect(checkProjects(readTree(root), [stray]).map((p) => p.message)).toEqual([
-      'destination https://kubernetes.default.svc/kube-system is not allowed by AppProject team-llm-training',
+      'destination prod-use1/kube-system is not allowed by AppProject prod-use1-team-llm-training',
     ]);
   });
 

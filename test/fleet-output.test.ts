@@ -403,7 +403,7 @@ describe('regenerate', () => {
     if (!result.ok) return;
     // its namespace, its AppProject, its shared-storage claims and its queues
     expect(result.report.deleted).toEqual([
-      'clusters/prod-use1/argocd/appproject-argocd-team-neuron-research.yaml',
+      'clusters/prod-use1/argocd/appproject-argocd-prod-use1-team-neuron-research.yaml',
       'clusters/prod-use1/platform/efs-csi-driver/persistentvolumeclaim-neuron-research-pv-efs.yaml',
       'clusters/prod-use1/platform/fsx-csi-driver/persistentvolumeclaim-neuron-research-pv-fsx.yaml',
       'clusters/prod-use1/platform/kueue/clusterqueue-neuron-research.yaml',
@@ -437,16 +437,24 @@ describe('regenerate', () => {
     const result = regenerate(root);
     expect(result.ok).toBe(true);
     if (!result.ok) return;
-    // and the folder of its account, which no other cluster is in
+    // and the folder of its account, which no other cluster is in, and its registration on the hub (prod-use1)
     const expected = [...before.keys()].filter(
       (p) =>
         (p.startsWith('clusters/staging-usw2/') &&
           p !== 'clusters/staging-usw2/NOTES.md' &&
           p !== 'clusters/staging-usw2/cluster.yaml') ||
-        p.startsWith('clusters/_accounts/444455556666/'),
+        p.startsWith('clusters/_accounts/444455556666/') ||
+        /^clusters\/prod-use1\/platform\/argocd\/[a-z]+-argocd-(cluster|spoke)-staging-usw2\.yaml$/.test(p),
     );
     expect(result.report.deleted).toEqual(expected.sort());
-    expect(result.report.written).toEqual(['clusters/README.md']);
+    // the hub's roles no longer assume the spoke's role; its README counts the argocd module's objects
+    expect(result.report.written).toEqual([
+      'clusters/README.md',
+      'clusters/prod-use1/README.md',
+      'clusters/prod-use1/infra/README.md',
+      'clusters/prod-use1/infra/pod-identity/argocd/terragrunt.hcl',
+      'clusters/prod-use1/infra/pod-identity/external-secrets/terragrunt.hcl',
+    ]);
     expect(existsSync(join(root, 'clusters/staging-usw2/NOTES.md'))).toBe(true);
     expect(existsSync(join(root, 'clusters/staging-usw2/platform'))).toBe(false);
     expect(readFileSync(join(root, 'clusters/README.md'), 'utf-8')).not.toContain('staging-usw2');

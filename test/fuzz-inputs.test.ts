@@ -116,7 +116,7 @@ function exampleClusters(): Map<string, CompiledCluster> {
   if (!fleet.ok) throw new Error('the example fleet does not load');
   return new Map(
     fleet.clusters.map((input) => {
-      const compiled = compileCluster(input, FLEET.catalog);
+      const compiled = compileCluster(input, FLEET.catalog, fleet.clusters);
       if (!compiled.ok) throw new Error(`${input.spec.name} does not compile`);
       return [input.spec.name, compiled.cluster];
     }),

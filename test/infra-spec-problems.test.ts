@@ -122,7 +122,11 @@ describe('specs the infrastructure cannot be built from are refused, naming file
     const root = exampleInputs();
     const name = 'machine-learning-research-platform-use1';
     mkdirSync(join(root, 'clusters', name));
-    const prod = readFileSync(join(root, 'clusters', 'prod-use1', 'cluster.yaml'), 'utf-8');
+    // a standalone copy: prod-use1 is the fleet's one hub
+    const prod = readFileSync(join(root, 'clusters', 'prod-use1', 'cluster.yaml'), 'utf-8').replace(
+      /^ {2}role: hub.*\n/m,
+      '',
+    );
     writeFileSync(join(root, 'clusters', name, 'cluster.yaml'), prod.replace('name: prod-use1', `name: ${name}`));
     const result = generateFleet({ root, ...FLEET });
     expect(result.ok ? [] : result.problems.map(formatProblem)).toEqual([

@@ -81,7 +81,7 @@ describe('the example fleet infrastructure', () => {
     const loaded = loadFleet(REPO, { moduleNames: FLEET.catalog.map((m) => m.name) });
     if (!loaded.ok) throw new Error('example fleet does not load');
     const compiled = loaded.clusters.map((input) => {
-      const result = compileCluster(input, FLEET.catalog);
+      const result = compileCluster(input, FLEET.catalog, loaded.clusters);
       if (!result.ok) throw new Error('example fleet does not compile');
       return result.cluster;
     });
@@ -117,6 +117,8 @@ describe('the example fleet infrastructure', () => {
       [
         'karpenter',
         'pod-identity/ack-sagemaker',
+        // the hub's Argo CD, which assumes the spokes' access roles
+        'pod-identity/argocd',
         'pod-identity/aws-load-balancer-controller',
         'pod-identity/cluster-autoscaler',
         'pod-identity/ebs-csi-driver',
@@ -505,7 +507,8 @@ describe('the infra checks catch', () => {
       t.replace('inputs = {', 'dependencies {\n  paths = ["../eks"]\n}\n\ninputs = {'),
     );
     expect(problems).toEqual([
-      `clusters/dev-usw2/infra/eks: units wait on each other in a cycle: ${[
+      `clusters/dev-usw2/infra/argocd-hub-access: units wait on each other in a cycle: ${[
+        'clusters/dev-usw2/infra/argocd-hub-access',
         'clusters/dev-usw2/infra/eks',
         'clusters/dev-usw2/infra/karpenter',
         'clusters/dev-usw2/infra/network',

@@ -50,7 +50,8 @@ function writeFleet(root: string, variant: 'old' | 'new') {
   const prod = readFileSync(join(root, 'clusters/prod-use1/cluster.yaml'), 'utf-8');
   for (let i = 0; i < SYNTHETIC + (variant === 'new' ? 1 : 0); i++) {
     const name = `load-${String(i).padStart(2, '0')}`;
-    let text = prod.replace('name: prod-use1', `name: ${name}`);
+    // standalone copies: prod-use1 is the fleet's one hub
+    let text = prod.replace('name: prod-use1', `name: ${name}`).replace(/^ {2}role: hub.*\n/m, '');
     if (variant === 'new') {
       text = text
         .replace(

@@ -21,9 +21,11 @@ describe('manifest validation', () => {
     expect(report.counts.get('karpenter.k8s.aws/v1 EC2NodeClass')).toBe(12);
     expect(report.counts.get('kueue.x-k8s.io/v1beta2 ClusterQueue')).toBe(5);
     expect(report.counts.get('kueue.x-k8s.io/v1beta2 ResourceFlavor')).toBe(9);
-    expect(report.counts.get('argoproj.io/v1alpha1 ApplicationSet')).toBe(9);
+    // runs and services per cluster, and the hub's fleet-platform and spoke-roots
+    expect(report.counts.get('argoproj.io/v1alpha1 ApplicationSet')).toBe(8);
     expect(report.counts.get('argoproj.io/v1alpha1 AppProject')).toBe(9);
-    expect(report.counts.get('argoproj.io/v1alpha1 Application')).toBe(3);
+    // the hub's root Application; the spokes' are generated on the hub by its spoke-roots ApplicationSet
+    expect(report.counts.get('argoproj.io/v1alpha1 Application')).toBe(1);
   });
 
   it('checks the PersistentVolumes the storage binder applies, with the IDs filled in', () => {

@@ -44,6 +44,7 @@ describe('Argo CD as part of the fleet', () => {
 
   it('is off on a cluster a hub Argo CD manages, and refuses to be on there', () => {
     expect(readdirSync(join(REPO, 'clusters/staging-usw2/platform'))).not.toContain('argocd');
+    expect(readdirSync(join(REPO, 'clusters/dev-usw2/platform'))).not.toContain('argocd');
     expect(
       problemsWith(
         (text) => text.replace('  argocd: false ', '  argocd: true  '),
@@ -52,7 +53,7 @@ describe('Argo CD as part of the fleet', () => {
     ).toEqual([
       expect.stringContaining(
         'modules.argocd: this cluster is managed by a hub Argo CD ' +
-          '(argocd.destination: hub) and runs none of its own: set modules.argocd: false',
+          '(argocd.role: spoke) and runs none of its own: remove modules.argocd',
       ),
     ]);
   });
@@ -433,12 +434,14 @@ describe('turning a module off', () => {
     expect(result.report.deleted).toEqual([...before.keys()].filter((p) => p.startsWith(folder)));
     expect(result.report.deleted.length).toBeGreaterThanOrEqual(2);
     // the READMEs list the modules; the platform AppProject no longer allows the module's chart repository; without
-    // Kueue the runs ignore nothing Kueue would change (argocd-objects.ts runIgnoreDifferences)
+    // Kueue the runs ignore nothing Kueue would change (argocd-objects.ts runIgnoreDifferences); prod-use1 is the
+    // hub, whose own cluster Secret loses the module's enable_ label
     expect(result.report.written).toEqual([
       'clusters/README.md',
       'clusters/prod-use1/README.md',
       ...(module === 'kueue' ? ['clusters/prod-use1/argocd/applicationset-argocd-prod-use1-runs.yaml'] : []),
-      'clusters/prod-use1/argocd/appproject-argocd-platform.yaml',
+      'clusters/prod-use1/argocd/appproject-argocd-prod-use1-platform.yaml',
+      'clusters/prod-use1/platform/argocd/secret-argocd-cluster-prod-use1.yaml',
     ]);
     const appsAfter = expandApplicationSets(readTree(root)).applications.map(describeApplication);
     expect(appsBefore.filter((a) => !appsAfter.includes(a))).toEqual([
@@ -466,7 +469,9 @@ describe('turning a module off', () => {
         'clusters/prod-use1/README.md',
         // no MPIJob rule in the runs' ignoreDifferences (argocd-objects.ts runIgnoreDifferences)
         'clusters/prod-use1/argocd/applicationset-argocd-prod-use1-runs.yaml',
-        'clusters/prod-use1/argocd/appproject-argocd-platform.yaml',
+        'clusters/prod-use1/argocd/appproject-argocd-prod-use1-platform.yaml',
+        // the hub's own cluster Secret loses enable_mpi_operator
+        'clusters/prod-use1/platform/argocd/secret-argocd-cluster-prod-use1.yaml',
         // Kueue no longer integrates MPIJob; the training operator keeps its own MPIJob
         'clusters/prod-use1/platform/kueue/values.yaml',
         'clusters/prod-use1/platform/training-operator/module.json',

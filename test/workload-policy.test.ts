@@ -365,9 +365,10 @@ describe('a problem names the line of the recipe field it comes from', () => {
 describe('the team AppProjects carry the same limits', () => {
   it('destinations, kinds allowed and denied, nothing cluster-scoped', () => {
     const project = parse(
-      readFileSync(join(REPO, 'clusters/prod-use1/argocd/appproject-argocd-team-inference.yaml'), 'utf-8'),
+      readFileSync(join(REPO, 'clusters/prod-use1/argocd/appproject-argocd-prod-use1-team-inference.yaml'), 'utf-8'),
     );
-    expect(project.spec.destinations).toEqual([{ server: 'https://kubernetes.default.svc', namespace: 'ml-serving' }]);
+    // prod-use1 is the hub: its Applications address it by its cluster Secret's name
+    expect(project.spec.destinations).toEqual([{ name: 'prod-use1', namespace: 'ml-serving' }]);
     expect(project.spec.clusterResourceWhitelist).toEqual([]);
     expect(project.spec.namespaceResourceWhitelist).toEqual(TEAM_RESOURCES);
     expect(project.spec.namespaceResourceBlacklist.map((r: { kind: string }) => r.kind)).toEqual([

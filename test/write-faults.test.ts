@@ -29,7 +29,8 @@ const EARLY_CACHE = (path: string) => path === '.projen/fleet-recipes-cache.json
 
 /** The inputs of a regenerate that rewrites files (quotas), deletes some (a team renamed) and adds a cluster folder. */
 function writeInputs(root: string, variant: 'old' | 'new') {
-  const prod = readFileSync(join(root, 'clusters/prod-use1/cluster.yaml'), 'utf-8');
+  // standalone copies: prod-use1 is the fleet's one hub
+  const prod = readFileSync(join(root, 'clusters/prod-use1/cluster.yaml'), 'utf-8').replace(/^ {2}role: hub.*\n/m, '');
   writeFile(root, 'clusters/load-00/cluster.yaml', prod.replace('name: prod-use1', 'name: load-00'));
   if (variant === 'old') return;
   writeFile(

@@ -1,3 +1,4 @@
+import { hubApplicationSets } from './hub-objects';
 import { Application, type ApplicationSpecSyncPolicyRetry } from '../imports/argocd-application-argoproj.io';
 import { ApplicationSet, type ApplicationSetSpecGenerators } from '../imports/argocd-applicationset-argoproj.io';
 import { AppProject } from '../imports/argocd-appproject-argoproj.io';
@@ -220,11 +221,15 @@ function flavorTolerations(cluster: ClusterSpec): string[] {
  */
 export function argocdObjects(cluster: ClusterSpec, descriptors: readonly ModuleDescriptor[]): K8sObject[] {
   const enabled = new Set(descriptors.map((d) => d.module));
+  const { role } = cluster.argocd;
   return [
-    rootApplication(cluster),
+    // a spoke's root Application is generated on the hub (hub-objects.ts), which syncs this folder
+    ...(role === 'spoke' ? [] : [rootApplication(cluster)]),
     platformAppProject(cluster, descriptors),
     ...cluster.teams.map((team) => teamAppProject(cluster, team.name, team.namespace)),
-    platformApplicationSet(cluster),
+    // the hub's fleet ApplicationSet makes the platform Applications of every cluster it manages, its own included
+    ...(role === 'standalone' ? [platformApplicationSet(cluster)] : []),
+    ...(role === 'hub' ? hubApplicationSets(cluster) : []),
     // one git generator per team: without teams there is nothing to generate
     ...(cluster.teams.length
       ? [workloadApplicationSet(cluster, 'runs', enabled), workloadApplicationSet(cluster, 'services', enabled)]

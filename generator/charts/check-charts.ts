@@ -20,10 +20,12 @@ import { SchemaRegistry } from '../checks/schema-registry';
 import { loadFleet } from '../config/load-fleet';
 import { sortProblems, type Problem } from '../config/problems';
 import type { ClusterInput, EnabledModule } from '../model/compiled-cluster';
+import type { HubFleet } from '../model/fleet-hub';
 import { CLUSTERS_DIR } from '../model/paths';
 import type { HelmSource, ModuleContext, PlatformModule, ProvidedObject } from '../model/platform-module';
 import { KUBERNETES_DEFINITIONS } from '../model/vendor-files';
 import { moduleValues, PLATFORM_FOLDER, VALUES_FILE } from '../platform/compile-platform';
+import { hubFleetFor } from '../platform/hub-fleet';
 import { resolveModules } from '../platform/resolve-modules';
 
 export interface CheckChartsOptions {
@@ -151,6 +153,7 @@ export async function checkCharts(options: CheckChartsOptions): Promise<ChartsRe
         continue;
       }
       const checks = await checkCluster(cluster, resolved.modules, {
+        hubFleet: hubFleetFor(cluster, loaded.clusters, options.catalog),
         options,
         registry,
         kubernetes,
@@ -191,6 +194,8 @@ export async function checkCharts(options: CheckChartsOptions): Promise<ChartsRe
 }
 
 interface ClusterContext {
+  /** On the hub: the clusters its Argo CD manages, which its argocd module's values are sized for. */
+  readonly hubFleet: HubFleet | undefined;
   readonly options: CheckChartsOptions;
   readonly registry: SchemaRegistry;
   readonly kubernetes: ReadonlySet<string>;
@@ -282,7 +287,12 @@ async function renderModule(
     unavailable: [],
     notes: [],
   };
-  const context: ModuleContext = { cluster: spec, enabled: enabledNames, overrides: enabled.values };
+  const context: ModuleContext = {
+    cluster: spec,
+    enabled: enabledNames,
+    overrides: enabled.values,
+    ...(ctx.hubFleet ? { hubFleet: ctx.hubFleet } : {}),
+  };
   const computed = moduleValues(module, context);
   const base = {
     enabled,

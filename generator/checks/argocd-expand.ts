@@ -9,8 +9,15 @@ import { pathsUnder } from '../util/sorted-paths';
 
 /** An Application as the ApplicationSet controller would create it. */
 export interface ExpandedApplication {
+  /** The cluster the Application deploys to (for a cluster generator's, the cluster Secret's name). */
   readonly cluster: string;
   readonly applicationSet: string;
+  /**
+   * Under a RollingSync strategy, the step that syncs the Application (1-based) and what the step selects; an
+   * Application no step selects is never synced by the ApplicationSet (`rolloutStep: 0`).
+   */
+  readonly rolloutStep?: number;
+  readonly rolloutStepLabel?: string;
   readonly application: {
     apiVersion: string;
     kind: string;
@@ -46,13 +53,28 @@ interface GitGenerator {
   directories?: { path: string; exclude?: boolean }[];
   values?: Record<string, string>;
 }
+interface LabelSelector {
+  matchLabels?: Record<string, string>;
+  matchExpressions?: { key: string; operator: string; values?: string[] }[];
+}
+interface ClustersGenerator {
+  selector?: LabelSelector;
+}
+type Generator = { git?: GitGenerator; clusters?: ClustersGenerator; matrix?: { generators: Generator[] } } & Record<
+  string,
+  unknown
+>;
+interface RollingSyncStep {
+  matchExpressions: { key: string; operator: string; values?: string[] }[];
+}
 interface ApplicationSetObject {
   kind: string;
   metadata: { name: string; namespace?: string };
   spec: {
     goTemplate?: boolean;
     goTemplateOptions?: string[];
-    generators: ({ git?: GitGenerator } & Record<string, unknown>)[];
+    generators: Generator[];
+    strategy?: { type?: string; rollingSync?: { steps?: RollingSyncStep[] } };
     template: { metadata: Record<string, unknown>; spec: Record<string, unknown> };
     templatePatch?: string;
   };
@@ -110,25 +132,158 @@ export function expandApplicationSets(tree: RepoTree): { applications: ExpandedA
       continue;
     }
     const names = new Set<string>();
+    const steps =
+      object.spec.strategy?.type === 'RollingSync' ? (object.spec.strategy.rollingSync?.steps ?? []) : undefined;
     for (const generator of object.spec.generators) {
-      if (!generator.git || Object.keys(generator).length !== 1) {
-        fail(`only git generators are expanded here, got ${Object.keys(generator).join(', ')}`);
+      let generated: Record<string, unknown>[];
+      try {
+        generated = generatorParams(tree, generator);
+      } catch (error) {
+        if (!(error instanceof UnsupportedGenerator || error instanceof TemplateError)) throw error;
+        fail(error.message);
         continue;
       }
-      for (const params of gitParams(tree, generator.git)) {
+      for (const params of generated) {
         try {
           const app = renderApplication(object, params);
           if (names.has(app.metadata.name)) fail(`generates two Applications named ${app.metadata.name}`);
           names.add(app.metadata.name);
-          applications.push({ cluster, applicationSet: object.metadata.name, application: app });
+          const target = typeof params.server === 'string' && typeof params.name === 'string' ? params.name : cluster;
+          const step = steps ? steps.findIndex((s) => selects(s.matchExpressions, app.metadata.labels ?? {})) : -1;
+          applications.push({
+            cluster: target,
+            applicationSet: object.metadata.name,
+            application: app,
+            ...(steps ? { rolloutStep: step + 1, rolloutStepLabel: step >= 0 ? describeStep(steps[step]) : '' } : {}),
+          });
         } catch (error) {
           if (!(error instanceof TemplateError)) throw error;
-          fail(`template error for ${String((params.path as { path: string }).path)}: ${error.message}`);
+          const at = (params.path as { path?: string } | undefined)?.path ?? String(params.name);
+          fail(`template error for ${at}: ${error.message}`);
         }
       }
     }
   }
   return { applications, problems };
+}
+
+class UnsupportedGenerator extends Error {}
+
+/**
+ * The parameters of one generator, as the controller makes them: git directories and files over the tree, the
+ * fleet's clusters from the cluster Secrets committed in the tree (`clusterSecrets`), and a matrix of two of those
+ * in which the second may use the first's parameters in its own fields.
+ */
+function generatorParams(tree: RepoTree, generator: Generator): Record<string, unknown>[] {
+  const keys = Object.keys(generator);
+  if (keys.length !== 1) throw new UnsupportedGenerator(`expected one generator per entry, got ${keys.join(', ')}`);
+  if (generator.git) return gitParams(tree, generator.git);
+  if (generator.clusters) {
+    const selector = generator.clusters.selector ?? {};
+    return clusterSecrets(tree)
+      .filter((c) => matchesSelector(selector, c.metadata.labels))
+      .map((c) => ({ ...c }));
+  }
+  if (generator.matrix) {
+    const [first, second, ...rest] = generator.matrix.generators;
+    if (!first || !second || rest.length) {
+      throw new UnsupportedGenerator('a matrix generator takes exactly two generators');
+    }
+    const out: Record<string, unknown>[] = [];
+    for (const a of generatorParams(tree, first)) {
+      const templated = JSON.parse(
+        JSON.stringify(second, (_key, value: unknown) =>
+          typeof value === 'string' && value.includes('{{') ? renderGoTemplate(value, a) : value,
+        ),
+      ) as Generator;
+      for (const b of generatorParams(tree, templated)) {
+        const clash = Object.keys(b).find((k) => k in a);
+        if (clash) throw new UnsupportedGenerator(`matrix: both generators give the parameter "${clash}"`);
+        out.push({ ...a, ...b });
+      }
+    }
+    return out;
+  }
+  throw new UnsupportedGenerator(`only git, clusters and matrix generators are expanded here, got ${keys.join(', ')}`);
+}
+
+/** A cluster generator's parameters of one cluster Secret (argo-cd v3.4.4 applicationset/generators/cluster.go). */
+interface ClusterParams {
+  name: string;
+  nameNormalized: string;
+  server: string;
+  project: string;
+  metadata: { labels: Record<string, string>; annotations: Record<string, string> };
+}
+
+/** Where a spoke's endpoint stands in the expansion: the ExternalSecret reads it from SSM once the cluster exists. */
+export const SERVER_FROM_SSM = '(endpoint from SSM)';
+
+/**
+ * The cluster Secrets the hub will have, read from the committed tree: Secrets labelled
+ * `argocd.argoproj.io/secret-type: cluster`, and the Secrets ExternalSecrets write with that label in their
+ * template (their server read from SSM when synced, so unknown here).
+ */
+export function clusterSecrets(tree: RepoTree): ClusterParams[] {
+  const out: ClusterParams[] = [];
+  for (const file of [...tree.files].filter((f) => /^clusters\/[^/]+\/platform\/argocd\/[^/]+\.yaml$/.test(f)).sort()) {
+    const object = parse(readFileSync(join(tree.root, file), 'utf-8')) as {
+      kind?: string;
+      metadata?: { labels?: Record<string, string>; annotations?: Record<string, string> };
+      stringData?: Record<string, string>;
+      spec?: {
+        target?: { template?: { metadata?: { labels?: Record<string, string> }; data?: Record<string, string> } };
+      };
+    };
+    const labels =
+      object?.kind === 'Secret'
+        ? object.metadata?.labels
+        : object?.kind === 'ExternalSecret'
+          ? object.spec?.target?.template?.metadata?.labels
+          : undefined;
+    if (labels?.['argocd.argoproj.io/secret-type'] !== 'cluster') continue;
+    const data = object.kind === 'Secret' ? object.stringData : object.spec?.target?.template?.data;
+    const name = data?.name ?? '';
+    out.push({
+      name,
+      nameNormalized: normalize(name),
+      server: object.kind === 'Secret' ? (data?.server ?? '') : SERVER_FROM_SSM,
+      project: data?.project ?? '',
+      metadata: { labels: { ...labels }, annotations: {} },
+    });
+  }
+  return out;
+}
+
+function matchesSelector(selector: LabelSelector, labels: Record<string, string>): boolean {
+  if (Object.entries(selector.matchLabels ?? {}).some(([k, v]) => labels[k] !== v)) return false;
+  return selects(selector.matchExpressions ?? [], labels);
+}
+
+/** Label selector expressions as Kubernetes (and a RollingSync step) read them: all must hold. */
+function selects(
+  expressions: readonly { key: string; operator: string; values?: string[] }[],
+  labels: Record<string, string>,
+) {
+  return expressions.every(({ key, operator, values = [] }) => {
+    const value = labels[key];
+    switch (operator) {
+      case 'In':
+        return value !== undefined && values.includes(value);
+      case 'NotIn':
+        return value === undefined || !values.includes(value);
+      case 'Exists':
+        return value !== undefined;
+      case 'DoesNotExist':
+        return value === undefined;
+      default:
+        return false;
+    }
+  });
+}
+
+function describeStep(step: RollingSyncStep): string {
+  return step.matchExpressions.map((e) => `${e.key} ${e.operator} ${(e.values ?? []).join(',')}`).join(' and ');
 }
 
 function gitParams(tree: RepoTree, git: GitGenerator): Record<string, unknown>[] {
@@ -332,6 +487,8 @@ export function checkProjects(tree: RepoTree, applications: readonly ExpandedApp
   const problems: Problem[] = [];
   for (const { cluster, application } of applications) {
     const file = `clusters/${cluster}/argocd (Application ${application.metadata.name})`;
+    // Argo CD creates the `default` project, which allows everything
+    if (application.spec.project === 'default') continue;
     const project = projects.get(`${cluster}/${application.spec.project}`);
     if (!project) {
       problems.push({
@@ -386,4 +543,29 @@ export function describeApplication({ application }: ExpandedApplication): strin
   const { destination } = application.spec;
   const where = `${destination.server ?? destination.name}/${destination.namespace ?? ''}`;
   return `${application.metadata.name}  [${application.spec.project}]  ${what}  ->  ${where}`;
+}
+
+/**
+ * The rollout order of each ApplicationSet with a RollingSync strategy: its steps in order, each with its
+ * Applications (name and cluster); the next step starts only when every Application of this one is Healthy.
+ */
+export function rolloutLines(applications: readonly ExpandedApplication[]): string[] {
+  const lines: string[] = [];
+  const sets = [...new Set(applications.filter((a) => a.rolloutStep !== undefined).map((a) => a.applicationSet))];
+  for (const set of sets.sort()) {
+    const own = applications.filter((a) => a.applicationSet === set);
+    const steps = [...new Set(own.map((a) => a.rolloutStep!))].sort((a, b) => (a || Infinity) - (b || Infinity));
+    lines.push(`\nrollout of ${set} (RollingSync; a step starts when every Application of the one before is Healthy):`);
+    for (const step of steps) {
+      const apps = own.filter((a) => a.rolloutStep === step);
+      const clusters = [...new Set(apps.map((a) => a.cluster))].sort();
+      lines.push(
+        step
+          ? `  step ${step} (${apps[0].rolloutStepLabel}): ${apps.length} Applications on ${clusters.join(', ')}`
+          : `  no step (never synced by the ApplicationSet): ${apps.length} Applications on ${clusters.join(', ')}`,
+      );
+      for (const app of apps) lines.push(`    ${app.application.metadata.name}  ->  ${app.cluster}`);
+    }
+  }
+  return lines;
 }

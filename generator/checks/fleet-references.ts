@@ -7,6 +7,7 @@ import type { Problem } from '../config/problems';
 import { markerInput } from '../model/marker';
 import type { PlatformModule } from '../model/platform-module';
 import { moduleValues } from '../platform/compile-platform';
+import { hubFleetFor } from '../platform/hub-fleet';
 import { resolveModules } from '../platform/resolve-modules';
 
 /**
@@ -22,14 +23,16 @@ export function checkFleetReferences(
   const fleet = loadFleet(root, { moduleNames: catalog.map((m) => m.name) });
   if (!fleet.ok) return fleet.problems;
   const problems: Problem[] = [];
-  for (const { spec, file } of fleet.clusters) {
+  for (const cluster of fleet.clusters) {
+    const { spec, file } = cluster;
+    const hubFleet = hubFleetFor(cluster, fleet.clusters, catalog);
     const resolved = resolveModules(spec, file, catalog);
     problems.push(...resolved.problems);
     const enabled = new Set(resolved.modules.map((m) => m.module.name));
     const modules = resolved.modules.map(({ module, values: overrides }) => ({
       module,
       overrides,
-      values: moduleValues(module, { cluster: spec, enabled, overrides }),
+      values: moduleValues(module, { cluster: spec, enabled, overrides, ...(hubFleet ? { hubFleet } : {}) }),
     }));
     const objects: RenderedObject[] = [];
     for (const generated of files) {

@@ -5,6 +5,7 @@ import {
   describeApplication,
   expandApplicationSets,
   readTree,
+  rolloutLines,
 } from '../checks/argocd-expand';
 import { SchemaRegistry } from '../checks/schema-registry';
 import { formatProblem } from '../config/problems';
@@ -29,15 +30,19 @@ function main() {
   problems.push(...checked.problems, ...checkProjects(tree, applications));
   for (const [cluster, { names }] of expected.expected) {
     const actual = applications
-      .filter((a) => a.cluster === cluster && a.applicationSet === `${cluster}-platform`)
+      .filter((a) => a.cluster === cluster && isPlatformSet(a.applicationSet, cluster))
       .map((a) => a.application.metadata.name);
     problems.push(...compareApplications(cluster, names, actual));
   }
   for (const cluster of [...expected.expected.keys()].sort()) {
     const own = applications.filter((a) => a.cluster === cluster);
     console.log(`\n${cluster}: ${own.length} Applications`);
-    for (const app of own) console.log(`  ${describeApplication(app)}`);
+    for (const app of own) {
+      const step = app.rolloutStep === undefined ? '' : `  (${app.applicationSet} step ${app.rolloutStep || 'none'})`;
+      console.log(`  ${describeApplication(app)}${step}`);
+    }
   }
+  for (const line of rolloutLines(applications)) console.log(line);
   console.log(`\n${applications.length} Applications; ${checked.objects} objects in their sources, all checked`);
   if (problems.length) {
     console.error(`\n${problems.map(formatProblem).join('\n')}\n\n${problems.length} problem(s).`);
@@ -46,6 +51,11 @@ function main() {
   console.log(
     'every Application points at an existing folder of valid objects; platform Applications = enabled modules',
   );
+}
+
+/** A cluster's platform Applications come from its own ApplicationSet, or from the fleet's on the hub. */
+function isPlatformSet(applicationSet: string, cluster: string): boolean {
+  return applicationSet === `${cluster}-platform` || applicationSet.endsWith('-fleet-platform');
 }
 
 main();

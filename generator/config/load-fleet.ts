@@ -6,6 +6,7 @@ import { validateSource } from './validate';
 import { readYamlFile, type YamlSource } from './yaml-source';
 import { clusterSpecSchema, type ClusterSpec } from '../model/cluster-spec';
 import type { ClusterInput } from '../model/compiled-cluster';
+import { partitionOfRegion } from '../model/fleet-hub';
 import { CLUSTER_FILE, CLUSTERS_DIR } from '../model/paths';
 
 export interface LoadFleetOptions {
@@ -54,7 +55,69 @@ export function loadFleet(root: string, options: LoadFleetOptions): LoadFleetRes
     if (loaded.ok) clusters.push(loaded.cluster);
     else problems.push(...loaded.problems);
   }
+  // the fleet's Argo CD roles are judged only when every spec loaded: a hub whose file is faulty is not missing
+  if (!problems.length) problems.push(...checkHub(clusters));
   return problems.length ? { ok: false, problems, clusters, folders: [...folders].sort() } : { ok: true, clusters };
+}
+
+/**
+ * One hub per fleet, and every spoke has it: the hub's ApplicationSets select the spokes by their cluster
+ * Secrets and read this repository, and its Argo CD reaches each spoke through a role of the spoke's account
+ * that trusts the hub's role, which IAM allows only within one partition.
+ */
+export function checkHub(clusters: readonly ClusterInput[]): Problem[] {
+  const problems: Problem[] = [];
+  const at = (c: ClusterInput, path: PropertyKey[], message: string) =>
+    problems.push({ file: c.file, line: c.lineOf(path), field: path.join('.'), message });
+  const hubs = clusters.filter((c) => c.spec.argocd.role === 'hub');
+  const hub = hubs[0];
+  for (const extra of hubs.slice(1)) {
+    at(extra, ['argocd', 'role'], `one hub per fleet: ${hub.spec.name} (${hub.file}) is the hub already`);
+  }
+  const hubArgocd = hub?.spec.modules.argocd;
+  if (hub && (hubArgocd === false || (typeof hubArgocd === 'object' && !hubArgocd.enabled))) {
+    at(hub, ['modules', 'argocd'], 'the hub runs the Argo CD of the fleet: remove modules.argocd: false');
+  }
+  for (const spoke of clusters.filter((c) => c.spec.argocd.role === 'spoke')) {
+    const where = spoke.lineOf(['argocd', 'role']) !== undefined ? 'role' : 'destination';
+    if (!hub) {
+      at(
+        spoke,
+        ['argocd', where],
+        'a spoke needs a hub: set argocd.role: hub on the cluster whose Argo CD manages the fleet',
+      );
+      continue;
+    }
+    const [spokePartition, hubPartition] = [
+      partitionOfRegion(spoke.spec.aws.region),
+      partitionOfRegion(hub.spec.aws.region),
+    ];
+    if (spokePartition !== hubPartition) {
+      at(
+        spoke,
+        ['aws', 'region'],
+        `is in partition ${spokePartition}, the hub ${hub.spec.name} in ${hubPartition}: the hub's Argo CD ` +
+          'reaches a spoke through a role of its account that trusts the hub, which IAM allows only within a partition',
+      );
+    }
+    if (spoke.spec.argocd.repoURL !== hub.spec.argocd.repoURL) {
+      at(
+        spoke,
+        ['argocd', 'repoURL'],
+        `expected ${hub.spec.argocd.repoURL}, the hub's repository: the hub's ApplicationSets read every ` +
+          "spoke's folders from it",
+      );
+    }
+    if (spoke.spec.argocd.namespace !== hub.spec.argocd.namespace) {
+      at(
+        spoke,
+        ['argocd', 'namespace'],
+        `expected ${hub.spec.argocd.namespace}, the namespace of the hub's Argo CD, where the spoke's ` +
+          'Argo CD objects are applied',
+      );
+    }
+  }
+  return problems;
 }
 
 export const CLUSTER_FILE_EXPECTED = 'a cluster spec mapping (name, environment, aws, ...)';

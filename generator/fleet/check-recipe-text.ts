@@ -37,7 +37,7 @@ export function checkRecipeText(
   // a cluster whose spec has problems (reported above) is checked with its recipes once it is fixed
   const cluster = fleet.clusters?.find((c) => c.spec.name === input.recipe.cluster);
   if (!cluster) return sortProblems(problems);
-  const compiled = compileCluster(cluster, catalog);
+  const compiled = compileCluster(cluster, catalog, fleet.clusters);
   if (!compiled.ok) return sortProblems([...problems, ...compiled.problems]);
   const table = recipeInstanceTypes();
   if (!table.ok) return sortProblems([...problems, ...table.problems]);

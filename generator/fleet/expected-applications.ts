@@ -17,7 +17,7 @@ export function expectedPlatformApplications(
   const expected: ExpectedApplications = new Map();
   const problems: Problem[] = [];
   for (const input of loaded.clusters) {
-    const compiled = compileCluster(input, catalog);
+    const compiled = compileCluster(input, catalog, loaded.clusters);
     if (!compiled.ok) {
       problems.push(...compiled.problems);
       continue;

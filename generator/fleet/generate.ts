@@ -5,6 +5,7 @@ import { loadImages } from '../config/load-images';
 import type { Problem } from '../config/problems';
 import { compileFleetInfra } from '../infra/compile-infra';
 import type { ClusterInput, CompiledCluster } from '../model/compiled-cluster';
+import { ROLLOUT_STEPS } from '../model/fleet-hub';
 import type { GeneratedFile } from '../model/generated-file';
 import type { GitHubSettings } from '../model/github-settings';
 import type { ImageCatalog } from '../model/image-spec';
@@ -63,7 +64,7 @@ export function streamFleet(options: GenerateFleetOptions, sink: FleetSink): Str
   const clusters = loaded.clusters ?? [];
   const platforms: (CompiledCluster | undefined)[] = [];
   for (const input of clusters) {
-    const result = compileCluster(input, options.catalog);
+    const result = compileCluster(input, options.catalog, clusters);
     platforms.push(result.ok ? result.cluster : undefined);
     if (!result.ok) problems.push(...result.problems);
   }
@@ -178,6 +179,11 @@ interface ClusterSummary {
   readonly nodePools: string;
   readonly teams: string;
   readonly modules: number;
+  /** `argocd.role`. */
+  readonly argocd: string;
+  /** The hub's rollout step of the cluster's Applications, when a hub manages it. */
+  readonly rolloutStep: string;
+  readonly moduleNames: string;
 }
 
 function summaryOf({ input: { spec }, modules }: CompiledCluster): ClusterSummary {
@@ -189,6 +195,10 @@ function summaryOf({ input: { spec }, modules }: CompiledCluster): ClusterSummar
     nodePools: spec.nodePools.map((p) => `${p.name} (${p.kind})`).join(', ') || 'none',
     teams: spec.teams.map((t) => t.name).join(', ') || 'none',
     modules: modules.length,
+    argocd: spec.argocd.role,
+    rolloutStep:
+      spec.argocd.role === 'standalone' ? '' : `${ROLLOUT_STEPS.indexOf(spec.environment) + 1} (${spec.environment})`,
+    moduleNames: modules.map((m) => `\`${m.module.name}\``).join(', '),
   };
 }
 
@@ -199,6 +209,8 @@ function renderFleetReadme(clusters: ClusterSummary[]): GeneratedFile {
       marker: markerLine(`${CLUSTERS_DIR}/*/cluster.yaml`),
       single: clusters.length === 1,
       clusters,
+      hub: clusters.find((c) => c.argocd === 'hub')?.name,
+      managed: clusters.filter((c) => c.argocd !== 'standalone'),
     }),
   };
 }

@@ -7,6 +7,7 @@ import type { ClusterSpec } from '../model/cluster-spec';
 import type { CompiledCluster } from '../model/compiled-cluster';
 import type { GitHubSettings } from '../model/github-settings';
 import type { ImageCatalog } from '../model/image-spec';
+import { argocdHubAccessUnit } from './units/argocd-hub';
 import { ecrRepositoryUnits, imagePushRoleUnit } from './units/ecr';
 import { efsUnit } from './units/efs';
 import { eksUnit } from './units/eks';
@@ -85,12 +86,17 @@ export function compileFleetInfra(
       ].sort((a, b) => (a.dir < b.dir ? -1 : 1));
       return { accountId, partition, units, applyOrder: applyOrder(units) };
     });
+  const specs = compiled.map((c) => c.input.spec);
+  const hub = specs.find((s) => s.argocd.role === 'hub');
+  const spokes = specs.filter((s) => s.argocd.role === 'spoke').sort((a, b) => (a.name < b.name ? -1 : 1));
   const clusters = compiled.map(({ input, modules }) => {
     const context: InfraContext = {
       spec: input.spec,
       modules,
       github,
       githubProviderUnit: githubOidcProviderDir(input.spec.aws.accountId),
+      ...(hub ? { hub } : {}),
+      spokes: input.spec.argocd.role === 'hub' ? spokes : [],
     };
     const units = clusterUnits(context).sort((a, b) => (a.dir < b.dir ? -1 : 1));
     return { spec: input.spec, source: input.file, units, applyOrder: applyOrder(units) };
@@ -103,7 +109,13 @@ function accountUnits(account: AccountContext): InfraUnit[] {
 }
 
 function clusterUnits(context: InfraContext): InfraUnit[] {
-  const optional = [karpenterUnit(context), efsUnit(context), fsxUnit(context), mlflowArtifactsUnit(context)];
+  const optional = [
+    karpenterUnit(context),
+    efsUnit(context),
+    fsxUnit(context),
+    mlflowArtifactsUnit(context),
+    argocdHubAccessUnit(context),
+  ];
   return [
     networkUnit(context),
     eksUnit(context),

@@ -27,6 +27,8 @@ export const SYSTEM_NODE_LABEL = { key: 'mlops-fleet.io/node-role', value: 'syst
  */
 export const POD_IDENTITY_SERVICE_ACCOUNTS: Readonly<Record<string, string>> = {
   'ack-sagemaker': 'ack-sagemaker-controller',
+  // on the hub; the unit also binds argocd-server (units/argocd-hub.ts ARGOCD_SERVICE_ACCOUNTS)
+  argocd: 'argocd-application-controller',
   'aws-load-balancer-controller': 'aws-load-balancer-controller',
   'cluster-autoscaler': 'cluster-autoscaler',
   'ebs-csi-driver': 'ebs-csi-controller-sa',
@@ -108,6 +110,8 @@ export const INFRA_UNITS = {
   podIdentity: (owner: string) => `pod-identity/${owner}`,
   githubPlanRole: 'github-oidc/plan-role',
   githubApplyRole: 'github-oidc/apply-role',
+  /** On a spoke: the role the hub's Argo CD assumes, its access entry, the endpoint and CA in SSM. */
+  argocdHubAccess: 'argocd-hub-access',
 } as const;
 
 /**

@@ -38,6 +38,10 @@ export interface InfraContext {
   readonly github: GitHubSettings;
   /** Folder of the account unit that creates the GitHub OIDC provider of this cluster's account. */
   readonly githubProviderUnit: string;
+  /** The fleet's hub (`argocd.role: hub`), if it has one. */
+  readonly hub?: ClusterSpec;
+  /** On the hub: the spokes its Argo CD manages, by name. */
+  readonly spokes: readonly ClusterSpec[];
 }
 
 /** What an account unit builder sees: the account alone, never its clusters (so clusters never move it). */

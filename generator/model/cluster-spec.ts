@@ -252,6 +252,10 @@ function hasAllowances(allow: {
 }
 export type Team = z.infer<typeof teamSchema>;
 
+/** What a cluster is to the fleet's Argo CD (see `argocd.role`). */
+export const ARGOCD_ROLES = ['standalone', 'hub', 'spoke'] as const;
+export type ArgocdRole = (typeof ARGOCD_ROLES)[number];
+
 const argocdSchema = strictObject({
   repoURL: pattern(
     /^(https:\/\/|ssh:\/\/|git@)\S+$/,
@@ -261,7 +265,13 @@ const argocdSchema = strictObject({
   /** Namespace Argo CD runs in. */
   namespace: dnsLabel().default('argocd'),
   /** Where the Applications deploy to: the in-cluster API, or this cluster's name in a hub Argo CD. */
-  destination: oneOf(['in-cluster', 'hub']).default('in-cluster'),
+  destination: oneOf(['in-cluster', 'hub']).optional(),
+  /**
+   * The cluster's part in the fleet's Argo CD: `standalone` runs its own Argo CD for itself, `hub` runs the one
+   * Argo CD that manages itself and every spoke, `spoke` is managed by the hub (and runs none of its own). A
+   * cluster with `destination: hub` and no role is a spoke.
+   */
+  role: oneOf(ARGOCD_ROLES).optional(),
   /**
    * The Argo CD UI's address: the link of the commit status and pull request comment Argo CD Notifications posts
    * (platform/argocd-notifications.ts). Without it no status is reported to GitHub.
@@ -270,7 +280,31 @@ const argocdSchema = strictObject({
     /^https:\/\/[^\s/]+(\/\S*[^\s/])?$/,
     'an https URL without a trailing slash, such as https://argocd.acme.dev',
   ).optional(),
-});
+})
+  .superRefine((argocd, ctx) => {
+    if (argocd.destination === 'hub' && argocd.role !== undefined && argocd.role !== 'spoke') {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['destination'],
+        input: argocd.destination,
+        message:
+          `expected in-cluster (or no destination) for a cluster whose role is ${argocd.role}: ` +
+          "only a spoke's Applications deploy through the hub",
+      });
+    }
+    if (argocd.destination === 'in-cluster' && argocd.role === 'spoke') {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['destination'],
+        input: argocd.destination,
+        message: 'expected hub (or no destination) for a spoke: the hub Argo CD deploys its Applications',
+      });
+    }
+  })
+  .transform((argocd) => {
+    const role: ArgocdRole = argocd.role ?? (argocd.destination === 'hub' ? 'spoke' : 'standalone');
+    return { ...argocd, role, destination: role === 'spoke' ? ('hub' as const) : ('in-cluster' as const) };
+  });
 
 export const clusterSpecSchema = strictObject({
   name: dnsLabel(),

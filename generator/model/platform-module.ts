@@ -1,4 +1,5 @@
 import type { ClusterSpec } from './cluster-spec';
+import type { HubFleet } from './fleet-hub';
 import type { K8sObject } from './k8s-object';
 
 /** An upstream Helm chart at a pinned version, installed by Argo CD from its repository. */
@@ -29,6 +30,8 @@ export interface ModuleContext {
   readonly enabled: ReadonlySet<string>;
   /** The override from `cluster.yaml` `modules.<name>.values` (merged over `values()` by the caller). */
   readonly overrides: Record<string, unknown>;
+  /** On the fleet's hub (`argocd.role: hub`): the clusters its Argo CD manages, itself included. */
+  readonly hubFleet?: HubFleet;
 }
 
 /** A kustomize patch Argo CD applies to a git source (`spec.source.kustomize.patches`). */
@@ -84,6 +87,8 @@ export interface PlatformModule {
   readonly description: string;
   /** Base modules are on unless a cluster turns them off. */
   readonly enabledByDefault: boolean;
+  /** For a base module: the clusters it is not on by default for (Argo CD on a spoke, which the hub manages). */
+  readonly notBaseOn?: (cluster: ClusterSpec) => boolean;
   /** Namespace the module installs into. */
   readonly namespace: string;
   /** Upstream source at a pinned version; absent when the generator renders everything itself. */

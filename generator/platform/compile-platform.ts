@@ -3,6 +3,7 @@ import { InstanceTableMissing } from '../instances/instance-table';
 import { moduleApplication } from '../model/argocd-names';
 import type { ClusterSpec } from '../model/cluster-spec';
 import type { EnabledModule, ModuleDescriptor } from '../model/compiled-cluster';
+import type { HubFleet } from '../model/fleet-hub';
 import type { K8sObject } from '../model/k8s-object';
 import type { ModuleContext, ModuleProblem, ModuleSource, PlatformModule } from '../model/platform-module';
 import { teamNamespaceObjects } from '../teams/team-namespace';
@@ -32,6 +33,7 @@ export function compilePlatform(
   file: string,
   modules: readonly EnabledModule[],
   lineOf: (path: PropertyKey[]) => number | undefined,
+  hubFleet?: HubFleet,
 ): { ok: true; platform: CompiledPlatform } | { ok: false; problems: Problem[] } {
   const enabled = new Set(modules.map((m) => m.module.name));
   const folders = new Map<string, K8sObject[]>();
@@ -43,7 +45,7 @@ export function compilePlatform(
     const { module } = enabledModule;
     let compiled: CompiledModule;
     try {
-      compiled = compileModule(spec, enabledModule, enabled);
+      compiled = compileModule(spec, enabledModule, enabled, hubFleet);
     } catch (error) {
       if (!(error instanceof InstanceTableMissing)) throw error;
       return { ok: false, problems: [{ file, field: '', message: error.message }] };
@@ -103,9 +105,10 @@ function compileModule(
   spec: ClusterSpec,
   { module, version, values: overrides }: EnabledModule,
   enabled: ReadonlySet<string>,
+  hubFleet: HubFleet | undefined,
 ): CompiledModule {
   const folder = `${PLATFORM_FOLDER}/${module.name}`;
-  const context: ModuleContext = { cluster: spec, enabled, overrides };
+  const context: ModuleContext = { cluster: spec, enabled, overrides, ...(hubFleet ? { hubFleet } : {}) };
   const objects = afterOwnCrds(module.manifests?.(context) ?? [], module.crds);
   const primary = module.source;
   const sources: Record<string, unknown>[] = [];

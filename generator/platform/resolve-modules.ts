@@ -18,8 +18,8 @@ export function resolveModules(
   const reasons = new Map<string, string>();
   for (const module of catalog) {
     const setting = cluster.modules[module.name];
-    const on =
-      setting === undefined ? module.enabledByDefault : typeof setting === 'boolean' ? setting : setting.enabled;
+    const base = module.enabledByDefault && !module.notBaseOn?.(cluster);
+    const on = setting === undefined ? base : typeof setting === 'boolean' ? setting : setting.enabled;
     if (on) reasons.set(module.name, setting === undefined ? 'base module' : 'turned on in cluster.yaml');
   }
 

@@ -102,11 +102,16 @@ function readmeModel(compiled: CompiledCluster, files: GeneratedFile[]) {
 function argocdModel(compiled: CompiledCluster) {
   const { spec } = compiled.input;
   const objects = compiled.folders.get(ARGOCD_FOLDER) ?? [];
-  const root = objects.find((o) => o.kind === 'Application')!;
+  const root = objects.find((o) => o.kind === 'Application');
+  const { role } = spec.argocd;
   return {
-    hub: spec.argocd.destination === 'hub',
-    rootFile: `${ARGOCD_FOLDER}/${objectFileName(root)}`,
-    root: root.metadata.name,
+    hub: role === 'hub',
+    spoke: role === 'spoke',
+    standalone: role === 'standalone',
+    rootFile: root ? `${ARGOCD_FOLDER}/${objectFileName(root)}` : '',
+    root: root ? root.metadata.name : `${spec.name}-root`,
+    platformApplicationSet: objects.find((o) => o.kind === 'ApplicationSet' && /-platform$/.test(o.metadata.name))
+      ?.metadata.name,
     teamsApplication: compiled.applications.find((a) => a.module === TEAMS_MODULE)?.application ?? '',
     applicationSets: objects.filter((o) => o.kind === 'ApplicationSet').map((o) => o.metadata.name),
     projects: objects.filter((o) => o.kind === 'AppProject').map((o) => o.metadata.name),

@@ -168,6 +168,14 @@ export const CRD_SOURCES: readonly CrdSource[] = [
     versions: ['v1'],
     license: 'Apache-2.0',
   },
+  {
+    name: 'secretstores.external-secrets.io',
+    repository: 'external-secrets/external-secrets',
+    path: 'config/crds/bases/external-secrets.io_secretstores.yaml',
+    pin: { module: 'external-secrets', tag: vTag },
+    versions: ['v1'],
+    license: 'Apache-2.0',
+  },
 ];
 
 export const FILE_SOURCES: readonly FileSource[] = [

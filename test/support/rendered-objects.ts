@@ -23,7 +23,7 @@ export function compiledClusters(root: string): CompiledCluster[] {
   });
   if (!images.ok) throw new Error(`the images at ${root} do not load: ${JSON.stringify(images.problems[0])}`);
   return loaded.clusters.map((input) => {
-    const platform = compileCluster(input, FLEET.catalog);
+    const platform = compileCluster(input, FLEET.catalog, loaded.clusters);
     if (!platform.ok) throw new Error(`${input.spec.name} does not compile: ${JSON.stringify(platform.problems[0])}`);
     const workloads = compileWorkloads(
       platform.cluster,

@@ -10,6 +10,7 @@ import {
   storageParameter,
 } from '../names';
 import { MODULES } from '../terraform-modules';
+import { ARGOCD_SERVICE_ACCOUNTS, assumeSpokeRolesStatement } from './argocd-hub';
 import { isEnabled, moduleNamespace, unitDir, type InfraContext, type InfraUnit, type UnitDependency } from '../unit';
 
 /** What a platform module may do in AWS: inputs of the eks-pod-identity module, and units it reads. */
@@ -101,11 +102,51 @@ export const POD_IDENTITY_MODULES = Object.keys(PERMISSIONS).sort();
 
 /** One IAM role per enabled module that calls AWS, bound to the module's service account by EKS Pod Identity. */
 export function podIdentityUnits(context: InfraContext): InfraUnit[] {
-  return context.modules
+  const units = context.modules
     .filter((enabled) => PERMISSIONS[enabled.module.name])
     .map(({ module }) =>
-      podIdentityUnit(context, module.name, module.namespace, PERMISSIONS[module.name](context.spec)),
+      podIdentityUnit(
+        context,
+        module.name,
+        module.namespace,
+        withHubAccess(context, module.name, PERMISSIONS[module.name](context.spec)),
+      ),
     );
+  const argocd = context.modules.find((m) => m.module.name === 'argocd');
+  if (argocd && context.spec.argocd.role === 'hub') {
+    units.push(
+      podIdentityUnit(
+        context,
+        'argocd',
+        argocd.module.namespace,
+        {
+          summary: `assume the access role of each spoke (${context.spokes.length})`,
+          inputs: { attach_custom_policy: true, policy_statements: [assumeSpokeRolesStatement(context.spokes)] },
+        },
+        ARGOCD_SERVICE_ACCOUNTS,
+      ),
+    );
+  }
+  return units;
+}
+
+/**
+ * On the hub, External Secrets writes the spokes' cluster Secrets from SSM parameters in the spokes' accounts,
+ * which its SecretStores read by assuming the spokes' access roles.
+ */
+function withHubAccess(context: InfraContext, module: string, permissions: Permissions): Permissions {
+  if (module !== 'external-secrets' || context.spec.argocd.role !== 'hub' || !context.spokes.length) {
+    return permissions;
+  }
+  return {
+    ...permissions,
+    summary: `${permissions.summary}; assume the spokes' access roles`,
+    inputs: {
+      ...permissions.inputs,
+      attach_custom_policy: true,
+      policy_statements: [assumeSpokeRolesStatement(context.spokes)],
+    },
+  };
 }
 
 /**
@@ -138,16 +179,23 @@ export function storageBinderUnits(context: InfraContext): InfraUnit[] {
   });
 }
 
-function podIdentityUnit(context: InfraContext, owner: string, namespace: string, permissions: Permissions): InfraUnit {
+function podIdentityUnit(
+  context: InfraContext,
+  owner: string,
+  namespace: string,
+  permissions: Permissions,
+  serviceAccounts?: readonly string[],
+): InfraUnit {
   const { spec } = context;
   const serviceAccount = POD_IDENTITY_SERVICE_ACCOUNTS[owner];
   if (!serviceAccount) throw new Error(`generator bug: no service account name for ${owner}`);
+  const accounts = serviceAccounts ?? [serviceAccount];
   const roleName = podIdentityRoleName(spec, owner);
   return {
     dir: unitDir(spec, INFRA_UNITS.podIdentity(owner)),
     module: MODULES.podIdentity,
     template: 'pod-identity.hcl',
-    summary: `role ${roleName} for ${namespace}/${serviceAccount}: ${permissions.summary}`,
+    summary: `role ${roleName} for ${accounts.map((a) => `${namespace}/${a}`).join(', ')}: ${permissions.summary}`,
     dependencies: [
       { name: 'eks', unit: unitDir(spec, INFRA_UNITS.eks), mockOutputs: { cluster_name: spec.name } },
       ...(permissions.dependencies ?? []),
@@ -159,13 +207,12 @@ function podIdentityUnit(context: InfraContext, owner: string, namespace: string
       // policy names are per account: the cluster prefix keeps two clusters of one account apart
       policyNamePrefix: `${spec.name}-`,
       permissions: Object.entries(permissions.inputs).map(([key, value]) => ({ key, value })),
-      associations: {
-        [owner]: {
-          cluster_name: expression('dependency.eks.outputs.cluster_name'),
-          namespace,
-          service_account: serviceAccount,
-        },
-      },
+      associations: Object.fromEntries(
+        accounts.map((account) => [
+          accounts.length === 1 ? owner : account,
+          { cluster_name: expression('dependency.eks.outputs.cluster_name'), namespace, service_account: account },
+        ]),
+      ),
     },
   };
 }

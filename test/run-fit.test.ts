@@ -29,9 +29,13 @@ describe('quotaFit', () => {
       fits: false,
       reason: "128 nvidia.com/gpu asked, more than the 64 of team llm-training's quota",
     });
+    expect(quotaFit(team('llm-training'), { nodes: 1, neuron: 2 })).toEqual({
+      fits: true,
+      reason: "team llm-training's quota sets no limit on what it asks",
+    });
     expect(quotaFit(team('inference'), { nodes: 1, neuron: 2 })).toEqual({
       fits: true,
-      reason: "team inference's quota sets no limit on what it asks",
+      reason: "2 of 8 aws.amazon.com/neuron (team inference's quota)",
     });
   });
 });

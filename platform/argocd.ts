@@ -1,6 +1,6 @@
 /** Argo CD itself: installed once at bootstrap with its chart, then managed by its own Application. */
-import { notificationsValues } from './argocd-notifications';
 import { hubClusterObjects, hubValues } from './argocd-hub';
+import { notificationsValues } from './argocd-notifications';
 import { argocdCmHealthEntries } from '../generator/argocd/health-checks';
 import type { PlatformModule } from '../generator/model/platform-module';
 

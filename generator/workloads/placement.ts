@@ -280,8 +280,8 @@ function compilePlacement(
     return problems;
   }
   const facts = poolOf(target.cluster, nodeType, body) && target.instanceTypes.get(nodeType);
-  const device = { neuron: facts ? facts.neuronDevices : 1, cuda: facts ? facts.gpus : 1, cpu: 1 }[compile.target];
-  if (facts && device === 0) {
+  const devices = facts && { neuron: facts.neuronDevices, cuda: facts.gpus, cpu: 1 }[compile.target];
+  if (devices === 0) {
     at(
       ['resources', 'node_type'],
       'resources.node_type',

@@ -18,8 +18,9 @@ export function buildSyntheticFleet(repo: string, dir: string, size: SyntheticFl
     rmSync(join(dir, '.projen', cache), { force: true });
   }
   writeFleetInputs(repo, dir, size);
-  // the example recipes name images built from this repository (image: images/<name>)
-  cpSync(join(repo, 'images'), join(dir, 'images'), { recursive: true });
+  // the example recipes name images built from this repository (image: images/<name>); the images' registry names
+  // an account of the fleet, so an empty fleet (the fixed cost) has none
+  if (size.clusters > 0) cpSync(join(repo, 'images'), join(dir, 'images'), { recursive: true });
 }
 
 /** Writes clusters/*\/cluster.yaml and recipes/ for the size; everything generated is left to the regenerate. */
@@ -28,13 +29,18 @@ export function writeFleetInputs(repo: string, dir: string, size: SyntheticFleet
   const templates = exampleRecipes(repo).filter((r) => r.text.includes('cluster: prod-use1'));
   for (let c = 0; c < size.clusters; c++) {
     const cluster = clusterName(c);
-    write(dir, `clusters/${cluster}/cluster.yaml`, prod.replace('name: prod-use1', `name: ${cluster}`));
+    write(dir, `clusters/${cluster}/cluster.yaml`, standalone(prod).replace('name: prod-use1', `name: ${cluster}`));
     for (let r = 0; r < size.runsPerCluster; r++) {
       const template = templates[r % templates.length];
       const name = runName(c, r, template.name);
       write(dir, `recipes/${template.team}/${name}.yaml`, recipeText(template.text, template.name, name, cluster));
     }
   }
+}
+
+/** prod-use1 is the example fleet's hub; a fleet of its copies has none (one hub per fleet), as before it was. */
+function standalone(clusterYaml: string): string {
+  return clusterYaml.replace(/^ {2}role: hub\b.*\n/m, '');
 }
 
 export function clusterName(c: number): string {

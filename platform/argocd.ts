@@ -45,8 +45,15 @@ export const argocdModule: PlatformModule = {
   },
   // on the hub: the cluster Secret of every cluster it manages (platform/argocd-hub.ts)
   manifests: ({ hubFleet }) => (hubFleet ? hubClusterObjects(hubFleet, NAMESPACE) : []),
-  // Argo CD creates the `default` AppProject when it starts
-  provides: () => [{ apiVersion: 'argoproj.io/v1alpha1', kind: 'AppProject', name: 'default', namespace: NAMESPACE }],
+  provides: () => [
+    {
+      apiVersion: 'argoproj.io/v1alpha1',
+      kind: 'AppProject',
+      name: 'default',
+      namespace: NAMESPACE,
+      createdAtRuntime: 'argocd-server at start (argo-cd v3.4.4 server/server.go initializeDefaultProject)',
+    },
+  ],
   check: ({ cluster, enabled, hubFleet }) => [
     ...(cluster.argocd.destination === 'hub'
       ? [

@@ -160,6 +160,18 @@ const WIDGETS_CHART = {
     '{{- end }}',
     '',
   ].join('\n'),
+  // as argo-cd's repo-server Role: `rules:` with nothing under it (null) unless values give rules
+  'templates/role.yaml': [
+    'apiVersion: rbac.authorization.k8s.io/v1',
+    'kind: Role',
+    'metadata:',
+    '  name: widgets',
+    'rules:',
+    '{{- if .Values.rules }}',
+    '{{ toYaml .Values.rules }}',
+    '{{- end }}',
+    '',
+  ].join('\n'),
 };
 
 const TRAINER_RUNTIME = {
@@ -294,9 +306,28 @@ describe('charts:check with real Helm on charts the test builds', () => {
     });
     const widgets = report.modules.find((m) => m.module === 'widgets')!;
     // the unpacked chart, its CRD (--include-crds) and a Widget validated against that CRD's schema
-    expect(widgets.charts).toEqual([{ chart: 'widgets', version: '0.4.0', from: '--charts', objects: 2 }]);
+    expect(widgets.charts).toEqual([{ chart: 'widgets', version: '0.4.0', from: '--charts', objects: 3 }]);
     expect(widgets.provided).toBe(1);
     expect(widgets.unvalidated).toBe(0);
+  });
+
+  it('reads a null field as the API server does; lists objects made at runtime, not looked for', async () => {
+    const root = fleet({ widgets: true });
+    const made = { apiVersion: 'v1', kind: 'ConfigMap', name: 'made-at-start', namespace: 'widgets' };
+    const { report, problems } = await check(root, [
+      widgetsModule({ provides: () => [{ ...made, createdAtRuntime: 'the widget server when it starts' }] }),
+    ]);
+    // the Role's `rules: null` is an empty Role, as Kubernetes decodes it; the ConfigMap is not in the render
+    expect(problems).toEqual([]);
+    const widgets = report.modules[0];
+    expect(widgets.provided).toBe(1); // the CRD only
+    expect(widgets.notes).toEqual([
+      'v1 ConfigMap widgets/made-at-start: created at runtime by the widget server when it starts, not rendered',
+    ]);
+    // without the mark it is looked for, and missing
+    const strict = await check(root, [widgetsModule({ provides: () => [made] })]);
+    expect(strict.problems).toHaveLength(1);
+    expect(strict.problems[0]).toContain('declares it provides v1 ConfigMap widgets/made-at-start, but its chart');
   });
 
   it(
@@ -385,7 +416,7 @@ describe('charts:check with real Helm on charts the test builds', () => {
     expect(problems).toEqual([]);
     expect(report.modules[0].charts.map((c) => `${c.chart} ${c.version} ${c.objects}`)).toEqual([
       'trainer 1.2.3 3',
-      'widgets 0.4.0 2',
+      'widgets 0.4.0 3',
     ]);
     expect(report.modules[0].provided).toBe(4);
   });

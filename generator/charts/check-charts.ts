@@ -427,7 +427,14 @@ function checkRender(render: ModuleRender, context: Parameters<typeof checkObjec
     check.problems.push(problem(`module ${module.name}: provides() failed ${withValues}: ${(error as Error).message}`));
     declared = [];
   }
-  const missing = missingProvided(declared, objects, module.namespace);
+  for (const provided of declared.filter((p) => p.createdAtRuntime)) {
+    check.notes.push(`${describeProvided(provided)}: created at runtime by ${provided.createdAtRuntime}, not rendered`);
+  }
+  const missing = missingProvided(
+    declared.filter((p) => !p.createdAtRuntime),
+    objects,
+    module.namespace,
+  );
   for (const { provided, near } of missing) {
     check.problems.push(
       problem(
@@ -444,7 +451,8 @@ function checkRender(render: ModuleRender, context: Parameters<typeof checkObjec
       problem(`module ${module.name} declares CRD ${crd} (crds), but its charts do not render it ${withValues}`),
     );
   }
-  check.provided = declared.length - missing.length + module.crds.length - missingCrds.length;
+  check.provided =
+    declared.filter((p) => !p.createdAtRuntime).length - missing.length + module.crds.length - missingCrds.length;
 }
 
 /**

@@ -137,12 +137,28 @@ export type ObjectVerdict =
   | { readonly status: 'invalid'; readonly problems: string[] };
 
 /**
+ * The object as the API server decodes it: a JSON null leaves a Go field at its zero value (a nil list or map, an
+ * empty string), the same as an absent key, so a chart's `rules:` with nothing under it is an empty Role, not an
+ * invalid one. The generator's own objects never hold null (they are checked as written).
+ */
+function withoutNulls(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withoutNulls);
+  if (value === null || typeof value !== 'object') return value;
+  return Object.fromEntries(
+    Object.entries(value)
+      .filter(([, v]) => v !== null)
+      .map(([k, v]) => [k, withoutNulls(v)]),
+  );
+}
+
+/**
  * Checks one rendered object as `validate` checks the generator's own: a Kubernetes kind or a custom kind with a
  * vendored schema against that schema, strictly (a field the API does not know is an error); a custom kind must
  * also be served on this cluster (a CRD a chart renders, or one an enabled module declares), and is validated
  * against the rendered CRD's schema when nothing is vendored for it.
  */
-export function checkObject(object: KubernetesObject, context: ObjectCheckContext): ObjectVerdict {
+export function checkObject(rendered: KubernetesObject, context: ObjectCheckContext): ObjectVerdict {
+  const object = withoutNulls(rendered) as KubernetesObject;
   const { apiVersion, kind } = object;
   if (typeof apiVersion !== 'string' || !apiVersion || typeof kind !== 'string' || !kind) {
     return { status: 'invalid', problems: ['has no apiVersion and kind'] };

@@ -74,6 +74,11 @@ export interface ProvidedObject {
   readonly name: string;
   /** For namespaced kinds. */
   readonly namespace?: string;
+  /**
+   * Created by the running component, not rendered by its chart (Argo CD's server creates the `default` AppProject
+   * when it starts): where upstream does it. `charts:check` lists it instead of looking for it in the render.
+   */
+  readonly createdAtRuntime?: string;
 }
 
 /**

@@ -51,6 +51,22 @@ export function memberLabels(member: FleetMember): Record<string, string> {
 }
 
 /**
+ * The annotations of a member's cluster Secret, as gitops-bridge writes them (terraform-helm-gitops-bridge main.tf
+ * `argocd_annotations`: `cluster_name`, `environment`, then the addons' metadata, where the EKS blueprints put
+ * `aws_cluster_name`, `aws_region` and `aws_account_id`), so ApplicationSets written for gitops-bridge, which template
+ * `{{ .metadata.annotations.aws_region }}`, read the same values here.
+ */
+export function memberAnnotations(member: FleetMember): Record<string, string> {
+  return {
+    cluster_name: member.name,
+    environment: member.environment,
+    aws_cluster_name: member.name,
+    aws_region: member.region,
+    aws_account_id: member.accountId,
+  };
+}
+
+/**
  * The `config` of an Argo CD cluster Secret (argo-cd v3.4.4 pkg/apis/application/v1alpha1 `ClusterConfig`):
  * for a spoke, `awsAuthConfig` makes Argo CD get its token with `argocd-k8s-auth aws`, assuming `roleARN` with the
  * hub's own credentials (EKS Pod Identity) for the EKS cluster `clusterName`; `tlsClientConfig.caData` is the
@@ -77,7 +93,7 @@ export function hubClusterObjects(fleet: HubFleet, namespace: string): K8sObject
     if (member.hub) {
       objects.push(
         KubeSecret.manifest({
-          metadata: { name, namespace, labels: memberLabels(member) },
+          metadata: { name, namespace, labels: memberLabels(member), annotations: memberAnnotations(member) },
           type: 'Opaque',
           stringData: {
             name: member.name,
@@ -111,7 +127,7 @@ export function hubClusterObjects(fleet: HubFleet, namespace: string): K8sObject
           template: {
             engineVersion: 'v2',
             type: 'Opaque',
-            metadata: { labels: memberLabels(member) },
+            metadata: { labels: memberLabels(member), annotations: memberAnnotations(member) },
             data: { name: member.name, server: '{{ .server }}', config: spokeClusterConfig(member, roleArn) },
           },
         },

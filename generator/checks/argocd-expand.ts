@@ -232,15 +232,21 @@ export function clusterSecrets(tree: RepoTree): ClusterParams[] {
       metadata?: { labels?: Record<string, string>; annotations?: Record<string, string> };
       stringData?: Record<string, string>;
       spec?: {
-        target?: { template?: { metadata?: { labels?: Record<string, string> }; data?: Record<string, string> } };
+        target?: {
+          template?: {
+            metadata?: { labels?: Record<string, string>; annotations?: Record<string, string> };
+            data?: Record<string, string>;
+          };
+        };
       };
     };
-    const labels =
+    const metadata =
       object?.kind === 'Secret'
-        ? object.metadata?.labels
+        ? object.metadata
         : object?.kind === 'ExternalSecret'
-          ? object.spec?.target?.template?.metadata?.labels
+          ? object.spec?.target?.template?.metadata
           : undefined;
+    const labels = metadata?.labels;
     if (labels?.['argocd.argoproj.io/secret-type'] !== 'cluster') continue;
     const data = object.kind === 'Secret' ? object.stringData : object.spec?.target?.template?.data;
     const name = data?.name ?? '';
@@ -249,7 +255,7 @@ export function clusterSecrets(tree: RepoTree): ClusterParams[] {
       nameNormalized: normalize(name),
       server: object.kind === 'Secret' ? (data?.server ?? '') : SERVER_FROM_SSM,
       project: data?.project ?? '',
-      metadata: { labels: { ...labels }, annotations: {} },
+      metadata: { labels: { ...labels }, annotations: { ...metadata?.annotations } },
     });
   }
   return out;

@@ -1,5 +1,6 @@
 import { isManifestPath } from './check-manifests';
 import { checkReferences, type RenderedObject } from './check-references';
+import { checkClusterSecrets } from './cluster-secrets';
 import { parseManifest } from './parse-manifest';
 import type { SchemaRegistry } from './schema-registry';
 import { loadFleet } from '../config/load-fleet';
@@ -49,6 +50,8 @@ export function checkFleetReferences(
       }
     }
     problems.push(...checkReferences({ cluster: spec, modules, catalog, objects, registry }));
+    // on the hub, its cluster Secrets: what Argo CD reads of them, and the fleet they must describe
+    if (hubFleet) problems.push(...checkClusterSecrets(objects, hubFleet));
   }
   return problems;
 }

@@ -39,9 +39,9 @@ function hubLabels(hub: ClusterSpec): Record<string, string> {
  *   descriptor says. Its RollingSync strategy (argo-cd v3.4.4 docs/operator-manual/applicationset/
  *   Progressive-Syncs.md) syncs the Applications labelled `env: dev` first, then `staging`, then `prod`, each
  *   step only once every Application of the previous one is Healthy. RollingSync turns off the generated
- *   Applications' automated sync (the controller sets it to nil and logs a warning); it takes `automated.prune`
- *   as the prune setting of the syncs it starts (applicationset/controllers/applicationset_controller.go
- *   `syncValidApplications`, `syncApplication`), so the template keeps `automated: { prune: true }` for that.
+ *   Applications' automated sync (it sets `automated.enabled` to false) and takes `automated.prune` as the prune
+ *   setting of the syncs it starts (v3.4.4 applicationset/controllers/applicationset_controller.go
+ *   `syncDesiredApplications`, `syncApplication`), so the template keeps `automated: { prune: true }` for that.
  *   An Application no step selects would never be synced: every environment has a step.
  * - `<hub>-spoke-roots`: one Application per spoke syncing its `argocd/` folder (its AppProjects and the
  *   ApplicationSets of its runs and services) into the hub's namespace; it replaces applying each spoke's root

@@ -44,7 +44,8 @@ export const DETERMINED_MASTER = {
 
 /** The address the `det` CLI takes (`det -m <address>`, or `DET_MASTER`, harness/determined/common/api/_util.py). */
 export function determinedMasterAddress(): string {
-  return `http://${DETERMINED_MASTER.service}.${DETERMINED_MASTER.namespace}.svc.cluster.local:${DETERMINED_MASTER.port}`;
+  const { service, namespace, port } = DETERMINED_MASTER;
+  return `http://${service}.${namespace}.svc.cluster.local:${port}`;
 }
 
 /**

@@ -148,7 +148,10 @@ export function sourceVersion(source: ModuleSource): string {
 }
 
 /** Where a module's database runs on a cluster: the cluster's choice, else the module's default; none without one. */
-export function moduleDatabase(cluster: ClusterSpec, module: PlatformModule): DatabaseKind | undefined {
+export function moduleDatabase(
+  cluster: ClusterSpec,
+  module: Pick<PlatformModule, 'name' | 'databases'>,
+): DatabaseKind | undefined {
   if (!module.databases?.length) return undefined;
   const setting = cluster.modules[module.name];
   return (typeof setting === 'object' ? setting.database : undefined) ?? module.databases[0];

@@ -26,14 +26,15 @@ type BucketModule = (typeof BUCKET_MODULES)[number];
  *   with no explicit credentials when `pachd.storage.amazon.id` is empty (src/internal/obj/bucket.go
  *   `amazonSession`), so the SDK's default chain: web identity (IRSA) is in it, the Pod Identity agent's container
  *   credentials came only with aws-sdk-go v1.47.11. The pipeline workers run the same binary.
- * - determined 0.38.1: the master downloads checkpoints with aws-sdk-go v1.40.34 (go.mod; master/pkg/checkpoints/s3
- *   `NewS3Downloader`: "We do not pass in credentials explicitly"), older still. The task pods write checkpoints with
- *   boto3, unpinned in the harness (harness/pyproject.toml) and so as old as the task image's: IRSA works with every
- *   boto3 that has the web identity provider, Pod Identity only from 1.34.41; one role for both keeps them alike.
+ * - determined 0.38.1: the task pods (trials, checkpoint GC) write and delete checkpoints with boto3, unpinned in
+ *   the harness (harness/pyproject.toml), so as old as the task image a team picks: IRSA works with every boto3 that
+ *   has the web identity provider, Pod Identity only from 1.34.41. The master would only download checkpoints for the
+ *   web UI, with aws-sdk-go v1.40.34 (go.mod; master/pkg/checkpoints/s3), which has no Pod Identity either; but the
+ *   chart's master ServiceAccount takes no annotations (templates/master-permissions.yaml), so it gets no role.
  */
 const IRSA_SERVICE_ACCOUNTS: Readonly<Record<BucketModule, readonly string[]>> = {
   pachyderm: [PACHYDERM_SERVICE_ACCOUNTS.pachd, PACHYDERM_SERVICE_ACCOUNTS.worker],
-  determined: [DETERMINED_SERVICE_ACCOUNTS.master, DETERMINED_SERVICE_ACCOUNTS.task],
+  determined: [DETERMINED_SERVICE_ACCOUNTS.task],
 };
 
 const BUCKET_PURPOSE: Readonly<Record<BucketModule, string>> = {

@@ -115,6 +115,7 @@ export function generatedPasswordObjects(
 ): K8sObject[] {
   const name = `${module}-db-password`;
   const labels = labelsOf(cluster, module);
+  const labelsJson = JSON.stringify(JSON.stringify(labels)).slice(1, -1);
   const script = [
     '#!/bin/sh',
     '# Creates the database password Secret once; an existing one is kept (the database was initialised with it).',
@@ -128,7 +129,7 @@ export function generatedPasswordObjects(
     'data=""',
     'for key in $SECRET_KEYS; do data="$data${data:+,}\\"$key\\":\\"$(random)\\""; done',
     `body="{\\"apiVersion\\":\\"v1\\",\\"kind\\":\\"Secret\\",\\"type\\":\\"Opaque\\",` +
-      `\\"metadata\\":{\\"name\\":\\"$SECRET_NAME\\",\\"labels\\":${JSON.stringify(JSON.stringify(labels)).slice(1, -1)}},` +
+      `\\"metadata\\":{\\"name\\":\\"$SECRET_NAME\\",\\"labels\\":${labelsJson}},` +
       `\\"stringData\\":{$data}}"`,
     'code=$(printf "%s" "$body" | kube -o /dev/null -w "%{http_code}" -X POST -H "Content-Type: application/json" \\',
     '  --data-binary @- "$URL")',
@@ -148,7 +149,7 @@ export function generatedPasswordObjects(
   ];
 }
 
-/** What the RDS binder writes: the Service that points at the instance, the Secret the chart reads its password from. */
+/** What the RDS binder writes: the Service to the instance, the Secret the chart reads its password from. */
 export interface RdsBinding {
   /** The ExternalName Service the chart connects to: `<service>.<namespace>.svc.cluster.local`. */
   readonly service: string;

@@ -18,7 +18,8 @@ const NAMESPACE = PACHD.namespace;
 
 /**
  * The Secret pachd, pachw, pg-bouncer and the bundled PostgreSQL read the database password from
- * (`global.postgresql.postgresqlExistingSecretName`/`Key`, templates/pachd/deployment.yaml and pgbouncer/deployment.yaml;
+ * (`global.postgresql.postgresqlExistingSecretName`/`Key`, templates/pachd/deployment.yaml and
+ * pgbouncer/deployment.yaml;
  * `global.postgresql.existingSecret` in the postgresql subchart's statefulset.yaml, which also reads the
  * `postgres` superuser's password from the second key because the user is not `postgres`).
  */
@@ -182,8 +183,14 @@ function dexDatabaseJob(cluster: ClusterSpec): K8sObject {
                 { name: 'PGSSLMODE', value: 'require' },
                 {
                   name: 'PGPASSWORD',
+                  // written by External Secrets once the binder has applied the ExternalSecret: until then psql
+                  // fails and the Job retries
                   valueFrom: {
-                    secretKeyRef: { name: PACHYDERM_DATABASE_SECRET.name, key: PACHYDERM_DATABASE_SECRET.passwordKey },
+                    secretKeyRef: {
+                      name: PACHYDERM_DATABASE_SECRET.name,
+                      key: PACHYDERM_DATABASE_SECRET.passwordKey,
+                      optional: true,
+                    },
                   },
                 },
               ],

@@ -163,6 +163,7 @@ export function databaseUnits(context: InfraContext): InfraUnit[] {
         })),
       },
     };
+    const mockSecret = `arn:${partition}:secretsmanager:${region}:${accountId}:secret:rds!db-mock`;
     const parameterArns = fields.map(
       (field) => `arn:${partition}:ssm:${region}:${accountId}:parameter${databaseParameter(spec.name, module, field)}`,
     );
@@ -184,9 +185,7 @@ export function databaseUnits(context: InfraContext): InfraUnit[] {
           {
             name: 'database',
             unit: dir,
-            mockOutputs: {
-              db_instance_master_user_secret_arn: `arn:${partition}:secretsmanager:${region}:${accountId}:secret:rds!db-mock`,
-            },
+            mockOutputs: { db_instance_master_user_secret_arn: mockSecret },
           },
         ],
       },

@@ -147,7 +147,8 @@ function credentialsObjects(cluster: ClusterSpec): K8sObject[] {
     'URL="https://kubernetes.default.svc/api/v1/namespaces/$NS/secrets"',
     'random() { printf "%sAa1" "$(head -c 96 /dev/urandom | base64 | tr -dc "A-Za-z0-9" | cut -c1-29)"; }',
     `hash() { printf "%s%s" "${PASSWORD_SALT}" "$1" | sha512sum | cut -d" " -f1; }`,
-    'field() { sed -n "s/.*\\"$1\\":\\"\\{0,1\\}\\([^\\",}]*\\).*/\\1/p"; }',
+    // the value of a key in a JSON response, compact (the master's) or indented (the API server's)
+    'field() { sed -n "s/.*\\"$1\\": *\\"\\{0,1\\}\\([^\\",}]*\\).*/\\1/p"; }',
     'code=$(kube -o /dev/null -w "%{http_code}" "$URL/$SECRET_NAME")',
     'if [ "$code" = 404 ]; then',
     `  body="{\\"apiVersion\\":\\"v1\\",\\"kind\\":\\"Secret\\",\\"type\\":\\"Opaque\\",` +

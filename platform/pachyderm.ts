@@ -1,5 +1,6 @@
 /** Pachyderm: data versioning and data-driven pipelines. */
 import { rdsBinderObjects, generatedPasswordObjects } from './database-objects';
+import { KubeJob, Quantity } from '../generator/imports/k8s';
 import type { ClusterSpec } from '../generator/model/cluster-spec';
 import { PACHD } from '../generator/model/data-platform-endpoints';
 import { LABELS, MANAGED_BY, type K8sObject } from '../generator/model/k8s-object';
@@ -159,9 +160,7 @@ function dexDatabaseJob(cluster: ClusterSpec): K8sObject {
     'q "CREATE DATABASE dex"',
     'echo "created database dex"',
   ].join('\n');
-  return {
-    apiVersion: 'batch/v1',
-    kind: 'Job',
+  return KubeJob.manifest({
     metadata: { name, namespace: NAMESPACE, labels, annotations: { 'argocd.argoproj.io/sync-wave': '-1' } },
     spec: {
       backoffLimit: 20,
@@ -194,14 +193,14 @@ function dexDatabaseJob(cluster: ClusterSpec): K8sObject {
                   },
                 },
               ],
-              resources: { requests: { cpu: '50m', memory: '64Mi' } },
+              resources: { requests: { cpu: Quantity.fromString('50m'), memory: Quantity.fromString('64Mi') } },
               securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } },
             },
           ],
         },
       },
     },
-  };
+  });
 }
 
 function rdsNeedsExternalSecrets({ cluster, enabled }: ModuleContext) {

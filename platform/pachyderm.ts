@@ -116,8 +116,18 @@ export function pachydermValues(cluster: ClusterSpec): Record<string, unknown> {
         },
       },
     },
+    // the envoy proxy in front of pachd and the console (a ClusterIP Service): its in-cluster name is the public host
+    // pachd and the console build their URLs from (`pachyderm.host`, PACHYDERM_PUBLIC_HOST), unset otherwise
+    proxy: { host: `pachyderm-proxy.${NAMESPACE}.svc.cluster.local` },
     etcd: { storageClass: EBS_STORAGE_CLASS },
-    'loki-stack': { loki: { persistence: { storageClassName: EBS_STORAGE_CLASS } } },
+    // loki 2.16.0 (in loki-stack 2.8.1) renders `subPath:` and `env:` empty when unset, which is no valid value;
+    // jaeger-client-go reads JAEGER_DISABLED, and Loki traces nothing without an agent anyway
+    'loki-stack': {
+      loki: {
+        persistence: { storageClassName: EBS_STORAGE_CLASS, subPath: 'loki' },
+        env: [{ name: 'JAEGER_DISABLED', value: 'true' }],
+      },
+    },
     postgresql: rds
       ? { enabled: false }
       : { enabled: true, persistence: { storageClass: EBS_STORAGE_CLASS, size: '50Gi' } },

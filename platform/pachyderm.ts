@@ -128,9 +128,31 @@ export function pachydermValues(cluster: ClusterSpec): Record<string, unknown> {
         env: [{ name: 'JAEGER_DISABLED', value: 'true' }],
       },
     },
-    postgresql: rds
-      ? { enabled: false }
-      : { enabled: true, persistence: { storageClass: EBS_STORAGE_CLASS, size: '50Gi' } },
+    postgresql: rds ? { enabled: false } : inClusterPostgres(),
+  };
+}
+
+/**
+ * The bundled PostgreSQL (bitnami postgresql 10.8.0 in the chart's charts/): an encrypted gp3 volume, off spot
+ * capacity. Its templates render `annotations:`, the affinity presets and `subPath:` empty when unset, which is no
+ * valid value (templates/svc.yaml, statefulset.yaml): set, they render what is meant.
+ */
+function inClusterPostgres(): Record<string, unknown> {
+  return {
+    enabled: true,
+    commonAnnotations: { 'mlops-fleet.io/database-of': NAME },
+    persistence: { storageClass: EBS_STORAGE_CLASS, size: '50Gi', subPath: 'pgdata' },
+    primary: {
+      affinity: {
+        nodeAffinity: {
+          requiredDuringSchedulingIgnoredDuringExecution: {
+            nodeSelectorTerms: [
+              { matchExpressions: [{ key: 'karpenter.sh/capacity-type', operator: 'NotIn', values: ['spot'] }] },
+            ],
+          },
+        },
+      },
+    },
   };
 }
 

@@ -138,9 +138,7 @@ export function generatedPasswordObjects(
     '',
   ].join('\n');
   return [
-    ...jobIdentity(name, namespace, labels, [
-      { apiGroups: [''], resources: ['secrets'], verbs: ['get', 'create'] },
-    ]),
+    ...jobIdentity(name, namespace, labels, [{ apiGroups: [''], resources: ['secrets'], verbs: ['get', 'create'] }]),
     ...scriptJob(name, namespace, labels, { 'run.sh': script }, [
       { name: 'HOME', value: '/tmp' },
       { name: 'SECRET_NAME', value: secret },

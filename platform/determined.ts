@@ -8,8 +8,8 @@ import {
   determinedMasterAddress,
 } from '../generator/model/data-platform-endpoints';
 import type { K8sObject } from '../generator/model/k8s-object';
-import { EBS_STORAGE_CLASS } from '../generator/model/platform-names';
 import type { PlatformModule } from '../generator/model/platform-module';
+import { EBS_STORAGE_CLASS } from '../generator/model/platform-names';
 import {
   dataPlatformBucket,
   DETERMINED_SERVICE_ACCOUNTS,

@@ -4,8 +4,8 @@ import { KubeJob, Quantity } from '../generator/imports/k8s';
 import type { ClusterSpec } from '../generator/model/cluster-spec';
 import { PACHD } from '../generator/model/data-platform-endpoints';
 import { LABELS, MANAGED_BY, type K8sObject } from '../generator/model/k8s-object';
-import { EBS_STORAGE_CLASS } from '../generator/model/platform-names';
 import { moduleDatabase, type ModuleContext, type PlatformModule } from '../generator/model/platform-module';
+import { EBS_STORAGE_CLASS } from '../generator/model/platform-names';
 import {
   dataPlatformBucket,
   IRSA_ROLE_ANNOTATION,

@@ -7,8 +7,8 @@ import { cleanupTemps, exampleInputs, FLEET } from './support/fleet';
 import { checkInfra, type InfraCheckReport } from '../generator/checks/check-infra';
 import { formatProblem, type Problem } from '../generator/config/problems';
 import { generateFleet } from '../generator/fleet/generate';
-import { TERRAFORM_MODULE_DIR } from '../generator/model/vendor-files';
 import { DETERMINED_CREDENTIALS, DETERMINED_MASTER, PACHD } from '../generator/model/data-platform-endpoints';
+import { TERRAFORM_MODULE_DIR } from '../generator/model/vendor-files';
 
 afterAll(cleanupTemps);
 
@@ -61,7 +61,8 @@ async function hcl(files: Files, path: string): Promise<any> {
 }
 const inputsOf = (unit: any) => unit.inputs;
 
-const WITH_IN_CLUSTER = (yaml: string) => yaml.replace(/ {2}pachyderm:\n {4}database: rds[^\n]*\n/, '  pachyderm: true\n');
+const WITH_IN_CLUSTER = (yaml: string) =>
+  yaml.replace(/ {2}pachyderm:\n {4}database: rds[^\n]*\n/, '  pachyderm: true\n');
 
 describe('the example fleet: pachyderm on RDS, determined in-cluster (prod-use1)', () => {
   const files = generate(fleetRoot());
@@ -99,7 +100,10 @@ describe('the example fleet: pachyderm on RDS, determined in-cluster (prod-use1)
       ssl: true,
       postgresqlSSL: 'require',
     });
-    const text = [...files].filter(([p]) => p.startsWith(`${PLATFORM}/pachyderm/`)).map(([, t]) => t).join('\n');
+    const text = [...files]
+      .filter(([p]) => p.startsWith(`${PLATFORM}/pachyderm/`))
+      .map(([, t]) => t)
+      .join('\n');
     expect(text).not.toMatch(/insecure-(user|root)-password/);
 
     const objects = objectsOf(files, 'pachyderm');

@@ -232,7 +232,10 @@ function irsaRoleUnit(
       roleName,
       description: `${owner} on EKS cluster ${spec.name} (IRSA)`,
       oidcProviders: {
-        eks: { provider_arn: expression('dependency.eks.outputs.oidc_provider_arn'), namespace_service_accounts: subjects },
+        eks: {
+          provider_arn: expression('dependency.eks.outputs.oidc_provider_arn'),
+          namespace_service_accounts: subjects,
+        },
       },
       permissions: role.permissions,
     },

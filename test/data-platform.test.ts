@@ -237,7 +237,15 @@ describe('pachyderm with its database in-cluster', () => {
 
   it('runs the chart PostgreSQL on gp3 with a password generated in the cluster', () => {
     const values = yamlOf(files, `${PLATFORM}/pachyderm/values.yaml`);
-    expect(values.postgresql).toEqual({ enabled: true, persistence: { storageClass: 'gp3', size: '50Gi' } });
+    expect(values.postgresql).toMatchObject({ enabled: true, persistence: { storageClass: 'gp3', size: '50Gi' } });
+    // a database stays off spot capacity
+    expect(values.postgresql.primary.affinity.nodeAffinity).toEqual({
+      requiredDuringSchedulingIgnoredDuringExecution: {
+        nodeSelectorTerms: [
+          { matchExpressions: [{ key: 'karpenter.sh/capacity-type', operator: 'NotIn', values: ['spot'] }] },
+        ],
+      },
+    });
     expect(values.global.postgresql.postgresqlHost).toBeUndefined();
     expect(values.global.postgresql.existingSecret).toBe('pachyderm-postgres');
     const objects = objectsOf(files, 'pachyderm');

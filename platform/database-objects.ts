@@ -96,7 +96,8 @@ export function scriptJob(
 
 /** Shell helpers: calls to the Kubernetes API with the Job's own service account token. */
 export const KUBE_API = [
-  'SA=/var/run/secrets/kubernetes.io/serviceaccount',
+  // the projected token of the pod's service account (SA_DIR elsewhere: the tests' fake)
+  'SA=${SA_DIR:-/var/run/secrets/kubernetes.io/serviceaccount}',
   'NS=$(cat $SA/namespace)',
   'kube() { curl -sS --cacert $SA/ca.crt -H "Authorization: Bearer $(cat $SA/token)" "$@"; }',
 ];

@@ -1,9 +1,12 @@
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse as parseHcl } from '@cdktf/hcl2json';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseAllDocuments, parse as parseYaml } from 'yaml';
-import { cleanupTemps, exampleInputs, FLEET } from './support/fleet';
+import { fakeCurl } from './support/fake-curl';
+import { cleanupTemps, exampleInputs, FLEET, tempDir } from './support/fleet';
 import { checkInfra, type InfraCheckReport } from '../generator/checks/check-infra';
 import { formatProblem, type Problem } from '../generator/config/problems';
 import { generateFleet } from '../generator/fleet/generate';
@@ -60,6 +63,10 @@ async function hcl(files: Files, path: string): Promise<any> {
   return parseHcl(path, text);
 }
 const inputsOf = (unit: any) => unit.inputs;
+
+let exampleFiles: Files | undefined;
+/** The example fleet, generated once for the tests that need only it. */
+const exampleFleet = (): Files => (exampleFiles ??= generate(fleetRoot()));
 
 const WITH_IN_CLUSTER = (yaml: string) =>
   yaml.replace(/ {2}pachyderm:\n {4}database: rds[^\n]*\n/, '  pachyderm: true\n');
@@ -306,5 +313,72 @@ describe('the addresses the hook Jobs call', () => {
   it('are the Services the charts create', () => {
     expect(PACHD).toMatchObject({ namespace: 'pachyderm', service: 'pachd', grpcPort: 30650 });
     expect(DETERMINED_MASTER).toMatchObject({ service: 'determined-master-service-determined', port: 8080 });
+  });
+});
+
+/** Runs a Job's script (from its ConfigMap) with its environment, against the fake curl; the state after. */
+function runJob(objects: any[], job: string, namespace: string, state: any): any {
+  const dir = tempDir('job-');
+  const { bin, serviceAccount } = fakeCurl(dir);
+  writeFileSync(join(serviceAccount, 'namespace'), namespace);
+  const script = objects.find((o) => o.kind === 'ConfigMap' && o.metadata.name === job).data['run.sh'];
+  writeFileSync(join(dir, 'run.sh'), script);
+  const jobObject = objects.find((o) => o.kind === 'Job' && o.metadata.name === job);
+  const env = Object.fromEntries(jobObject.spec.template.spec.containers[0].env.map((e: any) => [e.name, e.value]));
+  const statePath = join(dir, 'state.json');
+  writeFileSync(statePath, JSON.stringify({ calls: [], secrets: {}, users: {}, ...state }));
+  execFileSync('sh', [join(dir, 'run.sh')], {
+    env: { ...env, HOME: dir, PATH: `${bin}:${process.env.PATH}`, SA_DIR: serviceAccount, FAKE_STATE: statePath },
+    stdio: 'pipe',
+  });
+  return JSON.parse(readFileSync(statePath, 'utf-8'));
+}
+
+const hashed = (password: string) => createHash('sha512').update(`GubPEmmotfiK9TMD6Zdw${password}`).digest('hex');
+
+describe('the Jobs that keep passwords out of git, run against a fake API', () => {
+  it('generates the in-cluster database passwords once, and keeps them after', () => {
+    const objects = objectsOf(generate(fleetRoot(WITH_IN_CLUSTER)), 'pachyderm');
+    const first = runJob(objects, 'pachyderm-db-password', 'pachyderm', {});
+    const secret = first.secrets['pachyderm-postgres'];
+    expect(Object.keys(secret.stringData)).toEqual(['postgresql-password', 'postgresql-postgres-password']);
+    for (const value of Object.values<string>(secret.stringData)) expect(value).toMatch(/^[A-Za-z0-9]{32}$/);
+    expect(secret.stringData['postgresql-password']).not.toBe(secret.stringData['postgresql-postgres-password']);
+    expect(secret.metadata.labels['app.kubernetes.io/part-of']).toBe('pachyderm');
+    expect(first.calls.map((c: any) => `${c.method} ${c.path}`)).toEqual([
+      'GET /api/v1/namespaces/pachyderm/secrets/pachyderm-postgres',
+      'POST /api/v1/namespaces/pachyderm/secrets',
+    ]);
+    const second = runJob(objects, 'pachyderm-db-password', 'pachyderm', { secrets: first.secrets });
+    expect(second.secrets).toEqual(first.secrets);
+    expect(second.calls.map((c: any) => c.method)).toEqual(['GET']);
+  });
+
+  it("replaces Determined's bootstrap passwords with generated ones, once, and finishes a half-done run", () => {
+    const objects = objectsOf(exampleFleet(), 'determined');
+    const job = objects.find((o) => o.kind === 'Job' && o.metadata.name === 'determined-credentials');
+    const bootstrap = job.spec.template.spec.containers[0].env.find((e: any) => e.name === 'BOOTSTRAP').value;
+    const users = { admin: { id: 1, hash: hashed(bootstrap) }, determined: { id: 2, hash: hashed(bootstrap) } };
+    const first = runJob(objects, 'determined-credentials', 'determined', { users });
+    const stored = first.secrets[DETERMINED_CREDENTIALS.secret].stringData;
+    expect(stored.username).toBe('determined');
+    expect(stored.password).toMatch(/^[A-Za-z0-9]{29}Aa1$/);
+    expect(first.users.determined.hash).toBe(hashed(stored.password));
+    expect(first.users.admin.hash).toBe(hashed(stored['admin-password']));
+    expect(first.calls.filter((c: any) => c.method === 'PATCH').map((c: any) => c.path)).toEqual([
+      '/api/v1/users/2',
+      '/api/v1/users/1',
+    ]);
+
+    const again = runJob(objects, 'determined-credentials', 'determined', first);
+    expect(again.users).toEqual(first.users);
+    expect(
+      again.calls.slice(first.calls.length).some((c: any) => c.method !== 'GET' && c.path !== '/api/v1/auth/login'),
+    ).toBe(false);
+
+    // a run that stopped after admin's change: the next logs in as admin with the stored password
+    const halfDone = { ...first, users: { ...first.users, determined: { id: 2, hash: hashed(bootstrap) } } };
+    const finished = runJob(objects, 'determined-credentials', 'determined', halfDone);
+    expect(finished.users.determined.hash).toBe(hashed(stored.password));
   });
 });

@@ -111,10 +111,21 @@ describe('the example fleet infrastructure', () => {
     expect(report.applyOrder.get('_accounts/111122223333')).toEqual([['github-oidc-provider']]);
     // the roles read the account's provider (applied before, from its own folder)
     expect(report.applyOrder.get('prod-use1')).toEqual([
-      ['github-oidc/apply-role', 'github-oidc/plan-role', 'network', 'storage/mlflow-artifacts'],
-      ['eks', 'storage/efs', 'storage/fsx'],
-      // every module that calls AWS (prod-use1 turns on every module) gets its pod identity once the cluster exists
       [
+        'github-oidc/apply-role',
+        'github-oidc/plan-role',
+        'network',
+        'storage/determined-data',
+        'storage/mlflow-artifacts',
+        'storage/pachyderm-data',
+      ],
+      ['eks', 'storage/efs', 'storage/fsx'],
+      // every module that calls AWS (prod-use1 turns on every module) gets its pod identity once the cluster exists;
+      // Pachyderm's and Determined's IRSA roles (SDKs older than Pod Identity) and Pachyderm's RDS instance too
+      [
+        'database/pachyderm',
+        'irsa/determined',
+        'irsa/pachyderm',
         'karpenter',
         'pod-identity/ack-sagemaker',
         // the hub's Argo CD, which assumes the spokes' access roles
@@ -130,6 +141,8 @@ describe('the example fleet infrastructure', () => {
         'pod-identity/fsx-pv-binder',
         'pod-identity/mlflow',
       ],
+      // the role of the database binder reads the instance's secret ARN
+      ['irsa/pachyderm-database-binder'],
     ]);
   });
 

@@ -39,6 +39,18 @@ function issueProblems(source: YamlSource, issue: z.core.$ZodIssue): Problem[] {
       return at([...issue.path, key], `unknown key${hint}`);
     });
   }
+  // a union of which one option is of the input's type (`true`, or a mapping): that option's own problems say more
+  // than the union's message ("database" of a module mapping, not the whole mapping)
+  if (issue.code === 'invalid_union') {
+    const ofInputType = issue.errors.filter(
+      (branch) => !branch.some((i) => i.path.length === 0 && (i.code === 'invalid_type' || i.code === 'invalid_value')),
+    );
+    if (ofInputType.length === 1 && ofInputType[0].length) {
+      return ofInputType[0].flatMap((inner) =>
+        issueProblems(source, { ...inner, path: [...issue.path, ...inner.path] } as z.core.$ZodIssue),
+      );
+    }
+  }
   const input = (issue as { input?: unknown }).input;
   if (input === undefined) return [at(issue.path, `is required: ${issue.message}`)];
   return [at(issue.path, `${issue.message}, got ${describeValue(input)}`)];

@@ -1,4 +1,7 @@
 import {
+  databaseBinderServiceAccount,
+  databaseInstanceName,
+  dataPlatformBucket,
   eksClusterRoleName,
   karpenterControllerRoleName,
   karpenterInterruptionQueue,
@@ -9,6 +12,7 @@ import {
 import { fieldPath, type Problem } from '../config/problems';
 import type { ClusterInput, EnabledModule } from '../model/compiled-cluster';
 import { applyRoleName, planRoleName } from '../model/github-settings';
+import { moduleDatabase } from '../model/platform-module';
 import { POD_IDENTITY_MODULES } from './units/pod-identity';
 
 /** Tags the generator sets on every AWS resource; cluster.yaml `tags` may not redefine them. */
@@ -19,7 +23,7 @@ const TAG_KEY = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]{1,128}$/u;
 const TAG_VALUE = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]{0,256}$/u;
 
 /** Length limits of the AWS names derived from the cluster name. */
-const LIMITS = { 'IAM role': 64, 'S3 bucket': 63, 'SQS queue': 80 } as const;
+const LIMITS = { 'IAM role': 64, 'S3 bucket': 63, 'SQS queue': 80, 'RDS instance': 63 } as const;
 
 /**
  * Rules that come from how the infrastructure is built: AWS tag syntax, admin roles of the cluster's own
@@ -95,8 +99,14 @@ function derivedNames(
   for (const system of ['efs', 'fsx']) {
     if (on.has(`${system}-csi-driver`)) roles.push(podIdentityRoleName(spec, `${system}-pv-binder`));
   }
+  const buckets = (['pachyderm', 'determined'] as const).filter((m) => on.has(m));
+  for (const module of buckets) roles.push(podIdentityRoleName(spec, module));
+  const rds = modules.filter((m) => moduleDatabase(spec, m.module) === 'rds').map((m) => m.module.name);
+  for (const module of rds) roles.push(podIdentityRoleName(spec, databaseBinderServiceAccount(module)));
   return [
     ...roles.map((name) => ({ kind: 'IAM role' as const, name })),
+    ...buckets.map((module) => ({ kind: 'S3 bucket' as const, name: dataPlatformBucket(spec, module) })),
+    ...rds.map((module) => ({ kind: 'RDS instance' as const, name: databaseInstanceName(spec, module) })),
     ...(on.has('karpenter') ? [{ kind: 'SQS queue' as const, name: karpenterInterruptionQueue(spec.name) }] : []),
     ...(on.has('mlflow') ? [{ kind: 'S3 bucket' as const, name: mlflowArtifactBucket(spec) }] : []),
   ];

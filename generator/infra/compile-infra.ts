@@ -8,6 +8,7 @@ import type { CompiledCluster } from '../model/compiled-cluster';
 import type { GitHubSettings } from '../model/github-settings';
 import type { ImageCatalog } from '../model/image-spec';
 import { argocdHubAccessUnit } from './units/argocd-hub';
+import { dataBucketUnits, databaseUnits, dataPlatformRoleUnits } from './units/data-platform';
 import { ecrRepositoryUnits, imagePushRoleUnit } from './units/ecr';
 import { efsUnit } from './units/efs';
 import { eksUnit } from './units/eks';
@@ -114,6 +115,9 @@ function clusterUnits(context: InfraContext): InfraUnit[] {
     efsUnit(context),
     fsxUnit(context),
     mlflowArtifactsUnit(context),
+    ...dataBucketUnits(context),
+    ...dataPlatformRoleUnits(context),
+    ...databaseUnits(context),
     argocdHubAccessUnit(context),
   ];
   return [

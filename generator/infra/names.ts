@@ -9,7 +9,13 @@ import type { ClusterSpec } from '../model/cluster-spec';
 import { MLFLOW_SERVICE_ACCOUNT, storageBinderServiceAccount } from '../platform/aws-names';
 
 export {
+  databaseBinderServiceAccount,
+  databaseInstanceName,
+  databaseParameter,
+  dataPlatformBucket,
+  DETERMINED_SERVICE_ACCOUNTS,
   DISCOVERY_TAG,
+  PACHYDERM_SERVICE_ACCOUNTS,
   karpenterInterruptionQueue,
   karpenterNodeRole,
   mlflowArtifactBucket,
@@ -107,6 +113,12 @@ export const INFRA_UNITS = {
   efs: 'storage/efs',
   fsx: 'storage/fsx',
   mlflowArtifacts: 'storage/mlflow-artifacts',
+  /** The bucket of a data platform module (pachyderm, determined). */
+  dataBucket: (module: string) => `storage/${module}-data`,
+  /** An IAM role that service accounts assume through IRSA (the cluster's OIDC provider). */
+  irsaRole: (owner: string) => `irsa/${owner}`,
+  /** The RDS instance of a module with `database: rds`. */
+  database: (module: string) => `database/${module}`,
   podIdentity: (owner: string) => `pod-identity/${owner}`,
   githubPlanRole: 'github-oidc/plan-role',
   githubApplyRole: 'github-oidc/apply-role',

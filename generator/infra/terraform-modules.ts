@@ -21,6 +21,9 @@ export const MODULES = {
   podIdentity: { source: 'terraform-aws-modules/eks-pod-identity/aws', version: '2.8.1' },
   oidcProvider: { source: 'terraform-aws-modules/iam/aws//modules/iam-oidc-provider', version: '6.5.0' },
   iamRole: { source: 'terraform-aws-modules/iam/aws//modules/iam-role', version: '6.5.0' },
+  irsaRole: { source: 'terraform-aws-modules/iam/aws//modules/iam-role-for-service-accounts', version: '6.5.0' },
+  // newest tag v7.2.0 (2026-03-19) of terraform-aws-modules/terraform-aws-rds
+  rds: { source: 'terraform-aws-modules/rds/aws', version: '7.2.0' },
   ecr: { source: 'terraform-aws-modules/ecr/aws', version: '3.2.0' },
 } as const satisfies Record<string, TerraformModule>;
 

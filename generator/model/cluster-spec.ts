@@ -165,7 +165,14 @@ const storageSchema = strictObject({
   fsx: fsxSchema.optional(),
 });
 
-/** `modules.<name>`: `true` / `false`, or a mapping with an optional version and values override. */
+/**
+ * Where a platform module's database runs: the chart's own PostgreSQL on an encrypted gp3 volume (`in-cluster`), or
+ * Amazon RDS for PostgreSQL created by a Terragrunt unit (`rds`).
+ */
+export const DATABASE_KINDS = ['in-cluster', 'rds'] as const;
+export type DatabaseKind = (typeof DATABASE_KINDS)[number];
+
+/** `modules.<name>`: `true` / `false`, or a mapping with an optional version, values override and database. */
 const moduleSettingSchema = z.union(
   [
     z.boolean(),
@@ -173,9 +180,11 @@ const moduleSettingSchema = z.union(
       enabled: z.boolean({ error: 'expected true or false' }).default(true),
       version: text('a version').optional(),
       values: z.record(z.string(), z.unknown(), { error: 'expected a mapping of values' }).optional(),
+      /** Where a module that runs a database keeps it (PlatformModule.databases says which it accepts). */
+      database: z.enum(DATABASE_KINDS, { error: `expected one of ${DATABASE_KINDS.join(', ')}` }).optional(),
     }),
   ],
-  { error: 'expected true, false, or a mapping with enabled, version and values' },
+  { error: 'expected true, false, or a mapping with enabled, version, values and database' },
 );
 
 const teamSchema = strictObject({

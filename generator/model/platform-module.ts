@@ -1,4 +1,4 @@
-import type { ClusterSpec } from './cluster-spec';
+import type { ClusterSpec, DatabaseKind } from './cluster-spec';
 import type { HubFleet } from './fleet-hub';
 import type { K8sObject } from './k8s-object';
 
@@ -136,6 +136,11 @@ export interface PlatformModule {
   readonly provides?: (
     context: ModuleContext & { readonly values: Record<string, unknown> },
   ) => readonly ProvidedObject[];
+  /**
+   * For a module that runs a database: where it may run, the first the default. `modules.<name>.database` in
+   * cluster.yaml chooses among them; a module without this field accepts no `database`.
+   */
+  readonly databases?: readonly DatabaseKind[];
   /** Checks of the cluster's settings that only this module can make (the frameworks Kueue integrates with). */
   readonly check?: (context: ModuleContext) => ModuleProblem[];
   /** Upstream documentation or release notes the version was taken from. */
@@ -145,4 +150,14 @@ export interface PlatformModule {
 /** The version a source is pinned at. */
 export function sourceVersion(source: ModuleSource): string {
   return source.kind === 'helm' ? source.version : source.ref;
+}
+
+/** Where a module's database runs on a cluster: the cluster's choice, else the module's default; none without one. */
+export function moduleDatabase(
+  cluster: ClusterSpec,
+  module: Pick<PlatformModule, 'name' | 'databases'>,
+): DatabaseKind | undefined {
+  if (!module.databases?.length) return undefined;
+  const setting = cluster.modules[module.name];
+  return (typeof setting === 'object' ? setting.database : undefined) ?? module.databases[0];
 }

@@ -28,7 +28,7 @@ const TERRAFORM_VERSION = '1.15.9';
 
 /**
  * Terraform. The constraint: S3 native state locking (`use_lockfile = true` in root.hcl) needs 1.11; the pinned
- * terraform-aws-modules need no more than 1.5.7 (`vendor/schemas/terraform/README.md`, "requires"); 2.0 would be
+ * terraform-aws-modules need no more than 1.11.1 (rds; `vendor/schemas/terraform/README.md`, "requires"); 2.0 would be
  * a new major release, outside the 1.x compatibility promises.
  */
 export const TERRAFORM: DownloadedTool = {

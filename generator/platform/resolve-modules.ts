@@ -51,6 +51,25 @@ export function resolveModules(
     }
   }
 
+  // `database` chooses where a module's database runs: only for a module that runs one, among its choices
+  const withDatabase = catalog.filter((m) => m.databases?.length).map((m) => m.name);
+  for (const [name, setting] of Object.entries(cluster.modules)) {
+    const chosen = typeof setting === 'object' ? setting.database : undefined;
+    const module = byName.get(name);
+    if (chosen === undefined || !module) continue;
+    const accepted = module.databases ?? [];
+    if (accepted.includes(chosen)) continue;
+    problems.push({
+      file,
+      line: lineOf(['modules', name, 'database']) ?? lineOf(['modules', name]),
+      field: `modules.${name}.database`,
+      message: accepted.length
+        ? `module "${name}" runs its database ${accepted.map((a) => `"${a}"`).join(' or ')}, not "${chosen}"`
+        : `module "${name}" runs no database, so "database" does not apply to it; ` +
+          `expected only on a module with one (${withDatabase.join(', ') || 'none in the catalog'})`,
+    });
+  }
+
   // two modules that overlap may only run together when one of them says how it steps aside
   for (const name of [...reasons.keys()].sort()) {
     for (const conflict of byName.get(name)!.conflicts ?? []) {

@@ -9,6 +9,7 @@ import {
   roleArnOf,
   SYSTEM_NODE_LABEL,
 } from '../names';
+import { irsaOwners } from './data-platform';
 import { MODULES } from '../terraform-modules';
 import { mockSubnetIds, unitDir, type InfraContext, type InfraUnit } from '../unit';
 
@@ -25,7 +26,7 @@ const SYSTEM_NODES = {
  * The EKS cluster at the spec's Kubernetes version: control plane in the private subnets, the system node
  * group, access entries (the GitHub apply role and the spec's admin roles), and the add-ons that must run
  * before Argo CD can (VPC CNI, CoreDNS, kube-proxy, the Pod Identity agent). Pods get AWS credentials from
- * EKS Pod Identity, so no IRSA OIDC provider is created.
+ * EKS Pod Identity; the IRSA OIDC provider is created only for the data platform modules whose SDKs predate it.
  */
 export function eksUnit(context: InfraContext): InfraUnit {
   const { spec } = context;
@@ -85,6 +86,7 @@ export function eksUnit(context: InfraContext): InfraUnit {
         },
       },
       // with the EFA rules below, the node security group is also the one EFA pools select by their own tag
+      irsa: irsaOwners(context).join(', '),
       nodeSecurityGroupTags: Object.fromEntries(
         [DISCOVERY_TAG, ...efaPools.map((pool) => poolDiscoveryTag(pool.name))].map((tag) => [tag, spec.name]),
       ),

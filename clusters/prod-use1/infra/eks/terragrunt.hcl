@@ -41,8 +41,9 @@ inputs = {
   iam_role_name            = "prod-use1-eks-cluster"
   iam_role_use_name_prefix = false
 
-  # pods get AWS credentials from EKS Pod Identity (the pod-identity units), not IRSA
-  enable_irsa = false
+  # pods get AWS credentials from EKS Pod Identity (the pod-identity units); the OIDC provider is for the data
+  # platform's components whose AWS SDKs predate Pod Identity (determined, pachyderm, pachyderm-database-binder: the irsa units)
+  enable_irsa = true
 
   # explicit access entries only: the identity that happens to run the first apply gets nothing implicitly
   enable_cluster_creator_admin_permissions = false

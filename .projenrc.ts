@@ -135,6 +135,9 @@ project.gitignore.exclude(
   '/.projen/fleet-recipes-cache.json',
 );
 
+// `node_modules/` matches a folder only: a clone that links node_modules to another checkout must not commit the link
+project.gitignore.exclude('/node_modules');
+
 // every task would otherwise spawn `npx` to compute PATH, a slow start for each
 project.tasks.addEnvironment('PATH', '$(echo "$PWD/node_modules/.bin:$PATH")');
 

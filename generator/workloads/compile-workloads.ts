@@ -1,4 +1,4 @@
-import { fleetRegistry, resolveStepImage } from './images';
+import { fleetRegistry, resolveStepImage, resolveToolImage } from './images';
 import { resolveLoadTestTarget } from './load-test-target';
 import { packedSetSummary } from './packed-models';
 import { RECIPE_LABEL, RUN_LABEL, stepIdentity, workloadSteps, type WorkloadStep } from './pipeline';
@@ -7,7 +7,8 @@ import type { WorkloadContext } from './pod-parts';
 import { hourlyCost, runsIndex, RUNS_FOLDER, SERVICES_FOLDER, type IndexedRun } from './runs-index';
 import type { ServingProblem } from './serving-checks';
 import { KIND_RULES } from './workload-kinds';
-import { checkWorkloadPolicy } from './workload-policy';
+import { checkSpecImage, checkWorkloadPolicy } from './workload-policy';
+import { imageName } from './pytorchjob';
 import type { Problem } from '../config/problems';
 import type { InstanceType } from '../instances/instance-table';
 import { imageRegistries } from '../model/cluster-spec';
@@ -93,6 +94,11 @@ export function compileWorkloads<R extends RecipeInput>(
       ),
     );
     const steps = resolved.map((r) => r.step);
+    const placeholderHost = registry ?? imageRegistries(spec)[0] ?? 'registry.invalid';
+    const tools = steps.map((s) => {
+      const hook = KIND_RULES[s.kind].hook;
+      return hook ? resolveToolImage(input, s, images, hook.toolImage, placeholderHost) : undefined;
+    });
     const isRun = input.role === 'run';
     const name = isRun ? runName(input) : recipe.name;
     const folder = `${isRun ? RUNS_FOLDER : SERVICES_FOLDER}/${team.name}/${name}`;
@@ -109,6 +115,7 @@ export function compileWorkloads<R extends RecipeInput>(
       ? []
       : [
           ...resolved.flatMap((r) => r.problems),
+          ...tools.flatMap((t) => t?.problems ?? []),
           ...steps.flatMap((s) => checkPlacement(input, s.kind, s.body, team, target, s.path)),
           ...steps.flatMap((s, i) =>
             [...(targets[i]?.problems ?? []), ...stepNameProblems(s, name)].map((p) => ({
@@ -165,13 +172,14 @@ export function compileWorkloads<R extends RecipeInput>(
         queueLabels: rule.queued ? { [QUEUE_LABEL]: team.name, [PRIORITY_LABEL]: priority } : {},
         modules,
         loadTestTarget: targets[steps.indexOf(step)]?.target,
+        toolImage: tools[steps.indexOf(step)]?.image,
       };
       const rendered = renderer.render(step.body, ctx);
       objects.push(...rendered);
       // checked step by step: a problem names the line of the step's field it comes from
-      violations.push(
-        ...checkWorkloadPolicy(rendered, policySpec, team, { file: input.file, lineOf: input.lineOf, step }),
-      );
+      const subject = { file: input.file, lineOf: input.lineOf, step };
+      violations.push(...checkWorkloadPolicy(rendered, policySpec, team, subject));
+      if (rule.hook) violations.push(...checkSpecImage(imageName(step.body), policySpec, subject, rule.hook.imageIs));
     }
     if (violations.length || placementProblems.length) {
       problems.push(...violations);

@@ -3,7 +3,16 @@ import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileS
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { cleanupTemps, exampleInputs, lineOf, regenerate, REPO, snapshotTree, tempDir, writeFile } from './support/fleet';
+import {
+  cleanupTemps,
+  exampleInputs,
+  lineOf,
+  regenerate,
+  REPO,
+  snapshotTree,
+  tempDir,
+  writeFile,
+} from './support/fleet';
 import { checkManifests } from '../generator/checks/check-manifests';
 import { checkFleetReferences } from '../generator/checks/fleet-references';
 import { SchemaRegistry } from '../generator/checks/schema-registry';
@@ -98,7 +107,9 @@ describe('from data to a served model: the example pipeline and experiment', () 
       });
       const pod = job.spec!.template.spec;
       expect(pod.containers[0].image).toMatch(
-        new RegExp(`^777788889999\\.dkr\\.ecr\\.us-east-1\\.amazonaws\\.com/eks-mlops-fleet/${image}@sha256:[0-9a-f]{64}$`),
+        new RegExp(
+          `^777788889999\\.dkr\\.ecr\\.us-east-1\\.amazonaws\\.com/eks-mlops-fleet/${image}@sha256:[0-9a-f]{64}$`,
+        ),
       );
       expect(pod.volumes.find((v) => v.name === 'spec')?.configMap?.name).toBe(configMap.metadata.name);
       // the team's ResourceQuota counts the hook's pod: requests and limits set
@@ -155,7 +166,8 @@ case "$1 $2" in
   "inspect pipeline")
     if [ "\${PACHD_DOWN:-}" = 1 ]; then echo "context deadline exceeded: connection refused" >&2; exit 1; fi
     if [ ! -f "$STATE/pipeline-$3" ]; then echo "pipeline \\"$5/$3\\" not found" >&2; exit 1; fi
-    if [ "$6" = --raw ]; then printf '{\\n  "pipeline": {"name": "%s"},\\n  "state": "PIPELINE_RUNNING"\\n}\\n' "$3"; fi ;;
+    info='{\\n  "pipeline": {"name": "%s"},\\n  "lastJobState": "JOB_SUCCESS",\\n  "state": "PIPELINE_RUNNING"\\n}\\n'
+    if [ "$6" = --raw ]; then printf "$info" "$3"; fi ;;
   "create pipeline")
     name=$(grep -o '"name": "[^"]*"' "$6" | head -n 1 | cut -d'"' -f4)
     if [ -f "$STATE/pipeline-$name" ]; then echo "pipeline $name already exists" >&2; exit 1; fi
@@ -323,7 +335,9 @@ describe('bad recipes: file, line and field', () => {
     const problems = problemsWith(PIPELINE, (t) => t.replace('  transform:\n', '  transfrom:\n'));
     const line = lineOf(PIPELINE, '  transform:');
     expect(problems).toContainEqual(
-      expect.stringMatching(new RegExp(`^${PIPELINE}:${line}: pachyderm\\.transfrom: unknown key; did you mean "transform"`)),
+      expect.stringMatching(
+        new RegExp(`^${PIPELINE}:${line}: pachyderm\\.transfrom: unknown key; did you mean "transform"`),
+      ),
     );
   });
 
@@ -341,8 +355,8 @@ describe('bad recipes: file, line and field', () => {
     const line = lineOf(EXPERIMENT, 'node_type: g6e.xlarge');
     expect(problems).toContain(
       `${EXPERIMENT}:${line}: resources.node_type: "trn1.32xlarge" is on node pool "neuron" (neuron), which is not ` +
-        `team "llm-training"'s: the team has no quota of Neuron devices on cluster "prod-use1"; pick an instance type ` +
-        'of a pool it has a quota on',
+        `team "llm-training"'s: the team has no quota of Neuron devices on cluster "prod-use1"; pick an instance ` +
+        'type of a pool it has a quota on',
     );
   });
 

@@ -403,7 +403,7 @@ const determined = strictObject({
    * missing, and the trials get its name as DET_MODEL_NAME to register their best checkpoint.
    */
   model: dnsLabel().optional(),
-  /** The model definition, file name to text: the experiment's context directory (`det experiment create ... <dir>`). */
+  /** The model definition, file name to text: the experiment's context (`det experiment create <config> <dir>`). */
   files: z
     .record(pattern(/^[A-Za-z0-9_][-A-Za-z0-9_.]*$/, 'a file name such as train.py'), str(), {
       error: 'expected a mapping of file names to their text',
@@ -559,7 +559,8 @@ type HookKind = (typeof HOOK_KINDS)[number];
 export type StepKind = Exclude<RunKind, 'pipeline' | HookKind> | 'packed-models';
 export const STEP_KINDS = [
   ...RUN_KINDS.filter(
-    (k): k is Exclude<RunKind, 'pipeline' | HookKind> => k !== 'pipeline' && !(HOOK_KINDS as readonly string[]).includes(k),
+    (k): k is Exclude<RunKind, 'pipeline' | HookKind> =>
+      k !== 'pipeline' && !(HOOK_KINDS as readonly string[]).includes(k),
   ),
   'packed-models',
 ] as unknown as [StepKind, ...StepKind[]];

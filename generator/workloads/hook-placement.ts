@@ -47,7 +47,8 @@ export function hookPlacementProblems(
       field: 'resources.node_type',
       message:
         `"${nodeType}" is on node pool "${pool.name}" (${pool.kind}), which is not team "${team.name}"'s: the team ` +
-        `has no quota of ${accelerator.what} on cluster "${cluster}"; pick an instance type of a pool it has a quota on`,
+        `has no quota of ${accelerator.what} on cluster "${cluster}"; pick an instance type of a pool it has a ` +
+        'quota on',
     });
   }
   const asked = { ...body.resources?.requests, ...body.resources?.limits };

@@ -1,5 +1,5 @@
-import { compact, meta, nodeSelector, podTolerations, type WorkloadContext } from './pod-parts';
 import { RECIPE_LABEL } from './pipeline';
+import { compact, meta, nodeSelector, podTolerations, type WorkloadContext } from './pod-parts';
 import { imageName } from './pytorchjob';
 import { syncHookJob } from './sync-hook-job';
 import { KubeConfigMap } from '../imports/k8s';
@@ -52,7 +52,8 @@ fi
 if out=$(pachctl inspect pipeline "$PIPELINE" --project "$PROJECT" 2>&1); then
   flags=()
   if [ "$REPROCESS" = true ]; then flags+=(--reprocess); fi
-  pachctl update pipeline --project "$PROJECT" -f "$SPEC" \${flags[@]+"\${flags[@]}"} || fail "pachctl update pipeline failed"
+  pachctl update pipeline --project "$PROJECT" -f "$SPEC" \${flags[@]+"\${flags[@]}"} ||
+    fail "pachctl update pipeline failed"
   echo "updated pipeline $PROJECT/$PIPELINE"
 else
   case "$out" in
@@ -67,17 +68,22 @@ fi
 
 deadline=$((SECONDS + WAIT_SECONDS))
 while [ "$WAIT_SECONDS" -gt 0 ]; do
-  info=$(pachctl inspect pipeline "$PIPELINE" --project "$PROJECT" --raw -o json) || fail "pachctl inspect pipeline failed"
-  state=$(printf '%s\\n' "$info" | grep -o '"state": *"PIPELINE_[A-Z_]*"' | head -n 1 | grep -o 'PIPELINE_[A-Z_]*' || true)
+  info=$(pachctl inspect pipeline "$PIPELINE" --project "$PROJECT" --raw -o json) ||
+    fail "pachctl inspect pipeline failed"
+  # the PipelineInfo's own state (src/pps/pps.proto: PipelineState), not its last job's
+  state=$(printf '%s\\n' "$info" | grep -o '"state": *"PIPELINE_[A-Z_]*"' | head -n 1 | grep -o 'PIPELINE_[A-Z_]*' ||
+    true)
   case "$state" in
     PIPELINE_RUNNING | PIPELINE_STANDBY)
       echo "pipeline $PROJECT/$PIPELINE is $state"
       exit 0
       ;;
-    PIPELINE_FAILURE) fail "the pipeline failed: $(printf '%s\\n' "$info" | grep -o '"reason": *"[^"]*"' | head -n 1)" ;;
+    PIPELINE_FAILURE)
+      fail "the pipeline failed: $(printf '%s\\n' "$info" | grep -o '"reason": *"[^"]*"' | head -n 1)"
+      ;;
   esac
   if [ "$SECONDS" -ge "$deadline" ]; then
-    fail "the pipeline is \${state:-in no state} after \${WAIT_SECONDS}s, not running (pachctl inspect pipeline says why)"
+    fail "the pipeline is \${state:-in no state} after \${WAIT_SECONDS}s (pachctl inspect pipeline says why)"
   fi
   sleep 10
 done

@@ -48,7 +48,12 @@ export function syncHookJob(ctx: WorkloadContext, hook: SyncHookJob): K8sObject 
   const base = meta(ctx, hook.name);
   const spec = compact<PodSpec>({
     restartPolicy: 'Never',
-    securityContext: { runAsNonRoot: true, runAsUser: 65534, runAsGroup: 65534, seccompProfile: { type: 'RuntimeDefault' } },
+    securityContext: {
+      runAsNonRoot: true,
+      runAsUser: 65534,
+      runAsGroup: 65534,
+      seccompProfile: { type: 'RuntimeDefault' },
+    },
     volumes: [
       { name: 'spec', configMap: { name: hook.configMap, defaultMode: 0o444, items: [...hook.items] } },
       { name: 'tmp', emptyDir: {} },

@@ -343,10 +343,10 @@ describe('bad recipes: file, line and field', () => {
 
   it('a pipeline without its transform image', () => {
     const problems = problemsWith(PIPELINE, (t) => t.replace(/^image: .*\n/m, ''));
-    expect(problems).toContainEqual(
-      expect.stringMatching(
-        new RegExp(`^${PIPELINE}(:\\d+)?: image: is required: the transform image the pipeline's workers run$`),
-      ),
+    // a missing key is reported at the mapping that lacks it: here the recipe's first line
+    const line = lineOf(PIPELINE, 'name: chat-sft-data');
+    expect(problems).toContain(
+      `${PIPELINE}:${line}: image: is required: the transform image the pipeline's workers run`,
     );
   });
 
@@ -358,6 +358,24 @@ describe('bad recipes: file, line and field', () => {
         `team "llm-training"'s: the team has no quota of Neuron devices on cluster "prod-use1"; pick an instance ` +
         'type of a pool it has a quota on',
     );
+  });
+
+  it("the Determined user's Secret, when the team neither lists it nor syncs it", () => {
+    const r = exampleInputs({ withRecipes: true });
+    const spec = 'clusters/prod-use1/cluster.yaml';
+    writeFile(r, spec, readFileSync(join(REPO, spec), 'utf-8').replace('[hf-token, determined-user]', '[hf-token]'));
+    expect(regenerate(r).ok).toBe(true);
+    const files = [...readManifest(r, OUTPUT_ROOTS)]
+      .sort()
+      .map((path) => ({ path, content: readFileSync(join(r, path), 'utf-8') }));
+    const problems = checkFleetReferences(r, files, PLATFORM_MODULES, registry).map(formatProblem);
+    expect(problems).toHaveLength(2); // DET_USER and DET_PASS
+    for (const p of problems) {
+      expect(p).toMatch(
+        /\/job-llm-training-determined-chat-sft-train-[0-9a-f]{6}\.yaml: .*secretKeyRef.*determined-user/,
+      );
+      expect(p).toMatch(/fix it in recipes\/llm-training\/chat-sft-train\.yaml$/);
+    }
   });
 
   it('a spec image from a registry the cluster does not allow', () => {

@@ -84,17 +84,18 @@ export function compileWorkloads<R extends RecipeInput>(
       });
       continue;
     }
+    const placeholderHost = registry ?? imageRegistries(spec)[0] ?? 'registry.invalid';
     const resolved = workloadSteps(recipe).map((step) =>
       resolveStepImage(
         input,
         step,
         images,
         step.body.resources?.node_type ? poolOf(spec, step.body.resources.node_type, step.body) : undefined,
-        registry ?? imageRegistries(spec)[0] ?? 'registry.invalid',
+        placeholderHost,
       ),
     );
     const steps = resolved.map((r) => r.step);
-    const placeholderHost = registry ?? imageRegistries(spec)[0] ?? 'registry.invalid';
+    // a hook kind's Job runs its server's CLI, an image of images/ the kind names (workload-kinds.ts)
     const tools = steps.map((s) => {
       const hook = KIND_RULES[s.kind].hook;
       return hook ? resolveToolImage(input, s, images, hook.toolImage, placeholderHost) : undefined;

@@ -147,7 +147,6 @@ export function resolveToolImage(
     image: resolved.image,
     problems: resolved.problems.map((p) => ({
       ...p,
-      field: p.field,
       message: `"${step.kind}" runs its sync hook with ${IMAGES_DIR}/${name}: ${p.message}`,
     })),
   };

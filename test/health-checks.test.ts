@@ -1410,6 +1410,8 @@ describe('the kinds the generator emits', () => {
     Service: 'built-in health',
     'autoscaling/HorizontalPodAutoscaler': 'built-in health',
     'external-secrets.io/ExternalSecret': 'Argo CD ships a Lua check',
+    // the trial pods' template inside a Determined experiment config (environment.pod_spec), never an object itself
+    Pod: 'not emitted: Determined creates the pods',
   };
   const groupKind = (apiVersion: string, kind: string) =>
     apiVersion.includes('/') ? `${apiVersion.split('/')[0]}/${kind}` : kind;

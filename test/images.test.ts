@@ -93,7 +93,12 @@ describe('images/ inputs', () => {
 
   it('loads the example images with their digests', () => {
     const loaded = load(REPO);
-    expect(loaded.ok && [...loaded.catalog!.images.keys()]).toEqual(['bert-cpu-server', 'bert-neuron-server']);
+    expect(loaded.ok && [...loaded.catalog!.images.keys()]).toEqual([
+      'bert-cpu-server',
+      'bert-neuron-server',
+      'det-cli',
+      'pachctl',
+    ]);
     expect(loaded.ok && loaded.catalog!.images.get('bert-cpu-server')!.spec.platforms).toEqual([
       'linux/amd64',
       'linux/arm64',
@@ -154,6 +159,8 @@ describe('the registry account units', () => {
     expect(policy.EcrPush.resources).toEqual([
       'arn:aws:ecr:us-east-1:777788889999:repository/eks-mlops-fleet/bert-cpu-server',
       'arn:aws:ecr:us-east-1:777788889999:repository/eks-mlops-fleet/bert-neuron-server',
+      'arn:aws:ecr:us-east-1:777788889999:repository/eks-mlops-fleet/det-cli',
+      'arn:aws:ecr:us-east-1:777788889999:repository/eks-mlops-fleet/pachctl',
     ]);
     expect(policy.EcrPush.actions).toContain('ecr:PutImage');
     expect(policy.EcrPush.resources.join(' ')).not.toContain('*');

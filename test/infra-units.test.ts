@@ -105,7 +105,7 @@ describe('the example fleet infrastructure', () => {
     }
     // the registry's account (images/registry.yaml) also holds the image repositories and the push role
     expect(report.applyOrder.get('_accounts/777788889999')).toEqual([
-      ['ecr/bert-cpu-server', 'ecr/bert-neuron-server', 'github-oidc-provider'],
+      ['ecr/bert-cpu-server', 'ecr/bert-neuron-server', 'ecr/det-cli', 'ecr/pachctl', 'github-oidc-provider'],
       ['github-oidc/image-push-role'],
     ]);
     expect(report.applyOrder.get('_accounts/111122223333')).toEqual([['github-oidc-provider']]);

@@ -48,6 +48,21 @@ const BASE: Record<Kind, () => Body> = {
   'load-test': () => ({
     load_test: { target: { app: 'c0-packed-models' }, rates: [10], results: '/efs/home/llm-training/loadtests' },
   }),
+  'pachyderm-pipeline': () => ({
+    image: 'public.ecr.aws/docker/library/python:3.11.11-slim-bookworm',
+    resources: { node_type: 'm6i.4xlarge' },
+    pachyderm: { input: { pfs: { repo: 'raw', glob: '/*' } }, transform: { cmd: ['python3', 'prep.py'] } },
+  }),
+  'determined-experiment': () => ({
+    image: NGC,
+    resources: { node_type: 'g6e.xlarge' },
+    determined: {
+      entrypoint: 'python3 train.py',
+      searcher: { name: 'single', metric: 'validation_loss' },
+      checkpoint_storage: { type: 's3', bucket: 'prod-use1-777788889999-determined' },
+      user_secret_name: 'determined-user',
+    },
+  }),
   'packed-models': () => ({
     image: 'public.ecr.aws/neuron/pytorch-inference-neuronx:2.8.0-neuronx-py311-sdk2.26.0-ubuntu22.04',
     resources: { node_type: 'inf2.xlarge' },

@@ -10,7 +10,7 @@ import {
   SERVICE_KINDS,
   type Recipe,
   type RecipeBody,
-  type RunKind,
+  type StepKind,
   type WorkloadKind,
 } from './recipe-schema';
 import type { Problem } from '../config/problems';
@@ -264,7 +264,7 @@ export function parseRecipe(source: YamlSource, role: 'run' | 'service'): Recipe
   if (kind === 'pipeline') {
     const raw = (full.data as { steps: Record<string, unknown>[] }).steps;
     const names = new Set<string>();
-    (value.steps as { name: string; kind: Exclude<RunKind, 'pipeline'> }[]).forEach((step, i) => {
+    (value.steps as { name: string; kind: StepKind }[]).forEach((step, i) => {
       if (names.has(step.name)) {
         problems.push(at(['steps', i, 'name'], `steps[${i}].name`, `step name "${step.name}" is used twice`));
       }

@@ -17,6 +17,8 @@ export const RUN_KINDS = [
   'model-download',
   'model-compile',
   'load-test',
+  'pachyderm-pipeline',
+  'determined-experiment',
   'pipeline',
 ] as const;
 export const SERVICE_KINDS = ['rayserve-vllm', 'triton', 'djl-lmi', 'kserve', 'packed-models'] as const;
@@ -283,6 +285,135 @@ const loadTest = strictObject({
 });
 export type LoadTestSpec = z.output<typeof loadTest>;
 
+/**
+ * `pachyderm-pipeline`: a Pachyderm pipeline (its spec as pachctl takes it, src/pps/pps.proto at v2.11.6), named after
+ * the recipe in the team's Pachyderm project. The transform image is the recipe's `image`, its workers' requests and
+ * node pool are `resources`; the rest is here, with Pachyderm's own field names.
+ */
+const pfsInput = strictObject({
+  /** An input repo of the pipeline's project (or of `project`). */
+  repo: dnsLabel(),
+  branch: pattern(/^[a-zA-Z0-9_-]{1,128}$/, 'a branch name such as master').default('master'),
+  /** Which files make one datum (`/*`: each top-level file or folder; `/`: the whole commit). */
+  glob: pattern(/^\/\S*$/, 'a glob pattern such as /* or /'),
+  /** The name the input is mounted under (`/pfs/<name>`); the repo's name when absent. */
+  name: dnsLabel().optional(),
+  project: dnsLabel().optional(),
+  join_on: str().optional(),
+  outer_join: z.boolean({ error: 'expected true or false' }).optional(),
+  group_by: str().optional(),
+  lazy: z.boolean({ error: 'expected true or false' }).optional(),
+  empty_files: z.boolean({ error: 'expected true or false' }).optional(),
+});
+export interface PachydermInput {
+  pfs?: z.output<typeof pfsInput>;
+  cross?: PachydermInput[];
+  union?: PachydermInput[];
+  join?: PachydermInput[];
+  group?: PachydermInput[];
+}
+const pachydermInput: z.ZodType<PachydermInput> = z.lazy(() =>
+  strictObject({
+    pfs: pfsInput.optional(),
+    cross: list(pachydermInput, 'a list of inputs').min(2, { error: 'expected at least two inputs' }).optional(),
+    union: list(pachydermInput, 'a list of inputs').min(2, { error: 'expected at least two inputs' }).optional(),
+    join: list(pachydermInput, 'a list of inputs').min(2, { error: 'expected at least two inputs' }).optional(),
+    group: list(pachydermInput, 'a list of inputs').min(1, { error: 'expected at least one input' }).optional(),
+  }).superRefine((input, ctx) => {
+    if (Object.values(input).filter((v) => v !== undefined).length !== 1) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [],
+        input,
+        message: 'expected exactly one of pfs, cross, union, join and group',
+      });
+    }
+  }),
+);
+const pachyderm = strictObject({
+  /** The Pachyderm project of the pipeline and its input repos; the team's name when absent. */
+  project: dnsLabel().optional(),
+  description: str().optional(),
+  input: pachydermInput,
+  transform: strictObject({
+    /** The command the workers run for each datum; `stdin` lines go to it (as Pachyderm's `transform.stdin`). */
+    cmd: scalars().refine((c) => c.length > 0, { error: 'expected the command to run, such as [python3, /app/x.py]' }),
+    stdin: scalars().optional(),
+    env: z.record(z.string(), scalar(), { error: 'expected a mapping of variable names to values' }).optional(),
+    working_dir: pattern(/^\/\S*$/, 'an absolute folder').optional(),
+    user: scalar().optional(),
+    accept_return_code: list(z.number({ error: 'expected an exit code' }).int()).optional(),
+  }),
+  /** Workers (`parallelism_spec.constant`). */
+  parallelism: positiveInt(1024).default(1),
+  datum_tries: positiveInt(100).optional(),
+  /** Workers start when a job does and stop after it (Pachyderm's `autoscaling`). */
+  autoscaling: z.boolean({ error: 'expected true or false' }).default(true),
+  output_branch: pattern(/^[a-zA-Z0-9_-]{1,128}$/, 'a branch name such as master').optional(),
+  /** Reprocess every datum when the pipeline is updated (`pachctl update pipeline --reprocess`). */
+  reprocess_on_update: z.boolean({ error: 'expected true or false' }).default(false),
+  /** How long the hook waits for the pipeline to run (`PIPELINE_RUNNING` or, autoscaled, `PIPELINE_STANDBY`). */
+  wait_seconds: nonNegativeInt().default(300),
+});
+export type PachydermSpec = z.output<typeof pachyderm>;
+
+/**
+ * `determined-experiment`: a Determined experiment (its config, schemas/expconf/v0 at v0.38.1), named after the run
+ * (`<recipe>-<hash>`: a changed recipe is a new experiment). The environment image is the recipe's `image`, its node
+ * pool `resources.node_type`; the rest is here, with Determined's own field names.
+ */
+const determined = strictObject({
+  /** The Determined workspace and project; Determined's Uncategorized project when absent. */
+  workspace: str().optional(),
+  project: str().optional(),
+  description: str().optional(),
+  labels: list(str()).optional(),
+  /** What each trial runs: a command (`python3 train.py`), or a Trial class (`model_def:MyTrial`). */
+  entrypoint: z.union([str(), list(str())], { error: 'expected a command or a list of its words' }),
+  hyperparameters: anyMap().default({}),
+  searcher: z
+    .object(
+      {
+        name: oneOf(['single', 'random', 'grid', 'adaptive_asha', 'custom']),
+        metric: text('the validation metric the searcher compares trials by'),
+      },
+      { error: 'expected a mapping with name and metric' },
+    )
+    .passthrough(),
+  /** Slots (GPUs on a GPU pool) per trial, and Determined's resource pool if the master defines several. */
+  slots_per_trial: nonNegativeInt().default(1),
+  resource_pool: str().optional(),
+  max_restarts: nonNegativeInt().optional(),
+  /** Checkpoints on S3, reached with the trial pods' own AWS credentials (never keys in the config). */
+  checkpoint_storage: strictObject({
+    type: oneOf(['s3']),
+    bucket: text('an S3 bucket name'),
+    prefix: str().optional(),
+    save_experiment_best: nonNegativeInt().optional(),
+    save_trial_best: nonNegativeInt().optional(),
+    save_trial_latest: nonNegativeInt().optional(),
+  }),
+  /** Free-form data the trials read from their config (`data:`), such as the Pachyderm commit to train on. */
+  data: anyMap().optional(),
+  environment_variables: z
+    .record(z.string(), scalar(), { error: 'expected a mapping of variable names to values' })
+    .optional(),
+  /**
+   * The model of Determined's model registry the trained checkpoints are registered in: the hook creates it if
+   * missing, and the trials get its name as DET_MODEL_NAME to register their best checkpoint.
+   */
+  model: dnsLabel().optional(),
+  /** The model definition, file name to text: the experiment's context (`det experiment create <config> <dir>`). */
+  files: z
+    .record(pattern(/^[A-Za-z0-9_][-A-Za-z0-9_.]*$/, 'a file name such as train.py'), str(), {
+      error: 'expected a mapping of file names to their text',
+    })
+    .optional(),
+  /** The Secret of the team's namespace with the Determined user (`username`) and its password (`password`). */
+  user_secret_name: dnsLabel(),
+});
+export type DeterminedSpec = z.output<typeof determined>;
+
 /** Every seed key with its meaning; each kind picks the ones its chart reads. */
 const SEED_FIELDS = {
   /** A string; Triton, DJL and KServe write `{name, pull_policy}` as their charts do. */
@@ -331,6 +462,8 @@ const SEED_FIELDS = {
   models: list(packedModel, 'a list of models').min(1, { error: 'expected at least one model' }).optional(),
   compile: compile.optional(),
   load_test: loadTest.optional(),
+  pachyderm: pachyderm.optional(),
+  determined: determined.optional(),
 } as const;
 type SeedKey = keyof typeof SEED_FIELDS;
 
@@ -357,6 +490,8 @@ export const KIND_KEYS: Record<Exclude<WorkloadKind, 'pipeline'>, SeedKey[]> = {
   ],
   'model-compile': ['image', 'image_pull_policy', 'resources', 'tolerations', 'pvc', 'env', 'backoff_limit', 'compile'],
   'load-test': ['image', 'resources', 'tolerations', 'pvc', 'load_test'],
+  'pachyderm-pipeline': ['image', 'resources', 'tolerations', 'pachyderm'],
+  'determined-experiment': ['image', 'resources', 'tolerations', 'determined'],
   'rayserve-vllm': [...COMMON, 'image_pull_policy', 'framework', 'ray', 'engine'],
   triton: [...COMMON, ...SCRIPTED, 'image_pull_policy', 'framework', 'server', 'lws'],
   'djl-lmi': [...COMMON, ...SCRIPTED, 'image_pull_policy', 'server'],
@@ -381,6 +516,8 @@ const header = {
 const REQUIRED: Partial<Record<WorkloadKind, readonly SeedKey[]>> = {
   'model-compile': ['compile'],
   'load-test': ['load_test'],
+  'pachyderm-pipeline': ['pachyderm'],
+  'determined-experiment': ['determined'],
 };
 
 function pick(keys: SeedKey[], kind?: WorkloadKind) {
@@ -408,12 +545,23 @@ export type RecipeBody = Partial<z.output<typeof allFields>> & {
 };
 
 /**
- * The kinds a pipeline step may be: every run kind, and a packed set to deploy before a load test (Argo CD starts
- * the next step once its Deployments are available).
+ * The run kinds applied by a sync hook (a CLI call to a server that runs the work itself): the hook succeeds once the
+ * server accepted the spec, long before the pipeline's data or the experiment's trials are done, so no later step
+ * could wait for them. They are runs of their own, never pipeline steps.
  */
-export type StepKind = Exclude<RunKind, 'pipeline'> | 'packed-models';
+export const HOOK_KINDS = ['pachyderm-pipeline', 'determined-experiment'] as const;
+type HookKind = (typeof HOOK_KINDS)[number];
+
+/**
+ * The kinds a pipeline step may be: every run kind but the hook kinds, and a packed set to deploy before a load test
+ * (Argo CD starts the next step once its Deployments are available).
+ */
+export type StepKind = Exclude<RunKind, 'pipeline' | HookKind> | 'packed-models';
 export const STEP_KINDS = [
-  ...RUN_KINDS.filter((k): k is Exclude<RunKind, 'pipeline'> => k !== 'pipeline'),
+  ...RUN_KINDS.filter(
+    (k): k is Exclude<RunKind, 'pipeline' | HookKind> =>
+      k !== 'pipeline' && !(HOOK_KINDS as readonly string[]).includes(k),
+  ),
   'packed-models',
 ] as unknown as [StepKind, ...StepKind[]];
 

@@ -1,13 +1,14 @@
-import { fleetRegistry, resolveStepImage } from './images';
+import { fleetRegistry, resolveStepImage, resolveToolImage } from './images';
 import { resolveLoadTestTarget } from './load-test-target';
 import { packedSetSummary } from './packed-models';
 import { RECIPE_LABEL, RUN_LABEL, stepIdentity, workloadSteps, type WorkloadStep } from './pipeline';
 import { checkPlacement, poolOf } from './placement';
 import type { WorkloadContext } from './pod-parts';
+import { imageName } from './pytorchjob';
 import { hourlyCost, runsIndex, RUNS_FOLDER, SERVICES_FOLDER, type IndexedRun } from './runs-index';
 import type { ServingProblem } from './serving-checks';
 import { KIND_RULES } from './workload-kinds';
-import { checkWorkloadPolicy } from './workload-policy';
+import { checkSpecImage, checkWorkloadPolicy } from './workload-policy';
 import type { Problem } from '../config/problems';
 import type { InstanceType } from '../instances/instance-table';
 import { imageRegistries } from '../model/cluster-spec';
@@ -83,16 +84,22 @@ export function compileWorkloads<R extends RecipeInput>(
       });
       continue;
     }
+    const placeholderHost = registry ?? imageRegistries(spec)[0] ?? 'registry.invalid';
     const resolved = workloadSteps(recipe).map((step) =>
       resolveStepImage(
         input,
         step,
         images,
         step.body.resources?.node_type ? poolOf(spec, step.body.resources.node_type, step.body) : undefined,
-        registry ?? imageRegistries(spec)[0] ?? 'registry.invalid',
+        placeholderHost,
       ),
     );
     const steps = resolved.map((r) => r.step);
+    // a hook kind's Job runs its server's CLI, an image of images/ the kind names (workload-kinds.ts)
+    const tools = steps.map((s) => {
+      const hook = KIND_RULES[s.kind].hook;
+      return hook ? resolveToolImage(input, s, images, hook.toolImage, placeholderHost) : undefined;
+    });
     const isRun = input.role === 'run';
     const name = isRun ? runName(input) : recipe.name;
     const folder = `${isRun ? RUNS_FOLDER : SERVICES_FOLDER}/${team.name}/${name}`;
@@ -109,6 +116,7 @@ export function compileWorkloads<R extends RecipeInput>(
       ? []
       : [
           ...resolved.flatMap((r) => r.problems),
+          ...tools.flatMap((t) => t?.problems ?? []),
           ...steps.flatMap((s) => checkPlacement(input, s.kind, s.body, team, target, s.path)),
           ...steps.flatMap((s, i) =>
             [...(targets[i]?.problems ?? []), ...stepNameProblems(s, name)].map((p) => ({
@@ -165,13 +173,14 @@ export function compileWorkloads<R extends RecipeInput>(
         queueLabels: rule.queued ? { [QUEUE_LABEL]: team.name, [PRIORITY_LABEL]: priority } : {},
         modules,
         loadTestTarget: targets[steps.indexOf(step)]?.target,
+        toolImage: tools[steps.indexOf(step)]?.image,
       };
       const rendered = renderer.render(step.body, ctx);
       objects.push(...rendered);
       // checked step by step: a problem names the line of the step's field it comes from
-      violations.push(
-        ...checkWorkloadPolicy(rendered, policySpec, team, { file: input.file, lineOf: input.lineOf, step }),
-      );
+      const subject = { file: input.file, lineOf: input.lineOf, step };
+      violations.push(...checkWorkloadPolicy(rendered, policySpec, team, subject));
+      if (rule.hook) violations.push(...checkSpecImage(imageName(step.body), policySpec, subject, rule.hook.imageIs));
     }
     if (violations.length || placementProblems.length) {
       problems.push(...violations);

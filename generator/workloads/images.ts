@@ -129,3 +129,25 @@ function resolveImage(
 export function fleetRegistry(catalog: ImageCatalog | undefined): string | undefined {
   return catalog ? registryHost(catalog.registry) : undefined;
 }
+
+/**
+ * The CLI image a hook kind's Job runs, `images/<name>` of this repository, resolved as a step's own images are; a
+ * problem (no such folder, no digest yet) is reported at the step's `kind`.
+ */
+export function resolveToolImage(
+  input: RecipeInput,
+  step: WorkloadStep,
+  catalog: ImageCatalog | undefined,
+  name: string,
+  placeholderHost: string,
+): { image: string; problems: Problem[] } {
+  const field: ImageField = { value: `${IMAGES_DIR}/${name}`, path: ['kind'], set: (b) => b };
+  const resolved = resolveImage(input, step, field, catalog, undefined, placeholderHost)!;
+  return {
+    image: resolved.image,
+    problems: resolved.problems.map((p) => ({
+      ...p,
+      message: `"${step.kind}" runs its sync hook with ${IMAGES_DIR}/${name}: ${p.message}`,
+    })),
+  };
+}

@@ -1,3 +1,4 @@
+import { hookPlacementProblems } from './hook-placement';
 import { TARGET_DEVICE } from './model-compile';
 import { modelDemands, packApp, packedModelProblems } from './packed-models';
 import { pathProblems } from './path-policy';
@@ -89,7 +90,11 @@ export function checkPlacement(
   } else if (kind === 'packed-models') {
     for (const p of packedModelProblems(body)) at([...p.path], p.field, p.message);
   } else if (kind !== 'model-download' && kind !== 'load-test' && !image) {
-    at(['image'], 'image', 'is required: the container image the workload runs');
+    at(['image'], 'image', `is required: ${rule.hook?.imageIs ?? 'the container image the workload runs'}`);
+  }
+  if (rule.hook) {
+    const pool = body.resources?.node_type ? poolOf(cluster, body.resources.node_type, body) : undefined;
+    for (const p of hookPlacementProblems(kind, body, team, pool, cluster.name)) at([...p.path], p.field, p.message);
   }
 
   if (rule.commandField) {
@@ -317,7 +322,8 @@ function findTemplate(body: RecipeBody): { path: PropertyKey[]; field: string; e
       }
     } else if (value && typeof value === 'object') {
       for (const [k, v] of Object.entries(value)) {
-        if (k === 'engine' || k === 'ray') continue; // Ray Serve configs are not Helm-templated
+        // Ray Serve configs and Determined's model files are not Helm-templated
+        if (k === 'engine' || k === 'ray' || k === 'files') continue;
         const found = walk(v, [...path, k]);
         if (found) return found;
       }

@@ -57,6 +57,8 @@ export interface WorkloadContext {
   readonly annotations: Record<string, string>;
   /** A load test's target, resolved against its pipeline and the cluster's apps (load-test-target.ts). */
   readonly loadTestTarget?: LoadTestTarget;
+  /** The CLI image a hook kind's Job runs (`KindRule.toolImage`), resolved to its recorded digest. */
+  readonly toolImage?: string;
 }
 
 /** What a load test reaches, and what its results say about it (meta.json, docs/loadtest.md). */

@@ -1,10 +1,12 @@
 import { renderDataProcess } from './data-process';
+import { renderDeterminedExperiment } from './determined-experiment';
 import { renderDjlLmi } from './djl-lmi';
 import { renderKServe } from './kserve';
 import { renderLoadTest } from './load-test';
 import { renderModelCompile } from './model-compile';
 import { renderModelDownload } from './model-download';
 import { renderMpiJob } from './mpijob';
+import { renderPachydermPipeline } from './pachyderm-pipeline';
 import { renderPackedModels } from './packed-models';
 import type { WorkloadContext } from './pod-parts';
 import { renderPyTorchJob } from './pytorchjob';
@@ -28,6 +30,11 @@ export interface KindRule {
   readonly commandField?: 'train' | 'process' | 'server';
   /** Pods per replica, from the recipe: what the quota check multiplies requests by. */
   readonly pods: (body: RecipeBody) => number;
+  /**
+   * A kind applied by a sync hook: the image of `images/` its Job runs (the server's CLI), and what the recipe's
+   * `image` is for (it goes into the server's spec, not into a pod template the policy check walks).
+   */
+  readonly hook?: { readonly toolImage: string; readonly imageIs: string };
 }
 
 const nodes = (fallback: number) => (body: RecipeBody) => body.resources?.nnodes ?? fallback;
@@ -91,6 +98,22 @@ export const KIND_RULES: Record<Exclude<WorkloadKind, 'pipeline'>, KindRule> = {
     needs: [{ module: 'kueue', render: renderLoadTest, what: 'a Job' }],
     queued: true,
     pods: () => 1,
+  },
+  // the workers run in pachd's namespace: the quota check counts parallelism x the workers' requests
+  'pachyderm-pipeline': {
+    needs: [{ module: 'pachyderm', render: renderPachydermPipeline, what: 'a pipeline spec and its sync hook Job' }],
+    queued: false,
+    pods: (b) => b.pachyderm?.parallelism ?? 1,
+    hook: { toolImage: 'pachctl', imageIs: "the transform image the pipeline's workers run" },
+  },
+  // Determined schedules the trials itself: the quota check counts slots (placement.ts)
+  'determined-experiment': {
+    needs: [
+      { module: 'determined', render: renderDeterminedExperiment, what: 'an experiment config and its sync hook Job' },
+    ],
+    queued: false,
+    pods: () => 1,
+    hook: { toolImage: 'det-cli', imageIs: "the environment image the experiment's trials run" },
   },
   'rayserve-vllm': {
     needs: [{ module: 'kuberay', render: renderRayService, what: 'a RayService' }],

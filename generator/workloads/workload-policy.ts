@@ -180,3 +180,27 @@ function walk(value: unknown, path: string, visit: (node: Json, path: string) =>
     }
   }
 }
+
+/**
+ * An image a hook kind hands to its server inside a spec (a Pachyderm transform image, a Determined environment
+ * image): no pod template holds it, so the walk above never sees it, yet pods of the cluster will pull it.
+ */
+export function checkSpecImage(
+  image: string | undefined,
+  cluster: ClusterSpec,
+  subject: PolicySubject,
+  what: string,
+): Problem[] {
+  if (!image || fromRegistry(image, imageRegistries(cluster))) return [];
+  const spec = `clusters/${cluster.name}/cluster.yaml`;
+  return [
+    {
+      file: subject.file,
+      line: subject.lineOf([...(subject.step?.path ?? []), 'image']),
+      field: 'image',
+      message:
+        `image "${image}" (${what}) is not from a registry the cluster allows ` +
+        `(${spec}: policy.imageRegistries: ${imageRegistries(cluster).join(', ')})`,
+    },
+  ];
+}

@@ -48,6 +48,8 @@ inputs = {
       resources = [
         "arn:aws:ecr:us-east-1:777788889999:repository/eks-mlops-fleet/bert-cpu-server",
         "arn:aws:ecr:us-east-1:777788889999:repository/eks-mlops-fleet/bert-neuron-server",
+        "arn:aws:ecr:us-east-1:777788889999:repository/eks-mlops-fleet/det-cli",
+        "arn:aws:ecr:us-east-1:777788889999:repository/eks-mlops-fleet/pachctl",
       ]
     }
   }

@@ -256,7 +256,7 @@ function checkConfig(secret: ClusterSecret, member: FleetMember, report: Report)
       `expected the spoke's EKS cluster ${member.name}, got ${aws.clusterName}`,
     );
   }
-  const role = hubAccessRoleArn({ name: member.name, accountId: member.accountId, region: member.region });
+  const role = hubAccessRoleArn(member);
   if (aws.roleARN !== role) {
     report(
       `${field}.awsAuthConfig.roleARN`,
@@ -286,7 +286,7 @@ function checkStore(rendered: RenderedObject, member: FleetMember, stores: Map<s
     return;
   }
   const aws = (((store.spec as Json | undefined)?.provider as Json | undefined)?.aws ?? {}) as Json;
-  const role = hubAccessRoleArn({ name: member.name, accountId: member.accountId, region: member.region });
+  const role = hubAccessRoleArn(member);
   if (aws.service !== 'ParameterStore' || aws.region !== member.region || aws.role !== role) {
     report(
       'spec.secretStoreRef',

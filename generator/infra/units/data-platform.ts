@@ -72,7 +72,7 @@ export function dataBucketUnits(context: InfraContext): InfraUnit[] {
   return BUCKET_MODULES.filter((module) => isEnabled(context, module)).map((module) => ({
     dir: unitDir(spec, INFRA_UNITS.dataBucket(module)),
     module: MODULES.s3Bucket,
-    template: 'data-bucket.hcl',
+    template: 'private-bucket.hcl',
     summary: `S3 bucket ${dataPlatformBucket(spec, module)} for ${BUCKET_PURPOSE[module]}`,
     dependencies: [],
     after: [],

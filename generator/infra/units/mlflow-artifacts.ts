@@ -9,7 +9,7 @@ export function mlflowArtifactsUnit(context: InfraContext): InfraUnit | undefine
   return {
     dir: unitDir(spec, INFRA_UNITS.mlflowArtifacts),
     module: MODULES.s3Bucket,
-    template: 'mlflow-artifacts.hcl',
+    template: 'private-bucket.hcl',
     summary: `S3 bucket ${mlflowArtifactBucket(spec)} for MLflow artifacts`,
     dependencies: [],
     after: [],
